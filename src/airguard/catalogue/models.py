@@ -1,0 +1,247 @@
+"""Pydantic schema of catalogue files (one YAML file per system).
+
+The format is documented in docs/catalogue.md.  Every number is a
+:class:`~airguard.catalogue.figures.Figure` with its public source.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from airguard.catalogue.figures import Figure, figure
+from airguard.units import Dimension
+
+__all__ = [
+    "Aircraft",
+    "Composition",
+    "DefenceSystem",
+    "DoctrineRule",
+    "InterceptorSpec",
+    "LauncherSpec",
+    "RadarSpec",
+    "Source",
+    "ThreatSystem",
+]
+
+ThreatClass = Literal["ballistic", "cruise", "drone", "aircraft"]
+THREAT_CLASSES: tuple[ThreatClass, ...] = ("ballistic", "cruise", "drone", "aircraft")
+
+Length = figure(Dimension.LENGTH, minimum=0.0)
+Time = figure(Dimension.TIME, minimum=0.0)
+Angle = figure(Dimension.ANGLE)
+Speed = figure(Dimension.SPEED, minimum=0.0)
+Accel = figure(Dimension.ACCELERATION, minimum=0.0)
+Area = figure(Dimension.AREA, minimum=0.0)
+Mass = figure(Dimension.MASS, minimum=0.0)
+Force = figure(Dimension.FORCE, minimum=0.0)
+Frequency = figure(Dimension.FREQUENCY, minimum=0.0)
+Number = figure(None)
+Count = figure(None, integer=True, minimum=0.0)
+Cost = figure(None, minimum=0.0)
+Id = str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Source(_Strict):
+    """A public source: title and a URL or publication reference."""
+
+    title: str
+    url: str | None = None
+    publication: str | None = None
+    accessed: str | None = None
+
+    @model_validator(mode="after")
+    def _where(self) -> Source:
+        if not self.url and not self.publication:
+            raise ValueError("a source needs a url or a publication")
+        return self
+
+
+class RadarSpec(_Strict):
+    """A radar, calibrated the open-analysis way from a reference detection range."""
+
+    name: str
+    role: Literal["surveillance", "fire-control", "multifunction"]
+    frequency: Frequency
+    reference_range: Length
+    reference_rcs: Area
+    reference_pd: Number
+    reference_pfa: Number
+    max_range: Length
+    azimuth_sector: Angle
+    min_elevation: Angle
+    max_elevation: Angle
+    antenna_height: Length
+    scan_period: Time
+    range_accuracy: Length
+    azimuth_accuracy: Angle
+    elevation_accuracy: Angle
+
+
+PkTable = dict[ThreatClass, Number]
+
+
+class InterceptorSpec(_Strict):
+    """A surface-to-air interceptor: motor, airframe, envelope limits and (notional) Pk."""
+
+    name: str
+    kill_mechanism: Literal["hit-to-kill", "blast-fragmentation"]
+    launch_mass: Mass
+    burnout_mass: Mass
+    diameter: Length
+    burn_time: Time
+    burnout_speed: Speed
+    drag_coefficient: Number
+    max_acceleration: Accel
+    navigation_ratio: Number
+    max_flight_time: Time
+    max_range: Length
+    min_range: Length
+    max_altitude: Length
+    min_altitude: Length
+    lethal_radius: Length
+    single_shot_pk: PkTable
+    unit_cost_usd: Cost
+
+    @model_validator(mode="after")
+    def _masses(self) -> InterceptorSpec:
+        if self.burnout_mass.value >= self.launch_mass.value:
+            raise ValueError("burnout_mass must be less than launch_mass")
+        for cls, pk in self.single_shot_pk.items():
+            if not 0.0 <= pk.low.value_si <= pk.high.value_si <= 1.0:
+                raise ValueError(f"single_shot_pk.{cls} must lie in [0, 1]")
+        return self
+
+
+class LauncherSpec(_Strict):
+    name: str
+    capacity: dict[Id, Count]
+    reload_time: Time
+    launch_interval: Time
+
+
+class DoctrineRule(_Strict):
+    interceptors: list[Id] = Field(min_length=1)
+    salvo: int = Field(ge=1, le=8)
+
+
+class Composition(_Strict):
+    """One fire unit: a Patriot battery, an S-400 battalion."""
+
+    unit_name: str
+    radars: list[Id] = Field(min_length=1)
+    launchers: dict[Id, Count]
+    load: dict[Id, dict[Id, Count]]
+    fire_channels: Count
+    reaction_time: Time
+    unit_cost_usd: Cost
+    doctrine: dict[ThreatClass, DoctrineRule]
+
+
+class _Entry(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    country: str
+    summary: str
+    sources: dict[str, Source]
+
+
+class DefenceSystem(_Entry):
+    kind: Literal["defence"]
+    radars: dict[Id, RadarSpec]
+    interceptors: dict[Id, InterceptorSpec]
+    launchers: dict[Id, LauncherSpec]
+    composition: Composition
+
+    @model_validator(mode="after")
+    def _references(self) -> DefenceSystem:
+        comp = self.composition
+        for r in comp.radars:
+            if r not in self.radars:
+                raise ValueError(f"composition.radars: unknown radar '{r}' (have {sorted(self.radars)})")
+        for lid in comp.launchers:
+            if lid not in self.launchers:
+                raise ValueError(f"composition.launchers: unknown launcher '{lid}'")
+        for lid, load in comp.load.items():
+            if lid not in self.launchers:
+                raise ValueError(f"composition.load: unknown launcher '{lid}'")
+            cap = self.launchers[lid].capacity
+            for iid, n in load.items():
+                if iid not in cap:
+                    raise ValueError(f"composition.load.{lid}: launcher cannot carry '{iid}'")
+        for lid, spec in self.launchers.items():
+            for iid in spec.capacity:
+                if iid not in self.interceptors:
+                    raise ValueError(f"launchers.{lid}.capacity: unknown interceptor '{iid}'")
+        for cls, rule in comp.doctrine.items():
+            for iid in rule.interceptors:
+                if iid not in self.interceptors:
+                    raise ValueError(f"composition.doctrine.{cls}: unknown interceptor '{iid}'")
+        return self
+
+
+class ThreatSystem(_Entry):
+    kind: Literal["threat"]
+    threat_class: Literal["ballistic", "cruise", "drone"]
+    flight_model: Literal["ballistic", "quasi-ballistic", "cruise", "drone"]
+    max_range: Length
+    min_range: Length
+    cep: Length
+    warhead_mass: Mass
+    rcs: Area
+    swerling: Count
+    unit_cost_usd: Cost
+    # ballistic and quasi-ballistic
+    launch_mass: Mass | None = None
+    burnout_mass: Mass | None = None
+    thrust: Force | None = None
+    burn_time: Time | None = None
+    diameter: Length | None = None
+    drag_coefficient: Number | None = None
+    launch_elevation: Angle | None = None
+    apogee: Length | None = None
+    # cruise and drone
+    cruise_speed: Speed | None = None
+    cruise_altitude: Length | None = None
+
+    @property
+    def is_ballistic(self) -> bool:
+        return self.flight_model in ("ballistic", "quasi-ballistic")
+
+    @model_validator(mode="after")
+    def _flight_fields(self) -> ThreatSystem:
+        ballistic = ("launch_mass", "burnout_mass", "thrust", "burn_time", "diameter",
+                     "drag_coefficient", "launch_elevation")
+        air = ("cruise_speed", "cruise_altitude")
+        need = ballistic if self.is_ballistic else air
+        for name in need:
+            if getattr(self, name) is None:
+                raise ValueError(f"flight_model {self.flight_model} needs '{name}'")
+        if self.is_ballistic:
+            assert self.burnout_mass is not None and self.launch_mass is not None
+            if self.burnout_mass.value >= self.launch_mass.value:
+                raise ValueError("burnout_mass must be less than launch_mass")
+        if not 0 <= self.swerling.value <= 4:
+            raise ValueError("swerling must be a case from 0 to 4")
+        if self.min_range.value > self.max_range.value:
+            raise ValueError("min_range exceeds max_range")
+        return self
+
+
+class Aircraft(_Entry):
+    kind: Literal["aircraft"]
+    role: str
+    rcs: Area
+    swerling: Count
+    cruise_speed: Speed
+    max_speed: Speed
+    service_ceiling: Length
+    unit_cost_usd: Cost
+
+
+__all__ += ["THREAT_CLASSES", "Figure", "ThreatClass"]

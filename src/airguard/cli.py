@@ -1,0 +1,201 @@
+"""The ``airguard`` command line.
+
+Every command imports the simulator lazily, so ``airguard --help`` and
+``airguard --version`` answer at once.  Input errors (scenario, catalogue)
+print one message naming the file, line and field, and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from airguard._version import __version__
+from airguard.errors import InputError
+
+if TYPE_CHECKING:
+    from airguard.montecarlo.campaign import Run
+
+app = typer.Typer(
+    name="airguard",
+    help="Engagement-level Monte Carlo simulation of ground-based air and missile defence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalogue_app = typer.Typer(help="Browse the system catalogue.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+EXIT_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"airguard: error: {message}", err=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"airguard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """airguard: which defence protects what, at what cost, and how surely."""
+
+
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+
+
+@app.command()
+def validate(file: FileArg) -> None:
+    """Check a scenario file and its catalogue references without running it."""
+    from airguard.scenario import load_scenario
+
+    try:
+        scenarios = load_scenario(file)
+    except InputError as exc:
+        _fail(str(exc))
+    names = ", ".join(s.label for s in scenarios)
+    typer.echo(f"{file}: valid ({len(scenarios)} variant{'s' if len(scenarios) > 1 else ''}: {names})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from airguard.scenario import scenario_json_schema
+
+    typer.echo(json.dumps(scenario_json_schema(), indent=2))
+
+
+@app.command()
+def run(
+    file: FileArg,
+    reps: Annotated[int, typer.Option("--reps", "-n", min=1, help="Replications per variant.")] = 1000,
+    seed: Annotated[int | None, typer.Option(help="Campaign seed (default: the scenario's).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory (default: runs/<name>-<time>).")] = None,
+    variant: Annotated[str | None, typer.Option(help="Run only this variant.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as JSON, on stdout.")] = False,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Replications per batch.")] = None,
+) -> None:
+    """Run a scenario's variants and print their summaries side by side."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from airguard.montecarlo.campaign import default_run_dir, simulate
+    from airguard.scenario import load_scenario
+
+    try:
+        scenarios = load_scenario(file, variant=variant)
+    except InputError as exc:
+        _fail(str(exc))
+    root = out if out is not None else default_run_dir(scenarios[0])
+    err = Console(stderr=True)
+    runs: list[Run] = []
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=as_json, disable=not err.is_terminal and as_json,
+    ) as progress:
+        for sc in scenarios:
+            task = progress.add_task(f"{sc.label:>12}", total=reps)
+            target = root if len(scenarios) == 1 else root / sc.label
+            try:
+                result = simulate(
+                    sc, reps, seed=seed, workers=workers, out=target, batch_size=batch_size,
+                    on_batch=lambda n, task=task: progress.advance(task, n),
+                )
+            except InputError as exc:
+                _fail(str(exc))
+            runs.append(result)
+    if as_json:
+        if len(runs) == 1:
+            payload: dict[str, Any] = runs[0].summary.to_json()
+        else:
+            payload = {
+                "replications": reps,
+                "seed": runs[0].summary.seed,
+                "variants": [r.summary.to_json() for r in runs],
+            }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    from airguard.report.table import summary_table
+
+    console = Console()
+    console.print(summary_table(runs))
+    for r in runs:
+        console.print(
+            f"[dim]{r.scenario.label}: {r.summary.replications} replications in {r.seconds:.1f} s "
+            f"on {r.workers} worker{'s' if r.workers > 1 else ''} → {r.run_dir}[/dim]"
+        )
+
+
+@catalogue_app.command("list")
+def catalogue_list() -> None:
+    """List the systems in the catalogue."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from airguard.catalogue import default_catalogue
+
+    try:
+        cat = default_catalogue()
+    except InputError as exc:
+        _fail(str(exc))
+    table = Table(title="airguard catalogue")
+    for col in ("id", "kind", "name", "components"):
+        table.add_column(col)
+    for entry in cat:
+        parts: list[str] = []
+        for group in ("radars", "interceptors", "launchers"):
+            parts.extend(getattr(entry, group, {}) or {})
+        table.add_row(entry.id, entry.kind, entry.name, ", ".join(parts))
+    Console().print(table)
+
+
+@catalogue_app.command("show")
+def catalogue_show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="System or component id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON (values in SI).")] = False,
+) -> None:
+    """Show one system's figures with their sources (values in SI units)."""
+    from airguard.catalogue import default_catalogue
+    from airguard.report.catalogue import describe_entry
+
+    try:
+        cat = default_catalogue()
+    except InputError as exc:
+        _fail(str(exc))
+    if entry_id not in cat:
+        owner = next(
+            (e for e in cat for g in ("radars", "interceptors", "launchers") if entry_id in (getattr(e, g, {}) or {})),
+            None,
+        )
+        if owner is None:
+            _fail(f"no catalogue entry '{entry_id}' (have: {', '.join(cat.ids())})")
+        entry_id = owner.id
+    entry = cat[entry_id]
+    if as_json:
+        typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
+        return
+    from rich.console import Console
+
+    Console().print(describe_entry(entry))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

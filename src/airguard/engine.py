@@ -1,0 +1,832 @@
+"""One replication of the engagement, over compiled arrays.
+
+The data flow of DESIGN.md in one place:
+
+1. **Threat trajectories** for the replication are drawn (launch points,
+   times, aim points) and flown all at once with the shared integrator,
+   before any defence acts: threats do not react to the defence, and a kill
+   only truncates a row.
+2. **Sensor looks** at each radar's own scan times: 4/3-Earth horizon,
+   sector and elevation limits, instrumented range, the radar range equation
+   calibrated from the catalogue's reference detection range, Swerling
+   fluctuation and a square-law detector drawn exactly (signal plus complex
+   Gaussian noise against the threshold set by Pfa), and Gaussian errors in
+   range, azimuth and elevation.
+3. **Pictures**: each fire unit sees the detections of its own radars at
+   once and those of its network's radars after the network's latency.  In
+   this first path a threat's detections are associated by identity and a
+   track is the latest two detections of one radar (position and
+   finite-difference velocity); the tracking issue replaces this with a
+   real tracker.
+4. **Fire control** each cycle: threats ordered by predicted time to
+   impact; for each, the doctrine's interceptor types in order of
+   preference; the earliest predicted intercept point inside the
+   interceptor's kinematic reach (its fly-out table) and catalogue limits;
+   a salvo from ready launchers within the unit's fire channels.  Units of
+   one network coordinate (one engagement per threat at a time); a unit
+   outside any network fires on its own picture.
+5. **Fly-out**: interceptors fly the shared point-mass model with true
+   proportional navigation (lateral acceleration limited, gravity
+   compensated) against the target's state (homing: seeker or
+   track-via-missile); the closest approach in a step is solved from the
+   relative states at its two ends, so the miss distance does not depend on
+   the step; a miss inside the lethal radius kills with the (notional)
+   single-shot Pk.
+6. **Impacts** of threats that were not killed are scored against assets.
+
+All random draws come from the generator passed in, built from
+``SeedSequence(seed, spawn_key=(replication,))``: a replication can be re-run
+alone and gives the same bits.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from airguard._jit import njit
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
+from airguard.geo import MEAN_EARTH_RADIUS_M, geodetic_to_ecef_kernel
+from airguard.trajectory import fly_ballistic, fly_route
+from airguard.world import (
+    FLIGHT_BALLISTIC,
+    GRID_DT_S,
+    MAX_LAUNCHERS,
+    MAX_PREFERENCES,
+    Interceptors,
+    Radars,
+    Raids,
+    ThreatTypes,
+    Units,
+    World,
+)
+
+__all__ = [
+    "OUTCOME_NAMES",
+    "ReplicationResult",
+    "draw_threats",
+    "replication_rng",
+    "run_replication",
+]
+
+# interceptor outcomes
+KILL, PK_FAIL, MISS, TARGET_GONE, TIMEOUT, GROUND = 0, 1, 2, 3, 4, 5
+OUTCOME_NAMES = ("kill", "pk-fail", "miss", "target-gone", "timeout", "ground")
+
+RING = 4
+"""Detections remembered per radar and threat."""
+
+TRACK_STALE_S = 30.0
+"""A picture older than this is no longer engaged (s)."""
+
+EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
+"""Effective Earth radius factor for refraction (standard atmosphere; Skolnik §8.?)."""
+
+SEARCH_STEP_S = 1.0
+"""Time step of the intercept-point search (s)."""
+
+
+def replication_rng(seed: int, replication: int) -> np.random.Generator:
+    """The random generator of replication `replication` of campaign `seed`."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,))))
+
+
+class Threats(NamedTuple):
+    """Threats of one replication, flown (numba-compatible)."""
+
+    ttype: np.ndarray
+    cls: np.ndarray
+    target: np.ndarray
+    t_launch: np.ndarray
+    t_impact: np.ndarray
+    impact_pos: np.ndarray  # (N, 3)
+    k_first: np.ndarray  # first valid grid sample
+    k_last: np.ndarray  # last valid grid sample (just after impact)
+    pos: np.ndarray  # (N, K, 3)
+    vel: np.ndarray  # (N, K, 3)
+    h: np.ndarray  # (N, K)
+    rcs: np.ndarray
+    swerling: np.ndarray
+
+
+# ---------------------------------------------------------------- threat draw
+
+
+@njit
+def _fly_all(
+    tt: ThreatTypes, raids: Raids, asset_lat: np.ndarray, asset_lon: np.ndarray, asset_alt: np.ndarray,
+    draws: np.ndarray, n_grid: int, grid_dt: float,
+    ttype: np.ndarray, cls: np.ndarray, target: np.ndarray, t_launch: np.ndarray,
+    t_impact: np.ndarray, impact_pos: np.ndarray, k_first: np.ndarray, k_last: np.ndarray,
+    pos: np.ndarray, vel: np.ndarray, hh: np.ndarray,
+) -> None:
+    """Draw launch points, times and aim points from `draws` and fly every threat."""
+    j = 0
+    empty3 = np.zeros((0, 3))
+    empty1 = np.zeros(0)
+    R = MEAN_EARTH_RADIUS_M
+    for q in range(raids.ttype.shape[0]):
+        ty = raids.ttype[q]
+        a = raids.target[q]
+        for _ in range(raids.count[q]):
+            u1, u2, u3, n1, n2 = draws[j, 0], draws[j, 1], draws[j, 2], draws[j, 3], draws[j, 4]
+            # launch point uniform in the launch disc (great-circle offset)
+            d = raids.radius[q] * math.sqrt(u1) / R
+            brg = 2.0 * math.pi * u2
+            la0, lo0 = raids.lat[q], raids.lon[q]
+            lat = math.asin(math.sin(la0) * math.cos(d) + math.cos(la0) * math.sin(d) * math.cos(brg))
+            lon = lo0 + math.atan2(math.sin(brg) * math.sin(d) * math.cos(la0), math.cos(d) - math.sin(la0) * math.sin(lat))
+            tl = raids.t0[q] + (raids.t1[q] - raids.t0[q]) * u3
+            # aim point: circular normal about the asset, sigma = CEP / 1.1774 (CEP of a
+            # circular normal distribution, e.g. Driels, Weaponeering, 2nd ed., §5)
+            sigma = tt.cep[ty] / 1.1774
+            alat = asset_lat[a] + sigma * n2 / R
+            alon = asset_lon[a] + sigma * n1 / (R * math.cos(asset_lat[a]))
+            aalt = asset_alt[a]
+            ttype[j] = ty
+            cls[j] = tt.cls[ty]
+            target[j] = a
+            t_launch[j] = tl
+            k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
+            if tt.flight[ty] == FLIGHT_BALLISTIC:
+                ti, xi, yi, zi = _aim_and_fly(
+                    tt, ty, lat, lon, raids.alt[q], alat, alon, aalt, tl, grid_dt,
+                    pos[j], vel[j], hh[j], empty3, empty1,
+                )
+            else:
+                s = raids.wp_start[q]
+                nw = raids.wp_count[q]
+                lats = np.empty(nw + 2)
+                lons = np.empty(nw + 2)
+                lats[0], lons[0] = lat, lon
+                for w in range(nw):
+                    lats[w + 1] = raids.wp_lat[s + w]
+                    lons[w + 1] = raids.wp_lon[s + w]
+                lats[nw + 1], lons[nw + 1] = alat, alon
+                ti, xi, yi, zi = fly_route(
+                    lats, lons, raids.alt[q], tt.cruise_height[ty], aalt, tt.speed[ty], tl, 0.0,
+                    grid_dt, pos[j], vel[j], hh[j],
+                )
+            t_impact[j] = ti
+            impact_pos[j, 0], impact_pos[j, 1], impact_pos[j, 2] = xi, yi, zi
+            if math.isfinite(ti):
+                k_last[j] = min(max(int(math.floor(ti / grid_dt)) + 1, 0), n_grid - 1)
+            else:
+                k_last[j] = n_grid - 1
+            j += 1
+
+
+@njit
+def _aim_and_fly(
+    tt: ThreatTypes, ty: int, lat: float, lon: float, alt: float, alat: float, alon: float,
+    aalt: float, tl: float, grid_dt: float, pos: np.ndarray, vel: np.ndarray, hh: np.ndarray,
+    empty3: np.ndarray, empty1: np.ndarray,
+) -> tuple[float, float, float, float]:
+    """Shoot for the aim point: cut-off time for range, azimuth for direction."""
+    R = MEAN_EARTH_RADIUS_M
+    # great-circle range and bearing to the aim point
+    c = math.sin(lat) * math.sin(alat) + math.cos(lat) * math.cos(alat) * math.cos(alon - lon)
+    rng = R * math.acos(min(max(c, -1.0), 1.0))
+    az = math.atan2(
+        math.sin(alon - lon) * math.cos(alat),
+        math.cos(lat) * math.sin(alat) - math.sin(lat) * math.cos(alat) * math.cos(alon - lon),
+    )
+    cut = tt.aim_cutoff[ty]
+    rr = tt.aim_range[ty]
+    tc = np.interp(rng, rr, cut)
+    ax, ay, az_ = geodetic_to_ecef_kernel(alat, alon, aalt)
+    # local east/north at the aim point
+    sl, cl, so, co = math.sin(alat), math.cos(alat), math.sin(alon), math.cos(alon)
+    for _ in range(6):
+        ti, xi, yi, zi = fly_ballistic(
+            lat, lon, alt, az, tt.elevation[ty], tc, tt.params[ty], FULL, aalt, tl, grid_dt,
+            empty3, empty3, empty1,
+        )
+        dx, dy, dz = xi - ax, yi - ay, zi - az_
+        de = -so * dx + co * dy
+        dn = -sl * co * dx - sl * so * dy + cl * dz
+        if de * de + dn * dn < 25.0:
+            break
+        # direction of flight at the aim point: the back bearing reversed
+        back = math.atan2(
+            math.sin(lon - alon) * math.cos(lat),
+            math.cos(alat) * math.sin(lat) - math.sin(alat) * math.cos(lat) * math.cos(lon - alon),
+        )
+        fwd = back + math.pi
+        down = de * math.sin(fwd) + dn * math.cos(fwd)
+        cross = de * math.cos(fwd) - dn * math.sin(fwd)
+        slope = _slope(rr, cut, tc)
+        tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
+        az -= cross / max(rng, 1.0)
+    return fly_ballistic(
+        lat, lon, alt, az, tt.elevation[ty], tc, tt.params[ty], FULL, aalt, tl, grid_dt, pos, vel, hh
+    )
+
+
+@njit
+def _slope(rr: np.ndarray, cut: np.ndarray, tc: float) -> float:
+    n = rr.shape[0]
+    k = 0
+    while k < n - 2 and cut[k + 1] < tc:
+        k += 1
+    s = (rr[k + 1] - rr[k]) / max(cut[k + 1] - cut[k], 1e-9)
+    return max(s, 10.0)
+
+
+def draw_threats(world: World, rng: np.random.Generator) -> Threats:
+    """Draw and fly the threats of one replication (step 1 of the engine)."""
+    n = world.n_threats
+    k = world.n_grid
+    # five draws per threat in a fixed order: launch radius, bearing, time, aim east, aim north
+    draws = np.empty((n, 5))
+    draws[:, :3] = rng.random((n, 3))
+    draws[:, 3:] = rng.standard_normal((n, 2))
+    out = Threats(
+        ttype=np.zeros(n, dtype=np.int64),
+        cls=np.zeros(n, dtype=np.int64),
+        target=np.zeros(n, dtype=np.int64),
+        t_launch=np.zeros(n),
+        t_impact=np.zeros(n),
+        impact_pos=np.zeros((n, 3)),
+        k_first=np.zeros(n, dtype=np.int64),
+        k_last=np.zeros(n, dtype=np.int64),
+        pos=np.zeros((n, k, 3)),
+        vel=np.zeros((n, k, 3)),
+        h=np.zeros((n, k)),
+        rcs=np.zeros(n),
+        swerling=np.zeros(n, dtype=np.int64),
+    )
+    _fly_all(
+        world.threat_types, world.raids, world.asset_lat, world.asset_lon, world.asset_alt,
+        draws, k, GRID_DT_S, out.ttype, out.cls, out.target, out.t_launch, out.t_impact,
+        out.impact_pos, out.k_first, out.k_last, out.pos, out.vel, out.h,
+    )
+    out.rcs[:] = world.threat_types.rcs[out.ttype]
+    out.swerling[:] = world.threat_types.swerling[out.ttype]
+    return out
+
+
+# ---------------------------------------------------------------- engine kernel
+
+
+@njit
+def _threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
+    """Interpolated truth state of threat j at time t; False when not in flight."""
+    if t < thr.t_launch[j] or t > thr.t_impact[j]:
+        return False
+    k = int(math.floor(t / GRID_DT_S))
+    if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
+        return False
+    f = (t - k * GRID_DT_S) / GRID_DT_S
+    f2, f3 = f * f, f * f * f
+    dt = GRID_DT_S
+    h00, h10, h01, h11 = 2 * f3 - 3 * f2 + 1, f3 - 2 * f2 + f, -2 * f3 + 3 * f2, f3 - f2
+    d00, d10 = (6 * f2 - 6 * f) / dt, 3 * f2 - 4 * f + 1
+    d01, d11 = (-6 * f2 + 6 * f) / dt, 3 * f2 - 2 * f
+    for i in range(3):
+        p0, p1 = thr.pos[j, k, i], thr.pos[j, k + 1, i]
+        v0, v1 = thr.vel[j, k, i], thr.vel[j, k + 1, i]
+        out[i] = h00 * p0 + h10 * dt * v0 + h01 * p1 + h11 * dt * v1
+        out[3 + i] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
+    out[6] = thr.h[j, k] + f * (thr.h[j, k + 1] - thr.h[j, k])
+    return True
+
+
+@njit
+def _look(
+    rad: Radars, r: int, thr: Threats, alive: np.ndarray, ts: float, rng: np.random.Generator,
+    det_t: np.ndarray, det_p: np.ndarray, det_n: np.ndarray, first_det: np.ndarray, buf: np.ndarray,
+) -> int:
+    """One look of radar r at time ts over every threat in flight; returns detections."""
+    n_det = 0
+    ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
+    ha = rad.height[r]
+    for j in range(thr.ttype.shape[0]):
+        if not alive[j]:
+            continue
+        if not _threat_state(thr, j, ts, buf):
+            continue
+        dx = buf[0] - rad.pos[r, 0]
+        dy = buf[1] - rad.pos[r, 1]
+        dz = buf[2] - rad.pos[r, 2]
+        rng_m = math.sqrt(dx * dx + dy * dy + dz * dz)
+        if rng_m > rad.max_range[r] or rng_m < 1.0:
+            continue
+        e = rad.basis[r, 0, 0] * dx + rad.basis[r, 0, 1] * dy + rad.basis[r, 0, 2] * dz
+        n = rad.basis[r, 1, 0] * dx + rad.basis[r, 1, 1] * dy + rad.basis[r, 1, 2] * dz
+        u = rad.basis[r, 2, 0] * dx + rad.basis[r, 2, 1] * dy + rad.basis[r, 2, 2] * dz
+        az = math.atan2(e, n)
+        el = math.asin(max(min(u / rng_m, 1.0), -1.0))
+        # apparent elevation on the 4/3 effective Earth (straight rays over radius k*Re):
+        # sin(el) = ((ae+ht)^2 - (ae+ha)^2 - R^2) / (2 R (ae+ha))
+        ht = buf[6]
+        s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng_m * rng_m) / (2.0 * rng_m * (ae + ha))
+        el_app = math.asin(max(min(s_el, 1.0), -1.0))
+        dip = -math.acos(ae / (ae + max(ha, 0.0)))
+        if el_app < rad.el_min[r] or el_app < dip or el_app > rad.el_max[r]:
+            continue
+        off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
+        if abs(off) > rad.az_half[r]:
+            continue
+        # Swerling fluctuation of the RCS, scan to scan (Swerling 1960; Skolnik §2.8)
+        sw = thr.swerling[j]
+        rcs = thr.rcs[j]
+        if sw == 1 or sw == 2:
+            rcs *= rng.exponential(1.0)
+        elif sw == 3 or sw == 4:
+            rcs *= rng.gamma(2.0, 0.5)
+        snr = rad.snr_k[r] * rcs / (rng_m**4)
+        # square-law detector: |sqrt(snr) + complex unit-power noise|^2 against -ln(Pfa)
+        ni = rng.standard_normal() * math.sqrt(0.5)
+        nq = rng.standard_normal() * math.sqrt(0.5)
+        power = (math.sqrt(snr) + ni) ** 2 + nq * nq
+        if power <= rad.threshold[r]:
+            continue
+        # measurement with Gaussian errors in range, azimuth, elevation
+        mr = rng_m + rad.sigma_range[r] * rng.standard_normal()
+        maz = az + rad.sigma_az[r] * rng.standard_normal()
+        mel = el + rad.sigma_el[r] * rng.standard_normal()
+        ce = math.cos(mel)
+        le, ln, lu = mr * ce * math.sin(maz), mr * ce * math.cos(maz), mr * math.sin(mel)
+        slot = det_n[r, j] % RING
+        det_t[r, j, slot] = ts
+        for i in range(3):
+            det_p[r, j, slot, i] = (
+                rad.pos[r, i] + rad.basis[r, 0, i] * le + rad.basis[r, 1, i] * ln + rad.basis[r, 2, i] * lu
+            )
+        det_n[r, j] += 1
+        if ts < first_det[j]:
+            first_det[j] = ts
+        n_det += 1
+    return n_det
+
+
+@njit
+def _picture(
+    units: Units, rad: Radars, u: int, j: int, t: float,
+    det_t: np.ndarray, det_p: np.ndarray, det_n: np.ndarray, est: np.ndarray,
+) -> float:
+    """Best picture of threat j that unit u holds at time t.
+
+    Writes position (3) and velocity (3) at the detection time into `est`
+    and returns that time, or -inf without a two-detection track.
+    """
+    best_t = -math.inf
+    for r in range(rad.unit.shape[0]):
+        owner = rad.unit[r]
+        if owner == u:
+            lat = 0.0
+        elif units.network[u] >= 0 and units.network[owner] == units.network[u]:
+            lat = units.latency[u]
+        else:
+            continue
+        n = det_n[r, j]
+        if n < 2:
+            continue
+        # newest available, then the one before it
+        newest = -1
+        for back in range(min(n, RING)):
+            slot = (n - 1 - back) % RING
+            if det_t[r, j, slot] + lat <= t:
+                newest = back
+                break
+        if newest < 0 or newest + 1 >= min(n, RING):
+            continue
+        s1 = (n - 1 - newest) % RING
+        s0 = (n - 2 - newest) % RING
+        t1, t0 = det_t[r, j, s1], det_t[r, j, s0]
+        if t1 <= best_t or t1 - t0 < 0.2:
+            continue
+        best_t = t1
+        for i in range(3):
+            est[i] = det_p[r, j, s1, i]
+            est[3 + i] = (det_p[r, j, s1, i] - det_p[r, j, s0, i]) / (t1 - t0)
+    return best_t
+
+
+@njit
+def _predict(est: np.ndarray, tau: float, ballistic: bool, out: np.ndarray) -> None:
+    """Position tau seconds after the picture: straight line, or with gravity for ballistic."""
+    for i in range(3):
+        out[i] = est[i] + est[3 + i] * tau
+    if ballistic:
+        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
+        g = -EARTH_MU_M3_S2 / (r * r * r)
+        for i in range(3):
+            out[i] += 0.5 * g * est[i] * tau * tau
+
+
+@njit
+def _time_to_go(est: np.ndarray, t_est: float, t: float, ballistic: bool, buf: np.ndarray) -> float:
+    """Predicted seconds until a ballistic picture reaches the ground (inf for others)."""
+    if not ballistic:
+        return math.inf
+    tau = t - t_est
+    for _ in range(1200):
+        _predict(est, tau, True, buf)
+        if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
+            return tau - (t - t_est)
+        tau += 1.0
+    return math.inf
+
+
+@njit
+def _find_intercept(
+    units: Units, itc: Interceptors, u: int, i: int, est: np.ndarray, t_est: float, t: float,
+    ballistic: bool, buf: np.ndarray,
+) -> tuple[float, float]:
+    """Earliest intercept time (abs) and launch elevation, or (-1, 0) if none."""
+    R = MEAN_EARTH_RADIUS_M
+    ux, uy, uz = units.pos[u, 0], units.pos[u, 1], units.pos[u, 2]
+    ur = math.sqrt(ux * ux + uy * uy + uz * uz)
+    nr = itc.reach_time.shape[1]
+    nh = itc.reach_time.shape[2]
+    tau = 2.0
+    while tau <= itc.max_time[i]:
+        _predict(est, t + tau - t_est, ballistic, buf)
+        h = height_m(buf[0], buf[1], buf[2], FULL)
+        if h < 0.0:
+            break
+        tau += SEARCH_STEP_S
+        if h < itc.min_alt[i] or h > itc.max_alt[i]:
+            continue
+        dx, dy, dz = buf[0] - ux, buf[1] - uy, buf[2] - uz
+        slant = math.sqrt(dx * dx + dy * dy + dz * dz)
+        if slant < itc.min_range[i]:
+            continue
+        br = math.sqrt(buf[0] ** 2 + buf[1] ** 2 + buf[2] ** 2)
+        c = (buf[0] * ux + buf[1] * uy + buf[2] * uz) / (br * ur)
+        g = R * math.acos(min(max(c, -1.0), 1.0))
+        if g > itc.max_range[i]:
+            continue
+        ri = int(g / itc.reach_dr[i] + 0.5)
+        hi = int(h / itc.reach_dh[i] + 0.5)
+        if ri >= nr or hi >= nh:
+            continue
+        if itc.reach_time[i, ri, hi] <= tau - SEARCH_STEP_S:
+            return t + tau - SEARCH_STEP_S, itc.reach_elev[i, ri, hi]
+    return -1.0, 0.0
+
+
+@njit
+def _advance(
+    itc: Interceptors, thr: Threats, m: int, ty: int, j: int, t_from: float, t_to: float,
+    m_state: np.ndarray, m_t0: np.ndarray, killed_at: np.ndarray, rng: np.random.Generator,
+    buf: np.ndarray, cmd: np.ndarray,
+) -> tuple[int, float, float]:
+    """Fly interceptor m from t_from to t_to; returns (outcome or -1, time, miss)."""
+    params = itc.params[ty]
+    st = m_state[m]
+    nav = itc.nav_ratio[ty]
+    amax = itc.max_accel[ty]
+    tm = t_from
+    while tm < t_to - 1e-9:
+        if tm >= killed_at[j] or not _threat_state(thr, j, tm, buf):
+            return TARGET_GONE, tm, math.inf
+        rx, ry, rz = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
+        vx, vy, vz = buf[3] - st[3], buf[4] - st[4], buf[5] - st[5]
+        r2 = rx * rx + ry * ry + rz * rz
+        rn = math.sqrt(r2)
+        vc = -(rx * vx + ry * vy + rz * vz) / rn
+        # true proportional navigation: a = N Vc (Omega x r_hat), Omega = r x v / r^2
+        # (Zarchan, Tactical and Strategic Missile Guidance, 6th ed., ch. 2)
+        ox, oy, oz = (ry * vz - rz * vy) / r2, (rz * vx - rx * vz) / r2, (rx * vy - ry * vx) / r2
+        k = nav * max(vc, 0.0) / rn
+        ax, ay, az = k * (oy * rz - oz * ry), k * (oz * rx - ox * rz), k * (ox * ry - oy * rx)
+        # gravity compensation perpendicular to the line of sight
+        sr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
+        g = EARTH_MU_M3_S2 / (sr * sr)
+        gx, gy, gz = -g * st[0] / sr, -g * st[1] / sr, -g * st[2] / sr
+        gl = (gx * rx + gy * ry + gz * rz) / r2
+        ax -= gx - gl * rx
+        ay -= gy - gl * ry
+        az -= gz - gl * rz
+        # lateral only (perpendicular to the missile's velocity), limited in magnitude
+        sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+        if sp > 0.0:
+            al = (ax * st[3] + ay * st[4] + az * st[5]) / (sp * sp)
+            ax -= al * st[3]
+            ay -= al * st[4]
+            az -= al * st[5]
+        an = math.sqrt(ax * ax + ay * ay + az * az)
+        if an > amax:
+            s = amax / an
+            ax, ay, az = ax * s, ay * s, az * s
+        cmd[0], cmd[1], cmd[2] = ax, ay, az
+        tgo = rn / max(vc, 1.0)
+        age = tm - m_t0[m]
+        h = min(max(tgo / 10.0, 0.002), 0.5, t_to - tm)
+        if age + h > itc.max_time[ty]:
+            h = itc.max_time[ty] - age
+            if h <= 1e-9:
+                return TIMEOUT, tm, rn
+        rk4_step(st, age, h, params, cmd, FULL)
+        tm += h
+        if not _threat_state(thr, j, tm, buf):
+            return TARGET_GONE, tm, math.inf
+        r1x, r1y, r1z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
+        v1x, v1y, v1z = buf[3] - st[3], buf[4] - st[4], buf[5] - st[5]
+        opening = r1x * v1x + r1y * v1y + r1z * v1z >= 0.0
+        # while the motor burns an opening range may close again; after burnout it will not
+        if opening and vc > 0.0 and (age + h >= params[3] or rn < 2_000.0):
+            # closest approach inside the step, from relative positions at its two ends
+            # (straight-line relative motion over the step)
+            dx, dy, dz = r1x - rx, r1y - ry, r1z - rz
+            dd = dx * dx + dy * dy + dz * dz
+            s = 0.0 if dd == 0.0 else min(max(-(rx * dx + ry * dy + rz * dz) / dd, 0.0), 1.0)
+            mx, my, mz = rx + s * dx, ry + s * dy, rz + s * dz
+            miss = math.sqrt(mx * mx + my * my + mz * mz)
+            t_cpa = tm - h + s * h
+            if miss <= itc.lethal_radius[ty]:
+                if rng.random() < itc.pk[ty, thr.cls[j]]:
+                    return KILL, t_cpa, miss
+                return PK_FAIL, t_cpa, miss
+            return MISS, t_cpa, miss
+        if height_m(st[0], st[1], st[2], FULL) < -10.0:
+            return GROUND, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+        if tm - m_t0[m] >= itc.max_time[ty] - 1e-9:
+            return TIMEOUT, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+    return -1, tm, math.inf
+
+
+class KernelOut(NamedTuple):
+    killed_at: np.ndarray  # (N,) inf if not killed
+    impacted: np.ndarray  # (N,) bool
+    first_det: np.ndarray  # (N,) first detection time, inf if never
+    fired_at: np.ndarray  # (N,) interceptors launched at the threat
+    m_unit: np.ndarray  # (M,)
+    m_type: np.ndarray
+    m_target: np.ndarray
+    m_t0: np.ndarray
+    m_t1: np.ndarray
+    m_miss: np.ndarray
+    m_outcome: np.ndarray
+    n_launched: np.ndarray  # (1,)
+    asset_hits: np.ndarray  # (A,)
+    n_detections: np.ndarray  # (1,)
+
+
+@njit
+def _engage(
+    rad: Radars, units: Units, itc: Interceptors, thr: Threats, asset_pos: np.ndarray,
+    asset_radius: np.ndarray, duration: float, step: float, rng: np.random.Generator, out: KernelOut,
+) -> None:
+    n_thr = thr.ttype.shape[0]
+    n_rad = rad.unit.shape[0]
+    n_units = units.pos.shape[0]
+    n_groups = 1
+    for u in range(n_units):
+        n_groups = max(n_groups, units.group[u] + 1)
+    n_types = itc.max_range.shape[0]
+    max_m = out.m_unit.shape[0]
+
+    alive = np.ones(n_thr, dtype=np.bool_)
+    killed_at = out.killed_at
+    killed_at[:] = math.inf
+    det_t = np.zeros((n_rad, n_thr, RING))
+    det_p = np.zeros((n_rad, n_thr, RING, 3))
+    det_n = np.zeros((n_rad, n_thr), dtype=np.int64)
+    first_det = out.first_det
+    first_det[:] = math.inf
+    first_track = np.full((n_units, n_thr), math.inf)
+    inflight = np.zeros((n_groups, n_thr), dtype=np.int64)
+    channels = np.zeros(n_units, dtype=np.int64)
+    rounds = units.rounds.copy()
+    ready = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS))
+    next_scan = np.empty(n_rad)
+    for r in range(n_rad):
+        next_scan[r] = rng.random() * rad.period[r]
+    m_state = np.zeros((max(max_m, 1), 6))
+    flying = np.zeros(max(max_m, 1), dtype=np.bool_)
+    n_m = 0
+    buf = np.zeros(7)
+    buf2 = np.zeros(7)
+    est = np.zeros(6)
+    cmd = np.zeros(3)
+    order = np.empty(n_thr, dtype=np.int64)
+    tgo = np.empty(n_thr)
+    ev_t = np.empty(max(max_m, 1))
+    ev_m = np.empty(max(max_m, 1), dtype=np.int64)
+    ev_o = np.empty(max(max_m, 1), dtype=np.int64)
+    ev_miss = np.empty(max(max_m, 1))
+    n_detections = 0
+
+    n_steps = int(math.ceil(duration / step))
+    for s in range(n_steps + 1):
+        t = s * step
+        # 2. sensor looks due up to now
+        for r in range(n_rad):
+            while next_scan[r] <= t:
+                n_detections += _look(rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf)
+                next_scan[r] += rad.period[r]
+        # 4. fire control, unit by unit
+        for u in range(n_units):
+            g = units.group[u]
+            n_cand = 0
+            for j in range(n_thr):
+                if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
+                    continue
+                t_est = _picture(units, rad, u, j, t, det_t, det_p, det_n, est)
+                if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                    continue
+                if first_track[u, j] == math.inf:
+                    first_track[u, j] = t
+                if t < first_track[u, j] + units.reaction[u]:
+                    continue
+                tgo[n_cand] = _time_to_go(est, t_est, t, thr.cls[j] == 0, buf)
+                order[n_cand] = j
+                n_cand += 1
+            if n_cand == 0:
+                continue
+            idx = np.argsort(tgo[:n_cand], kind="mergesort")
+            for c in range(n_cand):
+                j = order[idx[c]]
+                if channels[u] >= units.fire_channels[u]:
+                    break
+                t_est = _picture(units, rad, u, j, t, det_t, det_p, det_n, est)
+                cl = thr.cls[j]
+                for p in range(MAX_PREFERENCES):
+                    ty = units.prefs[u, cl, p]
+                    if ty < 0:
+                        break
+                    if rounds[u, ty] <= 0:
+                        continue
+                    t_int, elev = _find_intercept(units, itc, u, ty, est, t_est, t, cl == 0, buf)
+                    if t_int < 0.0:
+                        continue
+                    # salvo from ready launchers within free fire channels
+                    want = min(units.salvo[u, cl], rounds[u, ty], units.fire_channels[u] - channels[u])
+                    fired = 0
+                    _predict(est, t_int - t_est, cl == 0, buf2)
+                    for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
+                        if fired >= want or n_m >= max_m:
+                            break
+                        if ready[u, ty, lch] > t:
+                            continue
+                        ready[u, ty, lch] = t + itc.launch_interval[ty]
+                        _launch(units, u, buf2, elev, m_state[n_m])
+                        out.m_unit[n_m] = u
+                        out.m_type[n_m] = ty
+                        out.m_target[n_m] = j
+                        out.m_t0[n_m] = t
+                        out.m_t1[n_m] = math.inf
+                        out.m_miss[n_m] = math.inf
+                        out.m_outcome[n_m] = -1
+                        flying[n_m] = True
+                        n_m += 1
+                        fired += 1
+                    if fired > 0:
+                        rounds[u, ty] -= fired
+                        channels[u] += fired
+                        inflight[g, j] += fired
+                        out.fired_at[j] += fired
+                        break
+        # 5. fly-out over the cycle
+        n_ev = 0
+        t_next = t + step
+        for m in range(n_m):
+            if not flying[m]:
+                continue
+            oc, te, miss = _advance(
+                itc, thr, m, out.m_type[m], out.m_target[m], t, t_next, m_state, out.m_t0,
+                killed_at, rng, buf, cmd,
+            )
+            if oc >= 0:
+                ev_t[n_ev] = te
+                ev_m[n_ev] = m
+                ev_o[n_ev] = oc
+                ev_miss[n_ev] = miss
+                n_ev += 1
+        if n_ev > 0:
+            ev_order = np.argsort(ev_t[:n_ev], kind="mergesort")
+            for e in range(n_ev):
+                k = ev_order[e]
+                m = ev_m[k]
+                j = out.m_target[m]
+                oc = ev_o[k]
+                if oc == KILL:
+                    if killed_at[j] < ev_t[k] or ev_t[k] > thr.t_impact[j]:
+                        oc = TARGET_GONE
+                    else:
+                        killed_at[j] = ev_t[k]
+                out.m_outcome[m] = oc
+                out.m_t1[m] = ev_t[k]
+                out.m_miss[m] = ev_miss[k]
+                flying[m] = False
+                u = out.m_unit[m]
+                channels[u] -= 1
+                inflight[units.group[u], j] -= 1
+        for j in range(n_thr):
+            if killed_at[j] < math.inf:
+                alive[j] = False
+        if t_next > duration + 1e-9:
+            break
+    # 6. impacts of threats not killed, scored against assets
+    for j in range(n_thr):
+        if killed_at[j] == math.inf and thr.t_impact[j] <= duration:
+            out.impacted[j] = True
+            for a in range(asset_pos.shape[0]):
+                dx = thr.impact_pos[j, 0] - asset_pos[a, 0]
+                dy = thr.impact_pos[j, 1] - asset_pos[a, 1]
+                dz = thr.impact_pos[j, 2] - asset_pos[a, 2]
+                if dx * dx + dy * dy + dz * dz <= asset_radius[a] ** 2:
+                    out.asset_hits[a] += 1
+    # interceptors still flying at the end
+    for m in range(n_m):
+        if flying[m]:
+            out.m_outcome[m] = TIMEOUT
+            out.m_t1[m] = duration
+    out.n_launched[0] = n_m
+    out.n_detections[0] = n_detections
+
+
+@njit
+def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) -> None:
+    """Interceptor state at launch: at the unit, pointed at the intercept point's azimuth."""
+    dx = aim[0] - units.pos[u, 0]
+    dy = aim[1] - units.pos[u, 1]
+    dz = aim[2] - units.pos[u, 2]
+    e = units.basis[u, 0, 0] * dx + units.basis[u, 0, 1] * dy + units.basis[u, 0, 2] * dz
+    n = units.basis[u, 1, 0] * dx + units.basis[u, 1, 1] * dy + units.basis[u, 1, 2] * dz
+    az = math.atan2(e, n)
+    ce = math.cos(elev)
+    de, dn, du = ce * math.sin(az), ce * math.cos(az), math.sin(elev)
+    speed0 = 20.0
+    for i in range(3):
+        d = units.basis[u, 0, i] * de + units.basis[u, 1, i] * dn + units.basis[u, 2, i] * du
+        st[i] = units.pos[u, i] + 5.0 * units.basis[u, 2, i]
+        st[3 + i] = speed0 * d
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What happened in one replication, as arrays."""
+
+    replication: int
+    threats: Threats
+    killed_at: np.ndarray
+    impacted: np.ndarray
+    first_detection: np.ndarray
+    fired_at: np.ndarray
+    asset_hits: np.ndarray
+    interceptor_unit: np.ndarray
+    interceptor_type: np.ndarray
+    interceptor_target: np.ndarray
+    launch_time: np.ndarray
+    end_time: np.ndarray
+    miss_distance: np.ndarray
+    outcome: np.ndarray
+    n_detections: int
+
+
+def run_replication(world: World, seed: int, replication: int) -> ReplicationResult:
+    """Run replication `replication` of campaign `seed` on `world`.
+
+    The result depends only on (world, seed, replication): re-running one
+    replication alone gives the same bits.
+    """
+    rng = replication_rng(seed, replication)
+    thr = draw_threats(world, rng)
+    n = world.n_threats
+    max_m = int(world.units.rounds.sum())
+    out = KernelOut(
+        killed_at=np.full(n, math.inf),
+        impacted=np.zeros(n, dtype=np.bool_),
+        first_det=np.full(n, math.inf),
+        fired_at=np.zeros(n, dtype=np.int64),
+        m_unit=np.zeros(max_m, dtype=np.int64),
+        m_type=np.zeros(max_m, dtype=np.int64),
+        m_target=np.zeros(max_m, dtype=np.int64),
+        m_t0=np.zeros(max_m),
+        m_t1=np.zeros(max_m),
+        m_miss=np.zeros(max_m),
+        m_outcome=np.zeros(max_m, dtype=np.int64),
+        n_launched=np.zeros(1, dtype=np.int64),
+        asset_hits=np.zeros(len(world.asset_names), dtype=np.int64),
+        n_detections=np.zeros(1, dtype=np.int64),
+    )
+    _engage(
+        world.radars, world.units, world.interceptors, thr, world.asset_pos, world.asset_radius,
+        world.duration_s, world.step_s, rng, out,
+    )
+    k = int(out.n_launched[0])
+    return ReplicationResult(
+        replication=replication,
+        threats=thr,
+        killed_at=out.killed_at,
+        impacted=out.impacted,
+        first_detection=out.first_det,
+        fired_at=out.fired_at,
+        asset_hits=out.asset_hits,
+        interceptor_unit=out.m_unit[:k],
+        interceptor_type=out.m_type[:k],
+        interceptor_target=out.m_target[:k],
+        launch_time=out.m_t0[:k],
+        end_time=out.m_t1[:k],
+        miss_distance=out.m_miss[:k],
+        outcome=out.m_outcome[:k],
+        n_detections=int(out.n_detections[0]),
+    )

@@ -1,0 +1,1 @@
+"""Front ends that present results: terminal tables now, HTML reports later."""

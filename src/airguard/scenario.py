@@ -1,0 +1,336 @@
+"""Scenario files: the pydantic schema, loading and validation.
+
+A scenario is a YAML file (see docs/scenario-format.md and
+``scenarios/turkey-patriot-vs-s400/scenario.yaml``).  Quantities carry units
+(``160 km``, ``45 deg``, ``Mach 2``) and are converted to SI at load; every
+error names the file, the line and the field path.
+
+A scenario may declare ``variants``: named replacements of top-level fields
+(typically ``units``) that share everything else, so that "the same raid
+against Patriot, then against S-400 at the same sites" is one file.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+
+from airguard._yamlio import LocatedData, load_yaml, validate
+from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, ThreatSystem, default_catalogue
+from airguard.errors import InputError
+from airguard.units import Dimension, UnitError, parse_quantity
+
+__all__ = [
+    "Asset",
+    "Network",
+    "Position",
+    "Raid",
+    "Scenario",
+    "ScenarioFile",
+    "Unit",
+    "load_scenario",
+    "scenario_json_schema",
+]
+
+
+def _quantity(dim: Dimension, *, minimum: float | None = None, positive: bool = False) -> Any:
+    def check(raw: Any) -> float:
+        try:
+            value = parse_quantity(raw, dim)
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+        if positive and value <= 0.0:
+            raise ValueError(f"expected a positive {dim.name.lower()}, got '{raw}'")
+        if minimum is not None and value < minimum:
+            raise ValueError(f"expected at least {minimum:g} {dim.value}, got '{raw}'")
+        return value
+
+    example = {
+        Dimension.LENGTH: "160 km",
+        Dimension.TIME: "30 s",
+        Dimension.ANGLE: "45 deg",
+        Dimension.SPEED: "Mach 2",
+    }.get(dim, "")
+    return Annotated[
+        float,
+        BeforeValidator(check),
+        PlainSerializer(lambda v: v),
+        WithJsonSchema(
+            {"type": "string", "description": f"{dim.name.lower()} with a unit", "examples": [example]}
+        ),
+    ]
+
+
+Length = _quantity(Dimension.LENGTH)
+PositiveLength = _quantity(Dimension.LENGTH, positive=True)
+Time = _quantity(Dimension.TIME)
+PositiveTime = _quantity(Dimension.TIME, positive=True)
+NonNegativeTime = _quantity(Dimension.TIME, minimum=0.0)
+Angle = _quantity(Dimension.ANGLE)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Position(_Strict):
+    """Geodetic position: latitude and longitude in degrees (WGS84), altitude with a unit."""
+
+    lat: float = Field(ge=-90.0, le=90.0, description="geodetic latitude, degrees north")
+    lon: float = Field(ge=-180.0, le=180.0, description="longitude, degrees east")
+    alt: Length = Field(default=0.0, description="height above the WGS84 ellipsoid, e.g. '850 m'")
+
+
+class Area(Position):
+    """A circular area: centre and radius."""
+
+    radius: Length = Field(default=0.0, description="radius of the area, e.g. '20 km'")
+
+
+class Asset(_Strict):
+    """A defended asset: scored as damaged when a threat lands within its radius."""
+
+    name: str = Field(min_length=1)
+    position: Position
+    value: float = Field(default=1.0, gt=0.0, description="relative value, for priorities")
+    radius: PositiveLength = Field(description="damage radius around the aim point, e.g. '1.5 km'")
+
+
+class Unit(_Strict):
+    """A defending fire unit (battery, battalion) of a catalogue system."""
+
+    name: str = Field(min_length=1)
+    system: str = Field(description="catalogue id of a defence system, e.g. 'patriot'")
+    position: Position
+    heading: Angle | None = Field(
+        default=None, description="boresight azimuth of sector radars, clockwise from north"
+    )
+    launchers: int | None = Field(default=None, ge=1, le=32, description="number of launchers")
+    inventory: dict[str, int] | None = Field(
+        default=None, description="interceptors by catalogue id; default: the system's load"
+    )
+    network: str = Field(default="none", description="name of a network, or 'none'")
+
+    @model_validator(mode="after")
+    def _inventory(self) -> Unit:
+        for key, n in (self.inventory or {}).items():
+            if n < 0:
+                raise ValueError(f"inventory.{key}: expected a count of at least 0, got {n}")
+        return self
+
+
+class Window(_Strict):
+    start: Time
+    end: Time
+
+    @model_validator(mode="after")
+    def _order(self) -> Window:
+        if self.end < self.start:
+            raise ValueError("launch_window.end is before launch_window.start")
+        return self
+
+
+class Raid(_Strict):
+    """A group of threats of one catalogue type launched from one area at one asset."""
+
+    name: str = Field(min_length=1)
+    threat: str = Field(description="catalogue id of a threat, e.g. 'scud-b'")
+    count: int = Field(ge=1, le=1000)
+    launch_area: Area
+    launch_window: Window
+    target: str = Field(description="name of the defended asset aimed at")
+    waypoints: list[Position] = Field(default_factory=list, description="cruise/drone route")
+
+
+class Network(_Strict):
+    """A data link: its members share their radars' pictures after a latency."""
+
+    name: str = Field(min_length=1)
+    latency: NonNegativeTime = Field(default=2.0, description="e.g. '2 s'")
+
+
+class ScenarioBody(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    duration: PositiveTime
+    seed: int = Field(default=0, ge=0)
+    time_step: PositiveTime = Field(default=1.0, description="fire-control cycle, e.g. '1 s'")
+    assets: list[Asset] = Field(min_length=1)
+    units: list[Unit] = Field(default_factory=list)
+    raids: list[Raid] = Field(min_length=1)
+    networks: list[Network] = Field(default_factory=list)
+
+
+class ScenarioFile(ScenarioBody):
+    """Top level of a scenario file; ``variants`` replace fields of the body."""
+
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="named variants, each replacing top-level fields such as 'units'",
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario (one variant), with its catalogue and provenance."""
+
+    body: ScenarioBody
+    catalogue: Catalogue
+    file: str
+    variant: str | None
+    digest: str
+
+    @property
+    def name(self) -> str:
+        return self.body.name if self.variant is None else f"{self.body.name} [{self.variant}]"
+
+    @property
+    def label(self) -> str:
+        return self.variant or self.body.name
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editor autocompletion."""
+    schema = ScenarioFile.model_json_schema(mode="validation")
+    schema["title"] = "airguard scenario"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def load_scenario(
+    path: str | Path,
+    *,
+    variant: str | None = None,
+    catalogue: Catalogue | None = None,
+    text: str | None = None,
+) -> list[Scenario]:
+    """Load a scenario file and return its variants (or the one asked for).
+
+    Raises
+    ------
+    InputError
+        With file, line and field path on any invalid content.
+    """
+    cat = catalogue if catalogue is not None else default_catalogue()
+    located = load_yaml(path, text)
+    top = validate(ScenarioFile, located)
+    raw_variants = located.data.get("variants") or {}
+    names = list(raw_variants) or [None]
+    if variant is not None:
+        if variant not in raw_variants:
+            known = ", ".join(raw_variants) or "none"
+            raise InputError(f"no variant '{variant}' (variants: {known})", file=located.file, field="variants")
+        names = [variant]
+    out = []
+    for name in names:
+        if name is None:
+            data = {k: v for k, v in located.data.items() if k != "variants"}
+            view = located
+            body = ScenarioBody.model_validate(data)
+            prefix: tuple[str | int, ...] = ()
+        else:
+            override = raw_variants[name]
+            if not isinstance(override, dict):
+                raise located.error(("variants", name), "a variant is a mapping of fields to replace")
+            data = {k: v for k, v in located.data.items() if k != "variants"}
+            data.update(copy.deepcopy(override))
+            prefix = ("variants", name)
+            lines = dict(located.lines)
+            for loc, line in located.lines.items():
+                if loc[:2] == prefix and len(loc) > 2:
+                    lines[loc[2:]] = line
+            view = LocatedData(data, lines, located.file)
+            body = validate(ScenarioBody, view)
+        _check_references(body, view, cat)
+        digest = hashlib.sha256(
+            json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()
+        out.append(Scenario(body=body, catalogue=cat, file=located.file, variant=name, digest=digest))
+    del top
+    return out
+
+
+def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> None:
+    from airguard.geo import great_circle_distance_m
+
+    asset_names = [a.name for a in body.assets]
+    for i, name in enumerate(asset_names):
+        if name in asset_names[:i]:
+            raise located.error(("assets", i, "name"), f"duplicate asset name '{name}'")
+    network_names = [n.name for n in body.networks]
+    for i, unit in enumerate(body.units):
+        loc: tuple[str | int, ...] = ("units", i)
+        entry = cat.entries.get(unit.system)
+        if not isinstance(entry, DefenceSystem):
+            known = ", ".join(cat.ids("defence"))
+            raise located.error((*loc, "system"), f"unknown defence system '{unit.system}' (catalogue: {known})")
+        carried = {iid for spec in entry.launchers.values() for iid in spec.capacity}
+        for iid in unit.inventory or {}:
+            if iid not in carried:
+                raise located.error(
+                    (*loc, "inventory", iid),
+                    f"'{iid}' is not an interceptor of {unit.system} (have: {', '.join(sorted(carried))})",
+                )
+        needs_heading = any(entry.radars[r].azimuth_sector.value < 6.283 for r in entry.composition.radars)
+        if needs_heading and unit.heading is None:
+            raise located.error(
+                (*loc, "heading"), f"{unit.system} has a sector radar: give its boresight, e.g. '135 deg'"
+            )
+        if unit.network != "none" and unit.network not in network_names:
+            raise located.error(
+                (*loc, "network"), f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})"
+            )
+    for i, raid in enumerate(body.raids):
+        loc = ("raids", i)
+        threat = cat.entries.get(raid.threat)
+        if not isinstance(threat, ThreatSystem):
+            if isinstance(threat, Aircraft):
+                msg = f"'{raid.threat}' is an aircraft, not a threat"
+            else:
+                msg = f"unknown threat '{raid.threat}' (catalogue: {', '.join(cat.ids('threat'))})"
+            raise located.error((*loc, "threat"), msg)
+        if raid.target not in asset_names:
+            raise located.error((*loc, "target"), f"unknown asset '{raid.target}' (assets: {', '.join(asset_names)})")
+        if raid.waypoints and threat.is_ballistic:
+            raise located.error((*loc, "waypoints"), "ballistic threats fly no waypoints")
+        asset = body.assets[asset_names.index(raid.target)]
+        legs = [raid.launch_area, *raid.waypoints, asset.position]
+        path_m = sum(
+            float(great_circle_distance_m(a.lat, a.lon, b.lat, b.lon)) for a, b in zip(legs, legs[1:], strict=False)
+        )
+        far_m = path_m + raid.launch_area.radius
+        near_m = path_m - raid.launch_area.radius
+        if far_m > threat.max_range.value:
+            raise located.error(
+                (*loc, "target"),
+                f"{raid.target} is up to {far_m / 1000:.0f} km from the launch area, beyond the "
+                f"{threat.max_range.value / 1000:.0f} km range of {raid.threat}",
+            )
+        if near_m < threat.min_range.value:
+            raise located.error(
+                (*loc, "target"),
+                f"{raid.target} is as close as {near_m / 1000:.0f} km to the launch area, inside the "
+                f"{threat.min_range.value / 1000:.0f} km minimum range of {raid.threat}",
+            )
+
+
+def _context_unused(info: ValidationInfo) -> None:  # pragma: no cover - keeps import used by typing
+    del info
+
+
+_ = Literal

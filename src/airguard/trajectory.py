@@ -1,0 +1,312 @@
+"""Threat flight models on the shared integrator.
+
+* **Ballistic / quasi-ballistic** (SRBMs): launched from the ground at a
+  notional initial pitch, flown by the :mod:`airguard.dynamics` point-mass
+  model (gravity with J2, Earth rotation, drag, thrust along the velocity — a
+  gravity turn) and aimed by cutting the motor off: the cut-off time sets the
+  range and the launch azimuth the direction, both found by a few shooting
+  iterations of the real integrator so that the missile lands on its aim
+  point in the rotating Earth.
+* **Cruise and drone**: waypoint routes flown at constant ground speed and a
+  set height, along n-vector great circles (Gade, "A non-singular horizontal
+  position representation", *J. Navigation* 63(3), 2010), with a climb after
+  launch and a terminal dive onto the aim point.
+
+Trajectories are sampled on the engine's global time grid (positions,
+velocities and heights) and interpolated with cubic Hermite polynomials.
+"""
+
+from __future__ import annotations
+
+import math
+
+from airguard._jit import njit
+import numpy as np
+
+from airguard.dynamics import FULL, N_PARAMS, P_BURN, height_m, rk4_step
+from airguard.geo import geodetic_to_ecef_kernel
+
+__all__ = [
+    "BALLISTIC_STEP_S",
+    "CLIMB_DISTANCE_M",
+    "TERMINAL_DIVE_DISTANCE_M",
+    "fly_ballistic",
+    "fly_route",
+    "hermite_state",
+]
+
+BALLISTIC_STEP_S = 0.5
+"""RK4 step for threat flight (s); the global grid step must be a multiple of it."""
+
+CLIMB_DISTANCE_M = 5_000.0
+"""Ground distance over which a cruise missile or drone climbs to its cruise height (notional)."""
+
+TERMINAL_DIVE_DISTANCE_M = 3_000.0
+"""Ground distance of the terminal dive onto the aim point (notional)."""
+
+MAX_BALLISTIC_FLIGHT_S = 3_600.0
+
+PITCH_KICK_TIME_S = 6.0
+"""Ballistic missiles rise vertically this long (s) and are then pitched over to
+their catalogue `launch_elevation`, after which they fly a gravity turn (notional;
+a common open-literature SRBM model, e.g. Zarchan, *Tactical and Strategic Missile
+Guidance*, ch. on ballistic targets)."""
+
+
+@njit
+def _launch_state(
+    lat: float, lon: float, alt: float, azimuth: float, elevation: float, speed0: float
+) -> np.ndarray:
+    x, y, z = geodetic_to_ecef_kernel(lat, lon, alt)
+    sl, cl = math.sin(lat), math.cos(lat)
+    so, co = math.sin(lon), math.cos(lon)
+    e_ = np.array([-so, co, 0.0])
+    n_ = np.array([-sl * co, -sl * so, cl])
+    u_ = np.array([cl * co, cl * so, sl])
+    ce = math.cos(elevation)
+    d = ce * math.sin(azimuth) * e_ + ce * math.cos(azimuth) * n_ + math.sin(elevation) * u_
+    st = np.empty(6)
+    st[0], st[1], st[2] = x, y, z
+    st[3:6] = speed0 * d
+    return st
+
+
+@njit
+def _pitch_over(st: np.ndarray, azimuth: float, elevation: float) -> None:
+    """Turn the velocity to `elevation` above the local horizon at `azimuth`, keeping speed."""
+    r = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
+    u_ = st[:3] / r
+    # east and north from the geocentric up (adequate for setting a launch direction)
+    e_ = np.array([-u_[1], u_[0], 0.0])
+    ne = math.sqrt(e_[0] ** 2 + e_[1] ** 2)
+    e_ = e_ / ne
+    n_ = np.array([u_[1] * e_[2] - u_[2] * e_[1], u_[2] * e_[0] - u_[0] * e_[2], u_[0] * e_[1] - u_[1] * e_[0]])
+    speed = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+    ce = math.cos(elevation)
+    d = ce * math.sin(azimuth) * e_ + ce * math.cos(azimuth) * n_ + math.sin(elevation) * u_
+    st[3:6] = speed * d
+
+
+@njit
+def fly_ballistic(
+    lat: float, lon: float, alt: float, azimuth: float, elevation: float,
+    cutoff_s: float, params: np.ndarray, flags: int, ground_alt: float,
+    t_launch: float, grid_dt: float, pos_out: np.ndarray, vel_out: np.ndarray, h_out: np.ndarray,
+) -> tuple[float, float, float, float]:
+    """Fly one ballistic missile from launch to ground impact.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Launch point, geodetic (rad).
+    alt : float
+        Launch height (m).
+    azimuth, elevation : float
+        Launch direction (rad): clockwise from north, and the pitch above the
+        horizon the missile is turned to after its vertical rise.
+    cutoff_s : float
+        Motor cut-off time after launch (s), at most the burn time.
+    params : (N_PARAMS,) float64
+        Body parameters (:func:`airguard.dynamics.body_params`).
+    flags : int
+        Dynamics options.
+    ground_alt : float
+        Height of the ground at the target (m): impact is when the missile
+        descends through it.
+    t_launch, grid_dt : float
+        Launch time and global grid step (s).  Samples are written at grid
+        times ``k * grid_dt`` with ``0 <= k < pos_out.shape[0]`` that fall in
+        flight; pass zero-length outputs to record nothing.
+    pos_out, vel_out : (K, 3) float64; h_out : (K,) float64
+        Grid samples (ECEF m, m/s, height m), written in place.
+
+    Returns
+    -------
+    (t_impact, x, y, z)
+        Impact time (s, absolute) and ECEF impact point (m).
+    """
+    p = params.copy()
+    p[P_BURN] = min(cutoff_s, params[P_BURN])
+    cmd = np.zeros(3)
+    st = _launch_state(lat, lon, alt, azimuth, 0.5 * math.pi, 1.0)
+    kicked = False
+    h = BALLISTIC_STEP_S
+    n_grid = pos_out.shape[0]
+    # first grid index at or after launch
+    k = max(int(math.ceil(t_launch / grid_dt - 1e-9)), 0)
+    t = t_launch
+    prev = st.copy()
+    climbing = True
+    impacted = False
+    ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
+    while t - t_launch < MAX_BALLISTIC_FLIGHT_S:
+        # record every grid time reached exactly at the start of a step
+        while k < n_grid and k * grid_dt <= t + 1e-9:
+            if abs(k * grid_dt - t) < 1e-6:
+                pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = st[0], st[1], st[2]
+                vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = st[3], st[4], st[5]
+                h_out[k] = height_m(st[0], st[1], st[2], flags)
+            k += 1
+        # step so as to land on the next multiple of h (the grid is a multiple of h)
+        t_next = (math.floor(t / h + 1e-9) + 1.0) * h
+        step = t_next - t
+        prev[:] = st
+        rk4_step(st, t - t_launch, step, p, cmd, flags)
+        t = t_next
+        if not kicked and t - t_launch >= PITCH_KICK_TIME_S - 1e-9:
+            _pitch_over(st, azimuth, elevation)
+            kicked = True
+        hh = height_m(st[0], st[1], st[2], flags)
+        if climbing and hh > ground_alt + 1000.0:
+            climbing = False
+        if impacted:
+            if k >= n_grid or k * grid_dt > t + 1e-9:
+                # the grid sample just after impact is recorded too, so that
+                # interpolation is defined right up to the impact time
+                return ti, xi, yi, zi
+        elif not climbing and hh <= ground_alt:
+            h0 = height_m(prev[0], prev[1], prev[2], flags)
+            f = (h0 - ground_alt) / (h0 - hh) if h0 != hh else 1.0
+            ti = t - step + f * step
+            xi = prev[0] + f * (st[0] - prev[0])
+            yi = prev[1] + f * (st[1] - prev[1])
+            zi = prev[2] + f * (st[2] - prev[2])
+            impacted = True
+            if k >= n_grid or k * grid_dt > t + 1e-9:
+                return ti, xi, yi, zi
+    return math.inf, st[0], st[1], st[2]
+
+
+@njit
+def _nvec(lat: float, lon: float) -> np.ndarray:
+    cl = math.cos(lat)
+    return np.array([cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)])
+
+
+@njit
+def _route_point(
+    nvecs: np.ndarray, cum: np.ndarray, angles: np.ndarray, s: float
+) -> tuple[float, float]:
+    """Geodetic (lat, lon) at path length `s` along n-vector great circles."""
+    n_legs = angles.shape[0]
+    i = 0
+    while i < n_legs - 1 and s > cum[i + 1]:
+        i += 1
+    a = angles[i]
+    if a < 1e-12:
+        n = nvecs[i]
+    else:
+        f = min(max((s - cum[i]) / (cum[i + 1] - cum[i]), 0.0), 1.0)
+        sa = math.sin(a)
+        n = (math.sin((1.0 - f) * a) / sa) * nvecs[i] + (math.sin(f * a) / sa) * nvecs[i + 1]
+    lat = math.asin(min(max(n[2], -1.0), 1.0))
+    lon = math.atan2(n[1], n[0])
+    return lat, lon
+
+
+@njit
+def _route_height(s: float, total: float, h_launch: float, h_cruise: float, h_target: float) -> float:
+    if s < CLIMB_DISTANCE_M:
+        return h_launch + (h_cruise - h_launch) * s / CLIMB_DISTANCE_M
+    to_go = total - s
+    if to_go < TERMINAL_DIVE_DISTANCE_M:
+        return h_target + (h_cruise - h_target) * max(to_go, 0.0) / TERMINAL_DIVE_DISTANCE_M
+    return h_cruise
+
+
+@njit
+def fly_route(
+    lats: np.ndarray, lons: np.ndarray, h_launch: float, cruise_height: float, h_target: float,
+    speed: float, t_launch: float, radius_m: float, grid_dt: float,
+    pos_out: np.ndarray, vel_out: np.ndarray, h_out: np.ndarray,
+) -> tuple[float, float, float, float]:
+    """Fly a cruise missile or drone along a route of geodetic points (rad).
+
+    The first point is the launch point, the last the aim point.  Heights:
+    `h_launch` at launch, climbing to ``h_target + cruise_height`` — cruise
+    height is above the target's ground height, as no terrain is modelled
+    yet — and diving onto the aim point at `h_target`.  Grid samples are
+    written as for :func:`fly_ballistic`; returns impact time and point.
+    """
+    n = lats.shape[0]
+    nvecs = np.empty((n, 3))
+    for i in range(n):
+        nvecs[i] = _nvec(lats[i], lons[i])
+    angles = np.empty(n - 1)
+    cum = np.zeros(n)
+    R = 6_371_008.8
+    for i in range(n - 1):
+        c = min(max(np.dot(nvecs[i], nvecs[i + 1]), -1.0), 1.0)
+        angles[i] = math.acos(c)
+        cum[i + 1] = cum[i] + R * angles[i]
+    total = cum[n - 1]
+    h_cruise = h_target + cruise_height
+    t_impact = t_launch + total / speed
+    n_grid = pos_out.shape[0]
+    k0 = max(int(math.ceil(t_launch / grid_dt - 1e-9)), 0)
+    eps = 0.05 if speed > 0 else 0.0
+    xi, yi, zi = geodetic_to_ecef_kernel(lats[n - 1], lons[n - 1], h_target)
+    lat_e, lon_e = _route_point(nvecs, cum, angles, total - eps * speed)
+    xe, ye, ze = geodetic_to_ecef_kernel(
+        lat_e, lon_e, _route_height(total - eps * speed, total, h_launch, h_cruise, h_target)
+    )
+    vix, viy, viz = (xi - xe) / eps, (yi - ye) / eps, (zi - ze) / eps
+    for k in range(k0, n_grid):
+        t = k * grid_dt
+        if t > t_impact:
+            # one sample past impact, extrapolated, so interpolation is defined up to impact
+            dt_i = t - t_impact
+            pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = xi + vix * dt_i, yi + viy * dt_i, zi + viz * dt_i
+            vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = vix, viy, viz
+            h_out[k] = h_target - dt_i * speed * (h_cruise - h_target) / TERMINAL_DIVE_DISTANCE_M
+            break
+        s = (t - t_launch) * speed
+        lat, lon = _route_point(nvecs, cum, angles, s)
+        hh = _route_height(s, total, h_launch, h_cruise, h_target)
+        x, y, z = geodetic_to_ecef_kernel(lat, lon, hh)
+        s2 = s + eps * speed
+        if s2 > total:
+            s2 = s - eps * speed
+            sign = -1.0
+        else:
+            sign = 1.0
+        lat2, lon2, = _route_point(nvecs, cum, angles, s2)
+        h2 = _route_height(s2, total, h_launch, h_cruise, h_target)
+        x2, y2, z2 = geodetic_to_ecef_kernel(lat2, lon2, h2)
+        pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = x, y, z
+        vel_out[k, 0] = sign * (x2 - x) / eps
+        vel_out[k, 1] = sign * (y2 - y) / eps
+        vel_out[k, 2] = sign * (z2 - z) / eps
+        h_out[k] = hh
+    return t_impact, xi, yi, zi
+
+
+@njit
+def hermite_state(
+    pos: np.ndarray, vel: np.ndarray, k: int, f: float, dt: float, out: np.ndarray
+) -> None:
+    """Cubic Hermite interpolation between grid samples k and k+1.
+
+    `f` in [0, 1] is the fraction of the step `dt`; writes position and
+    velocity into ``out[0:6]``.  Exact for motion with constant jerk.
+    """
+    f2 = f * f
+    f3 = f2 * f
+    h00 = 2 * f3 - 3 * f2 + 1
+    h10 = f3 - 2 * f2 + f
+    h01 = -2 * f3 + 3 * f2
+    h11 = f3 - f2
+    d00 = (6 * f2 - 6 * f) / dt
+    d10 = 3 * f2 - 4 * f + 1
+    d01 = (-6 * f2 + 6 * f) / dt
+    d11 = 3 * f2 - 2 * f
+    for i in range(3):
+        p0 = pos[k, i]
+        p1 = pos[k + 1, i]
+        v0 = vel[k, i]
+        v1 = vel[k + 1, i]
+        out[i] = h00 * p0 + h10 * dt * v0 + h01 * p1 + h11 * dt * v1
+        out[3 + i] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
+
+
+_ = (FULL, N_PARAMS)

@@ -1,0 +1,541 @@
+"""Compile a validated scenario into the engine's World: arrays in SI and ECEF.
+
+Everything the defence cannot change and every catalogue figure the engine
+reads is turned here, once per scenario variant, into structure-of-arrays
+form: radars, fire units, interceptor types (with their reach tables), threat
+types (with their aiming tables) and raids.  The engine then runs
+replications over these arrays without touching the scenario or catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from airguard import geo
+from airguard.catalogue import Aircraft, DefenceSystem, ThreatSystem
+from airguard.catalogue.models import THREAT_CLASSES
+from airguard.dynamics import FULL, body_params
+from airguard.envelope import ReachTable, interceptor_params, reach_table
+from airguard.errors import InputError
+from airguard.radar import required_snr_db
+from airguard.scenario import Scenario
+from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
+
+__all__ = ["CLASS_INDEX", "GRID_DT_S", "Interceptors", "Radars", "Raids", "ThreatTypes", "Units", "World", "compile_world"]
+
+GRID_DT_S = 1.0
+"""Sampling step of threat trajectories (s); a multiple of the RK4 step."""
+
+CLASS_INDEX = {name: i for i, name in enumerate(THREAT_CLASSES)}
+FLIGHT_BALLISTIC, FLIGHT_ROUTE = 0, 1
+MAX_PREFERENCES = 4
+MAX_LAUNCHERS = 32
+EMPTY = np.zeros(0)
+
+
+class Radars(NamedTuple):
+    """All radars of all units, one row each (numba-compatible)."""
+
+    pos: np.ndarray  # (R, 3) ECEF m, antenna phase centre
+    basis: np.ndarray  # (R, 3, 3) ENU rows
+    height: np.ndarray  # (R,) antenna height above ellipsoid, m
+    unit: np.ndarray  # (R,) int64 owning unit
+    snr_k: np.ndarray  # (R,) mean SNR = snr_k * rcs / range^4 (linear)
+    threshold: np.ndarray  # (R,) square-law threshold in noise powers, -ln(Pfa)
+    max_range: np.ndarray
+    az_center: np.ndarray  # rad
+    az_half: np.ndarray  # rad, pi for 360 deg
+    el_min: np.ndarray
+    el_max: np.ndarray
+    period: np.ndarray  # s
+    sigma_range: np.ndarray  # m
+    sigma_az: np.ndarray  # rad
+    sigma_el: np.ndarray  # rad
+
+
+class Units(NamedTuple):
+    pos: np.ndarray  # (U, 3) ECEF
+    basis: np.ndarray  # (U, 3, 3)
+    group: np.ndarray  # (U,) int64: units of one network coordinate fire
+    network: np.ndarray  # (U,) int64, -1 for none
+    latency: np.ndarray  # (U,) s, latency of remote pictures
+    fire_channels: np.ndarray  # (U,) int64
+    reaction: np.ndarray  # (U,) s
+    salvo: np.ndarray  # (U, 4) int64 by threat class
+    prefs: np.ndarray  # (U, 4, MAX_PREFERENCES) int64 interceptor type, -1 padding
+    rounds: np.ndarray  # (U, I) int64 initial inventory
+    launchers: np.ndarray  # (U, I) int64 launchers able to fire this type
+
+
+class Interceptors(NamedTuple):
+    params: np.ndarray  # (I, N_PARAMS)
+    max_range: np.ndarray
+    min_range: np.ndarray
+    max_alt: np.ndarray
+    min_alt: np.ndarray
+    lethal_radius: np.ndarray
+    pk: np.ndarray  # (I, 4)
+    cost: np.ndarray
+    nav_ratio: np.ndarray
+    max_accel: np.ndarray
+    max_time: np.ndarray
+    launch_interval: np.ndarray
+    reach_time: np.ndarray  # (I, NR, NH)
+    reach_elev: np.ndarray  # (I, NR, NH)
+    reach_dr: np.ndarray  # (I,)
+    reach_dh: np.ndarray  # (I,)
+
+
+class ThreatTypes(NamedTuple):
+    cls: np.ndarray  # (Ty,) int64 class index
+    flight: np.ndarray  # (Ty,) FLIGHT_BALLISTIC or FLIGHT_ROUTE
+    rcs: np.ndarray
+    swerling: np.ndarray  # int64
+    cost: np.ndarray
+    cep: np.ndarray
+    params: np.ndarray  # (Ty, N_PARAMS) ballistic body
+    elevation: np.ndarray  # pitch after the vertical rise, rad
+    speed: np.ndarray  # route speed m/s
+    cruise_height: np.ndarray  # m
+    aim_cutoff: np.ndarray  # (Ty, NA) motor cut-off grid, s
+    aim_range: np.ndarray  # (Ty, NA) ground range reached, m
+
+
+class Raids(NamedTuple):
+    ttype: np.ndarray  # (Q,) int64
+    count: np.ndarray
+    lat: np.ndarray  # rad
+    lon: np.ndarray
+    alt: np.ndarray
+    radius: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    target: np.ndarray  # asset index
+    wp_start: np.ndarray  # (Q,) index into waypoint arrays
+    wp_count: np.ndarray
+    wp_lat: np.ndarray  # (W,) rad
+    wp_lon: np.ndarray
+
+
+@dataclass
+class World:
+    """One scenario variant compiled to arrays."""
+
+    name: str
+    label: str
+    digest: str
+    seed: int
+    duration_s: float
+    step_s: float
+    asset_names: list[str]
+    asset_pos: np.ndarray
+    asset_lat: np.ndarray
+    asset_lon: np.ndarray
+    asset_alt: np.ndarray
+    asset_radius: np.ndarray
+    asset_value: np.ndarray
+    radar_names: list[str]
+    radars: Radars
+    unit_names: list[str]
+    unit_systems: list[str]
+    units: Units
+    interceptor_names: list[str]
+    interceptors: Interceptors
+    reach: list[ReachTable]
+    threat_names: list[str]
+    threat_types: ThreatTypes
+    raid_names: list[str]
+    raids: Raids
+    n_threats: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n_threats = int(self.raids.count.sum())
+
+    @property
+    def n_grid(self) -> int:
+        return int(math.ceil(self.duration_s / GRID_DT_S)) + 2
+
+
+def _i(values: list[int] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+def _f(values: list[float] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def compile_world(scenario: Scenario) -> World:
+    """Turn a validated scenario into a :class:`World`."""
+    body = scenario.body
+    cat = scenario.catalogue
+
+    # assets
+    a_lat = _f([a.position.lat for a in body.assets])
+    a_lon = _f([a.position.lon for a in body.assets])
+    a_alt = _f([a.position.alt for a in body.assets])
+    asset_pos = geo.geodetic2ecef(a_lat, a_lon, a_alt)
+
+    # interceptor types used by any unit, and threat types of any raid
+    systems = [cat.defence(u.system) for u in body.units]
+    interceptor_ids: list[str] = []
+    for sysm in systems:
+        for iid in sysm.interceptors:
+            if iid not in interceptor_ids:
+                interceptor_ids.append(iid)
+    threat_ids: list[str] = []
+    for raid in body.raids:
+        if raid.threat not in threat_ids:
+            threat_ids.append(raid.threat)
+
+    interceptors, reach = _compile_interceptors(interceptor_ids, cat)
+
+    # radars and units
+    r_rows: dict[str, list[float] | list[int] | list[np.ndarray]] = {}
+    radar_names: list[str] = []
+    networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
+    u_pos, u_basis, u_group, u_net, u_lat_s, u_ch, u_react = [], [], [], [], [], [], []
+    u_salvo = np.ones((len(body.units), 4), dtype=np.int64)
+    u_prefs = -np.ones((len(body.units), 4, MAX_PREFERENCES), dtype=np.int64)
+    u_rounds = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
+    u_launch = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
+    next_group = len(body.networks)
+    for ui, (unit, sysm) in enumerate(zip(body.units, systems, strict=True)):
+        p = unit.position
+        u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
+        u_basis.append(geo.enu_basis(p.lat, p.lon))
+        if unit.network == "none":
+            u_net.append(-1)
+            u_group.append(next_group)
+            next_group += 1
+            u_lat_s.append(0.0)
+        else:
+            nid, latency = networks[unit.network]
+            u_net.append(nid)
+            u_group.append(nid)
+            u_lat_s.append(latency)
+        comp = sysm.composition
+        u_ch.append(int(comp.fire_channels.value))
+        u_react.append(comp.reaction_time.value)
+        for cls, rule in comp.doctrine.items():
+            c = CLASS_INDEX[cls]
+            u_salvo[ui, c] = rule.salvo
+            for k, iid in enumerate(rule.interceptors[:MAX_PREFERENCES]):
+                u_prefs[ui, c, k] = interceptor_ids.index(iid)
+        n_launchers = unit.launchers
+        if n_launchers is None:
+            n_launchers = int(sum(f.value for f in comp.launchers.values()))
+        # default inventory: the composition's load on each launcher
+        inventory: dict[str, int] = {}
+        if unit.inventory is not None:
+            inventory = dict(unit.inventory)
+        else:
+            total_launchers = sum(int(f.value) for f in comp.launchers.values()) or 1
+            for lid, load in comp.load.items():
+                share = int(comp.launchers[lid].value) if lid in comp.launchers else 0
+                scale = n_launchers / total_launchers
+                for iid, cnt in load.items():
+                    inventory[iid] = inventory.get(iid, 0) + round(int(cnt.value) * share * scale)
+        for iid, cnt in inventory.items():
+            ii = interceptor_ids.index(iid)
+            u_rounds[ui, ii] = cnt
+            u_launch[ui, ii] = min(n_launchers, MAX_LAUNCHERS)
+        for rid in comp.radars:
+            spec = sysm.radars[rid]
+            radar_names.append(f"{unit.name}/{rid}")
+            _append_radar(r_rows, spec, unit, ui)
+
+    radars = Radars(
+        pos=np.asarray(r_rows.get("pos", []), dtype=np.float64).reshape(-1, 3),
+        basis=np.asarray(r_rows.get("basis", []), dtype=np.float64).reshape(-1, 3, 3),
+        height=_f(r_rows.get("height", [])),  # type: ignore[arg-type]
+        unit=_i(r_rows.get("unit", [])),  # type: ignore[arg-type]
+        snr_k=_f(r_rows.get("snr_k", [])),  # type: ignore[arg-type]
+        threshold=_f(r_rows.get("threshold", [])),  # type: ignore[arg-type]
+        max_range=_f(r_rows.get("max_range", [])),  # type: ignore[arg-type]
+        az_center=_f(r_rows.get("az_center", [])),  # type: ignore[arg-type]
+        az_half=_f(r_rows.get("az_half", [])),  # type: ignore[arg-type]
+        el_min=_f(r_rows.get("el_min", [])),  # type: ignore[arg-type]
+        el_max=_f(r_rows.get("el_max", [])),  # type: ignore[arg-type]
+        period=_f(r_rows.get("period", [])),  # type: ignore[arg-type]
+        sigma_range=_f(r_rows.get("sigma_range", [])),  # type: ignore[arg-type]
+        sigma_az=_f(r_rows.get("sigma_az", [])),  # type: ignore[arg-type]
+        sigma_el=_f(r_rows.get("sigma_el", [])),  # type: ignore[arg-type]
+    )
+    units = Units(
+        pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
+        basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
+        group=_i(u_group),
+        network=_i(u_net),
+        latency=_f(u_lat_s),
+        fire_channels=_i(u_ch),
+        reaction=_f(u_react),
+        salvo=u_salvo,
+        prefs=u_prefs,
+        rounds=u_rounds,
+        launchers=u_launch,
+    )
+
+    threat_types = _compile_threats(threat_ids, cat)
+
+    # raids
+    asset_index = {a.name: i for i, a in enumerate(body.assets)}
+    wp_lat: list[float] = []
+    wp_lon: list[float] = []
+    wp_start, wp_count = [], []
+    for raid in body.raids:
+        wp_start.append(len(wp_lat))
+        wp_count.append(len(raid.waypoints))
+        wp_lat.extend(math.radians(w.lat) for w in raid.waypoints)
+        wp_lon.extend(math.radians(w.lon) for w in raid.waypoints)
+    raids = Raids(
+        ttype=_i([threat_ids.index(r.threat) for r in body.raids]),
+        count=_i([r.count for r in body.raids]),
+        lat=np.radians(_f([r.launch_area.lat for r in body.raids])),
+        lon=np.radians(_f([r.launch_area.lon for r in body.raids])),
+        alt=_f([r.launch_area.alt for r in body.raids]),
+        radius=_f([r.launch_area.radius for r in body.raids]),
+        t0=_f([r.launch_window.start for r in body.raids]),
+        t1=_f([r.launch_window.end for r in body.raids]),
+        target=_i([asset_index[r.target] for r in body.raids]),
+        wp_start=_i(wp_start),
+        wp_count=_i(wp_count),
+        wp_lat=_f(wp_lat),
+        wp_lon=_f(wp_lon),
+    )
+    _check_ballistic_reach(scenario, threat_types, threat_ids)
+
+    return World(
+        name=scenario.name,
+        label=scenario.label,
+        digest=scenario.digest,
+        seed=body.seed,
+        duration_s=body.duration,
+        step_s=body.time_step,
+        asset_names=[a.name for a in body.assets],
+        asset_pos=asset_pos,
+        asset_lat=np.radians(a_lat),
+        asset_lon=np.radians(a_lon),
+        asset_alt=a_alt,
+        asset_radius=_f([a.radius for a in body.assets]),
+        asset_value=_f([a.value for a in body.assets]),
+        radar_names=radar_names,
+        radars=radars,
+        unit_names=[u.name for u in body.units],
+        unit_systems=[u.system for u in body.units],
+        units=units,
+        interceptor_names=interceptor_ids,
+        interceptors=interceptors,
+        reach=reach,
+        threat_names=threat_ids,
+        threat_types=threat_types,
+        raid_names=[r.name for r in body.raids],
+        raids=raids,
+    )
+
+
+def _append_radar(rows: dict[str, list], spec, unit, ui: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+    p = unit.position
+    height = p.alt + spec.antenna_height.value
+    pos = geo.geodetic2ecef(p.lat, p.lon, height)
+    # open-analysis calibration: the SNR that gives the reference Pd at the
+    # reference Pfa for a Swerling 1 target fixes the constant of the range
+    # equation, SNR = K sigma / R^4 (Skolnik, Introduction to Radar Systems, 3rd ed., eq. 2.61)
+    snr_ref = 10.0 ** (
+        required_snr_db(spec.reference_pd.value, spec.reference_pfa.value, pulses=1, swerling=1) / 10.0
+    )
+    snr_k = snr_ref * spec.reference_range.value**4 / spec.reference_rcs.value
+    sector = spec.azimuth_sector.value
+    heading = unit.heading or 0.0
+    for key, value in (
+        ("pos", pos),
+        ("basis", geo.enu_basis(p.lat, p.lon)),
+        ("height", height),
+        ("unit", ui),
+        ("snr_k", snr_k),
+        ("threshold", -math.log(spec.reference_pfa.value)),
+        ("max_range", spec.max_range.value),
+        ("az_center", heading),
+        ("az_half", min(sector, 2 * math.pi) / 2.0 if sector < 2 * math.pi - 1e-6 else math.pi),
+        ("el_min", spec.min_elevation.value),
+        ("el_max", spec.max_elevation.value),
+        ("period", spec.scan_period.value),
+        ("sigma_range", spec.range_accuracy.value),
+        ("sigma_az", spec.azimuth_accuracy.value),
+        ("sigma_el", spec.elevation_accuracy.value),
+    ):
+        rows.setdefault(key, []).append(value)
+
+
+def _compile_interceptors(ids: list[str], cat) -> tuple[Interceptors, list[ReachTable]]:  # type: ignore[no-untyped-def]
+    rows: dict[str, list] = {}  # type: ignore[type-arg]
+    tables: list[ReachTable] = []
+    for iid in ids:
+        _, spec = cat.interceptor(iid)
+        params = interceptor_params(
+            spec.launch_mass.value, spec.burnout_mass.value, spec.burn_time.value,
+            spec.burnout_speed.value, spec.diameter.value, spec.drag_coefficient.value,
+        )
+        table = reach_table(params, spec.max_flight_time.value, spec.max_range.value, spec.max_altitude.value)
+        tables.append(table)
+        pk = [spec.single_shot_pk[c].value if c in spec.single_shot_pk else 0.0 for c in THREAT_CLASSES]
+        for key, value in (
+            ("params", params),
+            ("max_range", spec.max_range.value),
+            ("min_range", spec.min_range.value),
+            ("max_alt", spec.max_altitude.value),
+            ("min_alt", spec.min_altitude.value),
+            ("lethal_radius", spec.lethal_radius.value),
+            ("pk", pk),
+            ("cost", spec.unit_cost_usd.value),
+            ("nav_ratio", spec.navigation_ratio.value),
+            ("max_accel", spec.max_acceleration.value),
+            ("max_time", spec.max_flight_time.value),
+        ):
+            rows.setdefault(key, []).append(value)
+        interval = 1.0
+        for sysm in cat:
+            if isinstance(sysm, DefenceSystem):
+                for lspec in sysm.launchers.values():
+                    if iid in lspec.capacity:
+                        interval = lspec.launch_interval.value
+        rows.setdefault("launch_interval", []).append(interval)
+    nr = max((t.time_s.shape[0] for t in tables), default=1)
+    nh = max((t.time_s.shape[1] for t in tables), default=1)
+    rt = np.full((len(tables), nr, nh), np.inf)
+    re = np.zeros((len(tables), nr, nh))
+    for k, t in enumerate(tables):
+        rt[k, : t.time_s.shape[0], : t.time_s.shape[1]] = t.time_s
+        re[k, : t.time_s.shape[0], : t.time_s.shape[1]] = t.elevation_rad
+    n = len(ids)
+    return (
+        Interceptors(
+            params=np.asarray(rows.get("params", []), dtype=np.float64).reshape(n, -1),
+            max_range=_f(rows.get("max_range", [])),
+            min_range=_f(rows.get("min_range", [])),
+            max_alt=_f(rows.get("max_alt", [])),
+            min_alt=_f(rows.get("min_alt", [])),
+            lethal_radius=_f(rows.get("lethal_radius", [])),
+            pk=np.asarray(rows.get("pk", []), dtype=np.float64).reshape(n, 4),
+            cost=_f(rows.get("cost", [])),
+            nav_ratio=_f(rows.get("nav_ratio", [])),
+            max_accel=_f(rows.get("max_accel", [])),
+            max_time=_f(rows.get("max_time", [])),
+            launch_interval=_f(rows.get("launch_interval", [])),
+            reach_time=rt,
+            reach_elev=re,
+            reach_dr=_f([t.range_step_m for t in tables]),
+            reach_dh=_f([t.height_step_m for t in tables]),
+        ),
+        tables,
+    )
+
+
+N_AIM = 48
+AIM_REFERENCE = (math.radians(37.0), math.radians(40.0), 500.0, math.radians(270.0))
+
+
+def ballistic_params(spec: ThreatSystem) -> np.ndarray:
+    """Body parameters of a ballistic threat from its catalogue figures."""
+    assert spec.launch_mass and spec.burnout_mass and spec.thrust and spec.burn_time
+    assert spec.diameter and spec.drag_coefficient
+    area = math.pi * spec.diameter.value**2 / 4.0
+    return body_params(
+        thrust_n=spec.thrust.value, mass0_kg=spec.launch_mass.value,
+        burnout_mass_kg=spec.burnout_mass.value, burn_time_s=spec.burn_time.value,
+        cda_m2=spec.drag_coefficient.value * area,
+    )
+
+
+def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Ground range (m) against motor cut-off time (s), flown with the engine's integrator.
+
+    Cut at the first decrease so that range is monotone in cut-off time.
+    """
+    assert spec.burn_time and spec.launch_elevation
+    params = ballistic_params(spec)
+    tb = spec.burn_time.value
+    cutoffs = np.linspace(0.25 * tb, tb, N_AIM)
+    ranges = np.zeros(N_AIM)
+    lat, lon, alt, az = AIM_REFERENCE
+    x0 = geo.geodetic2ecef(math.degrees(lat), math.degrees(lon), alt)
+    for k, tc in enumerate(cutoffs):
+        _, x, y, z = fly_ballistic(
+            lat, lon, alt, az, spec.launch_elevation.value, float(tc), params, FULL, alt,
+            0.0, GRID_DT_S, np.zeros((0, 3)), np.zeros((0, 3)), EMPTY,
+        )
+        la, lo, _ = geo.ecef2geodetic(np.array([x, y, z]))
+        la0, lo0, _ = geo.ecef2geodetic(x0)
+        ranges[k] = float(geo.great_circle_distance_m(la0, lo0, la, lo))
+    bad = np.nonzero(np.diff(ranges) <= 0.0)[0]
+    if bad.size:
+        ranges[bad[0] + 1 :] = ranges[bad[0]]
+        cutoffs[bad[0] + 1 :] = cutoffs[bad[0]] + 1e-6 * np.arange(1, N_AIM - bad[0])
+    return cutoffs, ranges
+
+
+def _compile_threats(ids: list[str], cat) -> ThreatTypes:  # type: ignore[no-untyped-def]
+    n = len(ids)
+    cls = np.zeros(n, dtype=np.int64)
+    flight = np.zeros(n, dtype=np.int64)
+    rcs, swer, cost, cep = np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
+    params = np.zeros((n, 5))
+    elevation, speed, cruise = np.zeros(n), np.zeros(n), np.zeros(n)
+    aim_c = np.zeros((n, N_AIM))
+    aim_r = np.zeros((n, N_AIM))
+    for k, tid in enumerate(ids):
+        spec = cat.threat(tid)
+        assert isinstance(spec, ThreatSystem | Aircraft)
+        rcs[k] = spec.rcs.value
+        swer[k] = int(spec.swerling.value)
+        cost[k] = spec.unit_cost_usd.value
+        if isinstance(spec, Aircraft):  # pragma: no cover - raids of aircraft are refused at load
+            raise InputError(f"{tid} is an aircraft")
+        cls[k] = CLASS_INDEX[spec.threat_class]
+        cep[k] = spec.cep.value
+        if spec.is_ballistic:
+            flight[k] = FLIGHT_BALLISTIC
+            params[k] = ballistic_params(spec)
+            assert spec.launch_elevation is not None
+            elevation[k] = spec.launch_elevation.value
+            aim_c[k], aim_r[k] = aiming_table(spec)
+        else:
+            assert spec.cruise_speed is not None and spec.cruise_altitude is not None
+            flight[k] = FLIGHT_ROUTE
+            speed[k] = spec.cruise_speed.value
+            cruise[k] = spec.cruise_altitude.value
+    return ThreatTypes(cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r)
+
+
+def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str]) -> None:
+    body = scenario.body
+    for i, raid in enumerate(body.raids):
+        k = ids.index(raid.threat)
+        if types.flight[k] != FLIGHT_BALLISTIC:
+            continue
+        target = next(a for a in body.assets if a.name == raid.target)
+        far = float(
+            geo.great_circle_distance_m(raid.launch_area.lat, raid.launch_area.lon, target.position.lat, target.position.lon)
+        ) + raid.launch_area.radius
+        reach = float(types.aim_range[k].max())
+        if far > reach * 1.02:
+            raise InputError(
+                f"{raid.target} is up to {far / 1000:.0f} km away, beyond the {reach / 1000:.0f} km that "
+                f"{raid.threat}'s catalogue motor reaches in flight",
+                file=scenario.file,
+                field=f"raids[{i}].target",
+            )
+        near = float(types.aim_range[k].min())
+        if far - 2 * raid.launch_area.radius < near:
+            raise InputError(
+                f"{raid.target} is closer than the {near / 1000:.0f} km minimum the flight model of "
+                f"{raid.threat} reaches",
+                file=scenario.file,
+                field=f"raids[{i}].target",
+            )
+
+
+_ = BALLISTIC_STEP_S
