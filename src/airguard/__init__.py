@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from airguard._jit import configure_cache
 from airguard._version import __version__
 from airguard.errors import InputError
+
+configure_cache()
 
 if TYPE_CHECKING:
     from airguard.catalogue import Catalogue, default_catalogue, load_catalogue

@@ -1,23 +1,48 @@
-"""A typed wrapper over ``numba.njit(cache=True)``.
+"""Compiled kernels: a typed ``numba.njit(cache=True)`` and where its cache lives.
 
 numba ships no type information, so a bare ``@numba.njit`` turns a function
-into ``Any`` for mypy; this wrapper keeps the signature.  Kernels are cached
-on disk (``__pycache__`` next to the module, or ``NUMBA_CACHE_DIR``), so a run
-pays compilation once per installation, not per process.
+into ``Any`` for mypy; :func:`njit` keeps the signature.
+
+Kernels are cached on disk so a run pays compilation once, not per process.
+numba checks a cached kernel against its own source file only, not against
+the kernels it calls in other modules; after an edit or an upgrade a caller
+could keep a stale copy of a callee.  :func:`configure_cache` therefore puts
+the cache in a directory named for a hash of all of airguard's sources
+(``~/.cache/airguard/numba/<hash>``, or ``$AIRGUARD_CACHE_DIR``), unless the
+user set ``NUMBA_CACHE_DIR``.  It runs when the ``airguard`` package is
+imported, before numba is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
-
-import numba
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["njit"]
+__all__ = ["configure_cache", "njit"]
+
+
+def configure_cache() -> None:
+    """Point numba's cache at a directory keyed by airguard's source hash."""
+    if "NUMBA_CACHE_DIR" in os.environ:
+        return
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    root = os.environ.get("AIRGUARD_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "airguard"
+    )
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(root, "numba", digest.hexdigest()[:16])
 
 
 def njit(func: F) -> F:
     """Compile `func` with ``numba.njit(cache=True)``, keeping its type for mypy."""
+    import numba
+
     return cast(F, numba.njit(cache=True)(func))

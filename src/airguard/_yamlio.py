@@ -25,10 +25,19 @@ M = TypeVar("M", bound=BaseModel)
 class LocatedData:
     """Data read from a YAML file with the line of every field path."""
 
-    def __init__(self, data: Any, lines: dict[Loc, int], file: str) -> None:
+    def __init__(
+        self,
+        data: Any,
+        lines: dict[Loc, int],
+        file: str,
+        field_prefix: dict[str, Loc] | None = None,
+    ) -> None:
         self.data = data
         self.lines = lines
         self.file = file
+        # fields that came from elsewhere in the file (a variant's replacement
+        # of a top-level key) are reported under their path in the file
+        self.field_prefix = field_prefix or {}
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """Line of the deepest known prefix of `loc` (1-based)."""
@@ -40,7 +49,10 @@ class LocatedData:
         return None
 
     def error(self, loc: Sequence[str | int], message: str) -> InputError:
-        return InputError(message, file=self.file, line=self.line_of(loc), field=format_loc(loc))
+        shown = tuple(loc)
+        if shown and isinstance(shown[0], str) and shown[0] in self.field_prefix:
+            shown = (*self.field_prefix[shown[0]], *shown)
+        return InputError(message, file=self.file, line=self.line_of(loc), field=format_loc(shown))
 
 
 def format_loc(loc: Sequence[str | int]) -> str:
@@ -129,14 +141,15 @@ def _build(
     return loader.construct_object(node, deep=True)
 
 
-def validate(
-    model: type[M], located: LocatedData, context: Mapping[str, Any] | None = None
-) -> M:
+def validate(model: type[M], located: LocatedData, context: Mapping[str, Any] | None = None) -> M:
     """Validate `located` against `model`, turning the first error into an InputError."""
     try:
         return model.model_validate(located.data, context=dict(context or {}))
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        errors = exc.errors(include_url=False)
+        # an unknown key is usually a misspelt known one: report it, not the
+        # "missing" error pydantic lists first for the key it was meant to be
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(err["loc"])
         raise located.error(loc, _message(err)) from None
 

@@ -7,6 +7,7 @@ print one message naming the file, line and field, and exit with status 2.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -47,7 +48,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """airguard: which defence protects what, at what cost, and how surely."""
@@ -66,7 +70,9 @@ def validate(file: FileArg) -> None:
     except InputError as exc:
         _fail(str(exc))
     names = ", ".join(s.label for s in scenarios)
-    typer.echo(f"{file}: valid ({len(scenarios)} variant{'s' if len(scenarios) > 1 else ''}: {names})")
+    typer.echo(
+        f"{file}: valid ({len(scenarios)} variant{'s' if len(scenarios) > 1 else ''}: {names})"
+    )
 
 
 @app.command()
@@ -80,17 +86,36 @@ def schema() -> None:
 @app.command()
 def run(
     file: FileArg,
-    reps: Annotated[int, typer.Option("--reps", "-n", min=1, help="Replications per variant.")] = 1000,
-    seed: Annotated[int | None, typer.Option(help="Campaign seed (default: the scenario's).")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory (default: runs/<name>-<time>).")] = None,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", min=1, help="Replications per variant.")
+    ] = 1000,
+    seed: Annotated[
+        int | None, typer.Option(help="Campaign seed (default: the scenario's).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run directory (default: runs/<name>-<time>).")
+    ] = None,
     variant: Annotated[str | None, typer.Option(help="Run only this variant.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only the summary, as JSON, on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print only the summary, as JSON, on stdout.")
+    ] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Replications per batch.")] = None,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace the tables of an existing run directory.")
+    ] = False,
 ) -> None:
     """Run a scenario's variants and print their summaries side by side."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from airguard.montecarlo.campaign import default_run_dir, simulate
     from airguard.scenario import load_scenario
@@ -100,19 +125,35 @@ def run(
     except InputError as exc:
         _fail(str(exc))
     root = out if out is not None else default_run_dir(scenarios[0])
+    if root.exists() and any(root.iterdir()):
+        if not overwrite:
+            _fail(
+                f"{root}: the run directory exists and is not empty; choose another --out or pass --overwrite"
+            )
+        _clear_run_dir(root)
     err = Console(stderr=True)
     runs: list[Run] = []
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=as_json, disable=not err.is_terminal and as_json,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=as_json,
+        disable=not err.is_terminal and as_json,
     ) as progress:
         for sc in scenarios:
             task = progress.add_task(f"{sc.label:>12}", total=reps)
             target = root if len(scenarios) == 1 else root / sc.label
             try:
                 result = simulate(
-                    sc, reps, seed=seed, workers=workers, out=target, batch_size=batch_size,
-                    on_batch=lambda n, task=task: progress.advance(task, n),
+                    sc,
+                    reps,
+                    seed=seed,
+                    workers=workers,
+                    out=target,
+                    batch_size=batch_size,
+                    on_batch=functools.partial(_advance, progress, task),
                 )
             except InputError as exc:
                 _fail(str(exc))
@@ -137,6 +178,24 @@ def run(
             f"[dim]{r.scenario.label}: {r.summary.replications} replications in {r.seconds:.1f} s "
             f"on {r.workers} worker{'s' if r.workers > 1 else ''} → {r.run_dir}[/dim]"
         )
+
+
+def _advance(progress: Any, task: Any, n: int) -> None:
+    progress.advance(task, n)
+
+
+def _clear_run_dir(root: Path) -> None:
+    """Remove what airguard wrote in a run directory, and nothing else."""
+    import shutil
+
+    from airguard.results import TABLES
+
+    for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
+        for name in TABLES:
+            if (path / name).is_dir():
+                shutil.rmtree(path / name)
+        if (path / "manifest.json").is_file():
+            (path / "manifest.json").unlink()
 
 
 @catalogue_app.command("list")
@@ -177,7 +236,12 @@ def catalogue_show(
         _fail(str(exc))
     if entry_id not in cat:
         owner = next(
-            (e for e in cat for g in ("radars", "interceptors", "launchers") if entry_id in (getattr(e, g, {}) or {})),
+            (
+                e
+                for e in cat
+                for g in ("radars", "interceptors", "launchers")
+                if entry_id in (getattr(e, g, {}) or {})
+            ),
             None,
         )
         if owner is None:

@@ -12,7 +12,7 @@ Acceleration (ECEF, so the atmosphere is at rest in this frame)::
 * g(r): WGS84 central gravity plus the J2 zonal term (Vallado,
   *Fundamentals of Astrodynamics and Applications*, 4th ed., eq. 8-30),
   μ = 3.986004418e14 m³/s², J2 = 1.08262982e-3 (NIMA TR8350.2 Table 3.1,
-  EGM96 C̄2,0 → J2), ω = 7.292115e-5 rad/s.
+  the WGS84 ellipsoid's C2,0 → J2), ω = 7.292115e-5 rad/s.
 * Coriolis and centrifugal terms of the rotating frame (Vallado §3.?).
 * Thrust along the velocity (a gravity turn) while the motor burns, mass
   falling linearly with time.
@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import math
 
-from airguard._jit import njit
 import numpy as np
 
+from airguard._jit import njit
 from airguard.atmosphere import density_and_sound_speed
 from airguard.geo import WGS84_A_M, WGS84_B_M
 
@@ -88,13 +88,18 @@ def height_m(x: float, y: float, z: float, flags: int) -> float:
 @njit
 def mass_kg(t_s: float, params: np.ndarray) -> float:
     tb = params[P_BURN]
-    return params[P_MASS0] - params[P_MDOT] * min(max(t_s, 0.0), tb)
+    m: float = params[P_MASS0] - params[P_MDOT] * min(max(t_s, 0.0), tb)
+    return m
 
 
 @njit
 def acceleration(
-    x: float, y: float, z: float,
-    vx: float, vy: float, vz: float,
+    x: float,
+    y: float,
+    z: float,
+    vx: float,
+    vy: float,
+    vz: float,
     t_s: float,
     params: np.ndarray,
     cmd: np.ndarray,
@@ -145,20 +150,38 @@ def rk4_step(
     """Advance ``state = [x, y, z, vx, vy, vz]`` (m, m/s, ECEF) by `h_s` in place.
 
     Classical RK4 (Butcher 1964; Press et al., *Numerical Recipes* 3rd ed.
-    §17.1).  `cmd` is held constant over the step.
+    §17.1).  `cmd` is held constant over the step.  `t_s` is the time since
+    launch at the start of the step; steps should not straddle the burnout
+    (RK4 loses its order across the discontinuity in thrust).
     """
     x, y, z, vx, vy, vz = state[0], state[1], state[2], state[3], state[4], state[5]
-    a1x, a1y, a1z = acceleration(x, y, z, vx, vy, vz, t_s, params, cmd, flags)
     hh = 0.5 * h_s
+    # Stage times.  A step that starts while the motor burns is taken to burn
+    # throughout (callers end such steps at the burnout), so its later stages
+    # are held just inside the burn instead of falling exactly on its end.
+    # A step that starts within a nanosecond of burnout (rounding) coasts.
+    t1 = t_s
+    t2 = t_s + hh
+    t4 = t_s + h_s
+    burn = params[P_BURN]
+    if t_s < burn - 1e-9:
+        inside = burn * (1.0 - 1e-12)
+        t2 = min(t2, inside)
+        t4 = min(t4, inside)
+    else:
+        t1 = max(t1, burn)
+        t2 = max(t2, burn)
+        t4 = max(t4, burn)
+    a1x, a1y, a1z = acceleration(x, y, z, vx, vy, vz, t1, params, cmd, flags)
     x2, y2, z2 = x + hh * vx, y + hh * vy, z + hh * vz
     v2x, v2y, v2z = vx + hh * a1x, vy + hh * a1y, vz + hh * a1z
-    a2x, a2y, a2z = acceleration(x2, y2, z2, v2x, v2y, v2z, t_s + hh, params, cmd, flags)
+    a2x, a2y, a2z = acceleration(x2, y2, z2, v2x, v2y, v2z, t2, params, cmd, flags)
     x3, y3, z3 = x + hh * v2x, y + hh * v2y, z + hh * v2z
     v3x, v3y, v3z = vx + hh * a2x, vy + hh * a2y, vz + hh * a2z
-    a3x, a3y, a3z = acceleration(x3, y3, z3, v3x, v3y, v3z, t_s + hh, params, cmd, flags)
+    a3x, a3y, a3z = acceleration(x3, y3, z3, v3x, v3y, v3z, t2, params, cmd, flags)
     x4, y4, z4 = x + h_s * v3x, y + h_s * v3y, z + h_s * v3z
     v4x, v4y, v4z = vx + h_s * a3x, vy + h_s * a3y, vz + h_s * a3z
-    a4x, a4y, a4z = acceleration(x4, y4, z4, v4x, v4y, v4z, t_s + h_s, params, cmd, flags)
+    a4x, a4y, a4z = acceleration(x4, y4, z4, v4x, v4y, v4z, t4, params, cmd, flags)
     s = h_s / 6.0
     state[0] = x + s * (vx + 2.0 * v2x + 2.0 * v3x + v4x)
     state[1] = y + s * (vy + 2.0 * v2y + 2.0 * v3y + v4y)
@@ -169,8 +192,12 @@ def rk4_step(
 
 
 def body_params(
-    *, thrust_n: float = 0.0, mass0_kg: float = 1.0, burnout_mass_kg: float | None = None,
-    burn_time_s: float = 0.0, cda_m2: float = 0.0,
+    *,
+    thrust_n: float = 0.0,
+    mass0_kg: float = 1.0,
+    burnout_mass_kg: float | None = None,
+    burn_time_s: float = 0.0,
+    cda_m2: float = 0.0,
 ) -> np.ndarray:
     """Pack a body's parameters for :func:`acceleration`."""
     m_bo = mass0_kg if burnout_mass_kg is None else burnout_mass_kg

@@ -76,8 +76,15 @@ __all__ = [
 KILL, PK_FAIL, MISS, TARGET_GONE, TIMEOUT, GROUND = 0, 1, 2, 3, 4, 5
 OUTCOME_NAMES = ("kill", "pk-fail", "miss", "target-gone", "timeout", "ground")
 
-RING = 4
+RING = 8
 """Detections remembered per radar and threat."""
+
+FIT_WINDOW_S = 20.0
+"""Detections older than this (relative to the newest) are left out of a picture's fit (s)."""
+
+GUIDANCE_START_SPEED_MPS = 300.0
+"""Interceptors fly their launch direction until this fast (notional: no steering during
+the first moments of boost, as for real vertical or canted launches)."""
 
 TRACK_STALE_S = 30.0
 """A picture older than this is no longer engaged (s)."""
@@ -91,7 +98,9 @@ SEARCH_STEP_S = 1.0
 
 def replication_rng(seed: int, replication: int) -> np.random.Generator:
     """The random generator of replication `replication` of campaign `seed`."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,)))
+    )
 
 
 class Threats(NamedTuple):
@@ -117,11 +126,25 @@ class Threats(NamedTuple):
 
 @njit
 def _fly_all(
-    tt: ThreatTypes, raids: Raids, asset_lat: np.ndarray, asset_lon: np.ndarray, asset_alt: np.ndarray,
-    draws: np.ndarray, n_grid: int, grid_dt: float,
-    ttype: np.ndarray, cls: np.ndarray, target: np.ndarray, t_launch: np.ndarray,
-    t_impact: np.ndarray, impact_pos: np.ndarray, k_first: np.ndarray, k_last: np.ndarray,
-    pos: np.ndarray, vel: np.ndarray, hh: np.ndarray,
+    tt: ThreatTypes,
+    raids: Raids,
+    asset_lat: np.ndarray,
+    asset_lon: np.ndarray,
+    asset_alt: np.ndarray,
+    draws: np.ndarray,
+    n_grid: int,
+    grid_dt: float,
+    ttype: np.ndarray,
+    cls: np.ndarray,
+    target: np.ndarray,
+    t_launch: np.ndarray,
+    t_impact: np.ndarray,
+    impact_pos: np.ndarray,
+    k_first: np.ndarray,
+    k_last: np.ndarray,
+    pos: np.ndarray,
+    vel: np.ndarray,
+    hh: np.ndarray,
 ) -> None:
     """Draw launch points, times and aim points from `draws` and fly every threat."""
     j = 0
@@ -131,14 +154,19 @@ def _fly_all(
     for q in range(raids.ttype.shape[0]):
         ty = raids.ttype[q]
         a = raids.target[q]
-        for _ in range(raids.count[q]):
+        for _ in range(raids.size[q]):
             u1, u2, u3, n1, n2 = draws[j, 0], draws[j, 1], draws[j, 2], draws[j, 3], draws[j, 4]
             # launch point uniform in the launch disc (great-circle offset)
             d = raids.radius[q] * math.sqrt(u1) / R
             brg = 2.0 * math.pi * u2
             la0, lo0 = raids.lat[q], raids.lon[q]
-            lat = math.asin(math.sin(la0) * math.cos(d) + math.cos(la0) * math.sin(d) * math.cos(brg))
-            lon = lo0 + math.atan2(math.sin(brg) * math.sin(d) * math.cos(la0), math.cos(d) - math.sin(la0) * math.sin(lat))
+            lat = math.asin(
+                math.sin(la0) * math.cos(d) + math.cos(la0) * math.sin(d) * math.cos(brg)
+            )
+            lon = lo0 + math.atan2(
+                math.sin(brg) * math.sin(d) * math.cos(la0),
+                math.cos(d) - math.sin(la0) * math.sin(lat),
+            )
             tl = raids.t0[q] + (raids.t1[q] - raids.t0[q]) * u3
             # aim point: circular normal about the asset, sigma = CEP / 1.1774 (CEP of a
             # circular normal distribution, e.g. Driels, Weaponeering, 2nd ed., §5)
@@ -153,8 +181,21 @@ def _fly_all(
             k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
             if tt.flight[ty] == FLIGHT_BALLISTIC:
                 ti, xi, yi, zi = _aim_and_fly(
-                    tt, ty, lat, lon, raids.alt[q], alat, alon, aalt, tl, grid_dt,
-                    pos[j], vel[j], hh[j], empty3, empty1,
+                    tt,
+                    ty,
+                    lat,
+                    lon,
+                    raids.alt[q],
+                    alat,
+                    alon,
+                    aalt,
+                    tl,
+                    grid_dt,
+                    pos[j],
+                    vel[j],
+                    hh[j],
+                    empty3,
+                    empty1,
                 )
             else:
                 s = raids.wp_start[q]
@@ -167,8 +208,18 @@ def _fly_all(
                     lons[w + 1] = raids.wp_lon[s + w]
                 lats[nw + 1], lons[nw + 1] = alat, alon
                 ti, xi, yi, zi = fly_route(
-                    lats, lons, raids.alt[q], tt.cruise_height[ty], aalt, tt.speed[ty], tl, 0.0,
-                    grid_dt, pos[j], vel[j], hh[j],
+                    lats,
+                    lons,
+                    raids.alt[q],
+                    tt.cruise_height[ty],
+                    aalt,
+                    tt.speed[ty],
+                    tl,
+                    0.0,
+                    grid_dt,
+                    pos[j],
+                    vel[j],
+                    hh[j],
                 )
             t_impact[j] = ti
             impact_pos[j, 0], impact_pos[j, 1], impact_pos[j, 2] = xi, yi, zi
@@ -181,9 +232,21 @@ def _fly_all(
 
 @njit
 def _aim_and_fly(
-    tt: ThreatTypes, ty: int, lat: float, lon: float, alt: float, alat: float, alon: float,
-    aalt: float, tl: float, grid_dt: float, pos: np.ndarray, vel: np.ndarray, hh: np.ndarray,
-    empty3: np.ndarray, empty1: np.ndarray,
+    tt: ThreatTypes,
+    ty: int,
+    lat: float,
+    lon: float,
+    alt: float,
+    alat: float,
+    alon: float,
+    aalt: float,
+    tl: float,
+    grid_dt: float,
+    pos: np.ndarray,
+    vel: np.ndarray,
+    hh: np.ndarray,
+    empty3: np.ndarray,
+    empty1: np.ndarray,
 ) -> tuple[float, float, float, float]:
     """Shoot for the aim point: cut-off time for range, azimuth for direction."""
     R = MEAN_EARTH_RADIUS_M
@@ -201,9 +264,21 @@ def _aim_and_fly(
     # local east/north at the aim point
     sl, cl, so, co = math.sin(alat), math.cos(alat), math.sin(alon), math.cos(alon)
     for _ in range(6):
-        ti, xi, yi, zi = fly_ballistic(
-            lat, lon, alt, az, tt.elevation[ty], tc, tt.params[ty], FULL, aalt, tl, grid_dt,
-            empty3, empty3, empty1,
+        _, xi, yi, zi = fly_ballistic(
+            lat,
+            lon,
+            alt,
+            az,
+            tt.elevation[ty],
+            tc,
+            tt.params[ty],
+            FULL,
+            aalt,
+            tl,
+            grid_dt,
+            empty3,
+            empty3,
+            empty1,
         )
         dx, dy, dz = xi - ax, yi - ay, zi - az_
         de = -so * dx + co * dy
@@ -222,7 +297,20 @@ def _aim_and_fly(
         tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
         az -= cross / max(rng, 1.0)
     return fly_ballistic(
-        lat, lon, alt, az, tt.elevation[ty], tc, tt.params[ty], FULL, aalt, tl, grid_dt, pos, vel, hh
+        lat,
+        lon,
+        alt,
+        az,
+        tt.elevation[ty],
+        tc,
+        tt.params[ty],
+        FULL,
+        aalt,
+        tl,
+        grid_dt,
+        pos,
+        vel,
+        hh,
     )
 
 
@@ -232,7 +320,7 @@ def _slope(rr: np.ndarray, cut: np.ndarray, tc: float) -> float:
     k = 0
     while k < n - 2 and cut[k + 1] < tc:
         k += 1
-    s = (rr[k + 1] - rr[k]) / max(cut[k + 1] - cut[k], 1e-9)
+    s: float = (rr[k + 1] - rr[k]) / max(cut[k + 1] - cut[k], 1e-9)
     return max(s, 10.0)
 
 
@@ -260,9 +348,25 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         swerling=np.zeros(n, dtype=np.int64),
     )
     _fly_all(
-        world.threat_types, world.raids, world.asset_lat, world.asset_lon, world.asset_alt,
-        draws, k, GRID_DT_S, out.ttype, out.cls, out.target, out.t_launch, out.t_impact,
-        out.impact_pos, out.k_first, out.k_last, out.pos, out.vel, out.h,
+        world.threat_types,
+        world.raids,
+        world.asset_lat,
+        world.asset_lon,
+        world.asset_alt,
+        draws,
+        k,
+        GRID_DT_S,
+        out.ttype,
+        out.cls,
+        out.target,
+        out.t_launch,
+        out.t_impact,
+        out.impact_pos,
+        out.k_first,
+        out.k_last,
+        out.pos,
+        out.vel,
+        out.h,
     )
     out.rcs[:] = world.threat_types.rcs[out.ttype]
     out.swerling[:] = world.threat_types.swerling[out.ttype]
@@ -297,8 +401,17 @@ def _threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
 
 @njit
 def _look(
-    rad: Radars, r: int, thr: Threats, alive: np.ndarray, ts: float, rng: np.random.Generator,
-    det_t: np.ndarray, det_p: np.ndarray, det_n: np.ndarray, first_det: np.ndarray, buf: np.ndarray,
+    rad: Radars,
+    r: int,
+    thr: Threats,
+    alive: np.ndarray,
+    ts: float,
+    rng: np.random.Generator,
+    det_t: np.ndarray,
+    det_p: np.ndarray,
+    det_n: np.ndarray,
+    first_det: np.ndarray,
+    buf: np.ndarray,
 ) -> int:
     """One look of radar r at time ts over every threat in flight; returns detections."""
     n_det = 0
@@ -325,8 +438,12 @@ def _look(
         ht = buf[6]
         s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng_m * rng_m) / (2.0 * rng_m * (ae + ha))
         el_app = math.asin(max(min(s_el, 1.0), -1.0))
-        dip = -math.acos(ae / (ae + max(ha, 0.0)))
-        if el_app < rad.el_min[r] or el_app < dip or el_app > rad.el_max[r]:
+        # below the radio horizon: beyond the sum of the two tangent distances on the
+        # effective Earth (the geometry of airguard.radar.horizon_range_m)
+        horizon = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0)) + math.sqrt(
+            max((ae + ht) ** 2 - ae * ae, 0.0)
+        )
+        if rng_m > horizon or el_app < rad.el_min[r] or el_app > rad.el_max[r]:
             continue
         off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
         if abs(off) > rad.az_half[r]:
@@ -355,7 +472,10 @@ def _look(
         det_t[r, j, slot] = ts
         for i in range(3):
             det_p[r, j, slot, i] = (
-                rad.pos[r, i] + rad.basis[r, 0, i] * le + rad.basis[r, 1, i] * ln + rad.basis[r, 2, i] * lu
+                rad.pos[r, i]
+                + rad.basis[r, 0, i] * le
+                + rad.basis[r, 1, i] * ln
+                + rad.basis[r, 2, i] * lu
             )
         det_n[r, j] += 1
         if ts < first_det[j]:
@@ -366,15 +486,29 @@ def _look(
 
 @njit
 def _picture(
-    units: Units, rad: Radars, u: int, j: int, t: float,
-    det_t: np.ndarray, det_p: np.ndarray, det_n: np.ndarray, est: np.ndarray,
+    units: Units,
+    rad: Radars,
+    u: int,
+    j: int,
+    t: float,
+    ballistic: bool,
+    det_t: np.ndarray,
+    det_p: np.ndarray,
+    det_n: np.ndarray,
+    est: np.ndarray,
 ) -> float:
     """Best picture of threat j that unit u holds at time t.
 
-    Writes position (3) and velocity (3) at the detection time into `est`
-    and returns that time, or -inf without a two-detection track.
+    From the radar (own, or networked after the latency) with the most recent
+    detection, a least-squares straight-line fit over its detections of the
+    last :data:`FIT_WINDOW_S` (after removing the known gravity term for
+    ballistic threats).  Writes position (3) and velocity (3) at the newest
+    detection time into `est` and returns that time, or -inf when no radar
+    holds three detections.
     """
     best_t = -math.inf
+    best_r = -1
+    best_lat = 0.0
     for r in range(rad.unit.shape[0]):
         owner = rad.unit[r]
         if owner == u:
@@ -384,26 +518,57 @@ def _picture(
         else:
             continue
         n = det_n[r, j]
-        if n < 2:
-            continue
-        # newest available, then the one before it
-        newest = -1
         for back in range(min(n, RING)):
             slot = (n - 1 - back) % RING
-            if det_t[r, j, slot] + lat <= t:
-                newest = back
+            tt = det_t[r, j, slot]
+            if tt + lat <= t:
+                if tt > best_t and min(n, RING) - back >= 3:
+                    best_t = tt
+                    best_r = r
+                    best_lat = lat
                 break
-        if newest < 0 or newest + 1 >= min(n, RING):
-            continue
-        s1 = (n - 1 - newest) % RING
-        s0 = (n - 2 - newest) % RING
-        t1, t0 = det_t[r, j, s1], det_t[r, j, s0]
-        if t1 <= best_t or t1 - t0 < 0.2:
-            continue
-        best_t = t1
+    if best_r < 0:
+        return -math.inf
+    r = best_r
+    n = det_n[r, j]
+    # gather available detections in the fit window
+    sw = 0.0
+    st = 0.0
+    stt = 0.0
+    sp = np.zeros(3)
+    stp = np.zeros(3)
+    g = np.zeros(3)
+    if ballistic:
+        rr = 0.0
         for i in range(3):
-            est[i] = det_p[r, j, s1, i]
-            est[3 + i] = (det_p[r, j, s1, i] - det_p[r, j, s0, i]) / (t1 - t0)
+            rr += det_p[r, j, (n - 1) % RING, i] ** 2
+        rr = math.sqrt(rr)
+        for i in range(3):
+            g[i] = -EARTH_MU_M3_S2 / (rr * rr * rr) * det_p[r, j, (n - 1) % RING, i]
+    count = 0
+    for back in range(min(n, RING)):
+        slot = (n - 1 - back) % RING
+        tt = det_t[r, j, slot]
+        if tt + best_lat > t:
+            continue
+        if best_t - tt > FIT_WINDOW_S:
+            break
+        dt = tt - best_t
+        sw += 1.0
+        st += dt
+        stt += dt * dt
+        for i in range(3):
+            pi = det_p[r, j, slot, i] - 0.5 * g[i] * dt * dt
+            sp[i] += pi
+            stp[i] += dt * pi
+        count += 1
+    den = sw * stt - st * st
+    if count < 3 or den <= 1e-9:
+        return -math.inf
+    for i in range(3):
+        v = (sw * stp[i] - st * sp[i]) / den
+        est[3 + i] = v
+        est[i] = (sp[i] - v * st) / sw
     return best_t
 
 
@@ -435,8 +600,15 @@ def _time_to_go(est: np.ndarray, t_est: float, t: float, ballistic: bool, buf: n
 
 @njit
 def _find_intercept(
-    units: Units, itc: Interceptors, u: int, i: int, est: np.ndarray, t_est: float, t: float,
-    ballistic: bool, buf: np.ndarray,
+    units: Units,
+    itc: Interceptors,
+    u: int,
+    i: int,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    ballistic: bool,
+    buf: np.ndarray,
 ) -> tuple[float, float]:
     """Earliest intercept time (abs) and launch elevation, or (-1, 0) if none."""
     R = MEAN_EARTH_RADIUS_M
@@ -473,16 +645,26 @@ def _find_intercept(
 
 @njit
 def _advance(
-    itc: Interceptors, thr: Threats, m: int, ty: int, j: int, t_from: float, t_to: float,
-    m_state: np.ndarray, m_t0: np.ndarray, killed_at: np.ndarray, rng: np.random.Generator,
-    buf: np.ndarray, cmd: np.ndarray,
+    itc: Interceptors,
+    thr: Threats,
+    m: int,
+    ty: int,
+    j: int,
+    t_from: float,
+    t_to: float,
+    m_state: np.ndarray,
+    m_t0: np.ndarray,
+    killed_at: np.ndarray,
+    rng: np.random.Generator,
+    buf: np.ndarray,
+    cmd: np.ndarray,
 ) -> tuple[int, float, float]:
     """Fly interceptor m from t_from to t_to; returns (outcome or -1, time, miss)."""
     params = itc.params[ty]
     st = m_state[m]
     nav = itc.nav_ratio[ty]
     amax = itc.max_accel[ty]
-    tm = t_from
+    tm = max(t_from, m_t0[m])  # a salvo's later rounds wait for their launch time
     while tm < t_to - 1e-9:
         if tm >= killed_at[j] or not _threat_state(thr, j, tm, buf):
             return TARGET_GONE, tm, math.inf
@@ -515,10 +697,14 @@ def _advance(
         if an > amax:
             s = amax / an
             ax, ay, az = ax * s, ay * s, az * s
+        if sp < GUIDANCE_START_SPEED_MPS and tm - m_t0[m] < params[3]:
+            ax, ay, az = 0.0, 0.0, 0.0
         cmd[0], cmd[1], cmd[2] = ax, ay, az
         tgo = rn / max(vc, 1.0)
         age = tm - m_t0[m]
         h = min(max(tgo / 10.0, 0.002), 0.5, t_to - tm)
+        if age < params[3]:
+            h = min(h, params[3] - age)  # end a step at burnout
         if age + h > itc.max_time[ty]:
             h = itc.max_time[ty] - age
             if h <= 1e-9:
@@ -571,8 +757,16 @@ class KernelOut(NamedTuple):
 
 @njit
 def _engage(
-    rad: Radars, units: Units, itc: Interceptors, thr: Threats, asset_pos: np.ndarray,
-    asset_radius: np.ndarray, duration: float, step: float, rng: np.random.Generator, out: KernelOut,
+    rad: Radars,
+    units: Units,
+    itc: Interceptors,
+    thr: Threats,
+    asset_pos: np.ndarray,
+    asset_radius: np.ndarray,
+    duration: float,
+    step: float,
+    rng: np.random.Generator,
+    out: KernelOut,
 ) -> None:
     n_thr = thr.ttype.shape[0]
     n_rad = rad.unit.shape[0]
@@ -620,7 +814,9 @@ def _engage(
         # 2. sensor looks due up to now
         for r in range(n_rad):
             while next_scan[r] <= t:
-                n_detections += _look(rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf)
+                n_detections += _look(
+                    rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf
+                )
                 next_scan[r] += rad.period[r]
         # 4. fire control, unit by unit
         for u in range(n_units):
@@ -629,7 +825,7 @@ def _engage(
             for j in range(n_thr):
                 if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
                     continue
-                t_est = _picture(units, rad, u, j, t, det_t, det_p, det_n, est)
+                t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est)
                 if t_est == -math.inf or t - t_est > TRACK_STALE_S:
                     continue
                 if first_track[u, j] == math.inf:
@@ -646,7 +842,7 @@ def _engage(
                 j = order[idx[c]]
                 if channels[u] >= units.fire_channels[u]:
                     break
-                t_est = _picture(units, rad, u, j, t, det_t, det_p, det_n, est)
+                t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est)
                 cl = thr.cls[j]
                 for p in range(MAX_PREFERENCES):
                     ty = units.prefs[u, cl, p]
@@ -658,7 +854,9 @@ def _engage(
                     if t_int < 0.0:
                         continue
                     # salvo from ready launchers within free fire channels
-                    want = min(units.salvo[u, cl], rounds[u, ty], units.fire_channels[u] - channels[u])
+                    want = min(
+                        units.salvo[u, cl], rounds[u, ty], units.fire_channels[u] - channels[u]
+                    )
                     fired = 0
                     _predict(est, t_int - t_est, cl == 0, buf2)
                     for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
@@ -671,7 +869,8 @@ def _engage(
                         out.m_unit[n_m] = u
                         out.m_type[n_m] = ty
                         out.m_target[n_m] = j
-                        out.m_t0[n_m] = t
+                        # the rounds of a salvo leave one launch interval apart
+                        out.m_t0[n_m] = t + fired * itc.launch_interval[ty]
                         out.m_t1[n_m] = math.inf
                         out.m_miss[n_m] = math.inf
                         out.m_outcome[n_m] = -1
@@ -691,8 +890,19 @@ def _engage(
             if not flying[m]:
                 continue
             oc, te, miss = _advance(
-                itc, thr, m, out.m_type[m], out.m_target[m], t, t_next, m_state, out.m_t0,
-                killed_at, rng, buf, cmd,
+                itc,
+                thr,
+                m,
+                out.m_type[m],
+                out.m_target[m],
+                t,
+                t_next,
+                m_state,
+                out.m_t0,
+                killed_at,
+                rng,
+                buf,
+                cmd,
             )
             if oc >= 0:
                 ev_t[n_ev] = te
@@ -708,7 +918,7 @@ def _engage(
                 j = out.m_target[m]
                 oc = ev_o[k]
                 if oc == KILL:
-                    if killed_at[j] < ev_t[k] or ev_t[k] > thr.t_impact[j]:
+                    if killed_at[j] <= ev_t[k] or ev_t[k] > thr.t_impact[j]:
                         oc = TARGET_GONE
                     else:
                         killed_at[j] = ev_t[k]
@@ -809,8 +1019,16 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         n_detections=np.zeros(1, dtype=np.int64),
     )
     _engage(
-        world.radars, world.units, world.interceptors, thr, world.asset_pos, world.asset_radius,
-        world.duration_s, world.step_s, rng, out,
+        world.radars,
+        world.units,
+        world.interceptors,
+        thr,
+        world.asset_pos,
+        world.asset_radius,
+        world.duration_s,
+        world.step_s,
+        rng,
+        out,
     )
     k = int(out.n_launched[0])
     return ReplicationResult(

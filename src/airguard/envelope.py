@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from airguard._jit import njit
 import numpy as np
 
+from airguard._jit import njit
 from airguard.dynamics import FULL, body_params, height_m, rk4_step
 from airguard.trajectory import _launch_state
 
@@ -31,8 +31,12 @@ REFERENCE_LAT_RAD = math.radians(38.0)
 
 
 def interceptor_params(
-    launch_mass_kg: float, burnout_mass_kg: float, burn_time_s: float, burnout_speed_mps: float,
-    diameter_m: float, drag_coefficient: float,
+    launch_mass_kg: float,
+    burnout_mass_kg: float,
+    burn_time_s: float,
+    burnout_speed_mps: float,
+    diameter_m: float,
+    drag_coefficient: float,
 ) -> np.ndarray:
     """Body parameters of an interceptor from catalogue figures.
 
@@ -46,8 +50,11 @@ def interceptor_params(
     mdot = (launch_mass_kg - burnout_mass_kg) / burn_time_s
     area = math.pi * diameter_m**2 / 4.0
     return body_params(
-        thrust_n=mdot * c, mass0_kg=launch_mass_kg, burnout_mass_kg=burnout_mass_kg,
-        burn_time_s=burn_time_s, cda_m2=drag_coefficient * area,
+        thrust_n=mdot * c,
+        mass0_kg=launch_mass_kg,
+        burnout_mass_kg=burnout_mass_kg,
+        burn_time_s=burn_time_s,
+        cda_m2=drag_coefficient * area,
     )
 
 
@@ -73,8 +80,15 @@ class ReachTable:
 
 @njit
 def _paint(
-    params: np.ndarray, max_time: float, elevations: np.ndarray, dr: float, dh: float,
-    time_out: np.ndarray, elev_out: np.ndarray, min_speed: float, flags: int,
+    params: np.ndarray,
+    max_time: float,
+    elevations: np.ndarray,
+    dr: float,
+    dh: float,
+    time_out: np.ndarray,
+    elev_out: np.ndarray,
+    min_speed: float,
+    flags: int,
 ) -> None:
     nr, nh = time_out.shape
     cmd = np.zeros(3)
@@ -114,8 +128,14 @@ def _paint(
 
 
 def reach_table(
-    params: np.ndarray, max_flight_time_s: float, max_range_m: float, max_altitude_m: float,
-    *, n_range: int = 240, n_height: int = 120, flags: int = FULL,
+    params: np.ndarray,
+    max_flight_time_s: float,
+    max_range_m: float,
+    max_altitude_m: float,
+    *,
+    n_range: int = 240,
+    n_height: int = 120,
+    flags: int = FULL,
     min_speed_mps: float = MIN_EFFECTIVE_SPEED_MPS,
 ) -> ReachTable:
     """Fly gravity-turn fly-outs and tabulate the earliest reach time per cell.

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import math
 
-from airguard._jit import njit
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from airguard._jit import njit
+
 __all__ = [
+    "MEAN_EARTH_RADIUS_M",
     "WGS84_A_M",
     "WGS84_B_M",
     "WGS84_E2",
     "WGS84_F",
-    "MEAN_EARTH_RADIUS_M",
     "destination",
     "ecef2enu",
     "ecef2geodetic",
@@ -47,7 +48,9 @@ Float = NDArray[np.float64]
 
 
 @njit
-def geodetic_to_ecef_kernel(lat_rad: float, lon_rad: float, alt_m: float) -> tuple[float, float, float]:
+def geodetic_to_ecef_kernel(
+    lat_rad: float, lon_rad: float, alt_m: float
+) -> tuple[float, float, float]:
     """Geodetic to ECEF (TR8350.2 eq. 4-14)."""
     s = math.sin(lat_rad)
     c = math.cos(lat_rad)
@@ -84,7 +87,12 @@ def ecef_to_geodetic_kernel(x: float, y: float, z: float) -> tuple[float, float,
     pp = f_ / (3.0 * k * k * g * g)
     q = math.sqrt(1.0 + 2.0 * e2 * e2 * pp)
     r0 = -pp * e2 * p / (1.0 + q) + math.sqrt(
-        max(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p * p, 0.0)
+        max(
+            0.5 * a * a * (1.0 + 1.0 / q)
+            - pp * (1.0 - e2) * z * z / (q * (1.0 + q))
+            - 0.5 * pp * p * p,
+            0.0,
+        )
     )
     u = math.sqrt((p - e2 * r0) ** 2 + z * z)
     v = math.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
@@ -182,7 +190,10 @@ def great_circle_distance_m(
     Accurate to about 0.5 % against the ellipsoidal geodesic; used for
     screening (raid reach) and launch-area sampling, not for flight.
     """
-    p1, l1, p2, l2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
+    p1, l1, p2, l2 = (
+        np.radians(np.asarray(v, dtype=np.float64))
+        for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)
+    )
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
     result: Float = 2.0 * MEAN_EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return result
@@ -192,7 +203,10 @@ def initial_bearing_rad(
     lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike
 ) -> Float:
     """Initial great-circle bearing from point 1 to point 2 (rad, clockwise from north)."""
-    p1, l1, p2, l2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
+    p1, l1, p2, l2 = (
+        np.radians(np.asarray(v, dtype=np.float64))
+        for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)
+    )
     y = np.sin(l2 - l1) * np.cos(p2)
     x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(l2 - l1)
     result: Float = np.arctan2(y, x)

@@ -43,8 +43,8 @@ __all__ = [
     "read_table",
     "summarise",
     "wilson_interval",
-    "write_manifest",
     "write_batch",
+    "write_manifest",
 ]
 
 TABLES = ("replications", "assets", "threats", "engagements", "impacts")
@@ -69,14 +69,22 @@ def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float,
     return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
-def mean_interval(values: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
-    """Mean and normal-approximation 95 % interval of the mean."""
+def mean_interval(
+    values: np.ndarray, z: float = Z95, lower_bound: float | None = None
+) -> tuple[float, float, float]:
+    """Mean and normal-approximation 95 % interval of the mean (CLT).
+
+    `lower_bound` clips the interval, e.g. at 0 for counts.
+    """
     n = values.size
     mean = float(values.mean()) if n else math.nan
     if n < 2:
         return mean, mean, mean
     half = z * float(values.std(ddof=1)) / math.sqrt(n)
-    return mean, mean - half, mean + half
+    lo, hi = mean - half, mean + half
+    if lower_bound is not None:
+        lo = max(lo, lower_bound)
+    return mean, lo, hi
 
 
 BatchTables = dict[str, "pa.Table"]
@@ -98,7 +106,8 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
 
     fired = np.array([r.outcome.size for r in results], dtype=np.int64)
     cost = np.array(
-        [float(world.interceptors.cost[r.interceptor_type].sum()) for r in results], dtype=np.float64
+        [float(world.interceptors.cost[r.interceptor_type].sum()) for r in results],
+        dtype=np.float64,
     )
     leaked = np.array([int(r.impacted.sum()) for r in results], dtype=np.int64)
     killed = np.array([int(np.isfinite(r.killed_at).sum()) for r in results], dtype=np.int64)
@@ -136,7 +145,9 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         add("target", []).append(asset_names[t.target])
         add("launch_time_s", []).append(t.t_launch)
         add("impact_time_s", []).append(t.t_impact)
-        add("first_detection_s", []).append(np.where(np.isfinite(r.first_detection), r.first_detection, np.nan))
+        add("first_detection_s", []).append(
+            np.where(np.isfinite(r.first_detection), r.first_detection, np.nan)
+        )
         add("killed", []).append(np.isfinite(r.killed_at))
         add("kill_time_s", []).append(np.where(np.isfinite(r.killed_at), r.killed_at, np.nan))
         add("leaked", []).append(r.impacted)
@@ -150,16 +161,22 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         ea("target_type", []).append(threat_names[t.ttype[r.interceptor_target]])
         ea("launch_time_s", []).append(r.launch_time)
         ea("end_time_s", []).append(r.end_time)
-        ea("miss_distance_m", []).append(np.where(np.isfinite(r.miss_distance), r.miss_distance, np.nan))
+        ea("miss_distance_m", []).append(
+            np.where(np.isfinite(r.miss_distance), r.miss_distance, np.nan)
+        )
         ea("outcome", []).append(np.array(OUTCOME_NAMES, dtype=object)[r.outcome])
         ea("cost_usd", []).append(world.interceptors.cost[r.interceptor_type])
         hit = np.nonzero(r.impacted)[0]
         from airguard.geo import ecef2geodetic
 
-        lat, lon, alt = ecef2geodetic(t.impact_pos[hit]) if hit.size else (np.zeros(0),) * 3
+        lat, lon, _ = ecef2geodetic(t.impact_pos[hit]) if hit.size else (np.zeros(0),) * 3
         d = np.linalg.norm(t.impact_pos[hit][:, None, :] - world.asset_pos[None, :, :], axis=2)
         inside = d <= world.asset_radius[None, :]
-        first_asset = np.where(inside.any(axis=1), asset_names[np.argmax(inside, axis=1)], None) if hit.size else np.zeros(0, dtype=object)
+        first_asset = (
+            np.where(inside.any(axis=1), asset_names[np.argmax(inside, axis=1)], None)
+            if hit.size
+            else np.zeros(0, dtype=object)
+        )
         ia = imp_rows.setdefault
         ia("replication", []).append(np.full(hit.size, r.replication, dtype=np.int64))
         ia("threat", []).append(hit.astype(np.int64))
@@ -179,18 +196,39 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
 
 
 THREAT_SCHEMA = {
-    "replication": "int64", "threat": "int64", "threat_type": "string", "target": "string",
-    "launch_time_s": "float64", "impact_time_s": "float64", "first_detection_s": "float64",
-    "killed": "bool", "kill_time_s": "float64", "leaked": "bool", "interceptors_fired": "int64",
+    "replication": "int64",
+    "threat": "int64",
+    "threat_type": "string",
+    "target": "string",
+    "launch_time_s": "float64",
+    "impact_time_s": "float64",
+    "first_detection_s": "float64",
+    "killed": "bool",
+    "kill_time_s": "float64",
+    "leaked": "bool",
+    "interceptors_fired": "int64",
 }
 ENGAGEMENT_SCHEMA = {
-    "replication": "int64", "unit": "string", "interceptor_type": "string", "target": "int64",
-    "target_type": "string", "launch_time_s": "float64", "end_time_s": "float64",
-    "miss_distance_m": "float64", "outcome": "string", "cost_usd": "float64",
+    "replication": "int64",
+    "unit": "string",
+    "interceptor_type": "string",
+    "target": "int64",
+    "target_type": "string",
+    "launch_time_s": "float64",
+    "end_time_s": "float64",
+    "miss_distance_m": "float64",
+    "outcome": "string",
+    "cost_usd": "float64",
 }
 IMPACT_SCHEMA = {
-    "replication": "int64", "threat": "int64", "threat_type": "string", "target": "string",
-    "time_s": "float64", "lat_deg": "float64", "lon_deg": "float64", "asset_hit": "string",
+    "replication": "int64",
+    "threat": "int64",
+    "threat_type": "string",
+    "target": "string",
+    "time_s": "float64",
+    "lat_deg": "float64",
+    "lon_deg": "float64",
+    "asset_hit": "string",
 }
 
 
@@ -201,7 +239,9 @@ def _concat(rows: dict[str, list[np.ndarray]], schema: dict[str, str]) -> pa.Tab
     for name, typ in schema.items():
         parts = rows.get(name, [])
         data = np.concatenate(parts) if parts else np.zeros(0)
-        cols[name] = pa.array(data.tolist() if typ == "string" else data, type=pa.type_for_alias(typ))
+        cols[name] = pa.array(
+            data.tolist() if typ == "string" else data, type=pa.type_for_alias(typ)
+        )
     return pa.table(cols)
 
 
@@ -312,7 +352,9 @@ def summarise(
     ttype = np.array(thr.column("threat_type").to_pylist(), dtype=object)
     leaked = thr.column("leaked").to_numpy(zero_copy_only=False)
     leakers_mean = {name: float(leaked[ttype == name].sum()) / n for name in threat_types}
-    mean, lo, hi = mean_interval(reps.column("leakers").to_numpy().astype(np.float64))
+    mean, lo, hi = mean_interval(
+        reps.column("leakers").to_numpy().astype(np.float64), lower_bound=0.0
+    )
     eng = t["engagements"]
     itype = np.array(eng.column("interceptor_type").to_pylist(), dtype=object)
     fired = {name: float((itype == name).sum()) / n for name in interceptor_types}

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
-    ValidationInfo,
-    WithJsonSchema,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     model_validator,
 )
 
@@ -48,40 +47,53 @@ __all__ = [
 ]
 
 
-def _quantity(dim: Dimension, *, minimum: float | None = None, positive: bool = False) -> Any:
-    def check(raw: Any) -> float:
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """Pydantic metadata of a quantity field: ``Annotated[float, Quantity(Dimension.LENGTH)]``.
+
+    Accepts a string with a unit and validates to a float in SI.
+    """
+
+    dim: Dimension
+    minimum: float | None = None
+    positive: bool = False
+
+    def check(self, raw: Any) -> float:
         try:
-            value = parse_quantity(raw, dim)
+            value = parse_quantity(raw, self.dim)
         except UnitError as exc:
             raise ValueError(str(exc)) from None
-        if positive and value <= 0.0:
-            raise ValueError(f"expected a positive {dim.name.lower()}, got '{raw}'")
-        if minimum is not None and value < minimum:
-            raise ValueError(f"expected at least {minimum:g} {dim.value}, got '{raw}'")
+        if self.positive and value <= 0.0:
+            raise ValueError(f"expected a positive {self.dim.name.lower()}, got '{raw}'")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"expected at least {self.minimum:g} {self.dim.value}, got '{raw}'")
         return value
 
-    example = {
-        Dimension.LENGTH: "160 km",
-        Dimension.TIME: "30 s",
-        Dimension.ANGLE: "45 deg",
-        Dimension.SPEED: "Mach 2",
-    }.get(dim, "")
-    return Annotated[
-        float,
-        BeforeValidator(check),
-        PlainSerializer(lambda v: v),
-        WithJsonSchema(
-            {"type": "string", "description": f"{dim.name.lower()} with a unit", "examples": [example]}
-        ),
-    ]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        example = {
+            Dimension.LENGTH: "160 km",
+            Dimension.TIME: "30 s",
+            Dimension.ANGLE: "45 deg",
+            Dimension.SPEED: "Mach 2",
+        }.get(self.dim, "")
+        return {
+            "type": "string",
+            "description": f"{self.dim.name.lower()} with a unit",
+            "examples": [example],
+        }
 
 
-Length = _quantity(Dimension.LENGTH)
-PositiveLength = _quantity(Dimension.LENGTH, positive=True)
-Time = _quantity(Dimension.TIME)
-PositiveTime = _quantity(Dimension.TIME, positive=True)
-NonNegativeTime = _quantity(Dimension.TIME, minimum=0.0)
-Angle = _quantity(Dimension.ANGLE)
+Length = Annotated[float, Quantity(Dimension.LENGTH)]
+PositiveLength = Annotated[float, Quantity(Dimension.LENGTH, positive=True)]
+Time = Annotated[float, Quantity(Dimension.TIME)]
+PositiveTime = Annotated[float, Quantity(Dimension.TIME, positive=True)]
+NonNegativeTime = Annotated[float, Quantity(Dimension.TIME, minimum=0.0)]
+Angle = Annotated[float, Quantity(Dimension.ANGLE)]
 
 
 class _Strict(BaseModel):
@@ -234,7 +246,12 @@ def load_scenario(
     if variant is not None:
         if variant not in raw_variants:
             known = ", ".join(raw_variants) or "none"
-            raise InputError(f"no variant '{variant}' (variants: {known})", file=located.file, field="variants")
+            raise InputError(
+                f"no variant '{variant}' (variants: {known})",
+                file=located.file,
+                line=located.lines.get(("variants",)),
+                field="variants",
+            )
         names = [variant]
     out = []
     for name in names:
@@ -246,21 +263,30 @@ def load_scenario(
         else:
             override = raw_variants[name]
             if not isinstance(override, dict):
-                raise located.error(("variants", name), "a variant is a mapping of fields to replace")
+                raise located.error(
+                    ("variants", name), "a variant is a mapping of fields to replace"
+                )
             data = {k: v for k, v in located.data.items() if k != "variants"}
             data.update(copy.deepcopy(override))
             prefix = ("variants", name)
-            lines = dict(located.lines)
+            # the variant's keys replace the top-level ones, line numbers included
+            lines = {
+                loc: line for loc, line in located.lines.items() if not (loc and loc[0] in override)
+            }
             for loc, line in located.lines.items():
                 if loc[:2] == prefix and len(loc) > 2:
                     lines[loc[2:]] = line
-            view = LocatedData(data, lines, located.file)
+            view = LocatedData(
+                data, lines, located.file, field_prefix=dict.fromkeys(override, prefix)
+            )
             body = validate(ScenarioBody, view)
         _check_references(body, view, cat)
         digest = hashlib.sha256(
             json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
-        out.append(Scenario(body=body, catalogue=cat, file=located.file, variant=name, digest=digest))
+        out.append(
+            Scenario(body=body, catalogue=cat, file=located.file, variant=name, digest=digest)
+        )
     del top
     return out
 
@@ -278,7 +304,9 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         entry = cat.entries.get(unit.system)
         if not isinstance(entry, DefenceSystem):
             known = ", ".join(cat.ids("defence"))
-            raise located.error((*loc, "system"), f"unknown defence system '{unit.system}' (catalogue: {known})")
+            raise located.error(
+                (*loc, "system"), f"unknown defence system '{unit.system}' (catalogue: {known})"
+            )
         carried = {iid for spec in entry.launchers.values() for iid in spec.capacity}
         for iid in unit.inventory or {}:
             if iid not in carried:
@@ -286,14 +314,18 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                     (*loc, "inventory", iid),
                     f"'{iid}' is not an interceptor of {unit.system} (have: {', '.join(sorted(carried))})",
                 )
-        needs_heading = any(entry.radars[r].azimuth_sector.value < 6.283 for r in entry.composition.radars)
+        needs_heading = any(
+            entry.radars[r].azimuth_sector.value < 6.283 for r in entry.composition.radars
+        )
         if needs_heading and unit.heading is None:
             raise located.error(
-                (*loc, "heading"), f"{unit.system} has a sector radar: give its boresight, e.g. '135 deg'"
+                (*loc, "heading"),
+                f"{unit.system} has a sector radar: give its boresight, e.g. '135 deg'",
             )
         if unit.network != "none" and unit.network not in network_names:
             raise located.error(
-                (*loc, "network"), f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})"
+                (*loc, "network"),
+                f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})",
             )
     for i, raid in enumerate(body.raids):
         loc = ("raids", i)
@@ -305,13 +337,17 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 msg = f"unknown threat '{raid.threat}' (catalogue: {', '.join(cat.ids('threat'))})"
             raise located.error((*loc, "threat"), msg)
         if raid.target not in asset_names:
-            raise located.error((*loc, "target"), f"unknown asset '{raid.target}' (assets: {', '.join(asset_names)})")
+            raise located.error(
+                (*loc, "target"),
+                f"unknown asset '{raid.target}' (assets: {', '.join(asset_names)})",
+            )
         if raid.waypoints and threat.is_ballistic:
             raise located.error((*loc, "waypoints"), "ballistic threats fly no waypoints")
         asset = body.assets[asset_names.index(raid.target)]
         legs = [raid.launch_area, *raid.waypoints, asset.position]
         path_m = sum(
-            float(great_circle_distance_m(a.lat, a.lon, b.lat, b.lon)) for a, b in zip(legs, legs[1:], strict=False)
+            float(great_circle_distance_m(a.lat, a.lon, b.lat, b.lon))
+            for a, b in itertools.pairwise(legs)
         )
         far_m = path_m + raid.launch_area.radius
         near_m = path_m - raid.launch_area.radius
@@ -321,16 +357,26 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 f"{raid.target} is up to {far_m / 1000:.0f} km from the launch area, beyond the "
                 f"{threat.max_range.value / 1000:.0f} km range of {raid.threat}",
             )
+        if not threat.is_ballistic:
+            assert threat.cruise_speed is not None
+            speed = threat.cruise_speed.value
+            first = raid.launch_window.start + max(near_m, 0.0) / speed
+            last = raid.launch_window.end + far_m / speed
+            if first < 0.0:
+                raise located.error(
+                    (*loc, "launch_window", "start"),
+                    f"at {speed * 3.6:.0f} km/h some {raid.threat} could arrive {-first:.0f} s before the "
+                    f"simulation starts (t = 0); launch them later",
+                )
+            if last > body.duration:
+                raise located.error(
+                    (*loc, "launch_window", "end"),
+                    f"at {speed * 3.6:.0f} km/h some {raid.threat} could arrive at t = {last:.0f} s, after the "
+                    f"simulation ends ({body.duration:.0f} s); launch them earlier or lengthen `duration`",
+                )
         if near_m < threat.min_range.value:
             raise located.error(
                 (*loc, "target"),
                 f"{raid.target} is as close as {near_m / 1000:.0f} km to the launch area, inside the "
                 f"{threat.min_range.value / 1000:.0f} km minimum range of {raid.threat}",
             )
-
-
-def _context_unused(info: ValidationInfo) -> None:  # pragma: no cover - keeps import used by typing
-    del info
-
-
-_ = Literal

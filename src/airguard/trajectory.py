@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 
-from airguard._jit import njit
 import numpy as np
 
+from airguard._jit import njit
 from airguard.dynamics import FULL, N_PARAMS, P_BURN, height_m, rk4_step
 from airguard.geo import geodetic_to_ecef_kernel
 
@@ -80,7 +80,13 @@ def _pitch_over(st: np.ndarray, azimuth: float, elevation: float) -> None:
     e_ = np.array([-u_[1], u_[0], 0.0])
     ne = math.sqrt(e_[0] ** 2 + e_[1] ** 2)
     e_ = e_ / ne
-    n_ = np.array([u_[1] * e_[2] - u_[2] * e_[1], u_[2] * e_[0] - u_[0] * e_[2], u_[0] * e_[1] - u_[1] * e_[0]])
+    n_ = np.array(
+        [
+            u_[1] * e_[2] - u_[2] * e_[1],
+            u_[2] * e_[0] - u_[0] * e_[2],
+            u_[0] * e_[1] - u_[1] * e_[0],
+        ]
+    )
     speed = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
     ce = math.cos(elevation)
     d = ce * math.sin(azimuth) * e_ + ce * math.cos(azimuth) * n_ + math.sin(elevation) * u_
@@ -89,9 +95,20 @@ def _pitch_over(st: np.ndarray, azimuth: float, elevation: float) -> None:
 
 @njit
 def fly_ballistic(
-    lat: float, lon: float, alt: float, azimuth: float, elevation: float,
-    cutoff_s: float, params: np.ndarray, flags: int, ground_alt: float,
-    t_launch: float, grid_dt: float, pos_out: np.ndarray, vel_out: np.ndarray, h_out: np.ndarray,
+    lat: float,
+    lon: float,
+    alt: float,
+    azimuth: float,
+    elevation: float,
+    cutoff_s: float,
+    params: np.ndarray,
+    flags: int,
+    ground_alt: float,
+    t_launch: float,
+    grid_dt: float,
+    pos_out: np.ndarray,
+    vel_out: np.ndarray,
+    h_out: np.ndarray,
 ) -> tuple[float, float, float, float]:
     """Fly one ballistic missile from launch to ground impact.
 
@@ -147,9 +164,20 @@ def fly_ballistic(
                 vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = st[3], st[4], st[5]
                 h_out[k] = height_m(st[0], st[1], st[2], flags)
             k += 1
-        # step so as to land on the next multiple of h (the grid is a multiple of h)
-        t_next = (math.floor(t / h + 1e-9) + 1.0) * h
+        # the step ends at the next grid time, the pitch-over or the motor cut-off,
+        # whichever comes first, so that no event falls inside a step and the
+        # trajectory does not depend on where the launch falls on the grid
+        t_next = t + h
+        if k < n_grid:
+            t_next = min(t_next, k * grid_dt)
+        if not kicked:
+            t_next = min(t_next, t_launch + PITCH_KICK_TIME_S)
+        if t - t_launch < p[P_BURN] - 1e-9:
+            t_next = min(t_next, t_launch + p[P_BURN])
         step = t_next - t
+        if step <= 1e-9:  # an event already reached, up to rounding
+            step = h
+            t_next = t + h
         prev[:] = st
         rk4_step(st, t - t_launch, step, p, cmd, flags)
         t = t_next
@@ -205,7 +233,9 @@ def _route_point(
 
 
 @njit
-def _route_height(s: float, total: float, h_launch: float, h_cruise: float, h_target: float) -> float:
+def _route_height(
+    s: float, total: float, h_launch: float, h_cruise: float, h_target: float
+) -> float:
     if s < CLIMB_DISTANCE_M:
         return h_launch + (h_cruise - h_launch) * s / CLIMB_DISTANCE_M
     to_go = total - s
@@ -216,9 +246,18 @@ def _route_height(s: float, total: float, h_launch: float, h_cruise: float, h_ta
 
 @njit
 def fly_route(
-    lats: np.ndarray, lons: np.ndarray, h_launch: float, cruise_height: float, h_target: float,
-    speed: float, t_launch: float, radius_m: float, grid_dt: float,
-    pos_out: np.ndarray, vel_out: np.ndarray, h_out: np.ndarray,
+    lats: np.ndarray,
+    lons: np.ndarray,
+    h_launch: float,
+    cruise_height: float,
+    h_target: float,
+    speed: float,
+    t_launch: float,
+    radius_m: float,
+    grid_dt: float,
+    pos_out: np.ndarray,
+    vel_out: np.ndarray,
+    h_out: np.ndarray,
 ) -> tuple[float, float, float, float]:
     """Fly a cruise missile or drone along a route of geodetic points (rad).
 
@@ -256,7 +295,11 @@ def fly_route(
         if t > t_impact:
             # one sample past impact, extrapolated, so interpolation is defined up to impact
             dt_i = t - t_impact
-            pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = xi + vix * dt_i, yi + viy * dt_i, zi + viz * dt_i
+            pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = (
+                xi + vix * dt_i,
+                yi + viy * dt_i,
+                zi + viz * dt_i,
+            )
             vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = vix, viy, viz
             h_out[k] = h_target - dt_i * speed * (h_cruise - h_target) / TERMINAL_DIVE_DISTANCE_M
             break
@@ -270,7 +313,10 @@ def fly_route(
             sign = -1.0
         else:
             sign = 1.0
-        lat2, lon2, = _route_point(nvecs, cum, angles, s2)
+        (
+            lat2,
+            lon2,
+        ) = _route_point(nvecs, cum, angles, s2)
         h2 = _route_height(s2, total, h_launch, h_cruise, h_target)
         x2, y2, z2 = geodetic_to_ecef_kernel(lat2, lon2, h2)
         pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = x, y, z

@@ -116,6 +116,12 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
             f"got the bare number {value}"
         )
     text = value.strip()
+    if not text:
+        raise UnitError(f"expected {dimension.label} with a unit such as {example}, got nothing")
+    if not re.match(r"^[-+]?(\d|\.\d|inf|nan)", text, re.IGNORECASE) and not _MACH.match(text):
+        raise UnitError(
+            f"expected {dimension.label} as a number with a unit such as {example}, got '{text}'"
+        )
     if dimension is Dimension.SPEED and (m := _MACH.match(text)):
         return _finite(float(m.group(1)) * MACH_SEA_LEVEL_MPS, text)
     if dimension is Dimension.ACCELERATION and (m := _NUMBER_G.match(text)):
@@ -126,8 +132,7 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
         pass
     else:
         raise UnitError(
-            f"missing unit: expected {dimension.label} with a unit such as {example}, "
-            f"got '{text}'"
+            f"missing unit: expected {dimension.label} with a unit such as {example}, got '{text}'"
         )
     ureg = _registry()
     import pint
@@ -139,8 +144,7 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
     no_unit = not isinstance(quantity, ureg.Quantity) or quantity.unitless
     if no_unit or (quantity.dimensionless and dimension is not Dimension.ANGLE):
         raise UnitError(
-            f"missing unit: expected {dimension.label} with a unit such as {example}, "
-            f"got '{text}'"
+            f"missing unit: expected {dimension.label} with a unit such as {example}, got '{text}'"
         )
     try:
         magnitude = quantity.to(dimension.value).magnitude

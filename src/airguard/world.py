@@ -18,14 +18,24 @@ import numpy as np
 from airguard import geo
 from airguard.catalogue import Aircraft, DefenceSystem, ThreatSystem
 from airguard.catalogue.models import THREAT_CLASSES
-from airguard.dynamics import FULL, body_params
+from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.envelope import ReachTable, interceptor_params, reach_table
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
 from airguard.scenario import Scenario
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
-__all__ = ["CLASS_INDEX", "GRID_DT_S", "Interceptors", "Radars", "Raids", "ThreatTypes", "Units", "World", "compile_world"]
+__all__ = [
+    "CLASS_INDEX",
+    "GRID_DT_S",
+    "Interceptors",
+    "Radars",
+    "Raids",
+    "ThreatTypes",
+    "Units",
+    "World",
+    "compile_world",
+]
 
 GRID_DT_S = 1.0
 """Sampling step of threat trajectories (s); a multiple of the RK4 step."""
@@ -107,7 +117,7 @@ class ThreatTypes(NamedTuple):
 
 class Raids(NamedTuple):
     ttype: np.ndarray  # (Q,) int64
-    count: np.ndarray
+    size: np.ndarray  # threats in the raid
     lat: np.ndarray  # rad
     lon: np.ndarray
     alt: np.ndarray
@@ -153,7 +163,7 @@ class World:
     n_threats: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.n_threats = int(self.raids.count.sum())
+        self.n_threats = int(self.raids.size.sum())
 
     @property
     def n_grid(self) -> int:
@@ -239,9 +249,9 @@ def compile_world(scenario: Scenario) -> World:
                 scale = n_launchers / total_launchers
                 for iid, cnt in load.items():
                     inventory[iid] = inventory.get(iid, 0) + round(int(cnt.value) * share * scale)
-        for iid, cnt in inventory.items():
+        for iid, n_rounds in inventory.items():
             ii = interceptor_ids.index(iid)
-            u_rounds[ui, ii] = cnt
+            u_rounds[ui, ii] = n_rounds
             u_launch[ui, ii] = min(n_launchers, MAX_LAUNCHERS)
         for rid in comp.radars:
             spec = sysm.radars[rid]
@@ -293,7 +303,7 @@ def compile_world(scenario: Scenario) -> World:
         wp_lon.extend(math.radians(w.lon) for w in raid.waypoints)
     raids = Raids(
         ttype=_i([threat_ids.index(r.threat) for r in body.raids]),
-        count=_i([r.count for r in body.raids]),
+        size=_i([r.count for r in body.raids]),
         lat=np.radians(_f([r.launch_area.lat for r in body.raids])),
         lon=np.radians(_f([r.launch_area.lon for r in body.raids])),
         alt=_f([r.launch_area.alt for r in body.raids]),
@@ -345,7 +355,8 @@ def _append_radar(rows: dict[str, list], spec, unit, ui: int) -> None:  # type: 
     # reference Pfa for a Swerling 1 target fixes the constant of the range
     # equation, SNR = K sigma / R^4 (Skolnik, Introduction to Radar Systems, 3rd ed., eq. 2.61)
     snr_ref = 10.0 ** (
-        required_snr_db(spec.reference_pd.value, spec.reference_pfa.value, pulses=1, swerling=1) / 10.0
+        required_snr_db(spec.reference_pd.value, spec.reference_pfa.value, pulses=1, swerling=1)
+        / 10.0
     )
     snr_k = snr_ref * spec.reference_range.value**4 / spec.reference_rcs.value
     sector = spec.azimuth_sector.value
@@ -376,12 +387,21 @@ def _compile_interceptors(ids: list[str], cat) -> tuple[Interceptors, list[Reach
     for iid in ids:
         _, spec = cat.interceptor(iid)
         params = interceptor_params(
-            spec.launch_mass.value, spec.burnout_mass.value, spec.burn_time.value,
-            spec.burnout_speed.value, spec.diameter.value, spec.drag_coefficient.value,
+            spec.launch_mass.value,
+            spec.burnout_mass.value,
+            spec.burn_time.value,
+            spec.burnout_speed.value,
+            spec.diameter.value,
+            spec.drag_coefficient.value,
         )
-        table = reach_table(params, spec.max_flight_time.value, spec.max_range.value, spec.max_altitude.value)
+        table = reach_table(
+            params, spec.max_flight_time.value, spec.max_range.value, spec.max_altitude.value
+        )
         tables.append(table)
-        pk = [spec.single_shot_pk[c].value if c in spec.single_shot_pk else 0.0 for c in THREAT_CLASSES]
+        pk = [
+            spec.single_shot_pk[c].value if c in spec.single_shot_pk else 0.0
+            for c in THREAT_CLASSES
+        ]
         for key, value in (
             ("params", params),
             ("max_range", spec.max_range.value),
@@ -413,7 +433,7 @@ def _compile_interceptors(ids: list[str], cat) -> tuple[Interceptors, list[Reach
     n = len(ids)
     return (
         Interceptors(
-            params=np.asarray(rows.get("params", []), dtype=np.float64).reshape(n, -1),
+            params=np.asarray(rows.get("params", []), dtype=np.float64).reshape(n, N_PARAMS),
             max_range=_f(rows.get("max_range", [])),
             min_range=_f(rows.get("min_range", [])),
             max_alt=_f(rows.get("max_alt", [])),
@@ -444,8 +464,10 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
     assert spec.diameter and spec.drag_coefficient
     area = math.pi * spec.diameter.value**2 / 4.0
     return body_params(
-        thrust_n=spec.thrust.value, mass0_kg=spec.launch_mass.value,
-        burnout_mass_kg=spec.burnout_mass.value, burn_time_s=spec.burn_time.value,
+        thrust_n=spec.thrust.value,
+        mass0_kg=spec.launch_mass.value,
+        burnout_mass_kg=spec.burnout_mass.value,
+        burn_time_s=spec.burn_time.value,
         cda_m2=spec.drag_coefficient.value * area,
     )
 
@@ -464,8 +486,20 @@ def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     x0 = geo.geodetic2ecef(math.degrees(lat), math.degrees(lon), alt)
     for k, tc in enumerate(cutoffs):
         _, x, y, z = fly_ballistic(
-            lat, lon, alt, az, spec.launch_elevation.value, float(tc), params, FULL, alt,
-            0.0, GRID_DT_S, np.zeros((0, 3)), np.zeros((0, 3)), EMPTY,
+            lat,
+            lon,
+            alt,
+            az,
+            spec.launch_elevation.value,
+            float(tc),
+            params,
+            FULL,
+            alt,
+            0.0,
+            GRID_DT_S,
+            np.zeros((0, 3)),
+            np.zeros((0, 3)),
+            EMPTY,
         )
         la, lo, _ = geo.ecef2geodetic(np.array([x, y, z]))
         la0, lo0, _ = geo.ecef2geodetic(x0)
@@ -507,7 +541,9 @@ def _compile_threats(ids: list[str], cat) -> ThreatTypes:  # type: ignore[no-unt
             flight[k] = FLIGHT_ROUTE
             speed[k] = spec.cruise_speed.value
             cruise[k] = spec.cruise_altitude.value
-    return ThreatTypes(cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r)
+    return ThreatTypes(
+        cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r
+    )
 
 
 def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str]) -> None:
@@ -517,9 +553,17 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
         if types.flight[k] != FLIGHT_BALLISTIC:
             continue
         target = next(a for a in body.assets if a.name == raid.target)
-        far = float(
-            geo.great_circle_distance_m(raid.launch_area.lat, raid.launch_area.lon, target.position.lat, target.position.lon)
-        ) + raid.launch_area.radius
+        far = (
+            float(
+                geo.great_circle_distance_m(
+                    raid.launch_area.lat,
+                    raid.launch_area.lon,
+                    target.position.lat,
+                    target.position.lon,
+                )
+            )
+            + raid.launch_area.radius
+        )
         reach = float(types.aim_range[k].max())
         if far > reach * 1.02:
             raise InputError(

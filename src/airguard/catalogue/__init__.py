@@ -96,7 +96,7 @@ _ADAPTER: TypeAdapter[Entry] | None = None
 
 
 def _adapter() -> TypeAdapter[Entry]:
-    global _ADAPTER  # noqa: PLW0603 - a cache of an immutable adapter
+    global _ADAPTER
     if _ADAPTER is None:
         from typing import Annotated
 
@@ -119,8 +119,16 @@ def _validate_entry(located: LocatedData, stem: str) -> Entry:
         raise located.error(("kind",), f"expected one of defence, threat, aircraft, got {kind!r}")
     sources = data.get("sources")
     context = {"sources": set(sources) if isinstance(sources, dict) else set()}
-    model: type[Entry] = {"defence": DefenceSystem, "threat": ThreatSystem, "aircraft": Aircraft}[kind]
+    models: dict[str, type[Entry]] = {
+        "defence": DefenceSystem,
+        "threat": ThreatSystem,
+        "aircraft": Aircraft,
+    }
+    model = models[kind]
     entry = validate(model, located, context)
+    if isinstance(entry, DefenceSystem):
+        for loc, message in entry.reference_errors():
+            raise located.error(loc, message)
     if entry.id != stem:
         raise located.error(("id",), f"id '{entry.id}' must equal the file name '{stem}'")
     return entry
@@ -146,7 +154,10 @@ def load_catalogue(directories: Iterable[str | Path] = ()) -> Catalogue:
         entry = load_entry(path)
         if entry.id in cat.entries:
             raise InputError(
-                f"id '{entry.id}' is already defined in {cat.files[entry.id]}", file=path, field="id"
+                f"id '{entry.id}' is already defined in {cat.files[entry.id]}",
+                file=path,
+                line=load_yaml(path).lines.get(("id",)),
+                field="id",
             )
         if isinstance(entry, DefenceSystem):
             for group in ("radars", "interceptors", "launchers"):

@@ -16,13 +16,13 @@ single value has low = nominal = high.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, PlainSerializer, ValidationInfo, WithJsonSchema
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
 
 from airguard.units import Dimension, UnitError, parse_quantity
 
-__all__ = ["Figure", "FigureLevel", "figure"]
+__all__ = ["Figure", "FigureLevel", "FigureSpec", "figure"]
 
 LEVELS = ("low", "nominal", "high")
 
@@ -69,7 +69,9 @@ class Figure:
         return cls(lvl, lvl, lvl)
 
 
-def _parse_level(raw: Any, dim: Dimension | None, integer: bool, sources: set[str] | None) -> FigureLevel:
+def _parse_level(
+    raw: Any, dim: Dimension | None, integer: bool, sources: set[str] | None
+) -> FigureLevel:
     if not isinstance(raw, dict):
         raise ValueError(
             "expected {value: ..., source: <key>} or {value: ..., notional: <reason>}, "
@@ -77,18 +79,24 @@ def _parse_level(raw: Any, dim: Dimension | None, integer: bool, sources: set[st
         )
     unknown = set(raw) - {"value", "source", "notional"}
     if unknown:
-        raise ValueError(f"unknown key(s) {sorted(unknown)}; a figure has value and source or notional")
+        raise ValueError(
+            f"unknown key(s) {sorted(unknown)}; a figure has value and source or notional"
+        )
     if "value" not in raw:
         raise ValueError("a figure needs a 'value'")
     source, notional = raw.get("source"), raw.get("notional")
     if (source is None) == (notional is None):
-        raise ValueError("a figure needs exactly one of 'source' (a key of `sources`) or 'notional' (a reason)")
+        raise ValueError(
+            "a figure needs exactly one of 'source' (a key of `sources`) or 'notional' (a reason)"
+        )
     if source is not None:
         if not isinstance(source, str):
             raise ValueError(f"source must be a key of `sources`, got {source!r}")
         if sources is not None and source not in sources:
             known = ", ".join(sorted(sources)) or "none"
-            raise ValueError(f"source '{source}' is not a key of this file's `sources` (known: {known})")
+            raise ValueError(
+                f"source '{source}' is not a key of this file's `sources` (known: {known})"
+            )
     if notional is not None and (not isinstance(notional, str) or not notional.strip()):
         raise ValueError("notional must be a one-line reason why the value was chosen")
     value = raw["value"]
@@ -106,12 +114,23 @@ def _parse_level(raw: Any, dim: Dimension | None, integer: bool, sources: set[st
     return FigureLevel(value_si, source, notional)
 
 
-def _make_validator(dim: Dimension | None, integer: bool, minimum: float | None) -> Any:
-    def validate(raw: Any, info: ValidationInfo) -> Figure:
+@dataclass(frozen=True, slots=True)
+class FigureSpec:
+    """Pydantic metadata of a figure field: its dimension and bounds.
+
+    Used as ``Annotated[Figure, FigureSpec(Dimension.LENGTH, minimum=0.0)]``.
+    """
+
+    dim: Dimension | None = None
+    integer: bool = False
+    minimum: float | None = None
+
+    def validate(self, raw: Any, info: ValidationInfo) -> Figure:
         if isinstance(raw, Figure):
             return raw
         ctx = info.context or {}
         sources = ctx.get("sources")
+        dim, integer, minimum = self.dim, self.integer, self.minimum
         if isinstance(raw, dict) and set(raw) & set(LEVELS):
             missing = [lv for lv in LEVELS if lv not in raw]
             extra = set(raw) - set(LEVELS)
@@ -130,19 +149,36 @@ def _make_validator(dim: Dimension | None, integer: bool, minimum: float | None)
             lvl = _parse_level(raw, dim, integer, sources)
             fig = Figure(lvl, lvl, lvl)
         if minimum is not None and fig.low.value_si < minimum:
-            raise ValueError(f"expected a value of at least {minimum:g} (SI), got {fig.low.value_si:g}")
+            raise ValueError(
+                f"expected a value of at least {minimum:g} (SI), got {fig.low.value_si:g}"
+            )
         return fig
 
-    return validate
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.with_info_plain_validator_function(
+            self.validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(_serialise),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return _schema(self.dim)
 
 
 def _schema(dim: Dimension | None) -> dict[str, Any]:
     value: dict[str, Any] = (
-        {"type": "number"} if dim is None else {"type": "string", "description": f"{dim.label} with a unit"}
+        {"type": "number"}
+        if dim is None
+        else {"type": "string", "description": f"{dim.label} with a unit"}
     )
     level = {
         "type": "object",
-        "properties": {"value": value, "source": {"type": "string"}, "notional": {"type": "string"}},
+        "properties": {
+            "value": value,
+            "source": {"type": "string"},
+            "notional": {"type": "string"},
+        },
         "required": ["value"],
         "additionalProperties": False,
     }
@@ -161,15 +197,19 @@ def _schema(dim: Dimension | None) -> dict[str, Any]:
 
 def _serialise(fig: Figure) -> Any:
     if not fig.contested and fig.low == fig.high:
-        return {"value_si": fig.nominal.value_si, "source": fig.nominal.source, "notional": fig.nominal.notional}
-    return {lv: {"value_si": getattr(fig, lv).value_si, "source": getattr(fig, lv).source} for lv in LEVELS}
+        return {
+            "value_si": fig.nominal.value_si,
+            "source": fig.nominal.source,
+            "notional": fig.nominal.notional,
+        }
+    return {
+        lv: {"value_si": getattr(fig, lv).value_si, "source": getattr(fig, lv).source}
+        for lv in LEVELS
+    }
 
 
-def figure(dim: Dimension | None = None, *, integer: bool = False, minimum: float | None = None) -> Any:
-    """Annotated type for a catalogue figure of dimension `dim` (None: a plain number)."""
-    return Annotated[
-        Figure,
-        BeforeValidator(_make_validator(dim, integer, minimum)),
-        PlainSerializer(_serialise),
-        WithJsonSchema(_schema(dim)),
-    ]
+def figure(
+    dim: Dimension | None = None, *, integer: bool = False, minimum: float | None = None
+) -> FigureSpec:
+    """Metadata for a catalogue figure of dimension `dim` (None: a plain number)."""
+    return FigureSpec(dim, integer, minimum)

@@ -6,7 +6,7 @@ The format is documented in docs/catalogue.md.  Every number is a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,18 +28,18 @@ __all__ = [
 ThreatClass = Literal["ballistic", "cruise", "drone", "aircraft"]
 THREAT_CLASSES: tuple[ThreatClass, ...] = ("ballistic", "cruise", "drone", "aircraft")
 
-Length = figure(Dimension.LENGTH, minimum=0.0)
-Time = figure(Dimension.TIME, minimum=0.0)
-Angle = figure(Dimension.ANGLE)
-Speed = figure(Dimension.SPEED, minimum=0.0)
-Accel = figure(Dimension.ACCELERATION, minimum=0.0)
-Area = figure(Dimension.AREA, minimum=0.0)
-Mass = figure(Dimension.MASS, minimum=0.0)
-Force = figure(Dimension.FORCE, minimum=0.0)
-Frequency = figure(Dimension.FREQUENCY, minimum=0.0)
-Number = figure(None)
-Count = figure(None, integer=True, minimum=0.0)
-Cost = figure(None, minimum=0.0)
+Length = Annotated[Figure, figure(Dimension.LENGTH, minimum=0.0)]
+Time = Annotated[Figure, figure(Dimension.TIME, minimum=0.0)]
+Angle = Annotated[Figure, figure(Dimension.ANGLE)]
+Speed = Annotated[Figure, figure(Dimension.SPEED, minimum=0.0)]
+Accel = Annotated[Figure, figure(Dimension.ACCELERATION, minimum=0.0)]
+Area = Annotated[Figure, figure(Dimension.AREA, minimum=0.0)]
+Mass = Annotated[Figure, figure(Dimension.MASS, minimum=0.0)]
+Force = Annotated[Figure, figure(Dimension.FORCE, minimum=0.0)]
+Frequency = Annotated[Figure, figure(Dimension.FREQUENCY, minimum=0.0)]
+Number = Annotated[Figure, figure(None)]
+Count = Annotated[Figure, figure(None, integer=True, minimum=0.0)]
+Cost = Annotated[Figure, figure(None, minimum=0.0)]
 Id = str
 
 
@@ -158,31 +158,52 @@ class DefenceSystem(_Entry):
     launchers: dict[Id, LauncherSpec]
     composition: Composition
 
-    @model_validator(mode="after")
-    def _references(self) -> DefenceSystem:
+    def reference_errors(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Cross-references that do not resolve, as (field path, message) pairs.
+
+        Checked after validation by the loader, so that each error names the
+        line of the field it is about.
+        """
+        out: list[tuple[tuple[str | int, ...], str]] = []
         comp = self.composition
-        for r in comp.radars:
+        for k, r in enumerate(comp.radars):
             if r not in self.radars:
-                raise ValueError(f"composition.radars: unknown radar '{r}' (have {sorted(self.radars)})")
+                out.append(
+                    (
+                        ("composition", "radars", k),
+                        f"unknown radar '{r}' (have {sorted(self.radars)})",
+                    )
+                )
         for lid in comp.launchers:
             if lid not in self.launchers:
-                raise ValueError(f"composition.launchers: unknown launcher '{lid}'")
+                out.append((("composition", "launchers", lid), f"unknown launcher '{lid}'"))
         for lid, load in comp.load.items():
             if lid not in self.launchers:
-                raise ValueError(f"composition.load: unknown launcher '{lid}'")
+                out.append((("composition", "load", lid), f"unknown launcher '{lid}'"))
+                continue
             cap = self.launchers[lid].capacity
-            for iid, n in load.items():
+            for iid in load:
                 if iid not in cap:
-                    raise ValueError(f"composition.load.{lid}: launcher cannot carry '{iid}'")
+                    out.append(
+                        (("composition", "load", lid, iid), f"launcher cannot carry '{iid}'")
+                    )
         for lid, spec in self.launchers.items():
             for iid in spec.capacity:
                 if iid not in self.interceptors:
-                    raise ValueError(f"launchers.{lid}.capacity: unknown interceptor '{iid}'")
+                    out.append(
+                        (("launchers", lid, "capacity", iid), f"unknown interceptor '{iid}'")
+                    )
         for cls, rule in comp.doctrine.items():
-            for iid in rule.interceptors:
+            for k, iid in enumerate(rule.interceptors):
                 if iid not in self.interceptors:
-                    raise ValueError(f"composition.doctrine.{cls}: unknown interceptor '{iid}'")
-        return self
+                    out.append(
+                        (
+                            ("composition", "doctrine", cls, "interceptors", k),
+                            f"composition.doctrine.{cls}: unknown interceptor '{iid}' "
+                            f"(have {sorted(self.interceptors)})",
+                        )
+                    )
+        return out
 
 
 class ThreatSystem(_Entry):
@@ -215,8 +236,15 @@ class ThreatSystem(_Entry):
 
     @model_validator(mode="after")
     def _flight_fields(self) -> ThreatSystem:
-        ballistic = ("launch_mass", "burnout_mass", "thrust", "burn_time", "diameter",
-                     "drag_coefficient", "launch_elevation")
+        ballistic = (
+            "launch_mass",
+            "burnout_mass",
+            "thrust",
+            "burn_time",
+            "diameter",
+            "drag_coefficient",
+            "launch_elevation",
+        )
         air = ("cruise_speed", "cruise_altitude")
         need = ballistic if self.is_ballistic else air
         for name in need:

@@ -40,7 +40,7 @@ def run_batch(world: World, seed: int, replications: np.ndarray | list[int]) -> 
 
 
 def _init_worker(world: World) -> None:
-    global _WORLD  # noqa: PLW0603 - the worker's one World, set once by the pool initializer
+    global _WORLD
     _WORLD = world
 
 

@@ -79,7 +79,9 @@ def simulate(
     started = time.perf_counter()
     collected: list[BatchTables] = []
     for index, tables in enumerate(
-        iter_batches(world, seed, replications, workers=workers, batch_size=batch_size, on_batch=on_batch)
+        iter_batches(
+            world, seed, replications, workers=workers, batch_size=batch_size, on_batch=on_batch
+        )
     ):
         if run_dir is not None:
             write_batch(run_dir, index, tables)
@@ -111,4 +113,11 @@ def simulate(
                 "summary": summary.to_json(),
             },
         )
-    return Run(scenario=scenario, world=world, summary=summary, run_dir=run_dir, seconds=seconds, workers=workers)
+    return Run(
+        scenario=scenario,
+        world=world,
+        summary=summary,
+        run_dir=run_dir,
+        seconds=seconds,
+        workers=workers,
+    )

@@ -34,7 +34,9 @@ def _figures_table(title: str, obj: Any) -> Table:
         if isinstance(value, Figure):
             v, s = _fmt(value)
             table.add_row(name, v, s)
-        elif isinstance(value, dict) and value and all(isinstance(x, Figure) for x in value.values()):
+        elif (
+            isinstance(value, dict) and value and all(isinstance(x, Figure) for x in value.values())
+        ):
             for k, fig in value.items():
                 v, s = _fmt(fig)
                 table.add_row(f"{name}.{k}", v, s)
@@ -47,7 +49,9 @@ def describe_entry(entry: Any) -> Tree:
     """A tree of tables: the entry's own figures, then each component's."""
     tree = Tree(f"[bold]{entry.id}[/bold] — {entry.name} ({entry.kind}, {entry.country})")
     tree.add(entry.summary)
-    tree.add(_figures_table("figures", [(k, v) for k, v in entry if k not in ("sources", "summary")]))
+    tree.add(
+        _figures_table("figures", [(k, v) for k, v in entry if k not in ("sources", "summary")])
+    )
     for group in ("radars", "interceptors", "launchers"):
         for cid, comp in (getattr(entry, group, None) or {}).items():
             tree.add(_figures_table(f"{group[:-1]} {cid}: {comp.name}", list(comp)))

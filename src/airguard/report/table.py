@@ -38,7 +38,9 @@ def summary_table(runs: Sequence[Run]) -> Table:
         *(f"{x['mean']:.2f} [{x['ci95'][0]:.2f}, {x['ci95'][1]:.2f}]" for x in lt),
     )
     for name in first.leakers_mean:
-        table.add_row(f"  leakers: {name}", *(f"{r.summary.leakers_mean.get(name, 0.0):.2f}" for r in runs))
+        table.add_row(
+            f"  leakers: {name}", *(f"{r.summary.leakers_mean.get(name, 0.0):.2f}" for r in runs)
+        )
     table.add_section()
     types: list[str] = []
     for r in runs:
@@ -47,7 +49,9 @@ def summary_table(runs: Sequence[Run]) -> Table:
         table.add_row(
             f"interceptors fired: {name}",
             *(
-                f"{r.summary.interceptors_fired[name]:.1f}" if name in r.summary.interceptors_fired else "—"
+                f"{r.summary.interceptors_fired[name]:.1f}"
+                if name in r.summary.interceptors_fired
+                else "—"
                 for r in runs
             ),
         )
