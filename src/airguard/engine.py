@@ -93,6 +93,12 @@ EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
 """Effective Earth radius factor for refraction (standard atmosphere; Skolnik §8.?)."""
 
 SEARCH_STEP_S = 1.0
+
+AIM_TOLERANCE_M = 5.0
+"""A ballistic threat's shooting stops when it lands this close to its aim point (m)."""
+
+AIM_ITERATIONS = 8
+"""At most this many shots of the shooting method per ballistic threat."""
 """Time step of the intercept-point search (s)."""
 
 
@@ -263,8 +269,11 @@ def _aim_and_fly(
     ax, ay, az_ = geodetic_to_ecef_kernel(alat, alon, aalt)
     # local east/north at the aim point
     sl, cl, so, co = math.sin(alat), math.cos(alat), math.sin(alon), math.cos(alon)
-    for _ in range(6):
-        _, xi, yi, zi = fly_ballistic(
+    # each shot records its samples; the converged one leaves its own in place
+    # (samples past its impact may be stale, but they lie beyond k_last)
+    ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
+    for _ in range(AIM_ITERATIONS):
+        ti, xi, yi, zi = fly_ballistic(
             lat,
             lon,
             alt,
@@ -276,14 +285,14 @@ def _aim_and_fly(
             aalt,
             tl,
             grid_dt,
-            empty3,
-            empty3,
-            empty1,
+            pos,
+            vel,
+            hh,
         )
         dx, dy, dz = xi - ax, yi - ay, zi - az_
         de = -so * dx + co * dy
         dn = -sl * co * dx - sl * so * dy + cl * dz
-        if de * de + dn * dn < 25.0:
+        if de * de + dn * dn < AIM_TOLERANCE_M**2:
             break
         # direction of flight at the aim point: the back bearing reversed
         back = math.atan2(
@@ -296,22 +305,7 @@ def _aim_and_fly(
         slope = _slope(rr, cut, tc)
         tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
         az -= cross / max(rng, 1.0)
-    return fly_ballistic(
-        lat,
-        lon,
-        alt,
-        az,
-        tt.elevation[ty],
-        tc,
-        tt.params[ty],
-        FULL,
-        aalt,
-        tl,
-        grid_dt,
-        pos,
-        vel,
-        hh,
-    )
+    return ti, xi, yi, zi
 
 
 @njit

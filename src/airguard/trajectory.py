@@ -24,7 +24,7 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.dynamics import FULL, N_PARAMS, P_BURN, height_m, rk4_step
-from airguard.geo import geodetic_to_ecef_kernel
+from airguard.geo import WGS84_A_M, WGS84_E2, geodetic_to_ecef_kernel
 
 __all__ = [
     "BALLISTIC_STEP_S",
@@ -35,7 +35,7 @@ __all__ = [
     "hermite_state",
 ]
 
-BALLISTIC_STEP_S = 0.5
+BALLISTIC_STEP_S = 1.0
 """RK4 step for threat flight (s); the global grid step must be a multiple of it."""
 
 CLIMB_DISTANCE_M = 5_000.0
@@ -155,6 +155,7 @@ def fly_ballistic(
     prev = st.copy()
     climbing = True
     impacted = False
+    rec_t = -math.inf
     ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
     while t - t_launch < MAX_BALLISTIC_FLIGHT_S:
         # record every grid time reached exactly at the start of a step
@@ -163,7 +164,12 @@ def fly_ballistic(
                 pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = st[0], st[1], st[2]
                 vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = st[3], st[4], st[5]
                 h_out[k] = height_m(st[0], st[1], st[2], flags)
+                rec_t = t
             k += 1
+        if impacted and (k >= n_grid or rec_t >= ti):
+            # the grid sample just after impact is recorded too, so that
+            # interpolation is defined right up to the impact time
+            return ti, xi, yi, zi
         # the step ends at the next grid time, the pitch-over or the motor cut-off,
         # whichever comes first, so that no event falls inside a step and the
         # trajectory does not depend on where the launch falls on the grid
@@ -187,12 +193,7 @@ def fly_ballistic(
         hh = height_m(st[0], st[1], st[2], flags)
         if climbing and hh > ground_alt + 1000.0:
             climbing = False
-        if impacted:
-            if k >= n_grid or k * grid_dt > t + 1e-9:
-                # the grid sample just after impact is recorded too, so that
-                # interpolation is defined right up to the impact time
-                return ti, xi, yi, zi
-        elif not climbing and hh <= ground_alt:
+        if not impacted and not climbing and hh <= ground_alt:
             h0 = height_m(prev[0], prev[1], prev[2], flags)
             f = (h0 - ground_alt) / (h0 - hh) if h0 != hh else 1.0
             ti = t - step + f * step
@@ -200,7 +201,7 @@ def fly_ballistic(
             yi = prev[1] + f * (st[1] - prev[1])
             zi = prev[2] + f * (st[2] - prev[2])
             impacted = True
-            if k >= n_grid or k * grid_dt > t + 1e-9:
+            if k >= n_grid:
                 return ti, xi, yi, zi
     return math.inf, st[0], st[1], st[2]
 
@@ -212,24 +213,34 @@ def _nvec(lat: float, lon: float) -> np.ndarray:
 
 
 @njit
-def _route_point(
-    nvecs: np.ndarray, cum: np.ndarray, angles: np.ndarray, s: float
-) -> tuple[float, float]:
-    """Geodetic (lat, lon) at path length `s` along n-vector great circles."""
+def _route_ecef(
+    nvecs: np.ndarray,
+    tangents: np.ndarray,
+    cum: np.ndarray,
+    angles: np.ndarray,
+    s: float,
+    height: float,
+) -> tuple[float, float, float]:
+    """ECEF point at path length `s` along the route, `height` above the ellipsoid.
+
+    Along a leg the n-vector (the unit ellipsoid normal) turns on a great
+    circle, ``n = cos(θ) n_i + sin(θ) t_i``; ECEF follows from the n-vector
+    without trigonometry (Gade 2010, eq. 22):
+    ``p = (N + h) (n_x, n_y, (1 − e²) n_z)`` with ``N = a / sqrt(1 − e² n_z²)``.
+    """
     n_legs = angles.shape[0]
     i = 0
     while i < n_legs - 1 and s > cum[i + 1]:
         i += 1
-    a = angles[i]
-    if a < 1e-12:
-        n = nvecs[i]
-    else:
-        f = min(max((s - cum[i]) / (cum[i + 1] - cum[i]), 0.0), 1.0)
-        sa = math.sin(a)
-        n = (math.sin((1.0 - f) * a) / sa) * nvecs[i] + (math.sin(f * a) / sa) * nvecs[i + 1]
-    lat = math.asin(min(max(n[2], -1.0), 1.0))
-    lon = math.atan2(n[1], n[0])
-    return lat, lon
+    length = cum[i + 1] - cum[i]
+    f = min(max((s - cum[i]) / length, 0.0), 1.0) if length > 0.0 else 0.0
+    th = f * angles[i]
+    c, sn = math.cos(th), math.sin(th)
+    nx = c * nvecs[i, 0] + sn * tangents[i, 0]
+    ny = c * nvecs[i, 1] + sn * tangents[i, 1]
+    nz = c * nvecs[i, 2] + sn * tangents[i, 2]
+    big_n = WGS84_A_M / math.sqrt(1.0 - WGS84_E2 * nz * nz)
+    return (big_n + height) * nx, (big_n + height) * ny, (big_n * (1.0 - WGS84_E2) + height) * nz
 
 
 @njit
@@ -271,23 +282,27 @@ def fly_route(
     nvecs = np.empty((n, 3))
     for i in range(n):
         nvecs[i] = _nvec(lats[i], lons[i])
-    angles = np.empty(n - 1)
+    angles = np.zeros(n - 1)
+    tangents = np.zeros((n - 1, 3))
     cum = np.zeros(n)
     R = 6_371_008.8
     for i in range(n - 1):
         c = min(max(np.dot(nvecs[i], nvecs[i + 1]), -1.0), 1.0)
         angles[i] = math.acos(c)
+        sa = math.sin(angles[i])
+        if sa > 1e-12:
+            tangents[i] = (nvecs[i + 1] - c * nvecs[i]) / sa
         cum[i + 1] = cum[i] + R * angles[i]
     total = cum[n - 1]
     h_cruise = h_target + cruise_height
     t_impact = t_launch + total / speed
     n_grid = pos_out.shape[0]
     k0 = max(int(math.ceil(t_launch / grid_dt - 1e-9)), 0)
-    eps = 0.05 if speed > 0 else 0.0
-    xi, yi, zi = geodetic_to_ecef_kernel(lats[n - 1], lons[n - 1], h_target)
-    lat_e, lon_e = _route_point(nvecs, cum, angles, total - eps * speed)
-    xe, ye, ze = geodetic_to_ecef_kernel(
-        lat_e, lon_e, _route_height(total - eps * speed, total, h_launch, h_cruise, h_target)
+    eps = 0.05
+    xi, yi, zi = _route_ecef(nvecs, tangents, cum, angles, total, h_target)
+    s_e = total - eps * speed
+    xe, ye, ze = _route_ecef(
+        nvecs, tangents, cum, angles, s_e, _route_height(s_e, total, h_launch, h_cruise, h_target)
     )
     vix, viy, viz = (xi - xe) / eps, (yi - ye) / eps, (zi - ze) / eps
     for k in range(k0, n_grid):
@@ -295,30 +310,23 @@ def fly_route(
         if t > t_impact:
             # one sample past impact, extrapolated, so interpolation is defined up to impact
             dt_i = t - t_impact
-            pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = (
-                xi + vix * dt_i,
-                yi + viy * dt_i,
-                zi + viz * dt_i,
-            )
+            pos_out[k, 0] = xi + vix * dt_i
+            pos_out[k, 1] = yi + viy * dt_i
+            pos_out[k, 2] = zi + viz * dt_i
             vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = vix, viy, viz
             h_out[k] = h_target - dt_i * speed * (h_cruise - h_target) / TERMINAL_DIVE_DISTANCE_M
             break
         s = (t - t_launch) * speed
-        lat, lon = _route_point(nvecs, cum, angles, s)
         hh = _route_height(s, total, h_launch, h_cruise, h_target)
-        x, y, z = geodetic_to_ecef_kernel(lat, lon, hh)
+        x, y, z = _route_ecef(nvecs, tangents, cum, angles, s, hh)
+        # velocity by a short forward (or, at the end, backward) difference along the path
         s2 = s + eps * speed
+        sign = 1.0
         if s2 > total:
             s2 = s - eps * speed
             sign = -1.0
-        else:
-            sign = 1.0
-        (
-            lat2,
-            lon2,
-        ) = _route_point(nvecs, cum, angles, s2)
         h2 = _route_height(s2, total, h_launch, h_cruise, h_target)
-        x2, y2, z2 = geodetic_to_ecef_kernel(lat2, lon2, h2)
+        x2, y2, z2 = _route_ecef(nvecs, tangents, cum, angles, s2, h2)
         pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = x, y, z
         vel_out[k, 0] = sign * (x2 - x) / eps
         vel_out[k, 1] = sign * (y2 - y) / eps
