@@ -105,8 +105,13 @@ def iter_batches(
 
 
 def _mp_context() -> Any:
+    """Fork where it is safe: workers inherit the compiled kernels and the World,
+    and scripts without an ``if __name__ == "__main__"`` guard still work.
+    Otherwise (other platforms, or threads already running) use forkserver or spawn."""
     import multiprocessing as mp
+    import threading
 
-    # fork is fastest and inherits compiled kernels; fall back to spawn where fork is absent
     methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
     return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
