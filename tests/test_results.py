@@ -167,5 +167,6 @@ def test_table_output_shows_variants_side_by_side(small_path, tmp_path):
         app, ["run", str(small_path), "--reps", "2", "--workers", "1", "--out", str(tmp_path / "r")]
     )
     assert result.exit_code == 0, result.output
-    assert "patriot" in result.stdout and "s-400" in result.stdout
+    assert "patriot" in result.stdout
+    assert "s-400" in result.stdout
     assert "P(Base undamaged)" in result.stdout
