@@ -171,7 +171,7 @@ def run(
         return
     from airguard.report.table import summary_table
 
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=120)
     console.print(summary_table(runs))
     for r in runs:
         console.print(

@@ -93,6 +93,9 @@ def iter_batches(
             yield tables
         return
     ctx = _mp_context()
+    if ctx.get_start_method() == "fork":
+        # compile (or load) the kernels once here, so that forked workers inherit them
+        run_replication(world, seed, plan[0][0])
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(world,)
     ) as pool:
