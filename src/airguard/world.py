@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
 from airguard import geo
-from airguard.catalogue import Aircraft, DefenceSystem, ThreatSystem
+from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, RadarSpec, ThreatSystem
 from airguard.catalogue.models import THREAT_CLASSES
 from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.envelope import ReachTable, interceptor_params, reach_table
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
-from airguard.scenario import Scenario
+from airguard.scenario import Scenario, Unit
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
 __all__ = [
@@ -170,6 +170,26 @@ class World:
         return int(math.ceil(self.duration_s / GRID_DT_S)) + 2
 
 
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def _stack(
+    cls: type[T],
+    rows: list[dict[str, Any]],
+    *,
+    ints: tuple[str, ...] = (),
+    trailing: dict[str, tuple[int, ...]] | None = None,
+) -> T:
+    """Build a structure-of-arrays NamedTuple from one dict per entity."""
+    trailing = trailing or {}
+    cols = {}
+    for name in cls._fields:  # type: ignore[attr-defined]
+        dtype = np.int64 if name in ints else np.float64
+        shape = (len(rows), *trailing.get(name, ()))
+        cols[name] = np.asarray([r[name] for r in rows], dtype=dtype).reshape(shape)
+    return cls(**cols)
+
+
 def _i(values: list[int] | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
@@ -204,7 +224,7 @@ def compile_world(scenario: Scenario) -> World:
     interceptors, reach = _compile_interceptors(interceptor_ids, cat)
 
     # radars and units
-    r_rows: dict[str, list[float] | list[int] | list[np.ndarray]] = {}
+    r_rows: list[dict[str, Any]] = []
     radar_names: list[str] = []
     networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
     u_pos, u_basis, u_group, u_net, u_lat_s, u_ch, u_react = [], [], [], [], [], [], []
@@ -256,25 +276,9 @@ def compile_world(scenario: Scenario) -> World:
         for rid in comp.radars:
             spec = sysm.radars[rid]
             radar_names.append(f"{unit.name}/{rid}")
-            _append_radar(r_rows, spec, unit, ui)
+            r_rows.append(radar_row(spec, unit, ui))
 
-    radars = Radars(
-        pos=np.asarray(r_rows.get("pos", []), dtype=np.float64).reshape(-1, 3),
-        basis=np.asarray(r_rows.get("basis", []), dtype=np.float64).reshape(-1, 3, 3),
-        height=_f(r_rows.get("height", [])),  # type: ignore[arg-type]
-        unit=_i(r_rows.get("unit", [])),  # type: ignore[arg-type]
-        snr_k=_f(r_rows.get("snr_k", [])),  # type: ignore[arg-type]
-        threshold=_f(r_rows.get("threshold", [])),  # type: ignore[arg-type]
-        max_range=_f(r_rows.get("max_range", [])),  # type: ignore[arg-type]
-        az_center=_f(r_rows.get("az_center", [])),  # type: ignore[arg-type]
-        az_half=_f(r_rows.get("az_half", [])),  # type: ignore[arg-type]
-        el_min=_f(r_rows.get("el_min", [])),  # type: ignore[arg-type]
-        el_max=_f(r_rows.get("el_max", [])),  # type: ignore[arg-type]
-        period=_f(r_rows.get("period", [])),  # type: ignore[arg-type]
-        sigma_range=_f(r_rows.get("sigma_range", [])),  # type: ignore[arg-type]
-        sigma_az=_f(r_rows.get("sigma_az", [])),  # type: ignore[arg-type]
-        sigma_el=_f(r_rows.get("sigma_el", [])),  # type: ignore[arg-type]
-    )
+    radars = _stack(Radars, r_rows, ints=("unit",), trailing={"pos": (3,), "basis": (3, 3)})
     units = Units(
         pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
         basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
@@ -347,7 +351,8 @@ def compile_world(scenario: Scenario) -> World:
     )
 
 
-def _append_radar(rows: dict[str, list], spec, unit, ui: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+def radar_row(spec: RadarSpec, unit: Unit, ui: int) -> dict[str, Any]:
+    """The engine's row for one radar of fire unit `ui` (see :class:`Radars`)."""
     p = unit.position
     height = p.alt + spec.antenna_height.value
     pos = geo.geodetic2ecef(p.lat, p.lon, height)
@@ -361,28 +366,27 @@ def _append_radar(rows: dict[str, list], spec, unit, ui: int) -> None:  # type: 
     snr_k = snr_ref * spec.reference_range.value**4 / spec.reference_rcs.value
     sector = spec.azimuth_sector.value
     heading = unit.heading or 0.0
-    for key, value in (
-        ("pos", pos),
-        ("basis", geo.enu_basis(p.lat, p.lon)),
-        ("height", height),
-        ("unit", ui),
-        ("snr_k", snr_k),
-        ("threshold", -math.log(spec.reference_pfa.value)),
-        ("max_range", spec.max_range.value),
-        ("az_center", heading),
-        ("az_half", min(sector, 2 * math.pi) / 2.0 if sector < 2 * math.pi - 1e-6 else math.pi),
-        ("el_min", spec.min_elevation.value),
-        ("el_max", spec.max_elevation.value),
-        ("period", spec.scan_period.value),
-        ("sigma_range", spec.range_accuracy.value),
-        ("sigma_az", spec.azimuth_accuracy.value),
-        ("sigma_el", spec.elevation_accuracy.value),
-    ):
-        rows.setdefault(key, []).append(value)
+    return {
+        "pos": pos,
+        "basis": geo.enu_basis(p.lat, p.lon),
+        "height": height,
+        "unit": ui,
+        "snr_k": snr_k,
+        "threshold": -math.log(spec.reference_pfa.value),
+        "max_range": spec.max_range.value,
+        "az_center": heading,
+        "az_half": min(sector, 2 * math.pi) / 2.0 if sector < 2 * math.pi - 1e-6 else math.pi,
+        "el_min": spec.min_elevation.value,
+        "el_max": spec.max_elevation.value,
+        "period": spec.scan_period.value,
+        "sigma_range": spec.range_accuracy.value,
+        "sigma_az": spec.azimuth_accuracy.value,
+        "sigma_el": spec.elevation_accuracy.value,
+    }
 
 
-def _compile_interceptors(ids: list[str], cat) -> tuple[Interceptors, list[ReachTable]]:  # type: ignore[no-untyped-def]
-    rows: dict[str, list] = {}  # type: ignore[type-arg]
+def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors, list[ReachTable]]:
+    rows: dict[str, list[Any]] = {}
     tables: list[ReachTable] = []
     for iid in ids:
         _, spec = cat.interceptor(iid)
@@ -511,7 +515,7 @@ def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     return cutoffs, ranges
 
 
-def _compile_threats(ids: list[str], cat) -> ThreatTypes:  # type: ignore[no-untyped-def]
+def _compile_threats(ids: list[str], cat: Catalogue) -> ThreatTypes:
     n = len(ids)
     cls = np.zeros(n, dtype=np.int64)
     flight = np.zeros(n, dtype=np.int64)

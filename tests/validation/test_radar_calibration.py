@@ -36,33 +36,21 @@ def _radar_rows() -> list[tuple[str, object]]:
 
 def _compiled_radar(spec) -> Radars:  # type: ignore[no-untyped-def]
     """The radar row `world.compile_world` builds, for a unit on the equator at sea level."""
-    from airguard.world import _append_radar
+    from airguard.scenario import Unit
+    from airguard.world import radar_row
 
-    class Unit:
-        class position:  # noqa: N801 - mimics the scenario model's attribute
-            lat, lon, alt = 0.0, 0.0, 0.0
-
-        heading = 0.0
-
-    rows: dict[str, list] = {}  # type: ignore[type-arg]
-    _append_radar(rows, spec, Unit, 0)
-    arr = {k: np.asarray(v) for k, v in rows.items()}
+    unit = Unit.model_validate(
+        {"name": "u", "system": "any", "position": {"lat": 0.0, "lon": 0.0}, "heading": "0 deg"}
+    )
+    row = radar_row(spec, unit, 0)
+    # open every limit but the one tested: the reference range may exceed the instrumented one
+    row.update(max_range=1e9, az_half=math.pi, el_min=-0.5 * math.pi, el_max=0.5 * math.pi)
+    row.update(sigma_range=0.0, sigma_az=0.0, sigma_el=0.0)
     return Radars(
-        pos=arr["pos"].reshape(1, 3),
-        basis=arr["basis"].reshape(1, 3, 3),
-        height=arr["height"],
-        unit=arr["unit"].astype(np.int64),
-        snr_k=arr["snr_k"],
-        threshold=arr["threshold"],
-        max_range=np.array([1e9]),  # the reference range may exceed the instrumented one
-        az_center=arr["az_center"],
-        az_half=np.array([math.pi]),
-        el_min=np.array([-0.5 * math.pi]),
-        el_max=np.array([0.5 * math.pi]),
-        period=arr["period"],
-        sigma_range=np.zeros(1),
-        sigma_az=np.zeros(1),
-        sigma_el=np.zeros(1),
+        **{
+            name: np.asarray([row[name]], dtype=np.int64 if name == "unit" else np.float64)
+            for name in Radars._fields
+        }
     )
 
 
