@@ -198,6 +198,54 @@ def _clear_run_dir(root: Path) -> None:
             (path / "manifest.json").unlink()
 
 
+@app.command()
+def envelope(
+    interceptor: Annotated[
+        str,
+        typer.Argument(help="Interceptor id (e.g. pac-3-mse) or system id (first interceptor)."),
+    ],
+    threat: Annotated[str, typer.Argument(help="Threat id, e.g. scud-b.")],
+    out: Annotated[Path, typer.Option(help="Directory for the tables and the plot.")] = Path(
+        "envelope"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Engagement envelope of an interceptor against a threat type, from real fly-outs."""
+    from airguard.catalogue import DefenceSystem, ThreatSystem, default_catalogue
+    from airguard.envelope import engagement_envelope
+    from airguard.report.envelope import envelope_summary, write_envelope
+
+    try:
+        cat = default_catalogue()
+    except InputError as exc:
+        _fail(str(exc))
+    entry = cat.entries.get(interceptor)
+    if isinstance(entry, DefenceSystem):
+        interceptor = next(iter(entry.interceptors))
+    try:
+        cat.interceptor(interceptor)
+    except KeyError:
+        ids = sorted(i for e in cat if isinstance(e, DefenceSystem) for i in e.interceptors)
+        _fail(f"no interceptor '{interceptor}' (have: {', '.join(ids)})")
+    if not isinstance(cat.entries.get(threat), ThreatSystem):
+        _fail(f"no threat '{threat}' (have: {', '.join(cat.ids('threat'))})")
+    env = engagement_envelope(interceptor, threat, catalogue=cat)
+    paths = write_envelope(env, out)
+    summary = envelope_summary(env)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    lo, hi = env.max_range_band_m
+    typer.echo(
+        f"{interceptor} vs {threat}: kinematic reach {env.kinematic_max_range_m / 1e3:.0f} km "
+        f"(catalogue {lo / 1e3:.0f}–{hi / 1e3:.0f} km: "
+        f"{'within' if env.reach_within_band else 'outside'} the band); "
+        f"engageable up to {env.footprint_half_width_m / 1e3:.0f} km off the unit"
+    )
+    for name, p in paths.items():
+        typer.echo(f"  {name}: {p}")
+
+
 @catalogue_app.command("list")
 def catalogue_list() -> None:
     """List the systems in the catalogue."""

@@ -49,8 +49,8 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
-from airguard.geo import MEAN_EARTH_RADIUS_M, geodetic_to_ecef_kernel
-from airguard.trajectory import fly_ballistic, fly_route
+from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.trajectory import aim_ballistic, fly_route
 from airguard.world import (
     FLIGHT_BALLISTIC,
     GRID_DT_S,
@@ -94,11 +94,7 @@ EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
 
 SEARCH_STEP_S = 1.0
 
-AIM_TOLERANCE_M = 5.0
-"""A ballistic threat's shooting stops when it lands this close to its aim point (m)."""
 
-AIM_ITERATIONS = 8
-"""At most this many shots of the shooting method per ballistic threat."""
 """Time step of the intercept-point search (s)."""
 
 
@@ -154,8 +150,8 @@ def _fly_all(
 ) -> None:
     """Draw launch points, times and aim points from `draws` and fly every threat."""
     j = 0
-    empty3 = np.zeros((0, 3))
-    empty1 = np.zeros(0)
+    np.zeros((0, 3))
+    np.zeros(0)
     R = MEAN_EARTH_RADIUS_M
     for q in range(raids.ttype.shape[0]):
         ty = raids.ttype[q]
@@ -186,9 +182,11 @@ def _fly_all(
             t_launch[j] = tl
             k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
             if tt.flight[ty] == FLIGHT_BALLISTIC:
-                ti, xi, yi, zi = _aim_and_fly(
-                    tt,
-                    ty,
+                ti, xi, yi, zi = aim_ballistic(
+                    tt.aim_cutoff[ty],
+                    tt.aim_range[ty],
+                    tt.elevation[ty],
+                    tt.params[ty],
                     lat,
                     lon,
                     raids.alt[q],
@@ -200,8 +198,6 @@ def _fly_all(
                     pos[j],
                     vel[j],
                     hh[j],
-                    empty3,
-                    empty1,
                 )
             else:
                 s = raids.wp_start[q]
@@ -234,88 +230,6 @@ def _fly_all(
             else:
                 k_last[j] = n_grid - 1
             j += 1
-
-
-@njit
-def _aim_and_fly(
-    tt: ThreatTypes,
-    ty: int,
-    lat: float,
-    lon: float,
-    alt: float,
-    alat: float,
-    alon: float,
-    aalt: float,
-    tl: float,
-    grid_dt: float,
-    pos: np.ndarray,
-    vel: np.ndarray,
-    hh: np.ndarray,
-    empty3: np.ndarray,
-    empty1: np.ndarray,
-) -> tuple[float, float, float, float]:
-    """Shoot for the aim point: cut-off time for range, azimuth for direction."""
-    R = MEAN_EARTH_RADIUS_M
-    # great-circle range and bearing to the aim point
-    c = math.sin(lat) * math.sin(alat) + math.cos(lat) * math.cos(alat) * math.cos(alon - lon)
-    rng = R * math.acos(min(max(c, -1.0), 1.0))
-    az = math.atan2(
-        math.sin(alon - lon) * math.cos(alat),
-        math.cos(lat) * math.sin(alat) - math.sin(lat) * math.cos(alat) * math.cos(alon - lon),
-    )
-    cut = tt.aim_cutoff[ty]
-    rr = tt.aim_range[ty]
-    tc = np.interp(rng, rr, cut)
-    ax, ay, az_ = geodetic_to_ecef_kernel(alat, alon, aalt)
-    # local east/north at the aim point
-    sl, cl, so, co = math.sin(alat), math.cos(alat), math.sin(alon), math.cos(alon)
-    # each shot records its samples; the converged one leaves its own in place
-    # (samples past its impact may be stale, but they lie beyond k_last)
-    ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
-    for _ in range(AIM_ITERATIONS):
-        ti, xi, yi, zi = fly_ballistic(
-            lat,
-            lon,
-            alt,
-            az,
-            tt.elevation[ty],
-            tc,
-            tt.params[ty],
-            FULL,
-            aalt,
-            tl,
-            grid_dt,
-            pos,
-            vel,
-            hh,
-        )
-        dx, dy, dz = xi - ax, yi - ay, zi - az_
-        de = -so * dx + co * dy
-        dn = -sl * co * dx - sl * so * dy + cl * dz
-        if de * de + dn * dn < AIM_TOLERANCE_M**2:
-            break
-        # direction of flight at the aim point: the back bearing reversed
-        back = math.atan2(
-            math.sin(lon - alon) * math.cos(lat),
-            math.cos(alat) * math.sin(lat) - math.sin(alat) * math.cos(lat) * math.cos(lon - alon),
-        )
-        fwd = back + math.pi
-        down = de * math.sin(fwd) + dn * math.cos(fwd)
-        cross = de * math.cos(fwd) - dn * math.sin(fwd)
-        slope = _slope(rr, cut, tc)
-        tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
-        az -= cross / max(rng, 1.0)
-    return ti, xi, yi, zi
-
-
-@njit
-def _slope(rr: np.ndarray, cut: np.ndarray, tc: float) -> float:
-    n = rr.shape[0]
-    k = 0
-    while k < n - 2 and cut[k + 1] < tc:
-        k += 1
-    s: float = (rr[k + 1] - rr[k]) / max(cut[k + 1] - cut[k], 1e-9)
-    return max(s, 10.0)
 
 
 def draw_threats(world: World, rng: np.random.Generator) -> Threats:
@@ -613,7 +527,9 @@ def _find_intercept(
     tau = 2.0
     while tau <= itc.max_time[i]:
         _predict(est, t + tau - t_est, ballistic, buf)
-        h = height_m(buf[0], buf[1], buf[2], FULL)
+        # heights relative to the unit's site: the catalogue's altitude limits and
+        # the reach table are above the launcher (no terrain model yet)
+        h = height_m(buf[0], buf[1], buf[2], FULL) - units.alt[u]
         if h < 0.0:
             break
         tau += SEARCH_STEP_S

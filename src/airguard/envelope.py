@@ -1,8 +1,10 @@
 """Interceptor reach tables and engagement envelopes, from real fly-outs.
 
-For each interceptor, gravity-turn fly-outs (no steering command) are flown
-with the shared integrator (:mod:`airguard.dynamics`) at launch elevations
-from 1° to 89°; each sample paints the (ground range, height) cell it passes
+For each interceptor, two families of fly-outs are flown with the shared
+integrator (:mod:`airguard.dynamics`) at launch elevations from 1° to 89°:
+gravity turns (no steering: the lofted arcs that reach farthest) and straight
+lines (steering cancels gravity across the velocity, as a guided missile on a
+collision course flies); each sample paints the (ground range, height) cell it passes
 through with the earliest time it is reached and the launch elevation that
 reaches it first, while the interceptor still flies faster than
 :data:`MIN_EFFECTIVE_SPEED_MPS`.  Fire control looks the time up to decide
@@ -14,14 +16,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from airguard._jit import njit
-from airguard.dynamics import FULL, body_params, height_m, rk4_step
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, body_params, height_m, rk4_step
 from airguard.trajectory import _launch_state
 
-__all__ = ["MIN_EFFECTIVE_SPEED_MPS", "ReachTable", "interceptor_params", "reach_table"]
+__all__ = [
+    "MIN_EFFECTIVE_SPEED_MPS",
+    "Crossing",
+    "EngagementEnvelope",
+    "ReachTable",
+    "engagement_envelope",
+    "interceptor_params",
+    "reach_table",
+]
 
 MIN_EFFECTIVE_SPEED_MPS = 400.0
 """Slowest an interceptor may be at intercept to count as able to engage (notional)."""
@@ -66,6 +77,15 @@ class ReachTable:
     elevation_rad: np.ndarray  # (NR, NH)
     range_step_m: float
     height_step_m: float
+    speed_mps: np.ndarray  # (NR, NH) speed on arrival
+
+    def lookup(self, ground_range_m: float, height_m: float) -> float:
+        """Earliest time (s) to reach a point; inf outside the table or out of reach."""
+        ri = int(ground_range_m / self.range_step_m + 0.5)
+        hi = int(height_m / self.height_step_m + 0.5)
+        if ri < 0 or hi < 0 or ri >= self.time_s.shape[0] or hi >= self.time_s.shape[1]:
+            return math.inf
+        return float(self.time_s[ri, hi])
 
     @property
     def max_range_m(self) -> float:
@@ -87,8 +107,10 @@ def _paint(
     dh: float,
     time_out: np.ndarray,
     elev_out: np.ndarray,
+    speed_out: np.ndarray,
     min_speed: float,
     flags: int,
+    straight: bool,
 ) -> None:
     nr, nh = time_out.shape
     cmd = np.zeros(3)
@@ -99,12 +121,29 @@ def _paint(
     for e in range(elevations.shape[0]):
         el = elevations[e]
         st = _launch_state(lat, 0.0, 0.0, 0.0, el, 20.0)
+        # heights are measured from the launch point (on the sphere of the SPHERE
+        # option the ellipsoid's surface is not at height zero)
+        h_launch = height_m(st[0], st[1], st[2], flags)
         t = 0.0
         prev_r, prev_h = 0.0, 0.0
         while t < max_time:
-            rk4_step(st, t, FLYOUT_STEP_S, params, cmd, flags)
-            t += FLYOUT_STEP_S
-            h = height_m(st[0], st[1], st[2], flags)
+            step = FLYOUT_STEP_S
+            if t < params[3] - 1e-9:
+                step = min(step, params[3] - t)  # end a step at burnout
+            if straight:
+                # steer against the component of gravity across the velocity, so the
+                # fly-out holds a straight line, as a guided missile on a collision course
+                r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
+                sp2 = st[3] ** 2 + st[4] ** 2 + st[5] ** 2
+                g = -EARTH_MU_M3_S2 / r3
+                gx, gy, gz = g * st[0], g * st[1], g * st[2]
+                along = (gx * st[3] + gy * st[4] + gz * st[5]) / sp2
+                cmd[0] = -(gx - along * st[3])
+                cmd[1] = -(gy - along * st[4])
+                cmd[2] = -(gz - along * st[5])
+            rk4_step(st, t, step, params, cmd, flags)
+            t += step
+            h = height_m(st[0], st[1], st[2], flags) - h_launch
             if h < 0.0:
                 break
             rr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
@@ -120,10 +159,11 @@ def _paint(
                 gi = int((prev_r + f * (g - prev_r)) / dr + 0.5)
                 hi = int((prev_h + f * (h - prev_h)) / dh + 0.5)
                 if gi < nr and hi < nh:
-                    ts = t - FLYOUT_STEP_S * (1.0 - f)
+                    ts = t - step * (1.0 - f)
                     if ts < time_out[gi, hi]:
                         time_out[gi, hi] = ts
                         elev_out[gi, hi] = el
+                        speed_out[gi, hi] = speed
             prev_r, prev_h = g, h
 
 
@@ -137,6 +177,7 @@ def reach_table(
     n_height: int = 120,
     flags: int = FULL,
     min_speed_mps: float = MIN_EFFECTIVE_SPEED_MPS,
+    families: tuple[str, ...] = ("arc", "straight"),
 ) -> ReachTable:
     """Fly gravity-turn fly-outs and tabulate the earliest reach time per cell.
 
@@ -147,6 +188,208 @@ def reach_table(
     dh = max_altitude_m * 1.05 / (n_height - 1)
     time_s = np.full((n_range, n_height), np.inf)
     elev = np.zeros((n_range, n_height))
+    speed = np.zeros((n_range, n_height))
     elevations = np.radians(np.arange(1.0, 89.01, 0.25))
-    _paint(params, max_flight_time_s, elevations, dr, dh, time_s, elev, min_speed_mps, flags)
-    return ReachTable(time_s, elev, dr, dh)
+    unknown = set(families) - {"arc", "straight"}
+    if unknown:
+        raise ValueError(f"unknown fly-out families {sorted(unknown)}; use 'arc' and 'straight'")
+    for straight in [f == "straight" for f in families]:
+        _paint(
+            params,
+            max_flight_time_s,
+            elevations,
+            dr,
+            dh,
+            time_s,
+            elev,
+            speed,
+            min_speed_mps,
+            flags,
+            straight,
+        )
+    return ReachTable(time_s, elev, dr, dh, speed)
+
+
+# ---------------------------------------------------------------- engagement envelopes
+
+REFERENCE_SITE_DEG = (38.0, 0.0)
+"""Where envelopes are drawn (lat, lon, degrees): the geometry is local, the site only
+fixes gravity and the Earth's rotation."""
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Intercept opportunities against one threat path passing the unit at an offset."""
+
+    offset_m: float  # distance from the unit to the threat's aim point, across its path
+    ground_range_m: np.ndarray  # (n,) of each path sample from the unit
+    altitude_m: np.ndarray  # (n,)
+    time_to_impact_s: np.ndarray  # (n,)
+    feasible: np.ndarray  # (n,) bool: an interceptor launched in time reaches it inside the limits
+
+    @property
+    def any(self) -> bool:
+        return bool(self.feasible.any())
+
+    def window(self) -> tuple[float, float]:
+        """Time to impact (s) of the first and last feasible intercept, NaN if none."""
+        if not self.any:
+            return math.nan, math.nan
+        t = self.time_to_impact_s[self.feasible]
+        return float(t.max()), float(t.min())
+
+
+@dataclass(frozen=True)
+class EngagementEnvelope:
+    """Where one interceptor can engage one threat type, from real fly-outs."""
+
+    interceptor: str
+    threat: str
+    reach: ReachTable  # kinematic, not cut by catalogue limits
+    max_range_m: float  # catalogue limits (nominal)
+    min_range_m: float
+    max_altitude_m: float
+    min_altitude_m: float
+    max_range_band_m: tuple[float, float]  # catalogue low and high
+    reaction_s: float
+    crossings: list[Crossing]
+
+    @property
+    def kinematic_max_range_m(self) -> float:
+        """Farthest ground range the interceptor reaches in time and fast enough, any height."""
+        return self.reach.max_range_m
+
+    @property
+    def footprint_half_width_m(self) -> float:
+        """Largest offset of a threat path that can still be engaged (0 if none)."""
+        ok = [c.offset_m for c in self.crossings if c.any]
+        return max(ok) if ok else 0.0
+
+    @property
+    def reach_within_band(self) -> bool:
+        lo, hi = self.max_range_band_m
+        return lo <= self.kinematic_max_range_m <= hi
+
+
+def engagement_envelope(
+    interceptor: str,
+    threat: str,
+    *,
+    catalogue: Any = None,
+    offsets_m: Any = None,
+) -> EngagementEnvelope:
+    """Kinematic and engagement envelope of `interceptor` against `threat` (catalogue ids).
+
+    The reach table is flown to twice the catalogue's highest range and 1.5 times its
+    highest altitude, so the kinematic reach is the model's, not the catalogue's.  Then
+    threats of the given type are flown with the engine's own flight models towards aim
+    points at increasing offsets across their path from the unit (a ballistic missile
+    from 90 % of its modelled reach, a cruise missile or drone from 150 km, both from the
+    south); a point of a path is a feasible intercept when it lies inside the
+    catalogue's range and altitude limits and the interceptor, launched no earlier than
+    the unit's reaction time after the threat's launch (perfect early warning), reaches
+    it first.
+    """
+    from airguard.catalogue import ThreatSystem, default_catalogue
+    from airguard.trajectory import aim_ballistic, fly_route
+    from airguard.world import _compile_threats
+
+    cat = catalogue if catalogue is not None else default_catalogue()
+    system, spec = cat.interceptor(interceptor)
+    tspec = cat.entries.get(threat)
+    if not isinstance(tspec, ThreatSystem):
+        raise KeyError(threat)
+    params = interceptor_params(
+        spec.launch_mass.value,
+        spec.burnout_mass.value,
+        spec.burn_time.value,
+        spec.burnout_speed.value,
+        spec.diameter.value,
+        spec.drag_coefficient.value,
+    )
+    reach = reach_table(
+        params,
+        spec.max_flight_time.value,
+        2.0 * spec.max_range.high.value_si,
+        1.5 * spec.max_altitude.high.value_si,
+    )
+    tt = _compile_threats([threat], cat)
+    reaction = system.composition.reaction_time.value
+    if offsets_m is None:
+        offsets_m = np.arange(0.0, 1.2 * spec.max_range.high.value_si + 1.0, 2_000.0)
+    lat0, lon0 = (math.radians(v) for v in REFERENCE_SITE_DEG)
+    R = 6_371_008.8
+    n_grid = 4_000
+    unit = np.array(_launch_state(lat0, lon0, 0.0, 0.0, 0.5, 0.0)[:3])
+    crossings = []
+    for off in np.asarray(offsets_m, dtype=np.float64):
+        # aim point `off` east of the unit, launched from due south of it
+        alat, alon = lat0, lon0 + off / (R * math.cos(lat0))
+        pos = np.zeros((n_grid, 3))
+        vel = np.zeros((n_grid, 3))
+        hh = np.zeros(n_grid)
+        if tspec.is_ballistic:
+            dist = 0.9 * float(tt.aim_range[0].max())
+            lat, lon = alat - dist / R, alon
+            ti, *_ = aim_ballistic(
+                tt.aim_cutoff[0],
+                tt.aim_range[0],
+                float(tt.elevation[0]),
+                tt.params[0],
+                lat,
+                lon,
+                0.0,
+                alat,
+                alon,
+                0.0,
+                0.0,
+                1.0,
+                pos,
+                vel,
+                hh,
+            )
+        else:
+            dist = 150_000.0
+            ti, *_ = fly_route(
+                np.array([alat - dist / R, alat]),
+                np.array([alon, alon]),
+                0.0,
+                float(tt.cruise_height[0]),
+                0.0,
+                float(tt.speed[0]),
+                0.0,
+                0.0,
+                1.0,
+                pos,
+                vel,
+                hh,
+            )
+        k = np.arange(n_grid)
+        inflight = (k * 1.0 <= ti) & (np.abs(pos).sum(axis=1) > 0)
+        p = pos[inflight]
+        t = k[inflight] * 1.0
+        h = hh[inflight]
+        cosang = p @ unit / (np.linalg.norm(p, axis=1) * np.linalg.norm(unit))
+        g = R * np.arccos(np.clip(cosang, -1.0, 1.0))
+        slant = np.linalg.norm(p - unit, axis=1)
+        t_reach = np.array([reach.lookup(gi, hi) for gi, hi in zip(g, h, strict=True)])
+        feasible = (
+            (g <= spec.max_range.value)
+            & (slant >= spec.min_range.value)
+            & (h <= spec.max_altitude.value)
+            & (h >= spec.min_altitude.value)
+            & (t_reach <= t - reaction)
+        )
+        crossings.append(Crossing(float(off), g, h, ti - t, feasible))
+    return EngagementEnvelope(
+        interceptor=interceptor,
+        threat=threat,
+        reach=reach,
+        max_range_m=spec.max_range.value,
+        min_range_m=spec.min_range.value,
+        max_altitude_m=spec.max_altitude.value,
+        min_altitude_m=spec.min_altitude.value,
+        max_range_band_m=(spec.max_range.low.value_si, spec.max_range.high.value_si),
+        reaction_s=reaction,
+        crossings=crossings,
+    )

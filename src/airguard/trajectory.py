@@ -11,6 +11,9 @@
   set height, along n-vector great circles (Gade, "A non-singular horizontal
   position representation", *J. Navigation* 63(3), 2010), with a climb after
   launch and a terminal dive onto the aim point.
+* **Free flight from burnout** (:func:`ballistic_flight`): the calculator
+  behind ``airguard calc ballistic``, flown with the same integrator from a
+  given burnout state to impact.
 
 Trajectories are sampled on the engine's global time grid (positions,
 velocities and heights) and interpolated with cubic Hermite polynomials.
@@ -19,17 +22,41 @@ velocities and heights) and interpolated with cubic Hermite polynomials.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from airguard._jit import njit
-from airguard.dynamics import FULL, N_PARAMS, P_BURN, height_m, rk4_step
-from airguard.geo import WGS84_A_M, WGS84_E2, geodetic_to_ecef_kernel
+from airguard.dynamics import (
+    DRAG,
+    FULL,
+    J2,
+    N_PARAMS,
+    P_BURN,
+    ROTATING,
+    SPHERE,
+    body_params,
+    height_m,
+    rk4_step,
+)
+from airguard.geo import (
+    MEAN_EARTH_RADIUS_M,
+    WGS84_A_M,
+    WGS84_E2,
+    ecef_to_geodetic_kernel,
+    enu_basis,
+    geodetic_to_ecef_kernel,
+)
 
 __all__ = [
     "BALLISTIC_STEP_S",
     "CLIMB_DISTANCE_M",
+    "MAX_FREE_FLIGHT_S",
     "TERMINAL_DIVE_DISTANCE_M",
+    "BallisticFlight",
+    "aim_ballistic",
+    "ballistic_flight",
     "fly_ballistic",
     "fly_route",
     "hermite_state",
@@ -206,6 +233,104 @@ def fly_ballistic(
     return math.inf, st[0], st[1], st[2]
 
 
+AIM_ITERATIONS = 8
+"""At most this many shots of the shooting method per ballistic threat."""
+
+
+AIM_TOLERANCE_M = 5.0
+"""A ballistic threat's shooting stops when it lands this close to its aim point (m)."""
+
+
+@njit
+def aim_ballistic(
+    cut: np.ndarray,
+    rr: np.ndarray,
+    elevation: float,
+    params: np.ndarray,
+    lat: float,
+    lon: float,
+    alt: float,
+    alat: float,
+    alon: float,
+    aalt: float,
+    tl: float,
+    grid_dt: float,
+    pos: np.ndarray,
+    vel: np.ndarray,
+    hh: np.ndarray,
+) -> tuple[float, float, float, float]:
+    """Fly a ballistic missile onto an aim point by the shooting method.
+
+    Starting from the aiming table (`rr`, ground range reached, against `cut`,
+    motor cut-off time, flown with this same integrator at a reference site),
+    the cut-off time is corrected for the downrange error and the launch
+    azimuth for the cross-range error until the impact lies within
+    :data:`AIM_TOLERANCE_M` of the aim point (Earth rotation, J2 and the
+    launch site make each case differ from the table).  Launch and aim points
+    are geodetic (rad, m); samples are recorded as in :func:`fly_ballistic`.
+    Returns the impact time and ECEF impact point.
+    """
+    R = MEAN_EARTH_RADIUS_M
+    # great-circle range and bearing to the aim point
+    c = math.sin(lat) * math.sin(alat) + math.cos(lat) * math.cos(alat) * math.cos(alon - lon)
+    rng = R * math.acos(min(max(c, -1.0), 1.0))
+    az = math.atan2(
+        math.sin(alon - lon) * math.cos(alat),
+        math.cos(lat) * math.sin(alat) - math.sin(lat) * math.cos(alat) * math.cos(alon - lon),
+    )
+    tc = np.interp(rng, rr, cut)
+    ax, ay, az_ = geodetic_to_ecef_kernel(alat, alon, aalt)
+    # local east/north at the aim point
+    sl, cl, so, co = math.sin(alat), math.cos(alat), math.sin(alon), math.cos(alon)
+    # each shot records its samples; the converged one leaves its own in place
+    # (samples past its impact may be stale, but they lie beyond k_last)
+    ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
+    for _ in range(AIM_ITERATIONS):
+        ti, xi, yi, zi = fly_ballistic(
+            lat,
+            lon,
+            alt,
+            az,
+            elevation,
+            tc,
+            params,
+            FULL,
+            aalt,
+            tl,
+            grid_dt,
+            pos,
+            vel,
+            hh,
+        )
+        dx, dy, dz = xi - ax, yi - ay, zi - az_
+        de = -so * dx + co * dy
+        dn = -sl * co * dx - sl * so * dy + cl * dz
+        if de * de + dn * dn < AIM_TOLERANCE_M**2:
+            break
+        # direction of flight at the aim point: the back bearing reversed
+        back = math.atan2(
+            math.sin(lon - alon) * math.cos(lat),
+            math.cos(alat) * math.sin(lat) - math.sin(alat) * math.cos(lat) * math.cos(lon - alon),
+        )
+        fwd = back + math.pi
+        down = de * math.sin(fwd) + dn * math.cos(fwd)
+        cross = de * math.cos(fwd) - dn * math.sin(fwd)
+        slope = _slope(rr, cut, tc)
+        tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
+        az -= cross / max(rng, 1.0)
+    return ti, xi, yi, zi
+
+
+@njit
+def _slope(rr: np.ndarray, cut: np.ndarray, tc: float) -> float:
+    n = rr.shape[0]
+    k = 0
+    while k < n - 2 and cut[k + 1] < tc:
+        k += 1
+    s: float = (rr[k + 1] - rr[k]) / max(cut[k + 1] - cut[k], 1e-9)
+    return max(s, 10.0)
+
+
 @njit
 def _nvec(lat: float, lon: float) -> np.ndarray:
     cl = math.cos(lat)
@@ -364,3 +489,335 @@ def hermite_state(
 
 
 _ = (FULL, N_PARAMS)
+
+
+# --- calculator: free flight from burnout ------------------------------------------------
+
+MAX_FREE_FLIGHT_S = 6.0 * 3600.0
+"""A free flight that has not come down after this long (s) is refused as an orbit."""
+
+EARTH_MODELS = ("wgs84", "sphere")
+"""Earth models of :func:`ballistic_flight`."""
+
+_GOLDEN = 0.5 * (math.sqrt(5.0) - 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class BallisticFlight:
+    """Free flight of a ballistic body from burnout to impact (:func:`ballistic_flight`).
+
+    A thin view over the sampled trajectory; the arrays are read-only.
+
+    Attributes
+    ----------
+    ground_range_m : float
+        Distance along the surface from the point below burnout to the impact
+        point, m: the great circle of the sphere (``earth="sphere"``) or the
+        WGS84 geodesic (Vincenty's inverse, ``pymap3d.vincenty.vdist``).
+    apogee_altitude_m : float
+        Greatest height reached, m (the burnout altitude if the body only falls).
+    flight_time_s : float
+        Time from burnout to impact, s.
+    time_s : (n,) float64
+        Sample times from burnout, s: every ``step_s``, and the impact time last.
+    position_m : (n, 3) float64
+        Positions, m, ECEF (Earth-fixed; the inertial frame when the Earth does
+        not rotate).
+    velocity_mps : (n, 3) float64
+        Velocities in the same frame, m/s (relative to the Earth's surface).
+    altitude_m : (n,) float64
+        Height above the surface measured along the geocentric radius, m
+        (:func:`airguard.dynamics.height_m`, the integrator's own height);
+        the last sample is the impact, at 0 m to within 1e-6 m.
+    """
+
+    ground_range_m: float
+    apogee_altitude_m: float
+    flight_time_s: float
+    time_s: NDArray[np.float64]
+    position_m: NDArray[np.float64]
+    velocity_mps: NDArray[np.float64]
+    altitude_m: NDArray[np.float64]
+
+
+def _finite(name: str, value: float) -> float:
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return x
+
+
+def _height_after(
+    start: np.ndarray, t_s: float, s: float, params: np.ndarray, cmd: np.ndarray, flags: int
+) -> tuple[np.ndarray, float]:
+    """State and height `s` seconds after `start`, by one step of the shared RK4."""
+    st = start.copy()
+    if s > 0.0:
+        rk4_step(st, t_s, s, params, cmd, flags)
+    return st, height_m(st[0], st[1], st[2], flags)
+
+
+def _surface_crossing_s(
+    start: np.ndarray,
+    t_s: float,
+    step_s: float,
+    h0: float,
+    h1: float,
+    params: np.ndarray,
+    cmd: np.ndarray,
+    flags: int,
+) -> float:
+    """Time into the step at which the height falls to zero (Illinois regula falsi).
+
+    Each trial is one RK4 step of that length from the step's start, so the
+    impact lies on the integrated trajectory, not on a chord (Dahlquist and
+    Björck, *Numerical Methods*, 1974, §6.2.3, the Illinois modification).
+    """
+    a, fa, b, fb = 0.0, h0, step_s, h1
+    if fa <= 0.0:
+        return 0.0
+    s = b
+    side = 0
+    for _ in range(100):
+        s = (a * fb - b * fa) / (fb - fa)
+        _, f = _height_after(start, t_s, s, params, cmd, flags)
+        if abs(f) < 1e-7 or b - a < 1e-12:
+            break
+        if f < 0.0:
+            b, fb = s, f
+            if side == -1:
+                fa *= 0.5
+            side = -1
+        else:
+            a, fa = s, f
+            if side == 1:
+                fb *= 0.5
+            side = 1
+    return s
+
+
+def _apogee_m(
+    states: list[np.ndarray],
+    times: list[float],
+    heights: np.ndarray,
+    params: np.ndarray,
+    cmd: np.ndarray,
+    flags: int,
+) -> float:
+    """Greatest height: golden-section search about the highest sample, on RK4 sub-steps."""
+    k = int(np.argmax(heights))
+    lo, hi = max(k - 1, 0), min(k + 1, len(times) - 1)
+    span = times[hi] - times[lo]
+    best = float(heights[k])
+    if span <= 0.0:
+        return best
+    start, t0 = states[lo], times[lo]
+
+    def f(s: float) -> float:
+        return _height_after(start, t0, s, params, cmd, flags)[1]
+
+    a, b = 0.0, span
+    c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(80):  # 0.618^80 of a few seconds: far below a nanosecond
+        if fc > fd:
+            b, d, fd = d, c, fc
+            c = b - _GOLDEN * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + _GOLDEN * (b - a)
+            fd = f(d)
+    return max(best, fc, fd)
+
+
+def ballistic_flight(
+    burnout_altitude_m: float,
+    burnout_speed_mps: float,
+    flight_path_angle_deg: float,
+    *,
+    earth: str = "wgs84",
+    rotating: bool = True,
+    drag: bool = True,
+    ballistic_coefficient_kg_m2: float | None = None,
+    latitude_deg: float = 0.0,
+    longitude_deg: float = 0.0,
+    azimuth_deg: float = 90.0,
+    step_s: float = 1.0,
+) -> BallisticFlight:
+    """Fly a ballistic body from burnout to impact with the engine's integrator.
+
+    The free flight (no thrust) is advanced by :func:`airguard.dynamics.rk4_step`
+    with :func:`airguard.dynamics.acceleration`, the propagator of every threat
+    and interceptor in the engine (DESIGN.md principle 3), on fixed steps of
+    `step_s`.  Impact is the descent through height 0; the last step is cut so
+    that it ends on the surface (its length solved by regula falsi, each trial
+    an RK4 step of that length), and the apogee is found likewise by a
+    golden-section search on RK4 sub-steps about the highest sample, so neither
+    depends on where the samples fall.
+
+    Earth models:
+
+    * ``earth="sphere"``: two-body gravity μ/r² towards the centre of a sphere
+      of radius 6 378 137 m (:data:`airguard.geo.WGS84_A_M`), with
+      μ = 3.986004418e14 m³/s² (:data:`airguard.dynamics.EARTH_MU_M3_S2`, NIMA
+      TR8350.2 Table 3.1) — the dynamics' ``SPHERE`` option.  With
+      ``rotating=False, drag=False`` this is the textbook case of Bate, Mueller
+      and White, *Fundamentals of Astrodynamics* (1971), §6.2; latitude and
+      longitude are then geocentric and the range is the great circle R Ψ.
+    * ``earth="wgs84"``: gravity with the J2 term and the WGS84 ellipsoid as
+      the surface; latitude is geodetic, the flight-path angle is measured from
+      the plane normal to the ellipsoid, and the range is the geodesic
+      (Vincenty 1975, via ``pymap3d.vincenty.vdist``).
+
+    ``rotating=True`` flies in the Earth-fixed frame with Coriolis and
+    centrifugal terms, so the burnout velocity is relative to the ground below
+    it (as the engine's threats fly); with ``rotating=False`` the Earth does not
+    turn.  ``drag=True`` applies U.S. Standard Atmosphere 1976 drag with the
+    ballistic coefficient β = m/(Cd A): the body is given a mass of 1 kg and
+    CdA = 1/β m².
+
+    Parameters
+    ----------
+    burnout_altitude_m
+        Height of the burnout point above the surface, m, >= 0.
+    burnout_speed_mps
+        Speed at burnout, m/s, >= 0 (relative to the Earth's surface).
+    flight_path_angle_deg
+        Angle of the burnout velocity above the local horizontal, degrees,
+        strictly between -90 and 90 (and positive at altitude 0).
+    earth
+        ``"wgs84"`` (default) or ``"sphere"``.
+    rotating
+        Fly on the rotating Earth (default True).
+    drag
+        Apply atmospheric drag (default True); needs `ballistic_coefficient_kg_m2`.
+    ballistic_coefficient_kg_m2
+        β = m/(Cd A), kg/m², > 0.  Ignored when `drag` is False.
+    latitude_deg, longitude_deg
+        Point below burnout, degrees (geodetic for WGS84, geocentric on the sphere).
+    azimuth_deg
+        Heading of the burnout velocity, degrees clockwise from north (default 90, east).
+    step_s
+        Integration and sampling step, s, > 0 (default 1 s, the engine's step).
+
+    Returns
+    -------
+    BallisticFlight
+        Ground range, apogee, flight time and the sampled trajectory.
+
+    Raises
+    ------
+    ValueError
+        For a negative altitude or speed, a flight-path angle outside (-90, 90),
+        an unknown `earth`, drag without a positive ballistic coefficient, a
+        non-positive step, a latitude outside [-90, 90], or a body that has not
+        come down after :data:`MAX_FREE_FLIGHT_S` (in orbit, or escaping).
+    """
+    h0 = _finite("burnout_altitude_m", burnout_altitude_m)
+    v0 = _finite("burnout_speed_mps", burnout_speed_mps)
+    gamma_deg = _finite("flight_path_angle_deg", flight_path_angle_deg)
+    lat_deg = _finite("latitude_deg", latitude_deg)
+    lon_deg = _finite("longitude_deg", longitude_deg)
+    az_deg = _finite("azimuth_deg", azimuth_deg)
+    dt = _finite("step_s", step_s)
+    if h0 < 0.0:
+        raise ValueError(f"burnout_altitude_m: expected >= 0 m, got {h0:g}")
+    if v0 < 0.0:
+        raise ValueError(f"burnout_speed_mps: expected >= 0 m/s, got {v0:g}")
+    if not -90.0 < gamma_deg < 90.0:
+        raise ValueError(
+            f"flight_path_angle_deg: expected an angle strictly between -90 and 90 degrees, "
+            f"got {gamma_deg:g}"
+        )
+    if h0 == 0.0 and not (gamma_deg > 0.0 and v0 > 0.0):
+        raise ValueError(
+            "flight_path_angle_deg: a burnout on the surface needs a positive flight-path angle "
+            f"and speed, got {gamma_deg:g} deg at {v0:g} m/s"
+        )
+    if earth not in EARTH_MODELS:
+        raise ValueError(f"earth: expected one of {', '.join(EARTH_MODELS)}, got {earth!r}")
+    if not -90.0 <= lat_deg <= 90.0:
+        raise ValueError(f"latitude_deg: expected -90 to 90 degrees, got {lat_deg:g}")
+    if dt <= 0.0:
+        raise ValueError(f"step_s: expected a positive step in seconds, got {dt:g}")
+    cda_m2 = 0.0
+    if drag:
+        if ballistic_coefficient_kg_m2 is None:
+            raise ValueError(
+                "ballistic_coefficient_kg_m2: drag=True needs a ballistic coefficient "
+                "(kg/m^2); give one, or pass drag=False"
+            )
+        beta = _finite("ballistic_coefficient_kg_m2", ballistic_coefficient_kg_m2)
+        if beta <= 0.0:
+            raise ValueError(
+                f"ballistic_coefficient_kg_m2: expected a positive value in kg/m^2, got {beta:g}"
+            )
+        cda_m2 = 1.0 / beta
+
+    flags = (SPHERE if earth == "sphere" else J2) | (ROTATING if rotating else 0)
+    if drag:
+        flags |= DRAG
+    params = body_params(mass0_kg=1.0, cda_m2=cda_m2)
+    cmd = np.zeros(3)
+
+    # burnout state: local east, north, up from the sphere's radius or the ellipsoid normal
+    east, north, up = enu_basis(lat_deg, lon_deg)
+    if earth == "sphere":
+        pos = (WGS84_A_M + h0) * up
+    else:
+        pos = np.array(geodetic_to_ecef_kernel(math.radians(lat_deg), math.radians(lon_deg), h0))
+    g, a = math.radians(gamma_deg), math.radians(az_deg)
+    direction = math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up
+    st = np.concatenate([pos, v0 * direction])
+
+    times = [0.0]
+    states = [st.copy()]
+    heights = [height_m(st[0], st[1], st[2], flags)]
+    t = 0.0
+    for k in range(1, math.ceil(MAX_FREE_FLIGHT_S / dt) + 1):
+        prev = st.copy()
+        rk4_step(st, t, dt, params, cmd, flags)
+        hh = height_m(st[0], st[1], st[2], flags)
+        if hh <= 0.0 and (heights[-1] > 0.0 or k == 1):
+            s = _surface_crossing_s(prev, t, dt, max(heights[-1], 0.0), hh, params, cmd, flags)
+            st, hh = _height_after(prev, t, s, params, cmd, flags)
+            times.append(t + s)
+            states.append(st)
+            heights.append(hh)
+            break
+        t = k * dt
+        times.append(t)
+        states.append(st.copy())
+        heights.append(hh)
+    else:
+        raise ValueError(
+            f"burnout_speed_mps: the body has not come down {MAX_FREE_FLIGHT_S / 3600:g} h after "
+            f"burnout at {v0:g} m/s (in orbit or escaping)"
+        )
+
+    altitude = np.array(heights)
+    apogee = _apogee_m(states, times, altitude, params, cmd, flags)
+    trajectory = np.array(states)
+    p0, p1 = trajectory[0, :3], trajectory[-1, :3]
+    if earth == "sphere":
+        angle = math.atan2(float(np.linalg.norm(np.cross(p0, p1))), float(p0 @ p1))
+        ground_range = WGS84_A_M * angle
+    else:
+        from pymap3d.vincenty import vdist
+
+        lat1, lon1, _ = ecef_to_geodetic_kernel(p1[0], p1[1], p1[2])
+        dist, _ = vdist(lat_deg, lon_deg, math.degrees(lat1), math.degrees(lon1))
+        ground_range = float(dist)
+    arrays = (np.array(times), trajectory[:, :3].copy(), trajectory[:, 3:].copy(), altitude)
+    for arr in arrays:
+        arr.setflags(write=False)
+    return BallisticFlight(
+        ground_range_m=ground_range,
+        apogee_altitude_m=apogee,
+        flight_time_s=times[-1],
+        time_s=arrays[0],
+        position_m=arrays[1],
+        velocity_mps=arrays[2],
+        altitude_m=arrays[3],
+    )

@@ -70,6 +70,7 @@ class Radars(NamedTuple):
 class Units(NamedTuple):
     pos: np.ndarray  # (U, 3) ECEF
     basis: np.ndarray  # (U, 3, 3)
+    alt: np.ndarray  # (U,) site height above the ellipsoid, m
     group: np.ndarray  # (U,) int64: units of one network coordinate fire
     network: np.ndarray  # (U,) int64, -1 for none
     latency: np.ndarray  # (U,) s, latency of remote pictures
@@ -282,6 +283,7 @@ def compile_world(scenario: Scenario) -> World:
     units = Units(
         pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
         basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
+        alt=_f([u.position.alt for u in body.units]),
         group=_i(u_group),
         network=_i(u_net),
         latency=_f(u_lat_s),
