@@ -317,7 +317,7 @@ def intercept(
 ) -> None:
     """Miss distance and time of flight of a guided intercept (airguard.guidance.intercept)."""
     # airguard.guidance is being written alongside; drop the ignore once it has landed
-    from airguard.guidance import (  # type: ignore[import-not-found, unused-ignore]
+    from airguard.guidance import (
         intercept as guided_intercept,
     )
 
