@@ -22,6 +22,7 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, body_params, height_m, rk4_step
+from airguard.guidance import GUIDANCE_START_SPEED_MPS
 from airguard.trajectory import _launch_state
 
 __all__ = [
@@ -130,7 +131,9 @@ def _paint(
             step = FLYOUT_STEP_S
             if t < params[3] - 1e-9:
                 step = min(step, params[3] - t)  # end a step at burnout
-            if straight:
+            speed0 = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+            # like the engine's interceptors, no steering in early boost
+            if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[3]):
                 # steer against the component of gravity across the velocity, so the
                 # fly-out holds a straight line, as a guided missile on a collision course
                 r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
@@ -141,6 +144,8 @@ def _paint(
                 cmd[0] = -(gx - along * st[3])
                 cmd[1] = -(gy - along * st[4])
                 cmd[2] = -(gz - along * st[5])
+            else:
+                cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
             rk4_step(st, t, step, params, cmd, flags)
             t += step
             h = height_m(st[0], st[1], st[2], flags) - h_launch

@@ -93,6 +93,10 @@ MIN_STEP_S = 0.002
 MAX_STEP_S = 0.5
 """... and at most this long (s)."""
 
+GUIDANCE_START_SPEED_MPS = 300.0
+"""Interceptors fly their launch direction until this fast (notional: no steering during
+the first moments of boost, as for real vertical or canted launches)."""
+
 DEFAULT_MAX_TIME_S = 600.0
 """Flight-time limit of :func:`intercept` when none is given (s)."""
 

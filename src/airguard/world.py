@@ -92,6 +92,7 @@ class Interceptors(NamedTuple):
     pk: np.ndarray  # (I, 4)
     cost: np.ndarray
     nav_ratio: np.ndarray
+    lag: np.ndarray  # autopilot time constant, s
     max_accel: np.ndarray
     max_time: np.ndarray
     launch_interval: np.ndarray
@@ -418,6 +419,7 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             ("pk", pk),
             ("cost", spec.unit_cost_usd.value),
             ("nav_ratio", spec.navigation_ratio.value),
+            ("lag", spec.autopilot_lag.value),
             ("max_accel", spec.max_acceleration.value),
             ("max_time", spec.max_flight_time.value),
         ):
@@ -448,6 +450,7 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             pk=np.asarray(rows.get("pk", []), dtype=np.float64).reshape(n, 4),
             cost=_f(rows.get("cost", [])),
             nav_ratio=_f(rows.get("nav_ratio", [])),
+            lag=_f(rows.get("lag", [])),
             max_accel=_f(rows.get("max_accel", [])),
             max_time=_f(rows.get("max_time", [])),
             launch_interval=_f(rows.get("launch_interval", [])),

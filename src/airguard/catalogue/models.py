@@ -99,6 +99,7 @@ class InterceptorSpec(_Strict):
     drag_coefficient: Number
     max_acceleration: Accel
     navigation_ratio: Number
+    autopilot_lag: Time
     max_flight_time: Time
     max_range: Length
     min_range: Length
