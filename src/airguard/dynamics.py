@@ -22,7 +22,8 @@ Acceleration (ECEF, so the atmosphere is at rest in this frame)::
 
 Options (`flags` bit field): ``J2``, ``ROTATING``, ``DRAG``, ``SPHERE`` — the
 textbook two-body case is ``SPHERE`` alone (μ/r² towards the centre of a
-sphere of radius 6 378 137 m).
+sphere of radius 6 378 137 m) — and ``FLAT`` (no gravity: the guidance
+calculator's frame) with ``LATERAL`` (the command acts across the velocity).
 
 A body's parameters are a float64 vector `params` of length ``N_PARAMS``::
 
@@ -45,7 +46,9 @@ __all__ = [
     "DRAG",
     "EARTH_MU_M3_S2",
     "EARTH_OMEGA_RAD_S",
+    "FLAT",
     "J2",
+    "LATERAL",
     "N_PARAMS",
     "ROTATING",
     "SPHERE",
@@ -63,6 +66,11 @@ J2 = 1
 ROTATING = 2
 DRAG = 4
 SPHERE = 8
+FLAT = 16
+"""No gravity at all: a flat, gravity-free frame (the guidance calculator's)."""
+LATERAL = 32
+"""The commanded acceleration acts across the velocity only (projected at every stage),
+so that a command alone turns the body without changing its speed."""
 FULL = J2 | ROTATING | DRAG
 
 P_THRUST, P_MASS0, P_MDOT, P_BURN, P_CDA = 0, 1, 2, 3, 4
@@ -109,13 +117,15 @@ def acceleration(
 
     `t_s` is the time since launch; `cmd` (3,) an extra commanded acceleration.
     """
+    ax = ay = az = 0.0
     r2 = x * x + y * y + z * z
-    r = math.sqrt(r2)
-    mu_r3 = EARTH_MU_M3_S2 / (r2 * r)
-    ax = -mu_r3 * x
-    ay = -mu_r3 * y
-    az = -mu_r3 * z
-    if flags & J2 and not flags & SPHERE:
+    if not flags & FLAT:
+        r = math.sqrt(r2)
+        mu_r3 = EARTH_MU_M3_S2 / (r2 * r)
+        ax = -mu_r3 * x
+        ay = -mu_r3 * y
+        az = -mu_r3 * z
+    if flags & J2 and not flags & (SPHERE | FLAT):
         k = 1.5 * WGS84_J2 * EARTH_MU_M3_S2 * WGS84_A_M * WGS84_A_M / (r2 * r2 * r)
         zr2 = 5.0 * z * z / r2
         ax += -k * x * (1.0 - zr2)
@@ -140,7 +150,11 @@ def acceleration(
         ax -= d * vx
         ay -= d * vy
         az -= d * vz
-    return ax + cmd[0], ay + cmd[1], az + cmd[2]
+    cx, cy, cz = cmd[0], cmd[1], cmd[2]
+    if flags & LATERAL and speed > 0.0:
+        along = (cx * vx + cy * vy + cz * vz) / (speed * speed)
+        cx, cy, cz = cx - along * vx, cy - along * vy, cz - along * vz
+    return ax + cx, ay + cy, az + cz
 
 
 @njit

@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from airguard._jit import njit
+from airguard.dynamics import FLAT, LATERAL, body_params, rk4_step
 
 __all__ = [
     "AUGMENTED_PN",
@@ -310,29 +311,15 @@ def trapezoid_hold(
 def _flat_rk4_step(state: np.ndarray, h_s: float, accel: np.ndarray) -> None:
     """Advance ``state = [x, y, z, vx, vy, vz]`` (m, m/s) by `h_s` in a flat, gravity-free frame.
 
-    Classical RK4 (as :func:`airguard.dynamics.rk4_step`) with one force, the
-    held lateral acceleration `accel` (3,), made perpendicular to the velocity
-    at every stage so that the speed stays constant.
-
-    Written here because :func:`airguard.dynamics.acceleration` always applies
-    central gravity (its `flags` select only J2, rotation, drag and the sphere).
+    The shared integrator (:func:`airguard.dynamics.rk4_step`) with the
+    ``FLAT | LATERAL`` options: no gravity, and the held acceleration `accel`
+    (3,) made perpendicular to the velocity at every stage so that the speed
+    stays constant.
     """
-    x, y, z, vx, vy, vz = state[0], state[1], state[2], state[3], state[4], state[5]
-    hh = 0.5 * h_s
-    a1x, a1y, a1z = _lateral(vx, vy, vz, accel)
-    v2x, v2y, v2z = vx + hh * a1x, vy + hh * a1y, vz + hh * a1z
-    a2x, a2y, a2z = _lateral(v2x, v2y, v2z, accel)
-    v3x, v3y, v3z = vx + hh * a2x, vy + hh * a2y, vz + hh * a2z
-    a3x, a3y, a3z = _lateral(v3x, v3y, v3z, accel)
-    v4x, v4y, v4z = vx + h_s * a3x, vy + h_s * a3y, vz + h_s * a3z
-    a4x, a4y, a4z = _lateral(v4x, v4y, v4z, accel)
-    s = h_s / 6.0
-    state[0] = x + s * (vx + 2.0 * v2x + 2.0 * v3x + v4x)
-    state[1] = y + s * (vy + 2.0 * v2y + 2.0 * v3y + v4y)
-    state[2] = z + s * (vz + 2.0 * v2z + 2.0 * v3z + v4z)
-    state[3] = vx + s * (a1x + 2.0 * a2x + 2.0 * a3x + a4x)
-    state[4] = vy + s * (a1y + 2.0 * a2y + 2.0 * a3y + a4y)
-    state[5] = vz + s * (a1z + 2.0 * a2z + 2.0 * a3z + a4z)
+    rk4_step(state, 0.0, h_s, _COAST, accel, FLAT | LATERAL)
+
+
+_COAST = body_params()
 
 
 @njit
