@@ -27,7 +27,8 @@ calculator's frame) with ``LATERAL`` (the command acts across the velocity).
 
 A body's parameters are a float64 vector `params` of length ``N_PARAMS``::
 
-    [thrust_n, mass0_kg, mass_flow_kgps, burn_time_s, cda_m2]
+    [thrust_n, mass0_kg, mass_flow_kgps, burn_time_s, cda_m2,
+     weave_accel_mps2, weave_period_s, weave_height_m]
 
 with time measured from the body's launch.
 """
@@ -74,7 +75,8 @@ so that a command alone turns the body without changing its speed."""
 FULL = J2 | ROTATING | DRAG
 
 P_THRUST, P_MASS0, P_MDOT, P_BURN, P_CDA = 0, 1, 2, 3, 4
-N_PARAMS = 5
+P_WEAVE_ACCEL, P_WEAVE_PERIOD, P_WEAVE_HEIGHT = 5, 6, 7
+N_PARAMS = 8
 
 
 @njit
@@ -212,8 +214,27 @@ def body_params(
     burnout_mass_kg: float | None = None,
     burn_time_s: float = 0.0,
     cda_m2: float = 0.0,
+    weave_accel_mps2: float = 0.0,
+    weave_period_s: float = 0.0,
+    weave_height_m: float = 0.0,
 ) -> np.ndarray:
-    """Pack a body's parameters for :func:`acceleration`."""
+    """Pack a body's parameters for :func:`acceleration`.
+
+    The ``weave_*`` entries describe a scripted terminal manoeuvre that
+    :func:`airguard.trajectory.fly_ballistic` flies (zero: none).
+    """
     m_bo = mass0_kg if burnout_mass_kg is None else burnout_mass_kg
     mdot = (mass0_kg - m_bo) / burn_time_s if burn_time_s > 0.0 else 0.0
-    return np.array([thrust_n, mass0_kg, mdot, burn_time_s, cda_m2], dtype=np.float64)
+    return np.array(
+        [
+            thrust_n,
+            mass0_kg,
+            mdot,
+            burn_time_s,
+            cda_m2,
+            weave_accel_mps2,
+            weave_period_s,
+            weave_height_m,
+        ],
+        dtype=np.float64,
+    )

@@ -34,6 +34,9 @@ from airguard.dynamics import (
     J2,
     N_PARAMS,
     P_BURN,
+    P_WEAVE_ACCEL,
+    P_WEAVE_HEIGHT,
+    P_WEAVE_PERIOD,
     ROTATING,
     SPHERE,
     body_params,
@@ -183,6 +186,8 @@ def fly_ballistic(
     climbing = True
     impacted = False
     rec_t = -math.inf
+    t_weave = 0.0
+    weave_started = False
     ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
     while t - t_launch < MAX_BALLISTIC_FLIGHT_S:
         # record every grid time reached exactly at the start of a step
@@ -207,6 +212,28 @@ def fly_ballistic(
             t_next = min(t_next, t_launch + PITCH_KICK_TIME_S)
         if t - t_launch < p[P_BURN] - 1e-9:
             t_next = min(t_next, t_launch + p[P_BURN])
+        weaving = p[P_WEAVE_ACCEL] > 0.0 and kicked and t - t_launch > p[P_BURN]
+        if weaving:
+            rv = st[0] * st[3] + st[1] * st[4] + st[2] * st[5]
+            hnow = height_m(st[0], st[1], st[2], flags)
+            weaving = rv < 0.0 and hnow < p[P_WEAVE_HEIGHT]
+        if weaving:
+            # scripted terminal manoeuvre: a sinusoidal weave across the flight path,
+            # horizontal and perpendicular to the velocity, from the moment the missile
+            # descends through the manoeuvre height; steps of an eighth of a period
+            if not weave_started:
+                t_weave = t
+                weave_started = True
+            t_next = min(t_next, t + p[P_WEAVE_PERIOD] / 8.0)
+            phase = 2.0 * math.pi * (t + 0.5 * (t_next - t) - t_weave) / p[P_WEAVE_PERIOD]
+            cx = st[4] * st[2] - st[5] * st[1]
+            cy = st[5] * st[0] - st[3] * st[2]
+            cz = st[3] * st[1] - st[4] * st[0]
+            cn = math.sqrt(cx * cx + cy * cy + cz * cz)
+            a = p[P_WEAVE_ACCEL] * math.sin(phase) / cn if cn > 0.0 else 0.0
+            cmd[0], cmd[1], cmd[2] = a * cx, a * cy, a * cz
+        else:
+            cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
         step = t_next - t
         if step <= 1e-9:  # an event already reached, up to rounding
             step = h

@@ -472,7 +472,11 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
     assert spec.launch_mass and spec.burnout_mass and spec.thrust and spec.burn_time
     assert spec.diameter and spec.drag_coefficient
     area = math.pi * spec.diameter.value**2 / 4.0
+    weave = spec.terminal_manoeuvre
     return body_params(
+        weave_accel_mps2=0.0 if weave is None else weave.acceleration.value,
+        weave_period_s=0.0 if weave is None else weave.period.value,
+        weave_height_m=0.0 if weave is None else weave.start_altitude.value,
         thrust_n=spec.thrust.value,
         mass0_kg=spec.launch_mass.value,
         burnout_mass_kg=spec.burnout_mass.value,
@@ -525,7 +529,7 @@ def _compile_threats(ids: list[str], cat: Catalogue) -> ThreatTypes:
     cls = np.zeros(n, dtype=np.int64)
     flight = np.zeros(n, dtype=np.int64)
     rcs, swer, cost, cep = np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)
-    params = np.zeros((n, 5))
+    params = np.zeros((n, N_PARAMS))
     elevation, speed, cruise = np.zeros(n), np.zeros(n), np.zeros(n)
     aim_c = np.zeros((n, N_AIM))
     aim_r = np.zeros((n, N_AIM))

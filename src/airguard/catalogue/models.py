@@ -207,6 +207,14 @@ class DefenceSystem(_Entry):
         return out
 
 
+class TerminalManoeuvre(_Strict):
+    """A scripted terminal manoeuvre of a quasi-ballistic missile: a sinusoidal weave."""
+
+    acceleration: Accel
+    period: Time
+    start_altitude: Length
+
+
 class ThreatSystem(_Entry):
     kind: Literal["threat"]
     threat_class: Literal["ballistic", "cruise", "drone"]
@@ -227,6 +235,7 @@ class ThreatSystem(_Entry):
     drag_coefficient: Number | None = None
     launch_elevation: Angle | None = None
     apogee: Length | None = None
+    terminal_manoeuvre: TerminalManoeuvre | None = None
     # cruise and drone
     cruise_speed: Speed | None = None
     cruise_altitude: Length | None = None
@@ -251,6 +260,8 @@ class ThreatSystem(_Entry):
         for name in need:
             if getattr(self, name) is None:
                 raise ValueError(f"flight_model {self.flight_model} needs '{name}'")
+        if self.terminal_manoeuvre is not None and self.flight_model != "quasi-ballistic":
+            raise ValueError("only a quasi-ballistic flight_model has a terminal_manoeuvre")
         if self.is_ballistic:
             assert self.burnout_mass is not None and self.launch_mass is not None
             if self.burnout_mass.value >= self.launch_mass.value:
