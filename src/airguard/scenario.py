@@ -240,7 +240,8 @@ def load_scenario(
     """
     cat = catalogue if catalogue is not None else default_catalogue()
     located = load_yaml(path, text)
-    top = validate(ScenarioFile, located)
+    # the whole file first (variants as raw mappings), so top-level errors come first
+    validate(ScenarioFile, located)
     raw_variants = located.data.get("variants") or {}
     names = list(raw_variants) or [None]
     if variant is not None:
@@ -287,7 +288,6 @@ def load_scenario(
         out.append(
             Scenario(body=body, catalogue=cat, file=located.file, variant=name, digest=digest)
         )
-    del top
     return out
 
 
