@@ -13,7 +13,8 @@ Acceleration (ECEF, so the atmosphere is at rest in this frame)::
   *Fundamentals of Astrodynamics and Applications*, 4th ed., eq. 8-30),
   μ = 3.986004418e14 m³/s², J2 = 1.08262982e-3 (NIMA TR8350.2 Table 3.1,
   the WGS84 ellipsoid's C2,0 → J2), ω = 7.292115e-5 rad/s.
-* Coriolis and centrifugal terms of the rotating frame (Vallado §3.?).
+* Coriolis and centrifugal terms of the rotating frame, −2ω×v − ω×(ω×r) (Vallado,
+  *Fundamentals of Astrodynamics and Applications*, 4th ed., ch. 3, relative motion).
 * Thrust along the velocity (a gravity turn) while the motor burns, mass
   falling linearly with time.
 * Drag with the U.S. Standard Atmosphere 1976 density at the height above

@@ -101,16 +101,14 @@ ENGINE_STEP_FRACTION = 0.1
 limits); with the two-ended command hold, misses agree with Zarchan's closed forms to about
 3 % at 0.1 and 1 % at 0.03 (tests/validation/test_guidance.py)."""
 
-
 TRACK_STALE_S = 30.0
 """A picture older than this is no longer engaged (s)."""
 
 EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
-"""Effective Earth radius factor for refraction (standard atmosphere; Skolnik §8.?)."""
+"""Effective Earth radius factor for refraction in a standard atmosphere (Skolnik,
+*Introduction to Radar Systems*, 3rd ed., ch. 8)."""
 
 SEARCH_STEP_S = 1.0
-
-
 """Time step of the intercept-point search (s)."""
 
 
