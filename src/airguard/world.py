@@ -9,6 +9,7 @@ replications over these arrays without touching the scenario or catalogue.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
@@ -388,6 +389,16 @@ def radar_row(spec: RadarSpec, unit: Unit, ui: int) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_reach_table(
+    params: bytes, max_time_s: float, max_range_m: float, max_altitude_m: float
+) -> ReachTable:
+    """Reach tables depend only on the interceptor: computed once per process."""
+    return reach_table(
+        np.frombuffer(params, dtype=np.float64).copy(), max_time_s, max_range_m, max_altitude_m
+    )
+
+
 def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors, list[ReachTable]]:
     rows: dict[str, list[Any]] = {}
     tables: list[ReachTable] = []
@@ -401,8 +412,11 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             spec.diameter.value,
             spec.drag_coefficient.value,
         )
-        table = reach_table(
-            params, spec.max_flight_time.value, spec.max_range.value, spec.max_altitude.value
+        table = _cached_reach_table(
+            params.tobytes(),
+            spec.max_flight_time.value,
+            spec.max_range.value,
+            spec.max_altitude.value,
         )
         tables.append(table)
         pk = [
