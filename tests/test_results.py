@@ -170,3 +170,41 @@ def test_table_output_shows_variants_side_by_side(small_path, tmp_path):
     assert "patriot" in result.stdout
     assert "s-400" in result.stdout
     assert "P(Base undamaged)" in result.stdout
+
+
+def test_results_prints_the_stored_summary(json_run):
+    summary, out = json_run
+    result = CliRunner().invoke(app, ["results", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == summary
+
+
+def test_results_sql_queries_the_tables_with_duckdb(json_run):
+    _, out = json_run
+    sql = "SELECT count(*) AS n, sum(interceptors_fired) AS fired FROM replications"
+    result = CliRunner().invoke(app, ["results", str(out), "--sql", sql, "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    reps = read_table(out, "replications")
+    assert row == {"n": 6, "fired": sum(reps.column("interceptors_fired").to_pylist())}
+
+
+def test_missing_values_are_stored_as_nulls(json_run):
+    from airguard.results import query
+
+    _, out = json_run
+    table = query(out, "SELECT count(*) AS n, count(first_detection_s) AS seen FROM threats")
+    row = table.to_pylist()[0]
+    assert row["seen"] <= row["n"]
+    assert query(
+        out, "SELECT count(*) AS bad FROM threats WHERE isnan(kill_time_s)"
+    ).to_pylist() == [{"bad": 0}]
+
+
+def test_results_refuses_a_bad_query_and_a_missing_run(json_run, tmp_path):
+    _, out = json_run
+    bad = CliRunner().invoke(app, ["results", str(out), "--sql", "SELEC 1"])
+    assert bad.exit_code == 2
+    assert "Parser Error" in bad.stderr
+    missing = CliRunner().invoke(app, ["results", str(tmp_path / "nothing")])
+    assert missing.exit_code == 2

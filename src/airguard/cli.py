@@ -191,6 +191,15 @@ def run(
         )
 
 
+def _jsonable(value: Any) -> Any:
+    """JSON for what DuckDB returns beyond the basic types (decimals, dates)."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
 def _advance(progress: Any, task: Any, n: int) -> None:
     progress.advance(task, n)
 
@@ -207,6 +216,57 @@ def _clear_run_dir(root: Path) -> None:
                 shutil.rmtree(path / name)
         if (path / "manifest.json").is_file():
             (path / "manifest.json").unlink()
+
+
+@app.command()
+def results(
+    run_dir: Annotated[Path, typer.Argument(help="Run directory (or its parent, for variants).")],
+    sql: Annotated[
+        str | None,
+        typer.Option(
+            help="DuckDB SQL over the tables replications, assets, threats, engagements, impacts."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Print a run's summary, or query its tables with SQL."""
+    from airguard.results import query, read_manifest, run_dirs
+
+    try:
+        dirs = run_dirs(run_dir)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    if sql is not None:
+        import duckdb
+
+        for d in dirs:
+            try:
+                table = query(d, sql)
+            except duckdb.Error as exc:
+                _fail(f"{d}: {str(exc).splitlines()[0]}")
+            if as_json:
+                typer.echo(json.dumps({"run": str(d), "rows": table.to_pylist()}, default=_jsonable))
+                continue
+            from rich.console import Console
+            from rich.table import Table
+
+            out = Table(title=str(d), title_justify="left")
+            for name in table.column_names:
+                out.add_column(name)
+            for row in table.to_pylist():
+                out.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row.values()))
+            Console().print(out)
+        return
+    summaries = [read_manifest(d)["summary"] for d in dirs]
+    if as_json:
+        payload = summaries[0] if len(summaries) == 1 else {"variants": summaries}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from rich.console import Console
+
+    from airguard.report.table import summary_table_from_json
+
+    Console().print(summary_table_from_json(summaries))
 
 
 @app.command()

@@ -40,7 +40,10 @@ __all__ = [
     "BatchTables",
     "RunSummary",
     "batch_tables",
+    "query",
+    "read_manifest",
     "read_table",
+    "run_dirs",
     "summarise",
     "wilson_interval",
     "write_batch",
@@ -239,8 +242,11 @@ def _concat(rows: dict[str, list[np.ndarray]], schema: dict[str, str]) -> pa.Tab
     for name, typ in schema.items():
         parts = rows.get(name, [])
         data = np.concatenate(parts) if parts else np.zeros(0)
+        # NaN in a float column means "no value" (e.g. never detected): stored as null
         cols[name] = pa.array(
-            data.tolist() if typ == "string" else data, type=pa.type_for_alias(typ)
+            data.tolist() if typ == "string" else data,
+            type=pa.type_for_alias(typ),
+            from_pandas=typ == "float64",
         )
     return pa.table(cols)
 
@@ -372,3 +378,51 @@ def summarise(
         interceptor_cost_mean_usd=float(cost.mean()),
         extra={"threats_killed_mean": float(killed.mean())},
     )
+
+
+# ---------------------------------------------------------------- queries
+
+
+def run_dirs(path: str | Path) -> list[Path]:
+    """The run directories at `path`: itself, or its variant subdirectories."""
+    root = Path(path)
+    if (root / "manifest.json").is_file():
+        return [root]
+    found = sorted(p.parent for p in root.glob("*/manifest.json"))
+    if not found:
+        raise FileNotFoundError(f"{root}: no manifest.json here or in its subdirectories")
+    return found
+
+
+def read_manifest(run_dir: str | Path) -> dict[str, Any]:
+    """The manifest of one run directory."""
+    data: dict[str, Any] = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def query(run_dir: str | Path, sql: str) -> pa.Table:
+    """Run a DuckDB SQL query over a run directory's tables.
+
+    Each table is a view of its name (``replications``, ``assets``, ``threats``,
+    ``engagements``, ``impacts``) over its Parquet parts, e.g.
+    ``SELECT interceptor_type, avg(miss_distance_m) FROM engagements GROUP BY 1``.
+    """
+    import duckdb
+    import pyarrow as pa
+
+    con = duckdb.connect()
+    try:
+        for name in TABLES:
+            parts = Path(run_dir) / name
+            if any(parts.glob("part-*.parquet")):
+                pattern = str(parts / "part-*.parquet").replace("'", "''")
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+        relation: Any = con.sql(sql)
+        if relation is None:  # a statement without a result (CREATE, SET, ...)
+            return pa.table({})
+        # DuckDB 2 calls it to_arrow_table; 1.x, arrow
+        fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
+        table: pa.Table = fetch()
+        return table
+    finally:
+        con.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -19,44 +19,49 @@ def _pct(p: float, ci: Sequence[float]) -> str:
 
 def summary_table(runs: Sequence[Run]) -> Table:
     """A rich table: one row per figure, one column per variant."""
-    first = runs[0].summary
-    title = f"{first.scenario} — {first.replications} replications, seed {first.seed}"
+    return summary_table_from_json([r.summary.to_json() for r in runs])
+
+
+def summary_table_from_json(summaries: Sequence[dict[str, Any]]) -> Table:
+    """The same table from JSON summaries (as stored in run manifests)."""
+    first = summaries[0]
+    title = f"{first['scenario']} — {first['replications']} replications, seed {first['seed']}"
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("figure", style="bold")
-    for r in runs:
-        table.add_column(r.scenario.label, justify="right")
+    for sm in summaries:
+        table.add_column(sm["variant"] or sm["scenario"], justify="right")
     table.add_section()
-    for i, asset in enumerate(first.assets):
+    for i, asset in enumerate(first["assets"]):
         table.add_row(
             f"P({asset['name']} undamaged) [95 % CI]",
-            *(_pct(r.summary.assets[i]["p_undamaged"], r.summary.assets[i]["ci95"]) for r in runs),
+            *(_pct(sm["assets"][i]["p_undamaged"], sm["assets"][i]["ci95"]) for sm in summaries),
         )
     table.add_section()
-    lt = [r.summary.leakers_total for r in runs]
     table.add_row(
         "leakers per raid, all types [95 % CI]",
-        *(f"{x['mean']:.2f} [{x['ci95'][0]:.2f}, {x['ci95'][1]:.2f}]" for x in lt),
+        *(
+            f"{x['mean']:.2f} [{x['ci95'][0]:.2f}, {x['ci95'][1]:.2f}]"
+            for x in (sm["leakers_total"] for sm in summaries)
+        ),
     )
-    for name in first.leakers_mean:
+    for name in first["leakers_mean"]:
         table.add_row(
-            f"  leakers: {name}", *(f"{r.summary.leakers_mean.get(name, 0.0):.2f}" for r in runs)
+            f"  leakers: {name}", *(f"{sm['leakers_mean'].get(name, 0.0):.2f}" for sm in summaries)
         )
     table.add_section()
     types: list[str] = []
-    for r in runs:
-        types.extend(t for t in r.summary.interceptors_fired if t not in types)
+    for sm in summaries:
+        types.extend(t for t in sm["interceptors_fired"] if t not in types)
     for name in types:
         table.add_row(
             f"interceptors fired: {name}",
             *(
-                f"{r.summary.interceptors_fired[name]:.1f}"
-                if name in r.summary.interceptors_fired
-                else "—"
-                for r in runs
+                f"{sm['interceptors_fired'][name]:.1f}" if name in sm["interceptors_fired"] else "—"
+                for sm in summaries
             ),
         )
     table.add_row(
         "interceptor cost per raid (mean)",
-        *(f"${r.summary.interceptor_cost_mean_usd / 1e6:,.1f} M" for r in runs),
+        *(f"${sm['interceptor_cost_mean_usd'] / 1e6:,.1f} M" for sm in summaries),
     )
     return table
