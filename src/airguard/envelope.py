@@ -33,6 +33,7 @@ __all__ = [
     "engagement_envelope",
     "interceptor_params",
     "reach_table",
+    "spec_params",
 ]
 
 MIN_EFFECTIVE_SPEED_MPS = 400.0
@@ -67,6 +68,18 @@ def interceptor_params(
         burnout_mass_kg=burnout_mass_kg,
         burn_time_s=burn_time_s,
         cda_m2=drag_coefficient * area,
+    )
+
+
+def spec_params(spec: Any) -> np.ndarray:
+    """Body parameters of a catalogue interceptor (:class:`~airguard.catalogue.InterceptorSpec`)."""
+    return interceptor_params(
+        spec.launch_mass.value,
+        spec.burnout_mass.value,
+        spec.burn_time.value,
+        spec.burnout_speed.value,
+        spec.diameter.value,
+        spec.drag_coefficient.value,
     )
 
 
@@ -304,14 +317,7 @@ def engagement_envelope(
     tspec = cat.entries.get(threat)
     if not isinstance(tspec, ThreatSystem):
         raise KeyError(threat)
-    params = interceptor_params(
-        spec.launch_mass.value,
-        spec.burnout_mass.value,
-        spec.burn_time.value,
-        spec.burnout_speed.value,
-        spec.diameter.value,
-        spec.drag_coefficient.value,
-    )
+    params = spec_params(spec)
     reach = reach_table(
         params,
         spec.max_flight_time.value,

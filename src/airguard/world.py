@@ -20,7 +20,7 @@ from airguard import geo
 from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, RadarSpec, ThreatSystem
 from airguard.catalogue.models import THREAT_CLASSES
 from airguard.dynamics import FULL, N_PARAMS, body_params
-from airguard.envelope import ReachTable, interceptor_params, reach_table
+from airguard.envelope import ReachTable, reach_table, spec_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
 from airguard.scenario import Scenario, Unit
@@ -404,14 +404,7 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
     tables: list[ReachTable] = []
     for iid in ids:
         _, spec = cat.interceptor(iid)
-        params = interceptor_params(
-            spec.launch_mass.value,
-            spec.burnout_mass.value,
-            spec.burn_time.value,
-            spec.burnout_speed.value,
-            spec.diameter.value,
-            spec.drag_coefficient.value,
-        )
+        params = spec_params(spec)
         table = _cached_reach_table(
             params.tobytes(),
             spec.max_flight_time.value,
