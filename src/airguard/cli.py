@@ -245,7 +245,9 @@ def results(
             except duckdb.Error as exc:
                 _fail(f"{d}: {str(exc).splitlines()[0]}")
             if as_json:
-                typer.echo(json.dumps({"run": str(d), "rows": table.to_pylist()}, default=_jsonable))
+                typer.echo(
+                    json.dumps({"run": str(d), "rows": table.to_pylist()}, default=_jsonable)
+                )
                 continue
             from rich.console import Console
             from rich.table import Table

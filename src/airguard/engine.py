@@ -418,6 +418,7 @@ def _picture(
     det_p: np.ndarray,
     det_n: np.ndarray,
     est: np.ndarray,
+    fit: np.ndarray,
 ) -> float:
     """Best picture of threat j that unit u holds at time t.
 
@@ -457,9 +458,9 @@ def _picture(
     sw = 0.0
     st = 0.0
     stt = 0.0
-    sp = np.zeros(3)
-    stp = np.zeros(3)
-    g = np.zeros(3)
+    # sums of the fit and the gravity vector, in the caller's scratch (no allocation here)
+    sp, stp, g = fit[0:3], fit[3:6], fit[6:9]
+    fit[:] = 0.0
     if ballistic:
         rr = 0.0
         for i in range(3):
@@ -569,7 +570,13 @@ def _find_intercept(
 
 @njit
 def _guidance_command(
-    st: np.ndarray, tgt: np.ndarray, nav: float, amax: float, rel: np.ndarray, out: np.ndarray
+    st: np.ndarray,
+    tgt: np.ndarray,
+    nav: float,
+    amax: float,
+    rel: np.ndarray,
+    gcomp: np.ndarray,
+    out: np.ndarray,
 ) -> tuple[float, float]:
     """Commanded lateral acceleration of an interceptor against a target state.
 
@@ -585,7 +592,6 @@ def _guidance_command(
     sr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
     g = EARTH_MU_M3_S2 / (sr * sr)
     gl = -g * (st[0] * rel[0] + st[1] * rel[1] + st[2] * rel[2]) / (sr * rn * rn)
-    gcomp = np.empty(3)
     for i in range(3):
         # minus the part of gravity across the line of sight
         gcomp[i] = g * st[i] / sr + gl * rel[i]
@@ -614,9 +620,11 @@ def _advance(
     killed_at: np.ndarray,
     rng: np.random.Generator,
     buf: np.ndarray,
-    cmd: np.ndarray,
+    work: np.ndarray,
 ) -> tuple[int, float, float]:
     """Fly interceptor m from t_from to t_to; returns (outcome or -1, time, miss).
+
+    `work` is the caller's scratch, at least (27,): no allocation in the step loop.
 
     Each step holds the mean of the guidance command at its two ends (a trial
     step first: :func:`airguard.guidance.trapezoid_hold`), passes it through the
@@ -630,15 +638,13 @@ def _advance(
     nav = itc.nav_ratio[ty]
     amax = itc.max_accel[ty]
     tau = itc.lag[ty]
-    rel = np.empty(6)
-    cmd1 = np.empty(3)
-    mean = np.empty(3)
-    trial = np.empty(6)
+    rel, cmd, cmd0, cmd1 = work[0:6], work[6:9], work[9:12], work[12:15]
+    mean, trial, gcomp = work[15:18], work[18:24], work[24:27]
     tm = max(t_from, m_t0[m])  # a salvo's later rounds wait for their launch time
     while tm < t_to - 1e-9:
         if tm >= killed_at[j] or not _threat_state(thr, j, tm, buf):
             return TARGET_GONE, tm, math.inf
-        rn, vc = _guidance_command(st, buf, nav, amax, rel, cmd)
+        rn, vc = _guidance_command(st, buf, nav, amax, rel, gcomp, cmd)
         r0x, r0y, r0z = rel[0], rel[1], rel[2]
         age = tm - m_t0[m]
         sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
@@ -657,8 +663,9 @@ def _advance(
             trial[:] = st
             lag_mean(ach, cmd, h, tau, mean)
             rk4_step(trial, age, h, params, mean, FULL)
-            rn1, vc1 = _guidance_command(trial, buf, nav, amax, rel, cmd1)
-            trapezoid_hold(cmd.copy(), cmd1, rn1, vc1, h, cmd)
+            rn1, vc1 = _guidance_command(trial, buf, nav, amax, rel, gcomp, cmd1)
+            cmd0[:] = cmd
+            trapezoid_hold(cmd0, cmd1, rn1, vc1, h, cmd)
         lag_mean(ach, cmd, h, tau, mean)
         rk4_step(st, age, h, params, mean, FULL)
         advance_lag(ach, cmd, h, tau)
@@ -746,7 +753,8 @@ def _engage(
     buf = np.zeros(7)
     buf2 = np.zeros(7)
     est = np.zeros(6)
-    cmd = np.zeros(3)
+    fit = np.zeros(9)
+    work = np.zeros(27)
     order = np.empty(n_thr, dtype=np.int64)
     tgo = np.empty(n_thr)
     ev_t = np.empty(max(max_m, 1))
@@ -772,7 +780,9 @@ def _engage(
             for j in range(n_thr):
                 if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
                     continue
-                t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est)
+                t_est = _picture(
+                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit
+                )
                 if t_est == -math.inf or t - t_est > TRACK_STALE_S:
                     continue
                 if first_track[u, j] == math.inf:
@@ -789,7 +799,9 @@ def _engage(
                 j = order[idx[c]]
                 if channels[u] >= units.fire_channels[u]:
                     break
-                t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est)
+                t_est = _picture(
+                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit
+                )
                 cl = thr.cls[j]
                 for p in range(MAX_PREFERENCES):
                     ty = units.prefs[u, cl, p]
@@ -850,7 +862,7 @@ def _engage(
                 killed_at,
                 rng,
                 buf,
-                cmd,
+                work,
             )
             if oc >= 0:
                 ev_t[n_ev] = te

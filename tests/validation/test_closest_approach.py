@@ -137,7 +137,7 @@ def _fly(thr: Threats, cycle_s: float) -> tuple[int, float, float]:
             np.full(1, math.inf),
             rng,
             np.zeros(7),
-            np.zeros(3),
+            np.zeros(27),
         )
         if outcome >= 0:
             return outcome, t_end, miss
