@@ -310,7 +310,7 @@ def engagement_envelope(
     """
     from airguard.catalogue import ThreatSystem, default_catalogue
     from airguard.trajectory import aim_ballistic, fly_route
-    from airguard.world import _compile_threats
+    from airguard.world import compile_threat_types
 
     cat = catalogue if catalogue is not None else default_catalogue()
     system, spec = cat.interceptor(interceptor)
@@ -324,7 +324,7 @@ def engagement_envelope(
         2.0 * spec.max_range.high.value_si,
         1.5 * spec.max_altitude.high.value_si,
     )
-    tt = _compile_threats([threat], cat)
+    tt = compile_threat_types([threat], cat)
     reaction = system.composition.reaction_time.value
     if offsets_m is None:
         offsets_m = np.arange(0.0, 1.2 * spec.max_range.high.value_si + 1.0, 2_000.0)

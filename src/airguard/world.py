@@ -35,6 +35,7 @@ __all__ = [
     "ThreatTypes",
     "Units",
     "World",
+    "compile_threat_types",
     "compile_world",
 ]
 
@@ -297,7 +298,7 @@ def compile_world(scenario: Scenario) -> World:
         launchers=u_launch,
     )
 
-    threat_types = _compile_threats(threat_ids, cat)
+    threat_types = compile_threat_types(threat_ids, cat)
 
     # raids
     asset_index = {a.name: i for i, a in enumerate(body.assets)}
@@ -531,7 +532,8 @@ def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     return cutoffs, ranges
 
 
-def _compile_threats(ids: list[str], cat: Catalogue) -> ThreatTypes:
+def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
+    """Arrays of the given threat types, with each ballistic type's aiming table."""
     n = len(ids)
     cls = np.zeros(n, dtype=np.int64)
     flight = np.zeros(n, dtype=np.int64)
