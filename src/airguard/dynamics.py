@@ -29,14 +29,20 @@ calculator's frame) with ``LATERAL`` (the command acts across the velocity).
 A body's parameters are a float64 vector `params` of length ``N_PARAMS``::
 
     [thrust_n, mass0_kg, mass_flow_kgps, burn_time_s, cda_m2,
-     weave_accel_mps2, weave_period_s, weave_height_m]
+     weave_accel_mps2, weave_period_s, weave_height_m,
+     n_mach, mach_1 … mach_8, cda_1 … cda_8]
 
-with time measured from the body's launch.
+with time measured from the body's launch.  Drag uses the constant
+``cda_m2`` (drag coefficient × reference area) unless ``n_mach`` > 0: then
+CdA is interpolated linearly in Mach number between the ``n_mach`` points
+``(mach_i, cda_i)`` (held constant beyond the first and last), the Mach
+number being the speed over the US76 speed of sound at the body's height.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -51,11 +57,13 @@ __all__ = [
     "FLAT",
     "J2",
     "LATERAL",
+    "MAX_MACH_POINTS",
     "N_PARAMS",
     "ROTATING",
     "SPHERE",
     "WGS84_J2",
     "acceleration",
+    "drag_area_m2",
     "height_m",
     "rk4_step",
 ]
@@ -77,7 +85,12 @@ FULL = J2 | ROTATING | DRAG
 
 P_THRUST, P_MASS0, P_MDOT, P_BURN, P_CDA = 0, 1, 2, 3, 4
 P_WEAVE_ACCEL, P_WEAVE_PERIOD, P_WEAVE_HEIGHT = 5, 6, 7
-N_PARAMS = 8
+P_NMACH = 8
+MAX_MACH_POINTS = 8
+"""Most points of a Mach-dependent drag table."""
+P_MACH = P_NMACH + 1
+P_MACH_CDA = P_MACH + MAX_MACH_POINTS
+N_PARAMS = P_MACH_CDA + MAX_MACH_POINTS
 
 
 @njit
@@ -101,6 +114,24 @@ def mass_kg(t_s: float, params: np.ndarray) -> float:
     tb = params[P_BURN]
     m: float = params[P_MASS0] - params[P_MDOT] * min(max(t_s, 0.0), tb)
     return m
+
+
+@njit
+def drag_area_m2(mach: float, params: np.ndarray) -> float:
+    """Drag coefficient × reference area (m²) at Mach number `mach`."""
+    n = int(params[P_NMACH])
+    if n == 0:
+        return float(params[P_CDA])
+    if mach <= params[P_MACH]:
+        return float(params[P_MACH_CDA])
+    for i in range(1, n):
+        m1 = params[P_MACH + i]
+        if mach <= m1:
+            m0 = params[P_MACH + i - 1]
+            c0 = params[P_MACH_CDA + i - 1]
+            c1 = params[P_MACH_CDA + i]
+            return float(c0 + (c1 - c0) * (mach - m0) / (m1 - m0))
+    return float(params[P_MACH_CDA + n - 1])
 
 
 @njit
@@ -146,10 +177,10 @@ def acceleration(
         ax += f * vx
         ay += f * vy
         az += f * vz
-    if flags & DRAG and params[P_CDA] > 0.0:
+    if flags & DRAG and (params[P_CDA] > 0.0 or params[P_NMACH] > 0.0):
         h = height_m(x, y, z, flags)
-        rho, _ = density_and_sound_speed(h)
-        d = 0.5 * rho * speed * params[P_CDA] / m
+        rho, sound = density_and_sound_speed(h)
+        d = 0.5 * rho * speed * drag_area_m2(speed / sound, params) / m
         ax -= d * vx
         ay -= d * vy
         az -= d * vz
@@ -218,24 +249,39 @@ def body_params(
     weave_accel_mps2: float = 0.0,
     weave_period_s: float = 0.0,
     weave_height_m: float = 0.0,
+    drag_mach: Sequence[float] = (),
+    drag_cda_m2: Sequence[float] = (),
 ) -> np.ndarray:
     """Pack a body's parameters for :func:`acceleration`.
 
     The ``weave_*`` entries describe a scripted terminal manoeuvre that
     :func:`airguard.trajectory.fly_ballistic` flies (zero: none).
+    ``drag_mach`` (strictly increasing, at most ``MAX_MACH_POINTS``) with
+    ``drag_cda_m2`` give a Mach-dependent drag table that replaces `cda_m2`.
     """
     m_bo = mass0_kg if burnout_mass_kg is None else burnout_mass_kg
     mdot = (mass0_kg - m_bo) / burn_time_s if burn_time_s > 0.0 else 0.0
-    return np.array(
-        [
-            thrust_n,
-            mass0_kg,
-            mdot,
-            burn_time_s,
-            cda_m2,
-            weave_accel_mps2,
-            weave_period_s,
-            weave_height_m,
-        ],
-        dtype=np.float64,
-    )
+    mach = np.asarray(drag_mach, dtype=np.float64)
+    table = np.asarray(drag_cda_m2, dtype=np.float64)
+    if mach.shape != table.shape or mach.ndim != 1 or mach.size > MAX_MACH_POINTS:
+        raise ValueError(
+            f"drag table: expected two sequences of equal length up to {MAX_MACH_POINTS}, "
+            f"got {mach.size} Mach numbers and {table.size} values"
+        )
+    if np.any(np.diff(mach) <= 0.0) or np.any(table < 0.0):
+        raise ValueError("drag table: Mach numbers must increase and CdA must not be negative")
+    p = np.zeros(N_PARAMS, dtype=np.float64)
+    p[:P_NMACH] = [
+        thrust_n,
+        mass0_kg,
+        mdot,
+        burn_time_s,
+        cda_m2,
+        weave_accel_mps2,
+        weave_period_s,
+        weave_height_m,
+    ]
+    p[P_NMACH] = mach.size
+    p[P_MACH : P_MACH + mach.size] = mach
+    p[P_MACH_CDA : P_MACH_CDA + mach.size] = table
+    return p

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from airguard._jit import njit
+from airguard.catalogue.models import DragCurve
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, body_params, height_m, rk4_step
 from airguard.guidance import GUIDANCE_START_SPEED_MPS
 from airguard.trajectory import _launch_state
@@ -50,6 +51,7 @@ def interceptor_params(
     burnout_speed_mps: float,
     diameter_m: float,
     drag_coefficient: float,
+    drag_curve: DragCurve | None = None,
 ) -> np.ndarray:
     """Body parameters of an interceptor from catalogue figures.
 
@@ -57,17 +59,22 @@ def interceptor_params(
     gravity-free) rocket equation gives the catalogue burnout speed,
     ``c = v_bo / ln(m0 / m_bo)`` (Tsiolkovsky); thrust is ``ṁ c``.  Gravity
     and drag then make the simulated burnout speed a little lower, as for
-    the real missile.
+    the real missile.  A :class:`~airguard.catalogue.models.DragCurve`
+    replaces the constant drag coefficient.
     """
+
     c = burnout_speed_mps / math.log(launch_mass_kg / burnout_mass_kg)
     mdot = (launch_mass_kg - burnout_mass_kg) / burn_time_s
     area = math.pi * diameter_m**2 / 4.0
+    mach, cda = DragCurve.table(drag_curve, area)
     return body_params(
         thrust_n=mdot * c,
         mass0_kg=launch_mass_kg,
         burnout_mass_kg=burnout_mass_kg,
         burn_time_s=burn_time_s,
         cda_m2=drag_coefficient * area,
+        drag_mach=mach,
+        drag_cda_m2=cda,
     )
 
 
@@ -80,6 +87,7 @@ def spec_params(spec: Any) -> np.ndarray:
         spec.burnout_speed.value,
         spec.diameter.value,
         spec.drag_coefficient.value,
+        spec.drag_curve,
     )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from airguard import geo
 from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, RadarSpec, ThreatSystem
-from airguard.catalogue.models import THREAT_CLASSES
+from airguard.catalogue.models import THREAT_CLASSES, DragCurve
 from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.envelope import ReachTable, reach_table, spec_params
 from airguard.errors import InputError
@@ -481,6 +481,7 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
     assert spec.diameter and spec.drag_coefficient
     area = math.pi * spec.diameter.value**2 / 4.0
     weave = spec.terminal_manoeuvre
+    mach, cda = DragCurve.table(spec.drag_curve, area)
     return body_params(
         weave_accel_mps2=0.0 if weave is None else weave.acceleration.value,
         weave_period_s=0.0 if weave is None else weave.period.value,
@@ -490,6 +491,8 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
         burnout_mass_kg=spec.burnout_mass.value,
         burn_time_s=spec.burn_time.value,
         cda_m2=spec.drag_coefficient.value * area,
+        drag_mach=mach,
+        drag_cda_m2=cda,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from airguard.catalogue.figures import Figure, figure
 from airguard.units import Dimension
@@ -18,6 +18,7 @@ __all__ = [
     "Composition",
     "DefenceSystem",
     "DoctrineRule",
+    "DragCurve",
     "InterceptorSpec",
     "LauncherSpec",
     "RadarSpec",
@@ -62,6 +63,50 @@ class Source(_Strict):
         return self
 
 
+class DragCurve(_Strict):
+    """Drag coefficient against Mach number, joined linearly (constant beyond the ends).
+
+    It replaces the constant ``drag_coefficient`` in flight; the reference
+    area is the body's cross-section, π d²/4.
+    """
+
+    mach: list[Annotated[float, Field(ge=0.0)]] = Field(min_length=2, max_length=8)
+    cd: list[Annotated[float, Field(gt=0.0)]] = Field(min_length=2, max_length=8)
+    source: str | None = None
+    notional: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str | None, info: ValidationInfo) -> str | None:
+        sources = (info.context or {}).get("sources")
+        if value is not None and sources is not None and value not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise ValueError(
+                f"source '{value}' is not a key of this file's `sources` (known: {known})"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _table(self) -> DragCurve:
+        if len(self.mach) != len(self.cd):
+            raise ValueError(f"{len(self.mach)} Mach numbers but {len(self.cd)} values of cd")
+        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)):
+            raise ValueError("Mach numbers must increase")
+        if (self.source is None) == (self.notional is None):
+            raise ValueError(
+                "a drag curve needs exactly one of 'source' (a key of `sources`) "
+                "or 'notional' (a reason)"
+            )
+        return self
+
+    @staticmethod
+    def table(curve: DragCurve | None, area_m2: float) -> tuple[list[float], list[float]]:
+        """Mach numbers and CdA (m²) for :func:`airguard.dynamics.body_params` (none: empty)."""
+        if curve is None:
+            return [], []
+        return list(curve.mach), [c * area_m2 for c in curve.cd]
+
+
 class RadarSpec(_Strict):
     """A radar, calibrated the open-analysis way from a reference detection range."""
 
@@ -98,6 +143,7 @@ class InterceptorSpec(_Strict):
     burnout_speed: Speed
     drag_coefficient: Number
     max_acceleration: Accel
+    drag_curve: DragCurve | None = None
     navigation_ratio: Number
     autopilot_lag: Time
     max_flight_time: Time
@@ -233,6 +279,7 @@ class ThreatSystem(_Entry):
     burn_time: Time | None = None
     diameter: Length | None = None
     drag_coefficient: Number | None = None
+    drag_curve: DragCurve | None = None
     launch_elevation: Angle | None = None
     apogee: Length | None = None
     terminal_manoeuvre: TerminalManoeuvre | None = None
