@@ -202,7 +202,9 @@ def test_intercept_passes_every_option_to_the_calculator(monkeypatch: pytest.Mon
         return types.SimpleNamespace(miss_distance_m=1.25, time_of_flight_s=7.5)
 
     monkeypatch.setitem(
-        sys.modules, "airguard.guidance", types.SimpleNamespace(intercept=fake_intercept)
+        sys.modules,
+        "airguard.guidance",
+        types.SimpleNamespace(intercept=fake_intercept, Motor=lambda **kw: ("motor", kw)),
     )
     args = [*_intercept_args(), "--target-acceleration-mps2", "0", "0", "-30"]
     out = _json("intercept", *args, "--autopilot-lag-s", "0.2", "--max-acceleration-mps2", "300")
@@ -212,8 +214,21 @@ def test_intercept_passes_every_option_to_the_calculator(monkeypatch: pytest.Mon
         "navigation_ratio": 4.0,
         "autopilot_lag_s": 0.2,
         "max_acceleration_mps2": 300.0,
+        "law": "true",
+        "motor": None,
     }
     assert out["outputs"] == {"miss_distance_m": 1.25, "time_of_flight_s": 7.5}
+    motor = ["--motor-thrust-n", "5e4", "--motor-burn-time-s", "6", "--motor-mass0-kg", "300"]
+    out = _json("intercept", *args, *motor, "--motor-burnout-mass-kg", "150", "--law", "augmented")
+    assert seen["law"] == "augmented"
+    expected_motor = {
+        "thrust_n": 5e4,
+        "burn_time_s": 6.0,
+        "mass0_kg": 300.0,
+        "burnout_mass_kg": 150.0,
+    }
+    assert seen["motor"] == ("motor", expected_motor)
+    assert out["inputs"]["motor"] == expected_motor
     line = runner.invoke(app, ["calc", "intercept", *_intercept_args()])
     assert line.stdout == "miss distance 1.25 m after 7.50 s\n"
 
@@ -226,6 +241,13 @@ def test_intercept_json_equals_guidance_intercept() -> None:
         "miss_distance_m": float(result.miss_distance_m),
         "time_of_flight_s": float(result.time_of_flight_s),
     }
+    motor = ("--motor-thrust-n", "5e4", "--motor-burn-time-s", "6", "--motor-mass0-kg", "300")
+    out = _json("intercept", *_intercept_args(), *motor, "--motor-burnout-mass-kg", "150")
+    result = guidance.intercept(*INTERCEPT.values(), motor=guidance.Motor(5e4, 6.0, 300.0, 150.0))
+    assert out["outputs"] == {
+        "miss_distance_m": float(result.miss_distance_m),
+        "time_of_flight_s": float(result.time_of_flight_s),
+    }
     assert out["inputs"]["missile_position_m"] == list(INTERCEPT["missile_position_m"])
     assert out["inputs"]["max_acceleration_mps2"] is None  # unlimited, written as null
 
@@ -234,6 +256,10 @@ def test_intercept_option_defaults_are_the_calculators_defaults() -> None:
     guidance = pytest.importorskip("airguard.guidance")
     signature = inspect.signature(guidance.intercept).parameters
     for name, default in _defaults("intercept").items():
+        if name.startswith("motor_"):  # the four options make one `motor` (default None)
+            assert default is None
+            assert signature["motor"].default is None
+            continue
         expected = signature[name].default
         if isinstance(expected, tuple | list):
             assert tuple(default) == tuple(expected), name
@@ -253,6 +279,14 @@ def test_intercept_option_defaults_are_the_calculators_defaults() -> None:
         ["horizon", "--antenna-height-m", "-3"],
         ["ballistic", *BALLISTIC[:-1], "95", "--no-drag"],
         ["ballistic", *BALLISTIC, "--no-drag", "--earth", "flat"],
+        ["intercept", *_intercept_args(), "--motor-thrust-n", "5e4"],
+        ["intercept", *_intercept_args(), "--law", "pure"],
+        [
+            "intercept",
+            *_intercept_args(),
+            *("--motor-thrust-n", "5e4", "--motor-burn-time-s", "6"),
+            *("--motor-mass0-kg", "300", "--motor-burnout-mass-kg", "400"),
+        ],
     ],
 )
 def test_calculator_value_error_exits_2_with_one_message(args: list[str]) -> None:

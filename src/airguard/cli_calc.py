@@ -313,13 +313,34 @@ def intercept(
     max_acceleration_mps2: Annotated[
         float, typer.Option(help="Lateral acceleration limit, m/s² (inf: none).")
     ] = math.inf,
+    law: Annotated[str, typer.Option(help="Guidance law: true or augmented.")] = "true",
+    motor_thrust_n: Annotated[
+        float | None, typer.Option(help="Motor thrust, N (with the other --motor-* options).")
+    ] = None,
+    motor_burn_time_s: Annotated[float | None, typer.Option(help="Motor burn time, s.")] = None,
+    motor_mass0_kg: Annotated[float | None, typer.Option(help="Mass at ignition, kg.")] = None,
+    motor_burnout_mass_kg: Annotated[
+        float | None, typer.Option(help="Mass at burnout, kg.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Miss distance and time of flight of a guided intercept (airguard.guidance.intercept)."""
-    # airguard.guidance is being written alongside; drop the ignore once it has landed
-    from airguard.guidance import (
-        intercept as guided_intercept,
-    )
+    from airguard.guidance import Motor
+    from airguard.guidance import intercept as guided_intercept
+
+    motor_args = {
+        "thrust_n": motor_thrust_n,
+        "burn_time_s": motor_burn_time_s,
+        "mass0_kg": motor_mass0_kg,
+        "burnout_mass_kg": motor_burnout_mass_kg,
+    }
+    given = {k: v for k, v in motor_args.items() if v is not None}
+    motor = None
+    if given:
+        missing = [f"--motor-{k.replace('_', '-')}" for k, v in motor_args.items() if v is None]
+        if missing:
+            _fail(f"a motor needs all four --motor-* options; missing {', '.join(missing)}")
+        motor = _run(Motor, **given)
 
     inputs: dict[str, Any] = {
         "missile_position_m": missile_position_m,
@@ -330,8 +351,13 @@ def intercept(
         "navigation_ratio": navigation_ratio,
         "autopilot_lag_s": autopilot_lag_s,
         "max_acceleration_mps2": max_acceleration_mps2,
+        "law": law,
     }
-    result = _run(guided_intercept, **inputs)
+    if motor is not None:
+        inputs["motor"] = given
+    result = _run(
+        guided_intercept, **{k: v for k, v in inputs.items() if k != "motor"}, motor=motor
+    )
     miss = float(result.miss_distance_m)
     tof = float(result.time_of_flight_s)
     outputs = {"miss_distance_m": miss, "time_of_flight_s": tof}

@@ -67,6 +67,7 @@ __all__ = [
     "STEP_FRACTION_OF_TIME_TO_GO",
     "TRUE_PN",
     "InterceptResult",
+    "Motor",
     "advance_lag",
     "closest_approach",
     "homing_step_s",
@@ -308,15 +309,54 @@ def trapezoid_hold(
 
 
 @njit
-def _flat_rk4_step(state: np.ndarray, h_s: float, accel: np.ndarray) -> None:
+def _flat_rk4_step(
+    state: np.ndarray, t_s: float, h_s: float, params: np.ndarray, accel: np.ndarray
+) -> None:
     """Advance ``state = [x, y, z, vx, vy, vz]`` (m, m/s) by `h_s` in a flat, gravity-free frame.
 
     The shared integrator (:func:`airguard.dynamics.rk4_step`) with the
     ``FLAT | LATERAL`` options: no gravity, and the held acceleration `accel`
-    (3,) made perpendicular to the velocity at every stage so that the speed
-    stays constant.
+    (3,) made perpendicular to the velocity at every stage, so that only the
+    motor of `params` (thrust along the velocity while it burns, `t_s` from
+    ignition) changes the speed.
     """
-    rk4_step(state, 0.0, h_s, _COAST, accel, FLAT | LATERAL)
+    rk4_step(state, t_s, h_s, params, accel, FLAT | LATERAL)
+
+
+@dataclass(frozen=True)
+class Motor:
+    """A rocket motor for :func:`intercept`: constant thrust along the velocity from t = 0.
+
+    The mass falls linearly from `mass0_kg` to `burnout_mass_kg` over
+    `burn_time_s`; in the calculator's gravity-free, drag-free frame the speed
+    then follows Tsiolkovsky's equation, ``v(t) = v0 + c ln(m0/m(t))`` with
+    ``c = F/ṁ`` (Sutton & Biblarz, *Rocket Propulsion Elements*, §4.3).
+    """
+
+    thrust_n: float
+    burn_time_s: float
+    mass0_kg: float
+    burnout_mass_kg: float
+
+    def __post_init__(self) -> None:
+        for name in ("thrust_n", "burn_time_s", "mass0_kg", "burnout_mass_kg"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0.0):
+                raise ValueError(f"motor.{name}: expected a finite value > 0, got {value!r}")
+        if self.burnout_mass_kg >= self.mass0_kg:
+            raise ValueError(
+                f"motor: burnout_mass_kg ({self.burnout_mass_kg:g}) must be less than "
+                f"mass0_kg ({self.mass0_kg:g})"
+            )
+
+    def params(self) -> NDArray[np.float64]:
+        """Body parameters (:func:`airguard.dynamics.body_params`) of the motor."""
+        return body_params(
+            thrust_n=self.thrust_n,
+            mass0_kg=self.mass0_kg,
+            burnout_mass_kg=self.burnout_mass_kg,
+            burn_time_s=self.burn_time_s,
+        )
 
 
 _COAST = body_params()
@@ -343,10 +383,12 @@ def _record(
     missile_out: np.ndarray,
     target_out: np.ndarray,
 ) -> int:
+    """Write row `n`: time, command, missile position and velocity (6), target position."""
     time_out[n] = t_s
     cmd_out[n] = cmd_mps2
     for i in range(3):
         missile_out[n, i] = missile[i]
+        missile_out[n, 3 + i] = missile[3 + i]
         target_out[n, i] = tgt[i]
     return n + 1
 
@@ -391,12 +433,16 @@ def _fly_homing(
     step_fraction: float,
     min_step_s: float,
     max_step_s: float,
+    params: np.ndarray,
     time_out: np.ndarray,
     cmd_out: np.ndarray,
     missile_out: np.ndarray,
     target_out: np.ndarray,
 ) -> int:
-    """Fly a constant-speed missile against a constant-acceleration target; returns rows written.
+    """Fly a missile against a constant-acceleration target; returns rows written.
+
+    The missile's speed changes only by the motor of `params` (none: constant);
+    a step that starts while the motor burns ends at its burnout at the latest.
 
     `missile` (6,) and `achieved` (3,) are advanced in place; ``clock = [t,
     status, miss]`` carries the time, the status (running, closest approach,
@@ -424,6 +470,8 @@ def _fly_homing(
             clock[0], clock[1], clock[2] = t, _CLOSEST_APPROACH, rn
             return n
         h = min(homing_step_s(rn, vc, step_fraction, min_step_s, max_step_s), max_time_s - t)
+        if t < params[3] - 1e-9:
+            h = min(h, params[3] - t)  # end a step at burnout
         if h <= 1e-12:
             clock[0], clock[1], clock[2] = t, _TIME_LIMIT, rn
             return n
@@ -433,14 +481,14 @@ def _fly_homing(
         # trapezoidal hold: a trial step on the start's command finds the law's
         # command at the step's end
         lag_mean(achieved, cmd0, h, tau_s, mean)
-        _flat_rk4_step(missile, h, mean)
+        _flat_rk4_step(missile, t, h, params, mean)
         vc1, rn1, _ = _command(
             missile, target, t + h, navigation_ratio, law, max_accel, tgt, rel, relv, cmd1
         )
         trapezoid_hold(cmd0, cmd1, rn1, vc1, h, cmd)
         missile[:] = start
         lag_mean(achieved, cmd, h, tau_s, mean)
-        _flat_rk4_step(missile, h, mean)
+        _flat_rk4_step(missile, t, h, params, mean)
         _target_at(target, t + h, tgt)
         r1x, r1y, r1z = tgt[0] - missile[0], tgt[1] - missile[1], tgt[2] - missile[2]
         v1x, v1y, v1z = tgt[3] - missile[3], tgt[4] - missile[4], tgt[5] - missile[5]
@@ -450,7 +498,7 @@ def _fly_homing(
             # put the recorded states at that moment on the integrated trajectory
             missile[:] = start
             lag_mean(achieved, cmd, f * h, tau_s, mean)
-            _flat_rk4_step(missile, f * h, mean)
+            _flat_rk4_step(missile, t, f * h, params, mean)
             advance_lag(achieved, cmd, f * h, tau_s)
             t_cpa = t + f * h
             _target_at(target, t_cpa, tgt)
@@ -491,6 +539,8 @@ class InterceptResult:
         the step's end); the last sample repeats the one before.
     missile_position_m : (n, 3) float64
         Missile positions at ``time_s``, m, in the caller's frame.
+    missile_velocity_mps : (n, 3) float64
+        Missile velocities at ``time_s``, m/s.
     target_position_m : (n, 3) float64
         Target positions at ``time_s``, m.
     """
@@ -501,6 +551,7 @@ class InterceptResult:
     time_s: NDArray[np.float64]
     commanded_acceleration_mps2: NDArray[np.float64]
     missile_position_m: NDArray[np.float64]
+    missile_velocity_mps: NDArray[np.float64]
     target_position_m: NDArray[np.float64]
 
 
@@ -525,12 +576,15 @@ def intercept(
     *,
     law: str = "true",
     max_time_s: float | None = None,
+    motor: Motor | None = None,
 ) -> InterceptResult:
     """Fly a proportional-navigation homing engagement to its closest approach.
 
     A flat, gravity-free engagement in any Cartesian frame: the missile keeps
     its speed (its only acceleration is the autopilot's, perpendicular to its
-    velocity), the target flies with a constant acceleration vector.  The
+    velocity) unless a `motor` is given, whose thrust along the velocity then
+    adds speed while it burns; the target flies with a constant acceleration
+    vector.  The
     guidance law (:func:`pn_command`, :func:`limit_magnitude`) works on the
     true relative state; each step holds the mean of its command at the
     step's two ends (:func:`trapezoid_hold`), the autopilot's first-order lag
@@ -562,6 +616,8 @@ def intercept(
         ``"true"`` (true PN, default) or ``"augmented"`` (augmented PN).
     max_time_s
         Flight-time limit, s, > 0 (default :data:`DEFAULT_MAX_TIME_S`).
+    motor
+        A :class:`Motor` igniting at the start (default none: constant speed).
 
     Returns
     -------
@@ -585,6 +641,7 @@ def intercept(
         max_acceleration_mps2,
         law=law,
         max_time_s=max_time_s,
+        motor=motor,
     )
 
 
@@ -600,6 +657,7 @@ def _intercept(
     *,
     law: str,
     max_time_s: float | None,
+    motor: Motor | None = None,
     step_fraction: float = STEP_FRACTION_OF_TIME_TO_GO,
     min_step_s: float = MIN_STEP_S,
     max_step_s: float = MAX_STEP_S,
@@ -636,6 +694,9 @@ def _intercept(
             f"steps: expected 0 < min_step_s <= max_step_s, got {min_step_s}, {max_step_s}"
         )
 
+    if motor is not None and not isinstance(motor, Motor):
+        raise ValueError(f"motor: expected an airguard.guidance.Motor, got {motor!r}")
+    params = _COAST if motor is None else motor.params()
     missile = np.concatenate([mp, mv])
     target = np.concatenate([tp, tv, ta])
     achieved = np.zeros(3)
@@ -644,7 +705,7 @@ def _intercept(
     while clock[1] == _RUNNING:
         t_out = np.empty(_CHUNK_ROWS)
         c_out = np.empty(_CHUNK_ROWS)
-        m_out = np.empty((_CHUNK_ROWS, 3))
+        m_out = np.empty((_CHUNK_ROWS, 6))
         g_out = np.empty((_CHUNK_ROWS, 3))
         n = _fly_homing(
             missile,
@@ -659,6 +720,7 @@ def _intercept(
             float(step_fraction),
             float(min_step_s),
             float(max_step_s),
+            params,
             t_out,
             c_out,
             m_out,
@@ -666,8 +728,8 @@ def _intercept(
         )
         parts.append((t_out[:n], c_out[:n], m_out[:n], g_out[:n]))
 
-    def joined(k: int) -> NDArray[np.float64]:
-        a = np.concatenate([p[k] for p in parts])
+    def joined(k: int, columns: slice | None = None) -> NDArray[np.float64]:
+        a = np.concatenate([p[k] if columns is None else p[k][:, columns] for p in parts])
         a.setflags(write=False)
         return a
 
@@ -677,6 +739,7 @@ def _intercept(
         reached_closest_approach=bool(clock[1] == _CLOSEST_APPROACH),
         time_s=joined(0),
         commanded_acceleration_mps2=joined(1),
-        missile_position_m=joined(2),
+        missile_position_m=joined(2, slice(0, 3)),
+        missile_velocity_mps=joined(2, slice(3, 6)),
         target_position_m=joined(3),
     )

@@ -406,7 +406,7 @@ def test_flat_integrator_keeps_the_missile_speed() -> None:
     state = np.concatenate([EX_M0, EX_MV])
     accel = np.array([0.0, 80.0, 30.0])
     for _ in range(200):
-        guidance._flat_rk4_step(state, 0.05, accel)
+        guidance._flat_rk4_step(state, 0.0, 0.05, guidance._COAST, accel)
     assert np.linalg.norm(state[3:]) == pytest.approx(VM, abs=1e-3)
 
 
