@@ -219,6 +219,161 @@ def _clear_run_dir(root: Path) -> None:
 
 
 @app.command()
+def compare(
+    a: Annotated[
+        str,
+        typer.Argument(
+            metavar="A",
+            help="Scenario FILE.yaml, FILE.yaml#VARIANT, or a run directory (read, not re-run).",
+            show_default=False,
+        ),
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(metavar="B", help="The same, for B.", show_default=False),
+    ],
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", min=1, help="Replications of each scenario.")
+    ] = 1000,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Campaign seed of both scenarios (default: each scenario's). "
+            "The same seed pairs the runs: common random numbers."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the runs in DIR/a and DIR/b (default: a temporary directory, deleted after)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print only the comparison, as JSON, on stdout.")
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace the tables of existing DIR/a and DIR/b.")
+    ] = False,
+) -> None:
+    """Compare two scenarios: each figure in A and B, and B − A with its 95 % interval."""
+    import dataclasses
+    import tempfile
+    from contextlib import ExitStack
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from airguard.compare import compare_runs
+    from airguard.montecarlo.campaign import simulate
+    from airguard.scenario import Scenario, load_scenario
+
+    def source(arg: str) -> Path | Scenario:
+        """A run directory, or the one scenario variant that `arg` names."""
+        path = Path(arg)
+        if path.is_dir():
+            if (path / "manifest.json").is_file():
+                return path
+            runs = sorted(str(p.parent) for p in path.glob("*/manifest.json"))
+            if runs:
+                _fail(f"{path}: holds several run directories; name one: {', '.join(runs)}")
+            _fail(f"{path}: not a run directory (no manifest.json) and not a scenario file")
+        file, variant = arg, None
+        if not path.exists() and "#" in arg:
+            file, _, variant = arg.rpartition("#")
+        try:
+            scenarios = load_scenario(file, variant=variant or None)
+        except InputError as exc:
+            _fail(str(exc))
+        if len(scenarios) > 1:
+            names = ", ".join(str(s.variant) for s in scenarios)
+            _fail(
+                f"{file}: has {len(scenarios)} variants ({names}); "
+                f"name one, e.g. {file}#{scenarios[0].variant}"
+            )
+        return scenarios[0]
+
+    sources = {"a": source(a), "b": source(b)}
+    given = {side: src for side, src in sources.items() if isinstance(src, Path)}
+    to_run = {side: src for side, src in sources.items() if not isinstance(src, Path)}
+    with ExitStack() as stack:
+        root = out
+        if root is None:
+            root = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="airguard-compare-"))
+            )
+        dirs: dict[str, Path] = dict(given)
+        for side in to_run:
+            target = root / side
+            if target.resolve() in {p.resolve() for p in given.values()}:
+                _fail(f"{target}: is also an input of this comparison; choose another --out")
+            if target.exists() and any(target.iterdir()):
+                if not overwrite:
+                    _fail(
+                        f"{target}: the run directory exists and is not empty; "
+                        "choose another --out or pass --overwrite"
+                    )
+                _clear_run_dir(target)
+            dirs[side] = target
+        err = Console(stderr=True)
+        seconds: dict[str, float] = {}
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=as_json,
+            disable=not err.is_terminal and as_json,
+        ) as progress:
+            for side, sc in to_run.items():
+                task = progress.add_task(f"{side.upper()} {sc.label:>12}", total=reps)
+                try:
+                    result = simulate(
+                        sc,
+                        reps,
+                        seed=seed,
+                        workers=workers,
+                        out=dirs[side],
+                        on_batch=functools.partial(_advance, progress, task),
+                    )
+                except InputError as exc:
+                    _fail(str(exc))
+                seconds[side] = result.seconds
+        try:
+            comparison = compare_runs(dirs["a"], dirs["b"])
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+        if out is None:  # the temporary run directories are gone once this returns
+            hidden = {s: dataclasses.replace(getattr(comparison, s), run_dir=None) for s in to_run}
+            comparison = dataclasses.replace(comparison, **hidden)
+    if as_json:
+        sys.stdout.write(json.dumps(comparison.to_json(), indent=2) + "\n")
+        return
+    from rich.markup import escape
+
+    from airguard.report.compare import comparison_table
+
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    console.print(comparison_table(comparison))
+    for side in sources:
+        if side in to_run:
+            kept = f"→ {dirs[side]}" if out is not None else "(not kept: pass --out to keep it)"
+            note = f"{side.upper()}: ran in {seconds[side]:.1f} s {kept}"
+        else:
+            note = f"{side.upper()}: read from {given[side]}"
+        console.print(f"[dim]{escape(note)}[/dim]")
+
+
+@app.command()
 def results(
     run_dir: Annotated[Path, typer.Argument(help="Run directory (or its parent, for variants).")],
     sql: Annotated[
