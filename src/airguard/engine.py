@@ -70,6 +70,7 @@ from airguard.world import (
     GRID_DT_S,
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
+    POLICY_SHOOT_LOOK_SHOOT,
     Interceptors,
     Radars,
     Raids,
@@ -699,6 +700,7 @@ class KernelOut(NamedTuple):
     m_unit: np.ndarray  # (M,)
     m_type: np.ndarray
     m_target: np.ndarray
+    m_first_target: np.ndarray  # target at launch (m_target differs once redirected)
     m_t0: np.ndarray
     m_t1: np.ndarray
     m_miss: np.ndarray
@@ -740,9 +742,15 @@ def _engage(
     first_det[:] = math.inf
     first_track = np.full((n_units, n_thr), math.inf)
     inflight = np.zeros((n_groups, n_thr), dtype=np.int64)
+    # a group fires again at a threat only after its rounds have ended and the
+    # kill-assessment time has passed
+    assess_until = np.full((n_groups, n_thr), -math.inf)
     channels = np.zeros(n_units, dtype=np.int64)
     rounds = units.rounds.copy()
     ready = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS))
+    loaded = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS), dtype=np.int64)
+    reserve = np.zeros((n_units, max(n_types, 1)), dtype=np.int64)
+    _load_launchers(units, loaded, reserve)
     next_scan = np.empty(n_rad)
     for r in range(n_rad):
         next_scan[r] = rng.random() * rad.period[r]
@@ -780,6 +788,8 @@ def _engage(
             for j in range(n_thr):
                 if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
                     continue
+                if t < assess_until[g, j]:
+                    continue
                 t_est = _picture(
                     units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit
                 )
@@ -813,29 +823,40 @@ def _engage(
                     if t_int < 0.0:
                         continue
                     # salvo from ready launchers within free fire channels
-                    want = min(
-                        units.salvo[u, cl], rounds[u, ty], units.fire_channels[u] - channels[u]
-                    )
+                    salvo = 1 if units.policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else units.salvo[u, cl]
+                    want = min(salvo, rounds[u, ty], units.fire_channels[u] - channels[u])
                     fired = 0
                     _predict(est, t_int - t_est, cl == 0, buf2)
+                    # the rounds of a salvo leave one launch interval apart, from
+                    # one launcher or several
                     for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
-                        if fired >= want or n_m >= max_m:
-                            break
                         if ready[u, ty, lch] > t:
                             continue
-                        ready[u, ty, lch] = t + itc.launch_interval[ty]
-                        _launch(units, u, buf2, elev, m_state[n_m])
-                        out.m_unit[n_m] = u
-                        out.m_type[n_m] = ty
-                        out.m_target[n_m] = j
-                        # the rounds of a salvo leave one launch interval apart
-                        out.m_t0[n_m] = t + fired * itc.launch_interval[ty]
-                        out.m_t1[n_m] = math.inf
-                        out.m_miss[n_m] = math.inf
-                        out.m_outcome[n_m] = -1
-                        flying[n_m] = True
-                        n_m += 1
-                        fired += 1
+                        while fired < want and n_m < max_m and loaded[u, ty, lch] > 0:
+                            t_launch = t + fired * itc.launch_interval[ty]
+                            ready[u, ty, lch] = t_launch + itc.launch_interval[ty]
+                            loaded[u, ty, lch] -= 1
+                            if loaded[u, ty, lch] == 0 and reserve[u, ty] > 0:
+                                refill = min(units.per_launcher[u, ty], reserve[u, ty])
+                                reserve[u, ty] -= refill
+                                loaded[u, ty, lch] = refill
+                                ready[u, ty, lch] = t_launch + max(
+                                    units.reload[u, ty], itc.launch_interval[ty]
+                                )
+                            _launch(units, u, buf2, elev, m_state[n_m])
+                            out.m_unit[n_m] = u
+                            out.m_type[n_m] = ty
+                            out.m_target[n_m] = j
+                            out.m_first_target[n_m] = j
+                            out.m_t0[n_m] = t_launch
+                            out.m_t1[n_m] = math.inf
+                            out.m_miss[n_m] = math.inf
+                            out.m_outcome[n_m] = -1
+                            flying[n_m] = True
+                            n_m += 1
+                            fired += 1
+                            if ready[u, ty, lch] > t_launch + itc.launch_interval[ty]:
+                                break  # reloading
                     if fired > 0:
                         rounds[u, ty] -= fired
                         channels[u] += fired
@@ -848,6 +869,17 @@ def _engage(
         for m in range(n_m):
             if not flying[m]:
                 continue
+            j = out.m_target[m]
+            u = out.m_unit[m]
+            if killed_at[j] <= t and units.retarget[u] == 1:
+                j2 = _retarget(
+                    units, rad, itc, thr, m, u, t, alive, inflight[units.group[u]],
+                    m_state, out.m_type[m], out.m_t0[m], det_t, det_p, det_n, est, fit, buf,
+                )
+                if j2 >= 0:
+                    inflight[units.group[u], j] -= 1
+                    inflight[units.group[u], j2] += 1
+                    out.m_target[m] = j2
             oc, te, miss = _advance(
                 itc,
                 thr,
@@ -888,7 +920,9 @@ def _engage(
                 flying[m] = False
                 u = out.m_unit[m]
                 channels[u] -= 1
-                inflight[units.group[u], j] -= 1
+                g = units.group[u]
+                inflight[g, j] -= 1
+                assess_until[g, j] = max(assess_until[g, j], ev_t[k] + units.assess[u])
         for j in range(n_thr):
             if killed_at[j] < math.inf:
                 alive[j] = False
@@ -911,6 +945,69 @@ def _engage(
             out.m_t1[m] = duration
     out.n_launched[0] = n_m
     out.n_detections[0] = n_detections
+
+
+@njit
+def _load_launchers(units: Units, loaded: np.ndarray, reserve: np.ndarray) -> None:
+    """Spread each unit's rounds over its launchers, a launcher's load at most; the rest
+    is the reserve that reloads empty launchers."""
+    for u in range(units.rounds.shape[0]):
+        for ty in range(units.rounds.shape[1]):
+            left = units.rounds[u, ty]
+            for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
+                n = min(units.per_launcher[u, ty], left)
+                loaded[u, ty, lch] = n
+                left -= n
+            reserve[u, ty] = left
+
+
+@njit
+def _retarget(
+    units: Units,
+    rad: Radars,
+    itc: Interceptors,
+    thr: Threats,
+    m: int,
+    u: int,
+    t: float,
+    alive: np.ndarray,
+    inflight: np.ndarray,
+    m_state: np.ndarray,
+    ty: int,
+    t0: float,
+    det_t: np.ndarray,
+    det_p: np.ndarray,
+    det_n: np.ndarray,
+    est: np.ndarray,
+    fit: np.ndarray,
+    buf: np.ndarray,
+) -> int:
+    """A new target for interceptor m whose target died, or -1.
+
+    The nearest threat in unit u's picture that no round of its network is
+    engaging, closing on the interceptor and reachable in the flight time left
+    at the present closing speed.
+    """
+    st = m_state[m]
+    left = itc.max_time[ty] - (t - t0)
+    best = -1
+    best_r = math.inf
+    for j in range(thr.ttype.shape[0]):
+        if not alive[j] or inflight[j] > 0 or t >= thr.t_impact[j]:
+            continue
+        if not _threat_state(thr, j, t, buf):
+            continue
+        t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit)
+        if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+            continue
+        rx, ry, rz = est[0] - st[0], est[1] - st[1], est[2] - st[2]
+        vx, vy, vz = est[3] - st[3], est[4] - st[4], est[5] - st[5]
+        rn = math.sqrt(rx * rx + ry * ry + rz * rz)
+        vc = -(rx * vx + ry * vy + rz * vz) / max(rn, 1.0)
+        if vc <= 0.0 or rn / vc > left or rn >= best_r:
+            continue
+        best, best_r = j, rn
+    return best
 
 
 @njit
@@ -945,6 +1042,7 @@ class ReplicationResult:
     interceptor_unit: np.ndarray
     interceptor_type: np.ndarray
     interceptor_target: np.ndarray
+    interceptor_first_target: np.ndarray
     launch_time: np.ndarray
     end_time: np.ndarray
     miss_distance: np.ndarray
@@ -970,6 +1068,7 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         m_unit=np.zeros(max_m, dtype=np.int64),
         m_type=np.zeros(max_m, dtype=np.int64),
         m_target=np.zeros(max_m, dtype=np.int64),
+        m_first_target=np.zeros(max_m, dtype=np.int64),
         m_t0=np.zeros(max_m),
         m_t1=np.zeros(max_m),
         m_miss=np.zeros(max_m),
@@ -1002,6 +1101,7 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         interceptor_unit=out.m_unit[:k],
         interceptor_type=out.m_type[:k],
         interceptor_target=out.m_target[:k],
+        interceptor_first_target=out.m_first_target[:k],
         launch_time=out.m_t0[:k],
         end_time=out.m_t1[:k],
         miss_distance=out.m_miss[:k],

@@ -161,6 +161,7 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         ea("unit", []).append(unit_names[r.interceptor_unit])
         ea("interceptor_type", []).append(itc_names[r.interceptor_type])
         ea("target", []).append(r.interceptor_target)
+        ea("first_target", []).append(r.interceptor_first_target)
         ea("target_type", []).append(threat_names[t.ttype[r.interceptor_target]])
         ea("launch_time_s", []).append(r.launch_time)
         ea("end_time_s", []).append(r.end_time)
@@ -216,6 +217,7 @@ ENGAGEMENT_SCHEMA = {
     "unit": "string",
     "interceptor_type": "string",
     "target": "int64",
+    "first_target": "int64",
     "target_type": "string",
     "launch_time_s": "float64",
     "end_time_s": "float64",

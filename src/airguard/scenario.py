@@ -31,6 +31,7 @@ from pydantic import (
 
 from airguard._yamlio import LocatedData, load_yaml, validate
 from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, ThreatSystem, default_catalogue
+from airguard.catalogue.models import FirePolicy, ThreatClass
 from airguard.errors import InputError
 from airguard.units import Dimension, UnitError, parse_quantity
 
@@ -123,6 +124,14 @@ class Asset(_Strict):
     radius: PositiveLength = Field(description="damage radius around the aim point, e.g. '1.5 km'")
 
 
+class DoctrineOverride(_Strict):
+    """A unit's change to its system's doctrine for one threat class (unset: the catalogue's)."""
+
+    interceptors: list[str] | None = Field(default=None, min_length=1)
+    salvo: int | None = Field(default=None, ge=1, le=8)
+    policy: FirePolicy | None = None
+
+
 class Unit(_Strict):
     """A defending fire unit (battery, battalion) of a catalogue system."""
 
@@ -137,6 +146,19 @@ class Unit(_Strict):
         default=None, description="interceptors by catalogue id; default: the system's load"
     )
     network: str = Field(default="none", description="name of a network, or 'none'")
+    doctrine: dict[ThreatClass, DoctrineOverride] = Field(
+        default_factory=dict,
+        description="per threat class: interceptors, salvo, policy (shoot-shoot or "
+        "shoot-look-shoot) replacing the system's doctrine",
+    )
+    kill_assessment_time: NonNegativeTime | None = Field(
+        default=None, description="replaces the system's kill-assessment time, e.g. '8 s'"
+    )
+    in_flight_retarget: bool | None = Field(
+        default=None,
+        description="redirect interceptors whose target dies (true) or destroy them (false); "
+        "default: the system's",
+    )
 
     @model_validator(mode="after")
     def _inventory(self) -> Unit:
@@ -327,6 +349,14 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 (*loc, "network"),
                 f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})",
             )
+        for cls, rule in unit.doctrine.items():
+            for k, iid in enumerate(rule.interceptors or []):
+                if iid not in entry.interceptors:
+                    raise located.error(
+                        (*loc, "doctrine", cls, "interceptors", k),
+                        f"{unit.system} has no interceptor '{iid}' "
+                        f"(has: {', '.join(entry.interceptors)})",
+                    )
     for i, raid in enumerate(body.raids):
         loc = ("raids", i)
         threat = cat.entries.get(raid.threat)

@@ -45,6 +45,8 @@ GRID_DT_S = 1.0
 CLASS_INDEX = {name: i for i, name in enumerate(THREAT_CLASSES)}
 FLIGHT_BALLISTIC, FLIGHT_ROUTE = 0, 1
 MAX_PREFERENCES = 4
+POLICY_SHOOT_SHOOT, POLICY_SHOOT_LOOK_SHOOT = 0, 1
+POLICIES = {"shoot-shoot": POLICY_SHOOT_SHOOT, "shoot-look-shoot": POLICY_SHOOT_LOOK_SHOOT}
 MAX_LAUNCHERS = 32
 EMPTY = np.zeros(0)
 
@@ -82,6 +84,11 @@ class Units(NamedTuple):
     prefs: np.ndarray  # (U, 4, MAX_PREFERENCES) int64 interceptor type, -1 padding
     rounds: np.ndarray  # (U, I) int64 initial inventory
     launchers: np.ndarray  # (U, I) int64 launchers able to fire this type
+    per_launcher: np.ndarray  # (U, I) int64 rounds of this type a launcher holds
+    reload: np.ndarray  # (U, I) s to reload a launcher with this type
+    policy: np.ndarray  # (U, 4) int64 POLICY_SHOOT_SHOOT or POLICY_SHOOT_LOOK_SHOOT
+    assess: np.ndarray  # (U,) s, kill-assessment time
+    retarget: np.ndarray  # (U,) int64 1: redirect interceptors whose target dies
 
 
 class Interceptors(NamedTuple):
@@ -236,6 +243,10 @@ def compile_world(scenario: Scenario) -> World:
     u_prefs = -np.ones((len(body.units), 4, MAX_PREFERENCES), dtype=np.int64)
     u_rounds = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
     u_launch = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
+    u_per = np.ones((len(body.units), len(interceptor_ids)), dtype=np.int64)
+    u_reload = np.zeros((len(body.units), len(interceptor_ids)))
+    u_policy = np.zeros((len(body.units), 4), dtype=np.int64)
+    u_assess, u_retarget = [], []
     next_group = len(body.networks)
     for ui, (unit, sysm) in enumerate(zip(body.units, systems, strict=True)):
         p = unit.position
@@ -256,9 +267,22 @@ def compile_world(scenario: Scenario) -> World:
         u_react.append(comp.reaction_time.value)
         for cls, rule in comp.doctrine.items():
             c = CLASS_INDEX[cls]
-            u_salvo[ui, c] = rule.salvo
-            for k, iid in enumerate(rule.interceptors[:MAX_PREFERENCES]):
+            over = unit.doctrine.get(cls)
+            prefs = over.interceptors if over is not None and over.interceptors else rule.interceptors
+            salvo = over.salvo if over is not None and over.salvo is not None else rule.salvo
+            policy = over.policy if over is not None and over.policy is not None else rule.policy
+            u_salvo[ui, c] = salvo
+            u_policy[ui, c] = POLICIES[policy]
+            for k, iid in enumerate(prefs[:MAX_PREFERENCES]):
                 u_prefs[ui, c, k] = interceptor_ids.index(iid)
+        u_assess.append(
+            comp.kill_assessment_time.value
+            if unit.kill_assessment_time is None
+            else unit.kill_assessment_time
+        )
+        u_retarget.append(
+            int(comp.in_flight_retarget if unit.in_flight_retarget is None else unit.in_flight_retarget)
+        )
         n_launchers = unit.launchers
         if n_launchers is None:
             n_launchers = int(sum(f.value for f in comp.launchers.values()))
@@ -277,6 +301,7 @@ def compile_world(scenario: Scenario) -> World:
             ii = interceptor_ids.index(iid)
             u_rounds[ui, ii] = n_rounds
             u_launch[ui, ii] = min(n_launchers, MAX_LAUNCHERS)
+            u_per[ui, ii], u_reload[ui, ii] = _launcher_load(sysm, iid)
         for rid in comp.radars:
             spec = sysm.radars[rid]
             radar_names.append(f"{unit.name}/{rid}")
@@ -296,6 +321,11 @@ def compile_world(scenario: Scenario) -> World:
         prefs=u_prefs,
         rounds=u_rounds,
         launchers=u_launch,
+        per_launcher=u_per,
+        reload=u_reload,
+        policy=u_policy,
+        assess=_f(u_assess),
+        retarget=_i(u_retarget),
     )
 
     threat_types = compile_threat_types(threat_ids, cat)
@@ -469,6 +499,19 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
         ),
         tables,
     )
+
+
+def _launcher_load(system: DefenceSystem, iid: str) -> tuple[int, float]:
+    """Rounds of `iid` one launcher holds (the composition's load, else its capacity), and
+    the reload time of the first launcher that carries it."""
+    comp = system.composition
+    for lid, load in comp.load.items():
+        if iid in load and int(load[iid].value) > 0:
+            return int(load[iid].value), system.launchers[lid].reload_time.value
+    for spec in system.launchers.values():
+        if iid in spec.capacity:
+            return max(int(spec.capacity[iid].value), 1), spec.reload_time.value
+    return 1, 0.0
 
 
 N_AIM = 48

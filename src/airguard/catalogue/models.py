@@ -19,6 +19,7 @@ __all__ = [
     "DefenceSystem",
     "DoctrineRule",
     "DragCurve",
+    "FirePolicy",
     "InterceptorSpec",
     "LauncherSpec",
     "RadarSpec",
@@ -172,9 +173,22 @@ class LauncherSpec(_Strict):
     launch_interval: Time
 
 
+FirePolicy = Literal["shoot-shoot", "shoot-look-shoot"]
+"""How a unit fires at one threat: a whole salvo, or one round at a time with a look between."""
+
+
 class DoctrineRule(_Strict):
+    """How a unit engages one threat class.
+
+    ``shoot-shoot`` fires `salvo` rounds at once; ``shoot-look-shoot`` fires one
+    round.  Either way the unit (and its network) fires again at the threat
+    only after the rounds in flight have ended and the kill-assessment time
+    has passed.
+    """
+
     interceptors: list[Id] = Field(min_length=1)
     salvo: int = Field(ge=1, le=8)
+    policy: FirePolicy = "shoot-shoot"
 
 
 class Composition(_Strict):
@@ -186,6 +200,12 @@ class Composition(_Strict):
     load: dict[Id, dict[Id, Count]]
     fire_channels: Count
     reaction_time: Time
+    kill_assessment_time: Time
+    in_flight_retarget: bool = Field(
+        default=False,
+        description="interceptors whose target dies are redirected to another threat "
+        "(true) or destroyed (false)",
+    )
     unit_cost_usd: Cost
     doctrine: dict[ThreatClass, DoctrineRule]
 
