@@ -10,7 +10,10 @@
 * **Cruise and drone**: waypoint routes flown at constant ground speed and a
   set height, along n-vector great circles (Gade, "A non-singular horizontal
   position representation", *J. Navigation* 63(3), 2010), with a climb after
-  launch and a terminal dive onto the aim point.
+  launch and a terminal dive onto the aim point.  The height is either a
+  constant above the target's ground or, over terrain, a commanded profile
+  that keeps a set clearance above the ground under the route
+  (:func:`route_height_profile`).
 * **Free flight from burnout** (:func:`ballistic_flight`): the calculator
   behind ``airguard calc ballistic``, flown with the same integrator from a
   given burnout state to impact.
@@ -25,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from airguard._jit import njit
 from airguard.dynamics import (
@@ -51,18 +54,25 @@ from airguard.geo import (
     enu_basis,
     geodetic_to_ecef_kernel,
 )
+from airguard.terrain import Terrain, elevation_kernel
 
 __all__ = [
     "BALLISTIC_STEP_S",
     "CLIMB_DISTANCE_M",
     "MAX_FREE_FLIGHT_S",
+    "MAX_PROFILE_STEP_M",
     "TERMINAL_DIVE_DISTANCE_M",
+    "TERRAIN_LOOKAHEAD_M",
+    "TERRAIN_MAX_GRADIENT",
     "BallisticFlight",
     "aim_ballistic",
     "ballistic_flight",
     "fly_ballistic",
     "fly_route",
     "hermite_state",
+    "profile_step_m",
+    "route_height_profile",
+    "terrain_profile",
 ]
 
 BALLISTIC_STEP_S = 1.0
@@ -73,6 +83,27 @@ CLIMB_DISTANCE_M = 5_000.0
 
 TERMINAL_DIVE_DISTANCE_M = 3_000.0
 """Ground distance of the terminal dive onto the aim point (notional)."""
+
+TERRAIN_LOOKAHEAD_M = 2_000.0
+"""Look-ahead of terrain following (m, notional): the cruise command at route distance s
+is the highest terrain over [s, s + look-ahead] plus the clearance, so the missile is at a
+ridge's crest height a full look-ahead before the crest (8 s at 250 m/s) — the
+stair-step "terrain window" of AGI STK's Terrain Following procedure
+(https://help.agi.com/stk/Content/aircraft/proc_terrainFollowing.htm).  No published
+figure for a given missile is used."""
+
+TERRAIN_MAX_GRADIENT = 0.15
+"""Steepest climb or dive of terrain following, |dh/ds| (notional): 0.15 is 8.5 degrees of
+flight-path angle, within a subsonic airframe's pull-up at cruise speed and steeper than
+most terrain averaged over a kilometre; the flight-path-angle limit of the terrain-following
+problem of Lu and Pierson, "Optimal aircraft terrain-following analysis and trajectory
+generation", *J. Guidance, Control, and Dynamics* 18(3), 1995.  No published figure for a
+given missile is used."""
+
+MAX_PROFILE_STEP_M = 250.0
+"""Cap on the default terrain sampling step of :func:`profile_step_m` (m): a coarse or flat
+grid (``Terrain.flat`` has nodes 180 degrees apart) still gets a profile fine enough to
+place the climb and the dive."""
 
 MAX_BALLISTIC_FLIGHT_S = 3_600.0
 
@@ -365,6 +396,54 @@ def _nvec(lat: float, lon: float) -> np.ndarray:
 
 
 @njit
+def _route_legs(
+    lats: np.ndarray, lons: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Great-circle legs of a route of geodetic points (rad).
+
+    Returns ``(nvecs, tangents, cum, angles)``: the points' n-vectors (n, 3),
+    each leg's unit tangent at its start (n - 1, 3), the path length from the
+    first point to each point on the sphere of the mean radius (n,) m, and
+    each leg's angle (n - 1,) rad.
+    """
+    n = lats.shape[0]
+    nvecs = np.empty((n, 3))
+    for i in range(n):
+        nvecs[i] = _nvec(lats[i], lons[i])
+    angles = np.zeros(n - 1)
+    tangents = np.zeros((n - 1, 3))
+    cum = np.zeros(n)
+    R = MEAN_EARTH_RADIUS_M
+    for i in range(n - 1):
+        c = min(max(np.dot(nvecs[i], nvecs[i + 1]), -1.0), 1.0)
+        angles[i] = math.acos(c)
+        sa = math.sin(angles[i])
+        if sa > 1e-12:
+            tangents[i] = (nvecs[i + 1] - c * nvecs[i]) / sa
+        cum[i + 1] = cum[i] + R * angles[i]
+    return nvecs, tangents, cum, angles
+
+
+@njit
+def _route_nvec(
+    nvecs: np.ndarray, tangents: np.ndarray, cum: np.ndarray, angles: np.ndarray, s: float
+) -> tuple[float, float, float]:
+    """n-vector at path length `s` along the route: ``n = cos(θ) n_i + sin(θ) t_i`` on leg i."""
+    n_legs = angles.shape[0]
+    i = 0
+    while i < n_legs - 1 and s > cum[i + 1]:
+        i += 1
+    length = cum[i + 1] - cum[i]
+    f = min(max((s - cum[i]) / length, 0.0), 1.0) if length > 0.0 else 0.0
+    th = f * angles[i]
+    c, sn = math.cos(th), math.sin(th)
+    nx = c * nvecs[i, 0] + sn * tangents[i, 0]
+    ny = c * nvecs[i, 1] + sn * tangents[i, 1]
+    nz = c * nvecs[i, 2] + sn * tangents[i, 2]
+    return nx, ny, nz
+
+
+@njit
 def _route_ecef(
     nvecs: np.ndarray,
     tangents: np.ndarray,
@@ -380,17 +459,7 @@ def _route_ecef(
     without trigonometry (Gade 2010, eq. 22):
     ``p = (N + h) (n_x, n_y, (1 − e²) n_z)`` with ``N = a / sqrt(1 − e² n_z²)``.
     """
-    n_legs = angles.shape[0]
-    i = 0
-    while i < n_legs - 1 and s > cum[i + 1]:
-        i += 1
-    length = cum[i + 1] - cum[i]
-    f = min(max((s - cum[i]) / length, 0.0), 1.0) if length > 0.0 else 0.0
-    th = f * angles[i]
-    c, sn = math.cos(th), math.sin(th)
-    nx = c * nvecs[i, 0] + sn * tangents[i, 0]
-    ny = c * nvecs[i, 1] + sn * tangents[i, 1]
-    nz = c * nvecs[i, 2] + sn * tangents[i, 2]
+    nx, ny, nz = _route_nvec(nvecs, tangents, cum, angles, s)
     big_n = WGS84_A_M / math.sqrt(1.0 - WGS84_E2 * nz * nz)
     return (big_n + height) * nx, (big_n + height) * ny, (big_n * (1.0 - WGS84_E2) + height) * nz
 
@@ -408,6 +477,228 @@ def _route_height(
 
 
 @njit
+def _profile_height(profile_s: np.ndarray, profile_h: np.ndarray, s: float) -> float:
+    """Height at route distance `s`, linear between profile nodes, held beyond the ends."""
+    n = profile_s.shape[0]
+    if s <= profile_s[0]:
+        return float(profile_h[0])
+    if s >= profile_s[n - 1]:
+        return float(profile_h[n - 1])
+    i = int(np.searchsorted(profile_s, s, side="right")) - 1  # profile_s[i] <= s < [i + 1]
+    f = (s - profile_s[i]) / (profile_s[i + 1] - profile_s[i])
+    return float(profile_h[i] + f * (profile_h[i + 1] - profile_h[i]))
+
+
+@njit
+def route_height_profile(
+    lats_rad: np.ndarray,
+    lons_rad: np.ndarray,
+    h_launch_m: float,
+    cruise_height_m: float,
+    h_target_m: float,
+    heights_m: np.ndarray,
+    lat0_rad: float,
+    lon0_rad: float,
+    dlat_rad: float,
+    dlon_rad: float,
+    step_m: float,
+    lookahead_m: float,
+    max_gradient: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Commanded height profile of a terrain-following route.
+
+    The route is the one :func:`fly_route` flies: great circles between the
+    geodetic points (first the launch point, last the aim point), path length
+    on the sphere of the mean radius.  The profile is built on samples spaced
+    evenly, at most `step_m` apart (pass about the DEM's node spacing,
+    :func:`profile_step_m`):
+
+    1. Terrain T under each sample (:func:`airguard.terrain.elevation_kernel`).
+    2. Cruise command C(s) = max T over [s, s + `lookahead_m`] (at least up
+       to the next sample, so that the straight segment between two samples
+       clears terrain that is linear between them) + `cruise_height_m`: the
+       stair-step terrain window of AGI STK's Terrain Following procedure
+       (https://help.agi.com/stk/Content/aircraft/proc_terrainFollowing.htm).
+    3. Gradient limit |dh/ds| <= `max_gradient`: a forward pass raises each
+       sample to at least its predecessor minus the allowed descent, a
+       backward pass to at least its successor minus the allowed climb.  Only
+       raising, the two passes give the lowest profile above C with that
+       slope bound, max_j (C_j − g |s − s_j|) (the two-pass distance
+       transform of Rosenfeld and Pfaltz, "Sequential operations in digital
+       picture processing", *J. ACM* 13(4), 1966), so the clearance holds at
+       every sample.
+    4. Launch: the profile starts at `h_launch_m` and joins the result of 3
+       climbing (or descending) at `max_gradient`: h is clamped into
+       ``h_launch_m ± max_gradient · s``.  Clearance is not kept in the climb-out.
+    5. Terminal dive: over the last :data:`TERMINAL_DIVE_DISTANCE_M` the
+       height falls linearly from the profile's value there to `h_target_m`
+       at the aim point, as in the constant-height route; neither clearance
+       nor the gradient limit is kept in the dive.
+
+    On flat terrain of height H, with the aim point at H, the cruise segment
+    is H + `cruise_height_m` and the dive that of the constant-height route.
+
+    Parameters
+    ----------
+    lats_rad, lons_rad : (n,) float64
+        Route points, geodetic (rad), n >= 2.
+    h_launch_m, cruise_height_m, h_target_m : float
+        Launch height (m above the ellipsoid), clearance above the terrain
+        (m) and aim-point height (m above the ellipsoid).
+    heights_m, lat0_rad, lon0_rad, dlat_rad, dlon_rad
+        The terrain grid, :meth:`airguard.terrain.Terrain.arrays`.
+    step_m : float
+        Largest spacing of terrain samples along the route, m, > 0.
+    lookahead_m : float
+        Terrain look-ahead, m, >= 0 (:data:`TERRAIN_LOOKAHEAD_M`).
+    max_gradient : float
+        Steepest climb or dive, |dh/ds|, > 0 (:data:`TERRAIN_MAX_GRADIENT`).
+
+    Returns
+    -------
+    (s_m, h_m) : two (m,) float64
+        Route distance from launch (m, strictly increasing from 0 to the
+        route's length, except ``[0, 0]`` for a route of zero length) and
+        commanded height above the ellipsoid there (m); pass them to
+        :func:`fly_route`.
+    """
+    nvecs, tangents, cum, angles = _route_legs(lats_rad, lons_rad)
+    total = cum[cum.shape[0] - 1]
+    s_dive = total - TERMINAL_DIVE_DISTANCE_M
+    if s_dive <= 0.0:
+        # too short for a cruise segment: straight from launch to the aim point
+        return np.array([0.0, total]), np.array([h_launch_m, h_target_m])
+    n_seg = max(int(math.ceil(total / step_m - 1e-9)), 1)
+    ds = total / n_seg
+    ss = np.empty(n_seg + 1)
+    terrain = np.empty(n_seg + 1)
+    for i in range(n_seg + 1):
+        ss[i] = total * i / n_seg
+        nx, ny, nz = _route_nvec(nvecs, tangents, cum, angles, ss[i])
+        lat = math.atan2(nz, math.sqrt(nx * nx + ny * ny))
+        lon = math.atan2(ny, nx)
+        terrain[i] = elevation_kernel(heights_m, lat0_rad, lon0_rad, dlat_rad, dlon_rad, lat, lon)
+    # 2. look-ahead window (a sliding maximum; windows are a few dozen samples)
+    m = max(int(math.floor(lookahead_m / ds + 1e-9)), 1)
+    h = np.empty(n_seg + 1)
+    for i in range(n_seg + 1):
+        top = terrain[i]
+        for j in range(i + 1, min(i + m, n_seg) + 1):
+            top = max(top, terrain[j])
+        h[i] = top + cruise_height_m
+    # 3. gradient limit, raising only: dives after, then climbs before, each obstacle
+    dh = max_gradient * ds
+    for i in range(1, n_seg + 1):
+        h[i] = max(h[i], h[i - 1] - dh)
+    for i in range(n_seg - 1, -1, -1):
+        h[i] = max(h[i], h[i + 1] - dh)
+    # 4. climb-out from the launch height
+    for i in range(n_seg + 1):
+        reach = max_gradient * ss[i]
+        h[i] = min(max(h[i], h_launch_m - reach), h_launch_m + reach)
+    # 5. cruise samples before the dive, the dive's start, the aim point
+    k = min(int(s_dive / ds), n_seg - 1)
+    while k > 0 and ss[k] >= s_dive:
+        k -= 1
+    while k < n_seg - 1 and ss[k + 1] < s_dive:
+        k += 1
+    # ss[k] < s_dive <= ss[k + 1]
+    f = (s_dive - ss[k]) / (ss[k + 1] - ss[k])
+    s_out = np.empty(k + 3)
+    h_out = np.empty(k + 3)
+    s_out[: k + 1] = ss[: k + 1]
+    h_out[: k + 1] = h[: k + 1]
+    s_out[k + 1] = s_dive
+    h_out[k + 1] = h[k] + f * (h[k + 1] - h[k])
+    s_out[k + 2] = total
+    h_out[k + 2] = h_target_m
+    return s_out, h_out
+
+
+@njit
+def _fly_route(
+    lats: np.ndarray,
+    lons: np.ndarray,
+    h_launch: float,
+    cruise_height: float,
+    h_target: float,
+    speed: float,
+    t_launch: float,
+    grid_dt: float,
+    pos_out: np.ndarray,
+    vel_out: np.ndarray,
+    h_out: np.ndarray,
+    profile_s: np.ndarray,
+    profile_h: np.ndarray,
+) -> tuple[float, float, float, float]:
+    nvecs, tangents, cum, angles = _route_legs(lats, lons)
+    n = lats.shape[0]
+    total = cum[n - 1]
+    terrain = profile_s.shape[0] > 0
+    if terrain and (
+        profile_h.shape[0] != profile_s.shape[0]
+        or profile_s[0] != 0.0
+        or abs(profile_s[profile_s.shape[0] - 1] - total) > 1e-3
+    ):
+        raise ValueError(
+            "profile_s, profile_h: expected a profile of equal lengths from 0 m to the "
+            "route's length (from route_height_profile for this route), or two empty arrays"
+        )
+    h_cruise = h_target + cruise_height
+    t_impact = t_launch + total / speed
+    n_grid = pos_out.shape[0]
+    k0 = max(int(math.ceil(t_launch / grid_dt - 1e-9)), 0)
+    eps = 0.05
+    xi, yi, zi = _route_ecef(nvecs, tangents, cum, angles, total, h_target)
+    s_e = total - eps * speed
+    if terrain:
+        h_e = _profile_height(profile_s, profile_h, s_e)
+    else:
+        h_e = _route_height(s_e, total, h_launch, h_cruise, h_target)
+    xe, ye, ze = _route_ecef(nvecs, tangents, cum, angles, s_e, h_e)
+    vix, viy, viz = (xi - xe) / eps, (yi - ye) / eps, (zi - ze) / eps
+    for k in range(k0, n_grid):
+        t = k * grid_dt
+        if t > t_impact:
+            # one sample past impact, extrapolated, so interpolation is defined up to impact
+            dt_i = t - t_impact
+            pos_out[k, 0] = xi + vix * dt_i
+            pos_out[k, 1] = yi + viy * dt_i
+            pos_out[k, 2] = zi + viz * dt_i
+            vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = vix, viy, viz
+            if terrain:
+                h_out[k] = h_target + dt_i * (h_target - h_e) / eps
+            else:
+                h_out[k] = (
+                    h_target - dt_i * speed * (h_cruise - h_target) / TERMINAL_DIVE_DISTANCE_M
+                )
+            break
+        s = (t - t_launch) * speed
+        if terrain:
+            hh = _profile_height(profile_s, profile_h, s)
+        else:
+            hh = _route_height(s, total, h_launch, h_cruise, h_target)
+        x, y, z = _route_ecef(nvecs, tangents, cum, angles, s, hh)
+        # velocity by a short forward (or, at the end, backward) difference along the path
+        s2 = s + eps * speed
+        sign = 1.0
+        if s2 > total:
+            s2 = s - eps * speed
+            sign = -1.0
+        if terrain:
+            h2 = _profile_height(profile_s, profile_h, s2)
+        else:
+            h2 = _route_height(s2, total, h_launch, h_cruise, h_target)
+        x2, y2, z2 = _route_ecef(nvecs, tangents, cum, angles, s2, h2)
+        pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = x, y, z
+        vel_out[k, 0] = sign * (x2 - x) / eps
+        vel_out[k, 1] = sign * (y2 - y) / eps
+        vel_out[k, 2] = sign * (z2 - z) / eps
+        h_out[k] = hh
+    return t_impact, xi, yi, zi
+
+
+@njit
 def fly_route(
     lats: np.ndarray,
     lons: np.ndarray,
@@ -421,70 +712,173 @@ def fly_route(
     pos_out: np.ndarray,
     vel_out: np.ndarray,
     h_out: np.ndarray,
+    profile_s: np.ndarray | None = None,
+    profile_h: np.ndarray | None = None,
 ) -> tuple[float, float, float, float]:
     """Fly a cruise missile or drone along a route of geodetic points (rad).
 
-    The first point is the launch point, the last the aim point.  Heights:
-    `h_launch` at launch, climbing to ``h_target + cruise_height`` — cruise
-    height is above the target's ground height, as no terrain is modelled
-    yet — and diving onto the aim point at `h_target`.  Grid samples are
-    written as for :func:`fly_ballistic`; returns impact time and point.
+    The first point is the launch point, the last the aim point; the missile
+    flies the great circles between them at constant `speed` along the
+    ground track (path length on the sphere of the mean radius), so the
+    flight time is the route's length over `speed` whatever the heights.
+
+    Heights:
+
+    * Without a profile (`profile_s`, `profile_h` empty, or omitted):
+      `h_launch` at launch, climbing over :data:`CLIMB_DISTANCE_M` to
+      ``h_target + cruise_height`` — above the target's ground height — and
+      diving over :data:`TERMINAL_DIVE_DISTANCE_M` onto the aim point at
+      `h_target`.
+    * With a profile (from :func:`route_height_profile` or
+      :func:`terrain_profile` for this route): the height at route distance s
+      is interpolated linearly in ``(profile_s, profile_h)``; `h_launch` and
+      `cruise_height` are then unused (the profile holds them).
+
+    Velocities are forward differences of the position along the path over
+    0.05 s, so the vertical rate is the profile's slope times `speed`.  Grid
+    samples are written as for :func:`fly_ballistic`; returns impact time and
+    point.  `radius_m` is unused.
+
+    Parameters
+    ----------
+    profile_s, profile_h : (m,) float64, or None
+        Route distance from launch (m, from 0 to the route's length) and
+        commanded height above the ellipsoid (m); both empty (or None) for
+        the constant-height route.
+
+    Raises
+    ------
+    ValueError
+        Only one of the profile arrays given, or a profile whose arrays differ
+        in length or that does not run from 0 m to the route's length.
     """
-    n = lats.shape[0]
-    nvecs = np.empty((n, 3))
-    for i in range(n):
-        nvecs[i] = _nvec(lats[i], lons[i])
-    angles = np.zeros(n - 1)
-    tangents = np.zeros((n - 1, 3))
-    cum = np.zeros(n)
-    R = 6_371_008.8
-    for i in range(n - 1):
-        c = min(max(np.dot(nvecs[i], nvecs[i + 1]), -1.0), 1.0)
-        angles[i] = math.acos(c)
-        sa = math.sin(angles[i])
-        if sa > 1e-12:
-            tangents[i] = (nvecs[i + 1] - c * nvecs[i]) / sa
-        cum[i + 1] = cum[i] + R * angles[i]
-    total = cum[n - 1]
-    h_cruise = h_target + cruise_height
-    t_impact = t_launch + total / speed
-    n_grid = pos_out.shape[0]
-    k0 = max(int(math.ceil(t_launch / grid_dt - 1e-9)), 0)
-    eps = 0.05
-    xi, yi, zi = _route_ecef(nvecs, tangents, cum, angles, total, h_target)
-    s_e = total - eps * speed
-    xe, ye, ze = _route_ecef(
-        nvecs, tangents, cum, angles, s_e, _route_height(s_e, total, h_launch, h_cruise, h_target)
+    if profile_s is None or profile_h is None:
+        if profile_s is not None or profile_h is not None:
+            raise ValueError("profile_s, profile_h: give both arrays or neither")
+        return _fly_route(
+            lats,
+            lons,
+            h_launch,
+            cruise_height,
+            h_target,
+            speed,
+            t_launch,
+            grid_dt,
+            pos_out,
+            vel_out,
+            h_out,
+            np.empty(0),
+            np.empty(0),
+        )
+    return _fly_route(
+        lats,
+        lons,
+        h_launch,
+        cruise_height,
+        h_target,
+        speed,
+        t_launch,
+        grid_dt,
+        pos_out,
+        vel_out,
+        h_out,
+        profile_s,
+        profile_h,
     )
-    vix, viy, viz = (xi - xe) / eps, (yi - ye) / eps, (zi - ze) / eps
-    for k in range(k0, n_grid):
-        t = k * grid_dt
-        if t > t_impact:
-            # one sample past impact, extrapolated, so interpolation is defined up to impact
-            dt_i = t - t_impact
-            pos_out[k, 0] = xi + vix * dt_i
-            pos_out[k, 1] = yi + viy * dt_i
-            pos_out[k, 2] = zi + viz * dt_i
-            vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = vix, viy, viz
-            h_out[k] = h_target - dt_i * speed * (h_cruise - h_target) / TERMINAL_DIVE_DISTANCE_M
-            break
-        s = (t - t_launch) * speed
-        hh = _route_height(s, total, h_launch, h_cruise, h_target)
-        x, y, z = _route_ecef(nvecs, tangents, cum, angles, s, hh)
-        # velocity by a short forward (or, at the end, backward) difference along the path
-        s2 = s + eps * speed
-        sign = 1.0
-        if s2 > total:
-            s2 = s - eps * speed
-            sign = -1.0
-        h2 = _route_height(s2, total, h_launch, h_cruise, h_target)
-        x2, y2, z2 = _route_ecef(nvecs, tangents, cum, angles, s2, h2)
-        pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = x, y, z
-        vel_out[k, 0] = sign * (x2 - x) / eps
-        vel_out[k, 1] = sign * (y2 - y) / eps
-        vel_out[k, 2] = sign * (z2 - z) / eps
-        h_out[k] = hh
-    return t_impact, xi, yi, zi
+
+
+def profile_step_m(terrain: Terrain, lats_rad: NDArray[np.float64]) -> float:
+    """Terrain sampling step for :func:`route_height_profile` along a route, m.
+
+    The DEM's node spacing at the route's largest latitude
+    (:meth:`airguard.terrain.Terrain.spacing_m`, the smaller of north-south and
+    east-west), at most :data:`MAX_PROFILE_STEP_M`.
+    """
+    lat_deg = math.degrees(float(np.max(np.abs(lats_rad))))
+    return min(terrain.spacing_m(lat_deg), MAX_PROFILE_STEP_M)
+
+
+def terrain_profile(
+    terrain: Terrain,
+    lats_rad: ArrayLike,
+    lons_rad: ArrayLike,
+    h_launch_m: float,
+    cruise_height_m: float,
+    h_target_m: float,
+    *,
+    step_m: float | None = None,
+    lookahead_m: float = TERRAIN_LOOKAHEAD_M,
+    max_gradient: float = TERRAIN_MAX_GRADIENT,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Terrain-following height profile of a route (:func:`route_height_profile`).
+
+    Parameters
+    ----------
+    terrain
+        The terrain under the route.
+    lats_rad, lons_rad
+        (n,) route points, geodetic (rad): launch point, waypoints, aim point; n >= 2.
+    h_launch_m
+        Launch height, m above the ellipsoid.
+    cruise_height_m
+        Clearance above the terrain, m, >= 0.
+    h_target_m
+        Aim-point height, m above the ellipsoid.
+    step_m
+        Largest terrain sampling step along the route, m, > 0; default
+        :func:`profile_step_m`, about the DEM's node spacing.
+    lookahead_m
+        Terrain look-ahead, m, >= 0.
+    max_gradient
+        Steepest climb or dive, |dh/ds|, > 0.
+
+    Returns
+    -------
+    (s_m, h_m) : two (m,) float64
+        Route distance from launch, m, and commanded height, m; pass them to
+        :func:`fly_route` as `profile_s`, `profile_h`.
+    """
+    lats = np.ascontiguousarray(lats_rad, dtype=np.float64)
+    lons = np.ascontiguousarray(lons_rad, dtype=np.float64)
+    if lats.ndim != 1 or lats.shape != lons.shape or lats.shape[0] < 2:
+        raise ValueError(
+            "lats_rad, lons_rad: expected two 1-D arrays of the same length, at least 2 "
+            f"points (launch and aim), got shapes {lats.shape} and {lons.shape}"
+        )
+    if not (np.all(np.isfinite(lats)) and np.all(np.isfinite(lons))):
+        raise ValueError("lats_rad, lons_rad: expected finite angles in radians")
+    for name, value in (
+        ("h_launch_m", h_launch_m),
+        ("cruise_height_m", cruise_height_m),
+        ("h_target_m", h_target_m),
+    ):
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: expected a finite height in metres, got {value}")
+    if cruise_height_m < 0.0:
+        raise ValueError(
+            f"cruise_height_m: expected a clearance >= 0 m above the terrain, got {cruise_height_m}"
+        )
+    if step_m is None:
+        step_m = profile_step_m(terrain, lats)
+    if not (math.isfinite(step_m) and step_m > 0.0):
+        raise ValueError(f"step_m: expected a positive step in metres, got {step_m}")
+    if not (math.isfinite(lookahead_m) and lookahead_m >= 0.0):
+        raise ValueError(f"lookahead_m: expected a look-ahead >= 0 m, got {lookahead_m}")
+    if not (math.isfinite(max_gradient) and max_gradient > 0.0):
+        raise ValueError(
+            f"max_gradient: expected a positive climb gradient |dh/ds|, got {max_gradient}"
+        )
+    return route_height_profile(
+        lats,
+        lons,
+        float(h_launch_m),
+        float(cruise_height_m),
+        float(h_target_m),
+        *terrain.arrays(),
+        float(step_m),
+        float(lookahead_m),
+        float(max_gradient),
+    )
 
 
 @njit
