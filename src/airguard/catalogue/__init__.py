@@ -27,6 +27,7 @@ from airguard.catalogue.models import (
     InterceptorSpec,
     LauncherSpec,
     RadarSpec,
+    SensorSystem,
     Source,
     ThreatClass,
     ThreatSystem,
@@ -44,6 +45,7 @@ __all__ = [
     "InterceptorSpec",
     "LauncherSpec",
     "RadarSpec",
+    "SensorSystem",
     "Source",
     "ThreatClass",
     "ThreatSystem",
@@ -51,7 +53,7 @@ __all__ = [
     "load_catalogue",
 ]
 
-Entry = DefenceSystem | ThreatSystem | Aircraft
+Entry = DefenceSystem | ThreatSystem | Aircraft | SensorSystem
 
 
 @dataclass
@@ -70,7 +72,9 @@ class Catalogue:
     def __getitem__(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
 
-    def ids(self, kind: Literal["defence", "threat", "aircraft"] | None = None) -> list[str]:
+    def ids(
+        self, kind: Literal["defence", "threat", "aircraft", "sensor"] | None = None
+    ) -> list[str]:
         return sorted(k for k, e in self.entries.items() if kind is None or e.kind == kind)
 
     def defence(self, entry_id: str) -> DefenceSystem:
@@ -115,14 +119,17 @@ def load_entry(path: str | Path, text: str | None = None) -> Entry:
 def _validate_entry(located: LocatedData, stem: str) -> Entry:
     data = located.data
     kind = data.get("kind")
-    if kind not in ("defence", "threat", "aircraft"):
-        raise located.error(("kind",), f"expected one of defence, threat, aircraft, got {kind!r}")
+    if kind not in ("defence", "threat", "aircraft", "sensor"):
+        raise located.error(
+            ("kind",), f"expected one of defence, threat, aircraft, sensor, got {kind!r}"
+        )
     sources = data.get("sources")
     context = {"sources": set(sources) if isinstance(sources, dict) else set()}
     models: dict[str, type[Entry]] = {
         "defence": DefenceSystem,
         "threat": ThreatSystem,
         "aircraft": Aircraft,
+        "sensor": SensorSystem,
     }
     model = models[kind]
     entry = validate(model, located, context)

@@ -23,6 +23,7 @@ __all__ = [
     "InterceptorSpec",
     "LauncherSpec",
     "RadarSpec",
+    "SensorSystem",
     "Source",
     "ThreatSystem",
 ]
@@ -271,6 +272,18 @@ class DefenceSystem(_Entry):
                         )
                     )
         return out
+
+
+class SensorSystem(_Entry):
+    """A sensor with no weapons: an early-warning or surveillance radar site.
+
+    In a scenario it joins a network (``sensors:``) and shares its pictures
+    with the network's fire units.
+    """
+
+    kind: Literal["sensor"]
+    radars: dict[Id, RadarSpec] = Field(min_length=1)
+    unit_cost_usd: Cost | None = None
 
 
 class TerminalManoeuvre(_Strict):
