@@ -48,6 +48,12 @@ from typing import NamedTuple
 import numpy as np
 
 from airguard._jit import njit
+from airguard.c2.evaluation import (
+    MIN_TIME_TO_GO_S,
+    UNAIMED_VALUE_FRACTION,
+    evaluate_kernel,
+    predict_position,
+)
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.guidance import (
@@ -136,6 +142,7 @@ class Threats(NamedTuple):
     h: np.ndarray  # (N, K)
     rcs: np.ndarray
     swerling: np.ndarray
+    friendly: np.ndarray  # (N,) bool: a friendly flight, not a threat
 
 
 # ---------------------------------------------------------------- threat draw
@@ -185,6 +192,30 @@ def _fly_all(
                 math.cos(d) - math.sin(la0) * math.sin(lat),
             )
             tl = raids.t0[q] + (raids.t1[q] - raids.t0[q]) * u3
+            if a < 0:  # a friendly flight: along its route at its altitude, no aim point
+                ttype[j] = ty
+                cls[j] = tt.cls[ty]
+                target[j] = -1
+                t_launch[j] = tl
+                k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
+                s = raids.wp_start[q]
+                nw = raids.wp_count[q]
+                lats = np.empty(nw + 1)
+                lons = np.empty(nw + 1)
+                lats[0], lons[0] = lat, lon
+                for w in range(nw):
+                    lats[w + 1] = raids.wp_lat[s + w]
+                    lons[w + 1] = raids.wp_lon[s + w]
+                speed = raids.speed[q] if raids.speed[q] > 0.0 else tt.speed[ty]
+                h = raids.alt[q]
+                ti, xi, yi, zi = fly_route(
+                    lats, lons, h, 0.0, h, speed, tl, 0.0, grid_dt, pos[j], vel[j], hh[j]
+                )
+                t_impact[j] = ti
+                impact_pos[j, 0], impact_pos[j, 1], impact_pos[j, 2] = xi, yi, zi
+                k_last[j] = min(max(int(math.floor(ti / grid_dt)) + 1, 0), n_grid - 1)
+                j += 1
+                continue
             # aim point: circular normal about the asset, sigma = CEP / 1.1774 (CEP of a
             # circular normal distribution, e.g. Driels, Weaponeering, 2nd ed., §5)
             sigma = tt.cep[ty] / 1.1774
@@ -269,6 +300,7 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         h=np.zeros((n, k)),
         rcs=np.zeros(n),
         swerling=np.zeros(n, dtype=np.int64),
+        friendly=np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size),
     )
     _fly_all(
         world.threat_types,
@@ -408,6 +440,16 @@ def _look(
 
 
 @njit
+def _available_at(tt: float, latency: float, update: float) -> float:
+    """When a detection made at `tt` reaches a unit: after the latency, at the link's next
+    update (update interval 0: at once)."""
+    t_in = tt + latency
+    if update > 0.0:
+        return math.ceil(t_in / update - 1e-9) * update
+    return t_in
+
+
+@njit
 def _picture(
     units: Units,
     rad: Radars,
@@ -420,40 +462,55 @@ def _picture(
     det_n: np.ndarray,
     est: np.ndarray,
     fit: np.ndarray,
+    carried: np.ndarray,
+    n_carried: np.ndarray,
 ) -> float:
     """Best picture of threat j that unit u holds at time t.
 
-    From the radar (own, or networked after the latency) with the most recent
-    detection, a least-squares straight-line fit over its detections of the
-    last :data:`FIT_WINDOW_S` (after removing the known gravity term for
-    ballistic threats).  Writes position (3) and velocity (3) at the newest
+    From the radar (own, or networked after the latency and the link's update
+    interval) with the most recent detection, a least-squares straight-line
+    fit over its detections of the last :data:`FIT_WINDOW_S` (after removing
+    the known gravity term for ballistic threats).  A network carries at most
+    its track capacity of threats at once (`carried`, `n_carried`: first come,
+    first carried).  Writes position (3) and velocity (3) at the newest
     detection time into `est` and returns that time, or -inf when no radar
     holds three detections.
     """
     best_t = -math.inf
     best_r = -1
     best_lat = 0.0
+    best_upd = 0.0
+    nw = units.network[u]
+    remote_ok = nw >= 0 and (
+        carried[nw, j] or units.capacity[u] < 0 or n_carried[nw] < units.capacity[u]
+    )
     for r in range(rad.unit.shape[0]):
         owner = rad.unit[r]
         if owner == u:
             lat = 0.0
-        elif units.network[u] >= 0 and units.network[owner] == units.network[u]:
+            upd = 0.0
+        elif remote_ok and units.network[owner] == nw:
             lat = units.latency[u]
+            upd = units.update[u]
         else:
             continue
         n = det_n[r, j]
         for back in range(min(n, RING)):
             slot = (n - 1 - back) % RING
             tt = det_t[r, j, slot]
-            if tt + lat <= t:
+            if _available_at(tt, lat, upd) <= t:
                 if tt > best_t and min(n, RING) - back >= 3:
                     best_t = tt
                     best_r = r
                     best_lat = lat
+                    best_upd = upd
                 break
     if best_r < 0:
         return -math.inf
     r = best_r
+    if rad.unit[r] != u and not carried[nw, j]:
+        carried[nw, j] = True
+        n_carried[nw] += 1
     n = det_n[r, j]
     # gather available detections in the fit window
     sw = 0.0
@@ -473,7 +530,7 @@ def _picture(
     for back in range(min(n, RING)):
         slot = (n - 1 - back) % RING
         tt = det_t[r, j, slot]
-        if tt + best_lat > t:
+        if _available_at(tt, best_lat, best_upd) > t:
             continue
         if best_t - tt > FIT_WINDOW_S:
             break
@@ -497,32 +554,6 @@ def _picture(
 
 
 @njit
-def _predict(est: np.ndarray, tau: float, ballistic: bool, out: np.ndarray) -> None:
-    """Position tau seconds after the picture: straight line, or with gravity for ballistic."""
-    for i in range(3):
-        out[i] = est[i] + est[3 + i] * tau
-    if ballistic:
-        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
-        for i in range(3):
-            out[i] += 0.5 * g * est[i] * tau * tau
-
-
-@njit
-def _time_to_go(est: np.ndarray, t_est: float, t: float, ballistic: bool, buf: np.ndarray) -> float:
-    """Predicted seconds until a ballistic picture reaches the ground (inf for others)."""
-    if not ballistic:
-        return math.inf
-    tau = t - t_est
-    for _ in range(1200):
-        _predict(est, tau, True, buf)
-        if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
-            return tau - (t - t_est)
-        tau += 1.0
-    return math.inf
-
-
-@njit
 def _find_intercept(
     units: Units,
     itc: Interceptors,
@@ -542,7 +573,7 @@ def _find_intercept(
     nh = itc.reach_time.shape[2]
     tau = 2.0
     while tau <= itc.max_time[i]:
-        _predict(est, t + tau - t_est, ballistic, buf)
+        predict_position(est, t + tau - t_est, ballistic, buf)
         # heights relative to the unit's site: the catalogue's altitude limits and
         # the reach table are above the launcher (no terrain model yet)
         h = height_m(buf[0], buf[1], buf[2], FULL) - units.alt[u]
@@ -718,6 +749,8 @@ def _engage(
     thr: Threats,
     asset_pos: np.ndarray,
     asset_radius: np.ndarray,
+    asset_value: np.ndarray,
+    iff_fail: np.ndarray,
     duration: float,
     step: float,
     rng: np.random.Generator,
@@ -751,6 +784,22 @@ def _engage(
     loaded = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS), dtype=np.int64)
     reserve = np.zeros((n_units, max(n_types, 1)), dtype=np.int64)
     _load_launchers(units, loaded, reserve)
+    n_nets = 1
+    for u in range(n_units):
+        n_nets = max(n_nets, units.network[u] + 1)
+    carried = np.zeros((n_nets, n_thr), dtype=np.bool_)
+    n_carried = np.zeros(n_nets, dtype=np.int64)
+    # threat evaluation of each unit's picture, kept until the picture changes
+    ev_time = np.full((n_units, n_thr), math.nan)
+    ev_when = np.zeros((n_units, n_thr))
+    ev_asset = np.zeros((n_units, n_thr), dtype=np.int64)
+    v_min = math.inf
+    for a in range(asset_value.shape[0]):
+        v_min = min(v_min, asset_value[a])
+    pair_u = np.empty(max(n_units * n_thr, 1), dtype=np.int64)
+    pair_j = np.empty(max(n_units * n_thr, 1), dtype=np.int64)
+    pair_key = np.empty(max(n_units * n_thr, 1))
+    pair_dist = np.empty(max(n_units * n_thr, 1))
     next_scan = np.empty(n_rad)
     for r in range(n_rad):
         next_scan[r] = rng.random() * rad.period[r]
@@ -763,8 +812,6 @@ def _engage(
     est = np.zeros(6)
     fit = np.zeros(9)
     work = np.zeros(27)
-    order = np.empty(n_thr, dtype=np.int64)
-    tgo = np.empty(n_thr)
     ev_t = np.empty(max(max_m, 1))
     ev_m = np.empty(max(max_m, 1), dtype=np.int64)
     ev_o = np.empty(max(max_m, 1), dtype=np.int64)
@@ -781,36 +828,80 @@ def _engage(
                     rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf
                 )
                 next_scan[r] += rad.period[r]
-        # 4. fire control, unit by unit
-        for u in range(n_units):
-            g = units.group[u]
-            n_cand = 0
-            for j in range(n_thr):
-                if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
+        # 4. fire control, network group by group: each ready unit's candidates are
+        #    evaluated (threatened asset, time to go, priority), then the group's
+        #    (unit, threat) pairs are taken greedily by marginal return, priority ×
+        #    the salvo's kill probability, one engagement per threat
+        for g in range(n_groups):
+            n_pairs = 0
+            for u in range(n_units):
+                if units.group[u] != g or channels[u] >= units.fire_channels[u]:
                     continue
-                if t < assess_until[g, j]:
-                    continue
-                t_est = _picture(
-                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit
-                )
-                if t_est == -math.inf or t - t_est > TRACK_STALE_S:
-                    continue
-                if first_track[u, j] == math.inf:
-                    first_track[u, j] = t
-                if t < first_track[u, j] + units.reaction[u]:
-                    continue
-                tgo[n_cand] = _time_to_go(est, t_est, t, thr.cls[j] == 0, buf)
-                order[n_cand] = j
-                n_cand += 1
-            if n_cand == 0:
+                for j in range(n_thr):
+                    if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
+                        continue
+                    if t < assess_until[g, j]:
+                        continue
+                    if thr.friendly[j] and not iff_fail[g, j]:
+                        continue  # identified as friendly
+                    cl = thr.cls[j]
+                    pk_eff = 0.0
+                    for p in range(MAX_PREFERENCES):
+                        ty = units.prefs[u, cl, p]
+                        if ty < 0:
+                            break
+                        if rounds[u, ty] > 0:
+                            n_salvo = (
+                                1
+                                if units.policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT
+                                else units.salvo[u, cl]
+                            )
+                            pk_eff = 1.0 - (1.0 - itc.pk[ty, cl]) ** n_salvo
+                            break
+                    if pk_eff <= 0.0:
+                        continue
+                    t_est = _picture(
+                        units, rad, u, j, t, cl == 0, det_t, det_p, det_n, est, fit,
+                        carried, n_carried,
+                    )
+                    if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                        continue
+                    if first_track[u, j] == math.inf:
+                        first_track[u, j] = t
+                    if t < first_track[u, j] + units.reaction[u]:
+                        continue
+                    if ev_time[u, j] != t_est:  # evaluate again when the picture changes
+                        a, tgo_e, _ = evaluate_kernel(
+                            est, cl == 0, asset_pos, asset_radius, asset_value, buf
+                        )
+                        ev_time[u, j] = t_est
+                        ev_when[u, j] = t_est + tgo_e
+                        ev_asset[u, j] = a
+                    a = ev_asset[u, j]
+                    value = asset_value[a] if a >= 0 else UNAIMED_VALUE_FRACTION * v_min
+                    priority = value / max(ev_when[u, j] - t, MIN_TIME_TO_GO_S)
+                    pair_u[n_pairs] = u
+                    pair_j[n_pairs] = j
+                    pair_key[n_pairs] = -priority * pk_eff
+                    dx = est[0] - units.pos[u, 0]
+                    dy = est[1] - units.pos[u, 1]
+                    dz = est[2] - units.pos[u, 2]
+                    pair_dist[n_pairs] = dx * dx + dy * dy + dz * dz
+                    n_pairs += 1
+            if n_pairs == 0:
                 continue
-            idx = np.argsort(tgo[:n_cand], kind="mergesort")
-            for c in range(n_cand):
-                j = order[idx[c]]
-                if channels[u] >= units.fire_channels[u]:
-                    break
+            # highest marginal return first; between equals, the nearer unit
+            by_dist = np.argsort(pair_dist[:n_pairs], kind="mergesort")
+            by_key = np.argsort(pair_key[:n_pairs][by_dist], kind="mergesort")
+            for c in range(n_pairs):
+                k = by_dist[by_key[c]]
+                u = pair_u[k]
+                j = pair_j[k]
+                if inflight[g, j] > 0 or channels[u] >= units.fire_channels[u]:
+                    continue
                 t_est = _picture(
-                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit
+                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit,
+                    carried, n_carried,
                 )
                 cl = thr.cls[j]
                 for p in range(MAX_PREFERENCES):
@@ -826,7 +917,7 @@ def _engage(
                     salvo = 1 if units.policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else units.salvo[u, cl]
                     want = min(salvo, rounds[u, ty], units.fire_channels[u] - channels[u])
                     fired = 0
-                    _predict(est, t_int - t_est, cl == 0, buf2)
+                    predict_position(est, t_int - t_est, cl == 0, buf2)
                     # the rounds of a salvo leave one launch interval apart, from
                     # one launcher or several
                     for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
@@ -874,7 +965,8 @@ def _engage(
             if killed_at[j] <= t and units.retarget[u] == 1:
                 j2 = _retarget(
                     units, rad, itc, thr, m, u, t, alive, inflight[units.group[u]],
-                    m_state, out.m_type[m], out.m_t0[m], det_t, det_p, det_n, est, fit, buf,
+                    m_state, out.m_type[m], out.m_t0[m], det_t, det_p, det_n, est, fit,
+                    carried, n_carried, buf,
                 )
                 if j2 >= 0:
                     inflight[units.group[u], j] -= 1
@@ -926,10 +1018,17 @@ def _engage(
         for j in range(n_thr):
             if killed_at[j] < math.inf:
                 alive[j] = False
+            if (not alive[j] or t_next > thr.t_impact[j]) and n_carried.sum() > 0:
+                for nw in range(n_nets):  # the link's slot frees
+                    if carried[nw, j]:
+                        carried[nw, j] = False
+                        n_carried[nw] -= 1
         if t_next > duration + 1e-9:
             break
     # 6. impacts of threats not killed, scored against assets
     for j in range(n_thr):
+        if thr.friendly[j]:
+            continue  # a friendly flight ends its route; it is no threat
         if killed_at[j] == math.inf and thr.t_impact[j] <= duration:
             out.impacted[j] = True
             for a in range(asset_pos.shape[0]):
@@ -980,6 +1079,8 @@ def _retarget(
     det_n: np.ndarray,
     est: np.ndarray,
     fit: np.ndarray,
+    carried: np.ndarray,
+    n_carried: np.ndarray,
     buf: np.ndarray,
 ) -> int:
     """A new target for interceptor m whose target died, or -1.
@@ -997,8 +1098,12 @@ def _retarget(
             continue
         if not _threat_state(thr, j, t, buf):
             continue
-        t_est = _picture(units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit)
+        t_est = _picture(
+            units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit, carried, n_carried
+        )
         if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+            continue
+        if thr.friendly[j]:
             continue
         rx, ry, rz = est[0] - st[0], est[1] - st[1], est[2] - st[2]
         vx, vy, vz = est[3] - st[3], est[4] - st[4], est[5] - st[5]
@@ -1077,6 +1182,13 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         asset_hits=np.zeros(len(world.asset_names), dtype=np.int64),
         n_detections=np.zeros(1, dtype=np.int64),
     )
+    n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
+    if thr.friendly.any():
+        # identification of each friendly flight by each network group, drawn once
+        iff_fail = rng.random((n_groups, n)) >= world.iff_reliability
+        iff_fail &= thr.friendly[None, :]
+    else:
+        iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
     _engage(
         world.radars,
         world.units,
@@ -1084,6 +1196,8 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         thr,
         world.asset_pos,
         world.asset_radius,
+        world.asset_value,
+        iff_fail,
         world.duration_s,
         world.step_s,
         rng,

@@ -30,7 +30,14 @@ from pydantic import (
 )
 
 from airguard._yamlio import LocatedData, load_yaml, validate
-from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, ThreatSystem, default_catalogue
+from airguard.catalogue import (
+    Aircraft,
+    Catalogue,
+    DefenceSystem,
+    SensorSystem,
+    ThreatSystem,
+    default_catalogue,
+)
 from airguard.catalogue.models import FirePolicy, ThreatClass
 from airguard.errors import InputError
 from airguard.units import Dimension, UnitError, parse_quantity
@@ -95,6 +102,7 @@ Time = Annotated[float, Quantity(Dimension.TIME)]
 PositiveTime = Annotated[float, Quantity(Dimension.TIME, positive=True)]
 NonNegativeTime = Annotated[float, Quantity(Dimension.TIME, minimum=0.0)]
 Angle = Annotated[float, Quantity(Dimension.ANGLE)]
+PositiveSpeed = Annotated[float, Quantity(Dimension.SPEED, positive=True)]
 
 
 class _Strict(BaseModel):
@@ -196,6 +204,43 @@ class Network(_Strict):
 
     name: str = Field(min_length=1)
     latency: NonNegativeTime = Field(default=2.0, description="e.g. '2 s'")
+    update_interval: NonNegativeTime = Field(
+        default=0.0,
+        description="remote detections arrive in batches at multiples of this interval "
+        "(after the latency); 0: each as it comes",
+    )
+    track_capacity: int | None = Field(
+        default=None,
+        ge=1,
+        description="most threats the link carries at once (first come, first carried; a "
+        "slot frees when its threat dies); default: no limit",
+    )
+
+
+class Sensor(_Strict):
+    """A sensor site with no weapons (early warning): shares its pictures in a network."""
+
+    name: str = Field(min_length=1)
+    system: str = Field(description="catalogue id of a sensor, e.g. 'an-tpy-2'")
+    position: Position
+    heading: Angle | None = Field(
+        default=None, description="boresight azimuth of sector radars, clockwise from north"
+    )
+    network: str = Field(description="name of the network it reports to")
+
+
+class Flight(_Strict):
+    """A friendly aircraft flying a route: at risk from the defence if it is misidentified."""
+
+    name: str = Field(min_length=1)
+    aircraft: str = Field(description="catalogue id of an aircraft, e.g. 'f-16'")
+    route: list[Position] = Field(
+        min_length=2, description="points flown in order, each with its altitude"
+    )
+    start: Time = Field(description="time it passes the first point, e.g. '-60 s'")
+    speed: PositiveSpeed | None = Field(
+        default=None, description="ground speed; default: the aircraft's cruise speed"
+    )
 
 
 class ScenarioBody(_Strict):
@@ -208,6 +253,15 @@ class ScenarioBody(_Strict):
     units: list[Unit] = Field(default_factory=list)
     raids: list[Raid] = Field(min_length=1)
     networks: list[Network] = Field(default_factory=list)
+    sensors: list[Sensor] = Field(default_factory=list)
+    flights: list[Flight] = Field(default_factory=list)
+    iff_reliability: float = Field(
+        default=0.99,
+        ge=0.0,
+        le=1.0,
+        description="probability that a network (or a unit outside any) identifies a friendly "
+        "flight as friendly, drawn once per flight (notional default)",
+    )
 
 
 class ScenarioFile(ScenarioBody):
@@ -357,6 +411,37 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                         f"{unit.system} has no interceptor '{iid}' "
                         f"(has: {', '.join(entry.interceptors)})",
                     )
+    unit_names = [u.name for u in body.units]
+    for i, sensor in enumerate(body.sensors):
+        loc = ("sensors", i)
+        if sensor.name in unit_names or sensor.name in [x.name for x in body.sensors[:i]]:
+            raise located.error((*loc, "name"), f"duplicate unit or sensor name '{sensor.name}'")
+        entry_s = cat.entries.get(sensor.system)
+        if not isinstance(entry_s, SensorSystem):
+            known = ", ".join(cat.ids("sensor")) or "none"
+            raise located.error(
+                (*loc, "system"), f"unknown sensor '{sensor.system}' (catalogue: {known})"
+            )
+        if sensor.heading is None and any(
+            r.azimuth_sector.value < 6.283 for r in entry_s.radars.values()
+        ):
+            raise located.error(
+                (*loc, "heading"),
+                f"{sensor.system} has a sector radar: give its boresight, e.g. '135 deg'",
+            )
+        if sensor.network not in network_names:
+            raise located.error(
+                (*loc, "network"),
+                f"unknown network '{sensor.network}' (declared: {', '.join(network_names) or 'none'})",
+            )
+    for i, flight in enumerate(body.flights):
+        loc = ("flights", i)
+        plane = cat.entries.get(flight.aircraft)
+        if not isinstance(plane, Aircraft):
+            known = ", ".join(cat.ids("aircraft")) or "none"
+            raise located.error(
+                (*loc, "aircraft"), f"unknown aircraft '{flight.aircraft}' (catalogue: {known})"
+            )
     for i, raid in enumerate(body.raids):
         loc = ("raids", i)
         threat = cat.entries.get(raid.threat)

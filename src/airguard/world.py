@@ -17,13 +17,20 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from airguard import geo
-from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, RadarSpec, ThreatSystem
+from airguard.catalogue import (
+    Aircraft,
+    Catalogue,
+    DefenceSystem,
+    RadarSpec,
+    SensorSystem,
+    ThreatSystem,
+)
 from airguard.catalogue.models import THREAT_CLASSES, DragCurve
 from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.envelope import ReachTable, reach_table, spec_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
-from airguard.scenario import Scenario, Unit
+from airguard.scenario import Scenario, Sensor, Unit
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
 __all__ = [
@@ -89,6 +96,8 @@ class Units(NamedTuple):
     policy: np.ndarray  # (U, 4) int64 POLICY_SHOOT_SHOOT or POLICY_SHOOT_LOOK_SHOOT
     assess: np.ndarray  # (U,) s, kill-assessment time
     retarget: np.ndarray  # (U,) int64 1: redirect interceptors whose target dies
+    update: np.ndarray  # (U,) s, update interval of the unit's network (0: continuous)
+    capacity: np.ndarray  # (U,) int64 tracks the unit's network carries, -1: no limit
 
 
 class Interceptors(NamedTuple):
@@ -140,6 +149,8 @@ class Raids(NamedTuple):
     wp_count: np.ndarray
     wp_lat: np.ndarray  # (W,) rad
     wp_lon: np.ndarray
+    friendly: np.ndarray  # (Q,) int64 1: a friendly flight (no target; route at its altitude)
+    speed: np.ndarray  # (Q,) route speed, m/s (0: the type's)
 
 
 @dataclass
@@ -171,6 +182,7 @@ class World:
     threat_types: ThreatTypes
     raid_names: list[str]
     raids: Raids
+    iff_reliability: float = 1.0
     n_threats: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -231,6 +243,9 @@ def compile_world(scenario: Scenario) -> World:
     for raid in body.raids:
         if raid.threat not in threat_ids:
             threat_ids.append(raid.threat)
+    for flight in body.flights:
+        if flight.aircraft not in threat_ids:
+            threat_ids.append(flight.aircraft)
 
     interceptors, reach = _compile_interceptors(interceptor_ids, cat)
 
@@ -238,14 +253,18 @@ def compile_world(scenario: Scenario) -> World:
     r_rows: list[dict[str, Any]] = []
     radar_names: list[str] = []
     networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
+    net_spec = {n.name: n for n in body.networks}
+    u_update: list[float] = []
+    u_capacity: list[int] = []
     u_pos, u_basis, u_group, u_net, u_lat_s, u_ch, u_react = [], [], [], [], [], [], []
-    u_salvo = np.ones((len(body.units), 4), dtype=np.int64)
-    u_prefs = -np.ones((len(body.units), 4, MAX_PREFERENCES), dtype=np.int64)
-    u_rounds = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
-    u_launch = np.zeros((len(body.units), len(interceptor_ids)), dtype=np.int64)
-    u_per = np.ones((len(body.units), len(interceptor_ids)), dtype=np.int64)
-    u_reload = np.zeros((len(body.units), len(interceptor_ids)))
-    u_policy = np.zeros((len(body.units), 4), dtype=np.int64)
+    n_all = len(body.units) + len(body.sensors)  # sensors are units without weapons
+    u_salvo = np.ones((n_all, 4), dtype=np.int64)
+    u_prefs = -np.ones((n_all, 4, MAX_PREFERENCES), dtype=np.int64)
+    u_rounds = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
+    u_launch = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
+    u_per = np.ones((n_all, len(interceptor_ids)), dtype=np.int64)
+    u_reload = np.zeros((n_all, len(interceptor_ids)))
+    u_policy = np.zeros((n_all, 4), dtype=np.int64)
     u_assess, u_retarget = [], []
     next_group = len(body.networks)
     for ui, (unit, sysm) in enumerate(zip(body.units, systems, strict=True)):
@@ -257,11 +276,15 @@ def compile_world(scenario: Scenario) -> World:
             u_group.append(next_group)
             next_group += 1
             u_lat_s.append(0.0)
+            u_update.append(0.0)
+            u_capacity.append(-1)
         else:
             nid, latency = networks[unit.network]
             u_net.append(nid)
             u_group.append(nid)
             u_lat_s.append(latency)
+            u_update.append(net_spec[unit.network].update_interval)
+            u_capacity.append(net_spec[unit.network].track_capacity or -1)
         comp = sysm.composition
         u_ch.append(int(comp.fire_channels.value))
         u_react.append(comp.reaction_time.value)
@@ -307,11 +330,32 @@ def compile_world(scenario: Scenario) -> World:
             radar_names.append(f"{unit.name}/{rid}")
             r_rows.append(radar_row(spec, unit, ui))
 
+    for si, sensor in enumerate(body.sensors):
+        ui = len(body.units) + si
+        p = sensor.position
+        u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
+        u_basis.append(geo.enu_basis(p.lat, p.lon))
+        nid, latency = networks[sensor.network]
+        u_net.append(nid)
+        u_group.append(nid)
+        u_lat_s.append(latency)
+        u_update.append(net_spec[sensor.network].update_interval)
+        u_capacity.append(net_spec[sensor.network].track_capacity or -1)
+        u_ch.append(0)
+        u_react.append(0.0)
+        u_assess.append(0.0)
+        u_retarget.append(0)
+        sensor_sys = cat.entries[sensor.system]
+        assert isinstance(sensor_sys, SensorSystem)
+        for rid, spec in sensor_sys.radars.items():
+            radar_names.append(f"{sensor.name}/{rid}")
+            r_rows.append(radar_row(spec, sensor, ui))
+
     radars = _stack(Radars, r_rows, ints=("unit",), trailing={"pos": (3,), "basis": (3, 3)})
     units = Units(
         pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
         basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
-        alt=_f([u.position.alt for u in body.units]),
+        alt=_f([u.position.alt for u in body.units] + [x.position.alt for x in body.sensors]),
         group=_i(u_group),
         network=_i(u_net),
         latency=_f(u_lat_s),
@@ -326,6 +370,8 @@ def compile_world(scenario: Scenario) -> World:
         policy=u_policy,
         assess=_f(u_assess),
         retarget=_i(u_retarget),
+        update=_f(u_update),
+        capacity=_i(u_capacity),
     )
 
     threat_types = compile_threat_types(threat_ids, cat)
@@ -340,21 +386,40 @@ def compile_world(scenario: Scenario) -> World:
         wp_count.append(len(raid.waypoints))
         wp_lat.extend(math.radians(w.lat) for w in raid.waypoints)
         wp_lon.extend(math.radians(w.lon) for w in raid.waypoints)
+    # friendly flights follow the raids (so that the raids' draws do not change): one
+    # "raid" each, from the first route point along the others
+    for flight in body.flights:
+        wp_start.append(len(wp_lat))
+        wp_count.append(len(flight.route) - 1)
+        wp_lat.extend(math.radians(w.lat) for w in flight.route[1:])
+        wp_lon.extend(math.radians(w.lon) for w in flight.route[1:])
+    raids_and_flights = len(body.raids) + len(body.flights)
+    flights = body.flights
     raids = Raids(
-        ttype=_i([threat_ids.index(r.threat) for r in body.raids]),
-        size=_i([r.count for r in body.raids]),
-        lat=np.radians(_f([r.launch_area.lat for r in body.raids])),
-        lon=np.radians(_f([r.launch_area.lon for r in body.raids])),
-        alt=_f([r.launch_area.alt for r in body.raids]),
-        radius=_f([r.launch_area.radius for r in body.raids]),
-        t0=_f([r.launch_window.start for r in body.raids]),
-        t1=_f([r.launch_window.end for r in body.raids]),
-        target=_i([asset_index[r.target] for r in body.raids]),
+        ttype=_i(
+            [threat_ids.index(r.threat) for r in body.raids]
+            + [threat_ids.index(f.aircraft) for f in flights]
+        ),
+        size=_i([r.count for r in body.raids] + [1] * len(flights)),
+        lat=np.radians(
+            _f([r.launch_area.lat for r in body.raids] + [f.route[0].lat for f in flights])
+        ),
+        lon=np.radians(
+            _f([r.launch_area.lon for r in body.raids] + [f.route[0].lon for f in flights])
+        ),
+        alt=_f([r.launch_area.alt for r in body.raids] + [f.route[0].alt for f in flights]),
+        radius=_f([r.launch_area.radius for r in body.raids] + [0.0] * len(flights)),
+        t0=_f([r.launch_window.start for r in body.raids] + [f.start for f in flights]),
+        t1=_f([r.launch_window.end for r in body.raids] + [f.start for f in flights]),
+        target=_i([asset_index[r.target] for r in body.raids] + [-1] * len(flights)),
         wp_start=_i(wp_start),
         wp_count=_i(wp_count),
         wp_lat=_f(wp_lat),
         wp_lon=_f(wp_lon),
+        friendly=_i([0] * len(body.raids) + [1] * len(flights)),
+        speed=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
     )
+    assert raids.ttype.size == raids_and_flights
     _check_ballistic_reach(scenario, threat_types, threat_ids)
 
     return World(
@@ -373,20 +438,21 @@ def compile_world(scenario: Scenario) -> World:
         asset_value=_f([a.value for a in body.assets]),
         radar_names=radar_names,
         radars=radars,
-        unit_names=[u.name for u in body.units],
-        unit_systems=[u.system for u in body.units],
+        unit_names=[u.name for u in body.units] + [x.name for x in body.sensors],
+        unit_systems=[u.system for u in body.units] + [x.system for x in body.sensors],
         units=units,
         interceptor_names=interceptor_ids,
         interceptors=interceptors,
         reach=reach,
         threat_names=threat_ids,
         threat_types=threat_types,
-        raid_names=[r.name for r in body.raids],
+        raid_names=[r.name for r in body.raids] + [f.name for f in body.flights],
         raids=raids,
+        iff_reliability=body.iff_reliability,
     )
 
 
-def radar_row(spec: RadarSpec, unit: Unit, ui: int) -> dict[str, Any]:
+def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
     """The engine's row for one radar of fire unit `ui` (see :class:`Radars`)."""
     p = unit.position
     height = p.alt + spec.antenna_height.value
@@ -594,8 +660,11 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
         rcs[k] = spec.rcs.value
         swer[k] = int(spec.swerling.value)
         cost[k] = spec.unit_cost_usd.value
-        if isinstance(spec, Aircraft):  # pragma: no cover - raids of aircraft are refused at load
-            raise InputError(f"{tid} is an aircraft")
+        if isinstance(spec, Aircraft):  # friendly flights: a route at the flight's altitude
+            cls[k] = CLASS_INDEX["aircraft"]
+            flight[k] = FLIGHT_ROUTE
+            speed[k] = spec.cruise_speed.value
+            continue
         cls[k] = CLASS_INDEX[spec.threat_class]
         cep[k] = spec.cep.value
         if spec.is_ballistic:

@@ -113,6 +113,7 @@ def _threat(miss_m: float, accel_mps2: float) -> Threats:
         h=np.zeros((1, N_GRID)),
         rcs=np.ones(1),
         swerling=np.zeros(1, dtype=np.int64),
+        friendly=np.zeros(1, dtype=np.bool_),
     )
 
 

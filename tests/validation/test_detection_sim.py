@@ -92,6 +92,7 @@ def _threats(
         h=np.repeat(np.asarray(height_m, dtype=np.float64)[:, None], 3, axis=1),
         rcs=np.full(n, rcs_m2),
         swerling=np.full(n, swerling, dtype=np.int64),
+        friendly=np.zeros(n, dtype=np.bool_),
     )
 
 

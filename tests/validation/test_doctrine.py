@@ -157,13 +157,14 @@ def test_kill_assessment_time_spaces_the_looks() -> None:
 
 def test_launcher_reload_time_delays_the_third_round() -> None:
     """One launcher holds 2 GEM-T; the third round waits for the reload (here 90 s)."""
-    world = _world(rounds=3, policy="shoot-look-shoot", launchers=1, reload_s=90.0, pk=0.0)
+    # Pk 1e-9: the rounds never kill (a Pk of 0 would not be worth a round at all)
+    world = _world(rounds=3, policy="shoot-look-shoot", launchers=1, reload_s=90.0, pk=1e-9)
     _, shots, results = _campaign(world, 50)
     assert np.all(shots == 3)
     for r in results:
         assert r.launch_time[2] - r.launch_time[1] >= 90.0
     # with the catalogue's 60 min reload, the third round never leaves in 20 minutes
-    _, shots, _ = _campaign(_world(rounds=3, policy="shoot-look-shoot", launchers=1, pk=0.0), 50)
+    _, shots, _ = _campaign(_world(rounds=3, policy="shoot-look-shoot", launchers=1, pk=1e-9), 50)
     assert np.all(shots == 2)
 
 

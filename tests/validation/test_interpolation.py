@@ -93,6 +93,7 @@ def _one_threat(t_launch: float, t_impact: float, n_grid: int) -> Threats:
         h=np.zeros((1, n_grid)),
         rcs=np.ones(1),
         swerling=np.zeros(1, dtype=np.int64),
+        friendly=np.zeros(1, dtype=np.bool_),
     )
 
 
