@@ -55,7 +55,7 @@ from airguard.c2.evaluation import (
     predict_position,
 )
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
-from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
 from airguard.guidance import (
     GUIDANCE_START_SPEED_MPS,
     MAX_STEP_S,
@@ -70,7 +70,14 @@ from airguard.guidance import (
     pn_command,
     trapezoid_hold,
 )
-from airguard.trajectory import aim_ballistic, fly_route
+from airguard.terrain import elevation_kernel, ground_range_azimuth_kernel, mask_visible
+from airguard.trajectory import (
+    TERRAIN_LOOKAHEAD_M,
+    TERRAIN_MAX_GRADIENT,
+    aim_ballistic,
+    fly_route,
+    route_height_profile,
+)
 from airguard.world import (
     FLIGHT_BALLISTIC,
     GRID_DT_S,
@@ -80,6 +87,7 @@ from airguard.world import (
     Interceptors,
     Radars,
     Raids,
+    TerrainModel,
     ThreatTypes,
     Units,
     World,
@@ -169,8 +177,17 @@ def _fly_all(
     pos: np.ndarray,
     vel: np.ndarray,
     hh: np.ndarray,
+    has_terrain: bool,
+    dem: np.ndarray,
+    dem_grid: np.ndarray,
+    profile_step: float,
 ) -> None:
-    """Draw launch points, times and aim points from `draws` and fly every threat."""
+    """Draw launch points, times and aim points from `draws` and fly every threat.
+
+    With terrain, cruise missiles and drones follow it at their cruise height
+    (:func:`airguard.trajectory.route_height_profile`) and leave the ground at
+    their launch point.
+    """
     j = 0
     np.zeros((0, 3))
     np.zeros(0)
@@ -209,7 +226,20 @@ def _fly_all(
                 speed = raids.speed[q] if raids.speed[q] > 0.0 else tt.speed[ty]
                 h = raids.alt[q]
                 ti, xi, yi, zi = fly_route(
-                    lats, lons, h, 0.0, h, speed, tl, 0.0, grid_dt, pos[j], vel[j], hh[j]
+                    lats,
+                    lons,
+                    h,
+                    0.0,
+                    h,
+                    speed,
+                    tl,
+                    0.0,
+                    grid_dt,
+                    pos[j],
+                    vel[j],
+                    hh[j],
+                    np.empty(0),
+                    np.empty(0),
                 )
                 t_impact[j] = ti
                 impact_pos[j, 0], impact_pos[j, 1], impact_pos[j, 2] = xi, yi, zi
@@ -255,10 +285,31 @@ def _fly_all(
                     lats[w + 1] = raids.wp_lat[s + w]
                     lons[w + 1] = raids.wp_lon[s + w]
                 lats[nw + 1], lons[nw + 1] = alat, alon
+                h_launch = raids.alt[q]
+                if has_terrain:
+                    g0, g1, g2, g3 = dem_grid[0], dem_grid[1], dem_grid[2], dem_grid[3]
+                    h_launch = max(h_launch, elevation_kernel(dem, g0, g1, g2, g3, lat, lon))
+                    prof_s, prof_h = route_height_profile(
+                        lats,
+                        lons,
+                        h_launch,
+                        tt.cruise_height[ty],
+                        aalt,
+                        dem,
+                        g0,
+                        g1,
+                        g2,
+                        g3,
+                        profile_step,
+                        TERRAIN_LOOKAHEAD_M,
+                        TERRAIN_MAX_GRADIENT,
+                    )
+                else:
+                    prof_s, prof_h = np.empty(0), np.empty(0)
                 ti, xi, yi, zi = fly_route(
                     lats,
                     lons,
-                    raids.alt[q],
+                    h_launch,
                     tt.cruise_height[ty],
                     aalt,
                     tt.speed[ty],
@@ -268,6 +319,8 @@ def _fly_all(
                     pos[j],
                     vel[j],
                     hh[j],
+                    prof_s,
+                    prof_h,
                 )
             t_impact[j] = ti
             impact_pos[j, 0], impact_pos[j, 1], impact_pos[j, 2] = xi, yi, zi
@@ -276,6 +329,25 @@ def _fly_all(
             else:
                 k_last[j] = n_grid - 1
             j += 1
+
+
+def _terrain_args(tm: TerrainModel | None) -> tuple[bool, np.ndarray, np.ndarray, float]:
+    """The terrain arguments of the threat kernels (placeholders without terrain)."""
+    if tm is None:
+        return False, _NO_DEM, _NO_GRID, 0.0
+    return True, tm.heights_m, tm.grid, tm.profile_step_m
+
+
+def _mask_args(world: World) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The radars' terrain skylines for :func:`_look` (placeholders without terrain)."""
+    tm = world.terrain
+    if tm is None:
+        return np.full((1, 1, 1), -np.inf), np.array([1.0, 1.0]), False
+    return tm.mask_slope, tm.mask_steps, True
+
+
+_NO_DEM = np.zeros((1, 1))
+_NO_GRID = np.array([0.0, 0.0, 1.0, 1.0])
 
 
 def draw_threats(world: World, rng: np.random.Generator) -> Threats:
@@ -322,6 +394,7 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         out.pos,
         out.vel,
         out.h,
+        *_terrain_args(world.terrain),
     )
     out.rcs[:] = world.threat_types.rcs[out.ttype]
     out.swerling[:] = world.threat_types.swerling[out.ttype]
@@ -367,8 +440,15 @@ def _look(
     det_n: np.ndarray,
     first_det: np.ndarray,
     buf: np.ndarray,
+    mask_slope: np.ndarray,
+    mask_steps: np.ndarray,
+    has_terrain: bool,
 ) -> int:
-    """One look of radar r at time ts over every threat in flight; returns detections."""
+    """One look of radar r at time ts over every threat in flight; returns detections.
+
+    With terrain, a threat must also clear the radar's tabulated skyline
+    (:func:`airguard.terrain.mask_visible`).
+    """
     n_det = 0
     ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
     ha = rad.height[r]
@@ -403,6 +483,13 @@ def _look(
         off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
         if abs(off) > rad.az_half[r]:
             continue
+        if has_terrain:
+            tlat, tlon, _ = ecef_to_geodetic_kernel(buf[0], buf[1], buf[2])
+            ground, azg = ground_range_azimuth_kernel(rad.lat[r], rad.lon[r], tlat, tlon)
+            if not mask_visible(
+                mask_slope[r], mask_steps[0], mask_steps[1], ha, ae, azg, ground, ht
+            ):
+                continue
         # Swerling fluctuation of the RCS, scan to scan (Swerling 1960; Skolnik §2.8)
         sw = thr.swerling[j]
         rcs = thr.rcs[j]
@@ -751,6 +838,9 @@ def _engage(
     asset_radius: np.ndarray,
     asset_value: np.ndarray,
     iff_fail: np.ndarray,
+    mask_slope: np.ndarray,
+    mask_steps: np.ndarray,
+    has_terrain: bool,
     duration: float,
     step: float,
     rng: np.random.Generator,
@@ -825,7 +915,8 @@ def _engage(
         for r in range(n_rad):
             while next_scan[r] <= t:
                 n_detections += _look(
-                    rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf
+                    rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf,
+                    mask_slope, mask_steps, has_terrain,
                 )
                 next_scan[r] += rad.period[r]
         # 4. fire control, network group by group: each ready unit's candidates are
@@ -1198,6 +1289,7 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         world.asset_radius,
         world.asset_value,
         iff_fail,
+        *_mask_args(world),
         world.duration_s,
         world.step_s,
         rng,

@@ -101,7 +101,6 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
 
     reps = np.array([r.replication for r in results], dtype=np.int64)
     n_assets = len(world.asset_names)
-    n_thr = world.n_threats
     threat_names = np.array(world.threat_names, dtype=object)
     itc_names = np.array(world.interceptor_names, dtype=object)
     unit_names = np.array(world.unit_names, dtype=object)
@@ -113,18 +112,26 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         dtype=np.float64,
     )
     leaked = np.array([int(r.impacted.sum()) for r in results], dtype=np.int64)
-    killed = np.array([int(np.isfinite(r.killed_at).sum()) for r in results], dtype=np.int64)
+    killed = np.array(
+        [int((np.isfinite(r.killed_at) & ~r.threats.friendly).sum()) for r in results],
+        dtype=np.int64,
+    )
+    fratricides = np.array(
+        [int((np.isfinite(r.killed_at) & r.threats.friendly).sum()) for r in results],
+        dtype=np.int64,
+    )
     hits = np.array([r.asset_hits for r in results], dtype=np.int64).reshape(len(results), n_assets)
     replications = pa.table(
         {
             "replication": reps,
-            "threats": np.full(len(results), n_thr, dtype=np.int64),
+            "threats": np.array([int((~r.threats.friendly).sum()) for r in results], dtype=np.int64),
             "killed": killed,
             "leakers": leaked,
             "interceptors_fired": fired,
             "interceptor_cost_usd": cost,
             "assets_damaged": (hits > 0).sum(axis=1).astype(np.int64),
             "detections": np.array([r.n_detections for r in results], dtype=np.int64),
+            "fratricides": fratricides,
         }
     )
     assets = pa.table(
@@ -145,7 +152,10 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         add("replication", []).append(np.full(n, r.replication, dtype=np.int64))
         add("threat", []).append(np.arange(n, dtype=np.int64))
         add("threat_type", []).append(threat_names[t.ttype])
-        add("target", []).append(asset_names[t.target])
+        targets = asset_names[np.maximum(t.target, 0)].copy()
+        targets[t.target < 0] = None  # friendly flights aim at nothing
+        add("target", []).append(targets)
+        add("friendly", []).append(t.friendly.copy())
         add("launch_time_s", []).append(t.t_launch)
         add("impact_time_s", []).append(t.t_impact)
         add("first_detection_s", []).append(
@@ -204,6 +214,7 @@ THREAT_SCHEMA = {
     "threat": "int64",
     "threat_type": "string",
     "target": "string",
+    "friendly": "bool",
     "launch_time_s": "float64",
     "impact_time_s": "float64",
     "first_detection_s": "float64",
@@ -359,7 +370,17 @@ def summarise(
     thr = t["threats"]
     ttype = np.array(thr.column("threat_type").to_pylist(), dtype=object)
     leaked = thr.column("leaked").to_numpy(zero_copy_only=False)
-    leakers_mean = {name: float(leaked[ttype == name].sum()) / n for name in threat_types}
+    friendly = (
+        thr.column("friendly").to_numpy(zero_copy_only=False)
+        if "friendly" in thr.column_names
+        else np.zeros(thr.num_rows, dtype=bool)
+    )
+    hostile_types = set(ttype[~friendly].tolist())
+    leakers_mean = {
+        name: float(leaked[ttype == name].sum()) / n
+        for name in threat_types
+        if name in hostile_types or not friendly.any()
+    }
     mean, lo, hi = mean_interval(
         reps.column("leakers").to_numpy().astype(np.float64), lower_bound=0.0
     )
@@ -378,8 +399,26 @@ def summarise(
         leakers_total={"mean": mean, "ci95": [lo, hi]},
         interceptors_fired=fired,
         interceptor_cost_mean_usd=float(cost.mean()),
-        extra={"threats_killed_mean": float(killed.mean())},
+        extra={
+            "threats_killed_mean": float(killed.mean()),
+            **_fratricide_figures(reps),
+        },
     )
+
+
+def _fratricide_figures(reps: pa.Table) -> dict[str, Any]:
+    """Friendly aircraft shot down per raid, and the probability of at least one."""
+    if "fratricides" not in reps.column_names:
+        return {}
+    f = reps.column("fratricides").to_numpy().astype(np.float64)
+    mean, lo, hi = mean_interval(f, lower_bound=0.0)
+    n = f.size
+    any_ = int((f > 0).sum())
+    plo, phi = wilson_interval(any_, n)
+    return {
+        "fratricides": {"mean": mean, "ci95": [lo, hi]},
+        "p_fratricide": {"p": any_ / n if n else 0.0, "ci95": [plo, phi]},
+    }
 
 
 # ---------------------------------------------------------------- queries

@@ -243,6 +243,20 @@ class Flight(_Strict):
     )
 
 
+class TerrainFiles(_Strict):
+    """A digital elevation model: SRTM .hgt tiles or one GeoTIFF (EPSG:4326)."""
+
+    files: list[str] = Field(
+        min_length=1,
+        description="paths of .hgt tiles (mosaicked) or of one .tif, relative to the scenario file",
+    )
+    geoid_offset: Length = Field(
+        default=0.0,
+        description="added to every DEM height: SRTM heights are above the EGM96 geoid, "
+        "scenario heights above the ellipsoid (about +30 m over Turkey)",
+    )
+
+
 class ScenarioBody(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -255,6 +269,11 @@ class ScenarioBody(_Strict):
     networks: list[Network] = Field(default_factory=list)
     sensors: list[Sensor] = Field(default_factory=list)
     flights: list[Flight] = Field(default_factory=list)
+    terrain: TerrainFiles | None = Field(
+        default=None,
+        description="elevation model: radar masking and terrain-following cruise (default: "
+        "a smooth Earth)",
+    )
     iff_reliability: float = Field(
         default=0.99,
         ge=0.0,
@@ -411,6 +430,16 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                         f"{unit.system} has no interceptor '{iid}' "
                         f"(has: {', '.join(entry.interceptors)})",
                     )
+    if body.terrain is not None:
+        base = Path(located.file).parent
+        suffixes = {Path(f).suffix.lower() for f in body.terrain.files}
+        if not (suffixes <= {".hgt"} or (suffixes <= {".tif", ".tiff"} and len(body.terrain.files) == 1)):
+            raise located.error(
+                ("terrain", "files"), "expected SRTM .hgt tiles or a single GeoTIFF (.tif)"
+            )
+        for k, f in enumerate(body.terrain.files):
+            if not (base / f).is_file():
+                raise located.error(("terrain", "files", k), f"no such file: {base / f}")
     unit_names = [u.name for u in body.units]
     for i, sensor in enumerate(body.sensors):
         loc = ("sensors", i)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -76,6 +77,8 @@ class Radars(NamedTuple):
     sigma_range: np.ndarray  # m
     sigma_az: np.ndarray  # rad
     sigma_el: np.ndarray  # rad
+    lat: np.ndarray  # (R,) geodetic latitude of the site, rad
+    lon: np.ndarray  # (R,) longitude, rad
 
 
 class Units(NamedTuple):
@@ -183,6 +186,7 @@ class World:
     raid_names: list[str]
     raids: Raids
     iff_reliability: float = 1.0
+    terrain: TerrainModel | None = None
     n_threats: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -191,6 +195,96 @@ class World:
     @property
     def n_grid(self) -> int:
         return int(math.ceil(self.duration_s / GRID_DT_S)) + 2
+
+
+class TerrainModel(NamedTuple):
+    """The scenario's elevation model as the engine uses it."""
+
+    heights_m: np.ndarray  # (n_lat, n_lon) DEM heights above the ellipsoid, m
+    grid: np.ndarray  # (4,) lat0, lon0, dlat, dlon of the DEM, rad
+    mask_slope: np.ndarray  # (R, n_az, n_col) each radar's terrain skyline (terrain.horizon_mask)
+    mask_steps: np.ndarray  # (2,) azimuth step (rad) and range step (m) of the skylines
+    profile_step_m: float  # terrain sampling step of cruise routes, m
+
+
+MASK_MAX_RANGE_M = 400_000.0
+"""Terrain beyond this ground range from a radar is left out of its skyline (the 4/3-Earth
+horizon still applies): it bounds the tables' memory (about 25 MB per radar)."""
+MASK_AZIMUTH_STEP_DEG = 0.5
+MASK_MIN_RANGE_STEP_M = 150.0
+
+
+def _terrain_model(scenario: Scenario, r_rows: list[dict[str, Any]]) -> TerrainModel | None:
+    """Load the scenario's DEM and tabulate every radar's skyline."""
+    from airguard.terrain import Terrain, horizon_mask
+    from airguard.trajectory import MAX_PROFILE_STEP_M
+
+    spec = scenario.body.terrain
+    if spec is None:
+        return None
+    base = Path(scenario.file).parent
+    paths = [base / f for f in spec.files]
+    try:
+        if paths[0].suffix.lower() == ".hgt":
+            terrain = Terrain.from_hgt(paths, geoid_offset_m=spec.geoid_offset)
+        else:
+            terrain = Terrain.from_geotiff(paths[0], geoid_offset_m=spec.geoid_offset)
+    except ImportError as exc:
+        raise InputError(str(exc), file=scenario.file, field="terrain.files") from None
+    except (InputError, ValueError, OSError) as exc:
+        raise InputError(
+            f"cannot read the elevation model: {exc}", file=scenario.file, field="terrain.files"
+        ) from None
+    body = scenario.body
+    sites: list[tuple[str, int, str, Any]] = [
+        ("units", i, u.name, u.position) for i, u in enumerate(body.units)
+    ]
+    sites += [("sensors", i, x.name, x.position) for i, x in enumerate(body.sensors)]
+    sites += [("assets", i, a.name, a.position) for i, a in enumerate(body.assets)]
+    for group, i, name, p in sites:
+        ground = float(terrain.elevation_m(p.lat, p.lon))
+        if p.alt < ground - SITE_BELOW_TERRAIN_TOLERANCE_M:
+            raise InputError(
+                f"{p.alt:.0f} m is {ground - p.alt:.0f} m below the terrain ({ground:.0f} m "
+                f"above the ellipsoid) at {name}; give the site's height above the ellipsoid",
+                file=scenario.file,
+                field=f"{group}[{i}].position.alt",
+            )
+    dem = terrain.arrays()
+    mid_lat = 0.5 * (terrain.lat0_deg + terrain.lat1_deg)
+    range_step = max(terrain.spacing_m(mid_lat), MASK_MIN_RANGE_STEP_M)
+    masks = []
+    for row in r_rows:
+        m = horizon_mask(
+            terrain,
+            math.degrees(row["lat"]),
+            math.degrees(row["lon"]),
+            row["height"],
+            min(row["max_range"], MASK_MAX_RANGE_M),
+            azimuth_step_deg=MASK_AZIMUTH_STEP_DEG,
+            range_step_m=range_step,
+        )
+        masks.append(m)
+    n_col = max((m.horizon_slope.shape[1] for m in masks), default=1)
+    n_az = masks[0].horizon_slope.shape[0] if masks else 1
+    slope = np.full((max(len(masks), 1), n_az, n_col), -np.inf)
+    for r, m in enumerate(masks):
+        w = m.horizon_slope.shape[1]
+        slope[r, :, :w] = m.horizon_slope
+        slope[r, :, w:] = m.horizon_slope[:, -1:]  # beyond its range: the last skyline
+    az_step = masks[0].azimuth_step_rad if masks else math.radians(MASK_AZIMUTH_STEP_DEG)
+    return TerrainModel(
+        heights_m=np.ascontiguousarray(dem.heights_m),
+        grid=_f([dem.lat0_rad, dem.lon0_rad, dem.dlat_rad, dem.dlon_rad]),
+        mask_slope=slope,
+        mask_steps=_f([az_step, range_step]),
+        profile_step_m=min(terrain.spacing_m(mid_lat), MAX_PROFILE_STEP_M),
+    )
+
+
+SITE_BELOW_TERRAIN_TOLERANCE_M = 50.0
+"""A unit, sensor or asset given more than this below the DEM is refused (m): its height
+is probably above the geoid or the ground rather than above the ellipsoid."""
 
 
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -449,6 +543,7 @@ def compile_world(scenario: Scenario) -> World:
         raid_names=[r.name for r in body.raids] + [f.name for f in body.flights],
         raids=raids,
         iff_reliability=body.iff_reliability,
+        terrain=_terrain_model(scenario, r_rows),
     )
 
 
@@ -468,6 +563,8 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
     sector = spec.azimuth_sector.value
     heading = unit.heading or 0.0
     return {
+        "lat": math.radians(p.lat),
+        "lon": math.radians(p.lon),
         "pos": pos,
         "basis": geo.enu_basis(p.lat, p.lon),
         "height": height,

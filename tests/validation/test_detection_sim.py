@@ -68,6 +68,8 @@ def _radar(
         sigma_range=np.zeros(1),
         sigma_az=np.zeros(1),
         sigma_el=np.zeros(1),
+        lat=np.radians([RADAR_LAT_DEG]),
+        lon=np.radians([RADAR_LON_DEG]),
     )
 
 
@@ -112,6 +114,9 @@ def _detected(radar: Radars, thr: Threats, seed: int) -> np.ndarray:
         det_n,
         np.full(n, math.inf),
         np.zeros(7),
+        np.full((1, 1, 1), -np.inf),  # no terrain
+        np.array([1.0, 1.0]),
+        False,
     )
     return det_n[0] > 0
 

@@ -156,6 +156,15 @@ def evaluate_kernel(
     return best, tgo, value / max(tgo, MIN_TIME_TO_GO_S)
 
 
+def _vector3(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    v = np.asarray(value, dtype=np.float64)
+    if v.shape != (3,):
+        raise ValueError(f"{name}: expected 3 components (x, y, z), got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{name}: expected finite components, got {v.tolist()}")
+    return v
+
+
 @dataclass(frozen=True)
 class ThreatAssessment:
     """The evaluation of one track (see the module docstring).
@@ -167,7 +176,8 @@ class ThreatAssessment:
     time_to_go_s : float
         Ballistic: until the predicted impact.  Air-breathing: until the
         closest approach to the threatened asset, or, when none is threatened,
-        the straight-line time to the nearest asset.  inf when it never comes.
+        the straight-line time to the nearest asset.  inf when it does not
+        come within 20 minutes (ballistic) or does not move.
     priority : float
         Value of the threatened asset per second to go.
     impact_point_m : (3,) float64 or None
@@ -202,18 +212,26 @@ def evaluate_threat(
     asset_radii_m, asset_values : (A,)
         Damage radii (m) and relative values (> 0).
     """
-    est = np.concatenate(
-        [np.asarray(position_m, dtype=np.float64), np.asarray(velocity_mps, dtype=np.float64)]
-    )
-    if est.shape != (6,) or not np.all(np.isfinite(est)):
-        raise ValueError("position_m and velocity_mps: expected 3 finite components each")
-    pos = np.asarray(asset_positions_m, dtype=np.float64).reshape(-1, 3)
-    radius = np.asarray(asset_radii_m, dtype=np.float64).reshape(-1)
-    value = np.asarray(asset_values, dtype=np.float64).reshape(-1)
-    if not (pos.shape[0] == radius.size == value.size) or pos.shape[0] == 0:
-        raise ValueError("assets: expected (A, 3) positions, (A,) radii and (A,) values, A >= 1")
-    if np.any(value <= 0.0):
-        raise ValueError("asset_values: expected values > 0")
+    pos_m = _vector3("position_m", position_m)
+    vel = _vector3("velocity_mps", velocity_mps)
+    est = np.concatenate([pos_m, vel])
+    pos = np.asarray(asset_positions_m, dtype=np.float64)
+    if pos.ndim != 2 or pos.shape[1] != 3 or pos.shape[0] == 0:
+        raise ValueError(f"asset_positions_m: expected shape (A, 3) with A >= 1, got {pos.shape}")
+    n_assets = pos.shape[0]
+    radius = np.asarray(asset_radii_m, dtype=np.float64)
+    value = np.asarray(asset_values, dtype=np.float64)
+    for name, arr in (("asset_radii_m", radius), ("asset_values", value)):
+        if arr.shape != (n_assets,):
+            raise ValueError(
+                f"{name}: expected shape ({n_assets},) to match the assets, got {arr.shape}"
+            )
+    if not np.all(np.isfinite(pos)):
+        raise ValueError("asset_positions_m: expected finite coordinates")
+    if not np.all(np.isfinite(radius) & (radius >= 0.0)):
+        raise ValueError(f"asset_radii_m: expected finite radii >= 0 m, got {radius.tolist()}")
+    if not np.all(np.isfinite(value) & (value > 0.0)):
+        raise ValueError(f"asset_values: expected finite values > 0, got {value.tolist()}")
     buf = np.zeros(7)
     asset, tgo, priority = evaluate_kernel(est, ballistic, pos, radius, value, buf)
     impact = buf[:3].copy() if ballistic and math.isfinite(tgo) else None

@@ -64,4 +64,15 @@ def summary_table_from_json(summaries: Sequence[dict[str, Any]]) -> Table:
         "interceptor cost per raid (mean)",
         *(f"${sm['interceptor_cost_mean_usd'] / 1e6:,.1f} M" for sm in summaries),
     )
+    if any(sm.get("p_fratricide") for sm in summaries):
+        table.add_section()
+        table.add_row(
+            "P(a friendly aircraft shot down) [95 % CI]",
+            *(
+                _pct(sm["p_fratricide"]["p"], sm["p_fratricide"]["ci95"])
+                if sm.get("p_fratricide")
+                else "—"
+                for sm in summaries
+            ),
+        )
     return table

@@ -1,0 +1,180 @@
+"""Battle management in the engine, by construction: early warning, link limits, IFF.
+
+The geometry is that of tests/test_networks.py: battery A defends the base, but its
+sector radar looks away from the threat axis (heading 300 deg; the Scuds come from about
+120 deg), so it never sees them with its own radar.  Whatever A fires, it fires on
+someone else's picture.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from airguard.engine import _available_at, run_replication
+from airguard.scenario import load_scenario
+from airguard.world import CLASS_INDEX, World, compile_world
+
+BASE = """
+name: C2 by construction
+duration: 10 min
+seed: 3
+assets:
+  - name: Base
+    position: {lat: 37.0, lon: 35.4, alt: 60 m}
+    radius: 1.5 km
+networks:
+  - name: nato
+    latency: 2 s
+  - name: other
+    latency: 2 s
+units:
+  - name: A
+    system: patriot
+    position: {lat: 37.02, lon: 35.42, alt: 60 m}
+    heading: 300 deg
+    network: nato
+raids:
+  - name: Scuds
+    threat: scud-b
+    count: 4
+    launch_area: {lat: 36.35, lon: 37.35, alt: 400 m, radius: 10 km}
+    launch_window: {start: 0 s, end: 60 s}
+    target: Base
+"""
+
+EARLY_WARNING = """
+sensors:
+  - name: EW
+    system: an-tpy-2
+    position: {{lat: 36.9, lon: 36.2, alt: 500 m}}
+    heading: 110 deg
+    network: {network}
+"""
+
+
+def _world(tmp_path: Path, extra: str = "", **replace: str) -> World:
+    text = BASE + extra
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "c2.yaml"
+    path.write_text(text)
+    (scenario,) = load_scenario(path)
+    return compile_world(scenario)
+
+
+def _rounds_of_a(world: World, reps: int) -> list:
+    a = world.unit_names.index("A")
+    out = []
+    for k in range(reps):
+        r = run_replication(world, 3, k)
+        mine = r.interceptor_unit == a
+        out.append((r.launch_time[mine], r.end_time[mine], r.interceptor_first_target[mine]))
+    return out
+
+
+def test_early_warning_sensor_on_the_network_lets_a_blind_battery_fire(tmp_path: Path) -> None:
+    world = _world(tmp_path, EARLY_WARNING.format(network="nato"))
+    assert world.unit_names == ["A", "EW"]
+    assert all(len(t0) > 0 for t0, _, _ in _rounds_of_a(world, 5))
+
+
+def test_early_warning_sensor_on_another_network_is_no_help(tmp_path: Path) -> None:
+    world = _world(tmp_path, EARLY_WARNING.format(network="other"))
+    assert all(len(t0) == 0 for t0, _, _ in _rounds_of_a(world, 5))
+
+
+def test_remote_detections_arrive_at_the_links_updates() -> None:
+    """A detection at 10.3 s over a 2 s link: at 12.3 s, or at the next 5 s update (15 s)."""
+    assert _available_at(10.3, 2.0, 0.0) == pytest.approx(12.3)
+    assert _available_at(10.3, 2.0, 5.0) == pytest.approx(15.0)
+    assert _available_at(8.0, 2.0, 5.0) == pytest.approx(10.0)  # exactly on an update
+
+
+def test_a_slower_link_never_lets_the_battery_fire_sooner(tmp_path: Path) -> None:
+    """Until A first fires, both runs draw the same numbers: a 30 s update can only delay it."""
+    fast = _rounds_of_a(_world(tmp_path, EARLY_WARNING.format(network="nato")), 8)
+    slow_world = _world(
+        tmp_path,
+        EARLY_WARNING.format(network="nato"),
+        **{"  - name: nato\n    latency: 2 s": "  - name: nato\n    latency: 2 s\n    update_interval: 30 s"},
+    )
+    slow = _rounds_of_a(slow_world, 8)
+    assert any(len(s[0]) for s in slow)
+    later = [s[0].min() - f[0].min() for f, s in zip(fast, slow, strict=True) if len(s[0])]
+    assert min(later) >= 0.0
+    assert max(later) > 0.0
+
+
+def _overlapping_targets(rounds: list) -> int:
+    """Largest number of distinct threats A's rounds were in flight against at one time."""
+    worst = 0
+    for t0, t1, target in rounds:
+        for i in range(t0.size):
+            live = (t0 <= t0[i]) & (t1 > t0[i])
+            worst = max(worst, np.unique(target[live]).size)
+    return worst
+
+
+def test_a_link_of_one_track_carries_one_threat_at_a_time(tmp_path: Path) -> None:
+    unlimited = _rounds_of_a(_world(tmp_path, EARLY_WARNING.format(network="nato")), 10)
+    one = _world(
+        tmp_path,
+        EARLY_WARNING.format(network="nato"),
+        **{"  - name: nato\n    latency: 2 s": "  - name: nato\n    latency: 2 s\n    track_capacity: 1"},
+    )
+    assert _overlapping_targets(unlimited) > 1  # the case would show it
+    assert _overlapping_targets(_rounds_of_a(one, 10)) == 1
+
+
+# ---------------------------------------------------------------- friendly aircraft and IFF
+
+FLIGHT = """
+flights:
+  - name: Viper 1
+    aircraft: f-16
+    start: 0 s
+    route:
+      - {{lat: 37.5, lon: 34.6, alt: 6 km}}
+      - {{lat: 36.6, lon: 35.0, alt: 6 km}}
+iff_reliability: {reliability}
+"""
+
+
+def _fratricides(tmp_path: Path, reliability: float, reps: int) -> np.ndarray:
+    """Replications in which the friendly F-16 was shot down (A now looks at it: heading 240)."""
+    world = _world(
+        tmp_path,
+        FLIGHT.format(reliability=reliability),
+        **{"heading: 300 deg": "heading: 240 deg"},
+    )
+    itc = world.interceptors
+    pk = itc.pk.copy()
+    pk[:, CLASS_INDEX["aircraft"]] = 1.0
+    world = dataclasses.replace(
+        world,
+        interceptors=itc._replace(pk=pk, lethal_radius=np.full_like(itc.lethal_radius, 200.0)),
+    )
+    out = np.zeros(reps, dtype=bool)
+    for k in range(reps):
+        r = run_replication(world, 3, k)
+        out[k] = bool(np.isfinite(r.killed_at[r.threats.friendly]).any())
+        assert not r.impacted[r.threats.friendly].any()  # a flight is never a leaker
+    return out
+
+
+def test_a_friendly_flight_identified_as_friendly_is_never_engaged(tmp_path: Path) -> None:
+    assert not _fratricides(tmp_path, 1.0, 20).any()
+
+
+def test_a_friendly_flight_taken_for_hostile_is_shot_down(tmp_path: Path) -> None:
+    assert _fratricides(tmp_path, 0.0, 20).all()
+
+
+def test_fratricide_rate_is_the_iff_failure_rate(tmp_path: Path) -> None:
+    """One identification per flight and network: P(shot down) = 1 − 0.7 with Pk 1 (4 s.e.)."""
+    hit = _fratricides(tmp_path, 0.7, 400)
+    assert abs(hit.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / 400)
