@@ -23,6 +23,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed-run
 	$(BIN)/airguard run $(FLAGSHIP) --reps $(REPS) --out runs/flagship --overwrite
+	@echo
+	@echo "What integration into NATO's network is worth (patriot-nato minus patriot):"
+	$(BIN)/airguard compare runs/flagship/patriot runs/flagship/patriot-nato
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -178,3 +178,45 @@ def test_fratricide_rate_is_the_iff_failure_rate(tmp_path: Path) -> None:
     """One identification per flight and network: P(shot down) = 1 − 0.7 with Pk 1 (4 s.e.)."""
     hit = _fratricides(tmp_path, 0.7, 400)
     assert abs(hit.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / 400)
+
+
+def test_uncoordinated_members_may_engage_one_threat_together(tmp_path: Path) -> None:
+    """Two batteries side by side, both seeing the Scuds: coordinated, never two at once."""
+    second = """
+  - name: B
+    system: patriot
+    position: {lat: 37.03, lon: 35.43, alt: 60 m}
+    heading: 120 deg
+    network: nato
+"""
+    text_units = "    network: nato\nraids:"
+    both = {"heading: 300 deg": "heading: 120 deg", text_units: "    network: nato" + second + "raids:"}
+
+    def doubled(world: World) -> int:
+        """Replications in which rounds of A and of B were in flight at one threat at once."""
+        a, b = world.unit_names.index("A"), world.unit_names.index("B")
+        count = 0
+        for k in range(10):
+            r = run_replication(world, 3, k)
+            for i in np.flatnonzero(r.interceptor_unit == a):
+                live_b = (
+                    (r.interceptor_unit == b)
+                    & (r.interceptor_first_target == r.interceptor_first_target[i])
+                    & (r.launch_time < r.end_time[i])
+                    & (r.end_time > r.launch_time[i])
+                )
+                if live_b.any():
+                    count += 1
+                    break
+        return count
+
+    coordinated = _world(tmp_path, **both)
+    assert coordinated.units.group[0] == coordinated.units.group[1]
+    assert doubled(coordinated) == 0
+    free = _world(
+        tmp_path,
+        **both,
+        **{"  - name: nato\n    latency: 2 s": "  - name: nato\n    latency: 2 s\n    coordinate: false"},
+    )
+    assert free.units.group[0] != free.units.group[1]
+    assert doubled(free) > 0

@@ -48,7 +48,7 @@ def test_help_lists_the_commands() -> None:
 def test_validate_accepts_the_flagship_scenario() -> None:
     result = runner.invoke(app, ["validate", str(FLAGSHIP)])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{FLAGSHIP}: valid (2 variants: patriot, s-400)\n"
+    assert result.stdout == f"{FLAGSHIP}: valid (3 variants: patriot, patriot-nato, s-400)\n"
     assert result.stderr == ""
 
 

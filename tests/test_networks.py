@@ -2,8 +2,8 @@
 
 Known by construction: battery A defends the base but its sector radar looks away from
 the threat axis, so it never sees the incoming missiles on its own; battery B, 150 km
-away, sees them but has no interceptors.  Standalone, A never fires; on one network, A
-fires on B's picture.
+away, watches them come down on the base (its radar faces it) but has no interceptors.
+Standalone, A never fires; on one network, A fires on B's picture.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ units:
   - name: B
     system: patriot
     position: {lat: 36.55, lon: 36.90, alt: 300 m}
-    heading: 110 deg
+    heading: 290 deg
     inventory: {pac-3-mse: 0, pac-2-gem-t: 0}
     network: nato
 raids:
@@ -57,7 +57,7 @@ variants:
       - name: B
         system: patriot
         position: {lat: 36.55, lon: 36.90, alt: 300 m}
-        heading: 110 deg
+        heading: 290 deg
         inventory: {pac-3-mse: 0, pac-2-gem-t: 0}
 """
 

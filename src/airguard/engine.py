@@ -7,31 +7,40 @@ The data flow of DESIGN.md in one place:
    before any defence acts: threats do not react to the defence, and a kill
    only truncates a row.
 2. **Sensor looks** at each radar's own scan times: 4/3-Earth horizon,
-   sector and elevation limits, instrumented range, the radar range equation
+   terrain skyline when the scenario has an elevation model, sector and
+   elevation limits, instrumented range, the radar range equation
    calibrated from the catalogue's reference detection range, Swerling
    fluctuation and a square-law detector drawn exactly (signal plus complex
    Gaussian noise against the threshold set by Pfa), and Gaussian errors in
    range, azimuth and elevation.
 3. **Pictures**: each fire unit sees the detections of its own radars at
-   once and those of its network's radars after the network's latency.  In
-   this first path a threat's detections are associated by identity and a
-   track is the latest two detections of one radar (position and
-   finite-difference velocity); the tracking issue replaces this with a
-   real tracker.
-4. **Fire control** each cycle: threats ordered by predicted time to
-   impact; for each, the doctrine's interceptor types in order of
-   preference; the earliest predicted intercept point inside the
-   interceptor's kinematic reach (its fly-out table) and catalogue limits;
-   a salvo from ready launchers within the unit's fire channels.  Units of
-   one network coordinate (one engagement per threat at a time); a unit
-   outside any network fires on its own picture.
+   once and those of its network's radars (fire units and early-warning
+   sensors) after the network's latency, at its update interval and within
+   its track capacity.  In this first path a threat's detections are
+   associated by identity and a track is a least-squares fit to one radar's
+   recent detections; the tracking issue replaces this with a real tracker.
+4. **Fire control** each cycle, network group by network group: threat
+   evaluation of each unit's picture (:mod:`airguard.c2.evaluation`:
+   threatened asset, time to go, priority = value per second to go); the
+   group's ready (unit, threat) pairs taken greedily by priority × the kill
+   probability of the unit's salvo, one engagement per threat at a time;
+   for each, the doctrine's interceptor types in order of preference, the
+   earliest predicted intercept inside the interceptor's kinematic reach
+   (its fly-out table) and catalogue limits, a salvo (or one round under
+   shoot–look–shoot) from loaded, ready launchers within the unit's fire
+   channels.  Ballistic threats are engaged in their descent; after a
+   group's rounds at a threat end it waits the kill-assessment time before
+   firing at it again; friendly flights are engaged only when the group
+   misidentified them (one IFF draw per flight and group).
 5. **Fly-out**: interceptors fly the shared point-mass model with true
    proportional navigation (lateral acceleration limited, gravity
    compensated) against the target's state (homing: seeker or
    track-via-missile); the closest approach in a step is solved from the
    relative states at its two ends, so the miss distance does not depend on
    the step; a miss inside the lethal radius kills with the (notional)
-   single-shot Pk.
+   single-shot Pk.  An interceptor whose target dies is destroyed, or
+   redirected to the nearest unengaged threat it can reach when the unit's
+   doctrine says so.
 6. **Impacts** of threats that were not killed are scored against assets.
 
 All random draws come from the generator passed in, built from
@@ -956,6 +965,10 @@ def _engage(
                         carried, n_carried,
                     )
                     if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                        continue
+                    if cl == 0 and est[0] * est[3] + est[1] * est[4] + est[2] * est[5] >= 0.0:
+                        # terminal defence: a ballistic track still climbing (boost,
+                        # ascent) is not engaged; its free-fall prediction does not hold
                         continue
                     if first_track[u, j] == math.inf:
                         first_track[u, j] = t

@@ -401,7 +401,7 @@ def summarise(
         interceptor_cost_mean_usd=float(cost.mean()),
         extra={
             "threats_killed_mean": float(killed.mean()),
-            **_fratricide_figures(reps),
+            **(_fratricide_figures(reps) if friendly.any() else {}),
         },
     )
 

@@ -209,6 +209,11 @@ class Network(_Strict):
         description="remote detections arrive in batches at multiples of this interval "
         "(after the latency); 0: each as it comes",
     )
+    coordinate: bool = Field(
+        default=True,
+        description="members fire at a threat one engagement at a time (true), or each "
+        "decides alone on the shared picture (false)",
+    )
     track_capacity: int | None = Field(
         default=None,
         ge=1,

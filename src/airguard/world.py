@@ -375,7 +375,11 @@ def compile_world(scenario: Scenario) -> World:
         else:
             nid, latency = networks[unit.network]
             u_net.append(nid)
-            u_group.append(nid)
+            if net_spec[unit.network].coordinate:
+                u_group.append(nid)
+            else:  # shares the picture but decides alone
+                u_group.append(next_group)
+                next_group += 1
             u_lat_s.append(latency)
             u_update.append(net_spec[unit.network].update_interval)
             u_capacity.append(net_spec[unit.network].track_capacity or -1)
