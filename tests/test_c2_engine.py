@@ -220,3 +220,68 @@ def test_uncoordinated_members_may_engage_one_threat_together(tmp_path: Path) ->
     )
     assert free.units.group[0] != free.units.group[1]
     assert doubled(free) > 0
+
+
+HORIZON = """
+name: Below the horizon
+duration: 40 min
+seed: 4
+assets:
+  - name: Base
+    position: {lat: 37.0, lon: 35.4, alt: 0 m}
+    radius: 1.5 km
+networks:
+  - name: nato
+    latency: 2 s
+units:
+  - name: A
+    system: patriot
+    position: {lat: 37.0, lon: 35.42, alt: 0 m}
+    heading: 90 deg
+    network: NET_A
+  - name: B
+    system: patriot
+    position: {lat: 37.0, lon: 36.0, alt: 0 m}
+    heading: 90 deg
+    inventory: {pac-3-mse: 0, pac-2-gem-t: 0}
+    network: nato
+raids:
+  - name: Drones
+    threat: shahed-136
+    count: 3
+    launch_area: {lat: 37.0, lon: 36.6, alt: 0 m, radius: 2 km}
+    launch_window: {start: 0 s, end: 30 s}
+    target: Base
+"""
+
+
+def test_a_threat_below_one_units_horizon_is_engaged_on_anothers_picture(tmp_path: Path) -> None:
+    """Drones at 150 m come from the east; A's radar (4 m up, at the base) sees them only
+    inside its radio horizon, sqrt(2 k R 4 m) + sqrt(2 k R 150 m) ≈ 58.7 km (k = 4/3);
+    B, 52 km further east, sees them from launch.  Standalone, A fires only once a drone is
+    inside its horizon; networked with B, it fires while the drone is still below it."""
+    from airguard.engine import _threat_state, draw_threats, replication_rng
+    from airguard.radar import horizon_range_m
+
+    horizon = float(horizon_range_m(4.0, 150.0))
+    assert 58_000.0 < horizon < 59_500.0
+    ranges = {}
+    for net in ("none", "nato"):
+        path = tmp_path / f"h-{net}.yaml"
+        path.write_text(HORIZON.replace("NET_A", net))
+        (scenario,) = load_scenario(path)
+        world = compile_world(scenario)
+        a = world.unit_names.index("A")
+        first = []
+        for k in range(4):
+            r = run_replication(world, 4, k)
+            thr = draw_threats(world, replication_rng(4, k))
+            mine = np.flatnonzero(r.interceptor_unit == a)
+            assert mine.size
+            i = mine[np.argmin(r.launch_time[mine])]
+            buf = np.zeros(7)
+            assert _threat_state(thr, int(r.interceptor_first_target[i]), r.launch_time[i], buf)
+            first.append(float(np.linalg.norm(buf[:3] - world.units.pos[a])))
+        ranges[net] = first
+    assert max(ranges["none"]) < horizon + 1_000.0  # own radar: inside the horizon
+    assert min(ranges["nato"]) > horizon  # on B's picture: still below A's horizon
