@@ -67,7 +67,7 @@ def _line(text: str, *needles: str) -> int:
 # fmt: off
 BROKEN = [
     pytest.param("seed: 2019", "sede: 2019", ("sede: 2019",), id="unknown-key"),
-    pytest.param("duration: 25 min", "duration: 25 kg", ("duration: 25 kg",), id="wrong-unit"),
+    pytest.param("duration: 40 min", "duration: 40 kg", ("duration: 40 kg",), id="wrong-unit"),
     pytest.param("radius: 6 km", "radius: 6000", ("radius: 6000",), id="missing-unit"),
     pytest.param(
         "    radius: 1 km\n", "", ("- name: Kürecik radar station",), id="missing-field"
@@ -134,7 +134,7 @@ def test_validate_reports_a_missing_file_with_status_2(tmp_path: Path) -> None:
 def test_broken_scenario_in_a_real_process_exits_2_with_one_line_and_no_traceback(
     tmp_path: Path,
 ) -> None:
-    path = _broken_flagship(tmp_path, "duration: 25 min", "duration: 25 kg")
+    path = _broken_flagship(tmp_path, "duration: 40 min", "duration: 40 kg")
     proc = subprocess.run(
         [sys.executable, "-m", "airguard.cli", "validate", str(path)],
         capture_output=True,
@@ -144,10 +144,10 @@ def test_broken_scenario_in_a_real_process_exits_2_with_one_line_and_no_tracebac
     )
     assert proc.returncode == 2
     assert proc.stdout == ""
-    line = _line(path.read_text(encoding="utf-8"), "duration: 25 kg")
+    line = _line(path.read_text(encoding="utf-8"), "duration: 40 kg")
     assert proc.stderr.splitlines() == [
         f"airguard: error: {path} line {line}: duration: wrong unit: expected a time such as "
-        "'30 s', got '25 kg' (a [mass])"
+        "'30 s', got '40 kg' (a [mass])"
     ]
     assert "Traceback" not in proc.stderr
 

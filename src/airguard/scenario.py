@@ -16,7 +16,7 @@ import copy
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -306,6 +306,8 @@ class Scenario:
     file: str
     variant: str | None
     digest: str
+    source: str = field(default="", repr=False, compare=False)
+    """The scenario file's text, so that it can be loaded again (e.g. with another catalogue)."""
 
     @property
     def name(self) -> str:
@@ -340,6 +342,7 @@ def load_scenario(
     """
     cat = catalogue if catalogue is not None else default_catalogue()
     located = load_yaml(path, text)
+    source = text if text is not None else Path(path).read_text(encoding="utf-8")
     # the whole file first (variants as raw mappings), so top-level errors come first
     validate(ScenarioFile, located)
     raw_variants = located.data.get("variants") or {}
@@ -386,7 +389,14 @@ def load_scenario(
             json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
         out.append(
-            Scenario(body=body, catalogue=cat, file=located.file, variant=name, digest=digest)
+            Scenario(
+                body=body,
+                catalogue=cat,
+                file=located.file,
+                variant=name,
+                digest=digest,
+                source=source,
+            )
         )
     return out
 
