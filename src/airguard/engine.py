@@ -103,9 +103,12 @@ from airguard.world import (
 )
 
 __all__ = [
+    "EVENT_NAMES",
     "OUTCOME_NAMES",
+    "EventLog",
     "ReplicationResult",
     "draw_threats",
+    "event_log",
     "replication_rng",
     "run_replication",
 ]
@@ -160,6 +163,64 @@ class Threats(NamedTuple):
     rcs: np.ndarray
     swerling: np.ndarray
     friendly: np.ndarray  # (N,) bool: a friendly flight, not a threat
+
+
+class EventLog(NamedTuple):
+    """What happened in a replication, event by event (:func:`run_replication` with ``log``).
+
+    Row e: ``kind[e]`` (:data:`EVENT_NAMES`), time ``t[e]`` (s), three indices
+    ``ints[e]`` and four values ``vals[e]`` whose meaning depends on the kind
+    (docs/results-format.md).  A capacity of 0 (the default in campaigns)
+    records nothing and costs a comparison per event.
+    """
+
+    kind: np.ndarray  # (E,) int64
+    t: np.ndarray  # (E,)
+    ints: np.ndarray  # (E, 3) int64
+    vals: np.ndarray  # (E, 4)
+    n: np.ndarray  # (1,) int64 events written (more may have happened: see `lost`)
+    lost: np.ndarray  # (1,) int64 events that did not fit
+
+
+EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT = 0, 1, 2, 3, 4, 5
+EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact")
+
+
+def event_log(capacity: int) -> EventLog:
+    """An empty event log holding up to `capacity` events."""
+    return EventLog(
+        kind=np.zeros(capacity, dtype=np.int64),
+        t=np.zeros(capacity),
+        ints=np.zeros((capacity, 3), dtype=np.int64),
+        vals=np.zeros((capacity, 4)),
+        n=np.zeros(1, dtype=np.int64),
+        lost=np.zeros(1, dtype=np.int64),
+    )
+
+
+@njit
+def _log(
+    log: EventLog,
+    kind: int,
+    t: float,
+    a: int,
+    b: int,
+    c: int,
+    x0: float,
+    x1: float,
+    x2: float,
+    x3: float,
+) -> None:
+    n = log.n[0]
+    if n >= log.kind.shape[0]:
+        if log.kind.shape[0] > 0:
+            log.lost[0] += 1
+        return
+    log.kind[n] = kind
+    log.t[n] = t
+    log.ints[n, 0], log.ints[n, 1], log.ints[n, 2] = a, b, c
+    log.vals[n, 0], log.vals[n, 1], log.vals[n, 2], log.vals[n, 3] = x0, x1, x2, x3
+    log.n[0] = n + 1
 
 
 # ---------------------------------------------------------------- threat draw
@@ -356,6 +417,7 @@ def _mask_args(world: World) -> tuple[np.ndarray, np.ndarray, bool]:
 
 
 _NO_DEM = np.zeros((1, 1))
+_NO_LOG = event_log(0)
 _NO_GRID = np.array([0.0, 0.0, 1.0, 1.0])
 
 
@@ -452,6 +514,7 @@ def _look(
     mask_slope: np.ndarray,
     mask_steps: np.ndarray,
     has_terrain: bool,
+    log: EventLog,
 ) -> int:
     """One look of radar r at time ts over every threat in flight; returns detections.
 
@@ -532,6 +595,19 @@ def _look(
         if ts < first_det[j]:
             first_det[j] = ts
         n_det += 1
+        # detection: radar, threat; measured position (ECEF) and SNR (dB)
+        _log(
+            log,
+            EV_DETECTION,
+            ts,
+            r,
+            j,
+            0,
+            det_p[r, j, slot, 0],
+            det_p[r, j, slot, 1],
+            det_p[r, j, slot, 2],
+            10.0 * math.log10(max(snr, 1e-30)),
+        )
     return n_det
 
 
@@ -854,6 +930,7 @@ def _engage(
     step: float,
     rng: np.random.Generator,
     out: KernelOut,
+    log: EventLog,
 ) -> None:
     n_thr = thr.ttype.shape[0]
     n_rad = rad.unit.shape[0]
@@ -925,7 +1002,7 @@ def _engage(
             while next_scan[r] <= t:
                 n_detections += _look(
                     rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf,
-                    mask_slope, mask_steps, has_terrain,
+                    mask_slope, mask_steps, has_terrain, log,
                 )
                 next_scan[r] += rad.period[r]
         # 4. fire control, network group by group: each ready unit's candidates are
@@ -972,6 +1049,9 @@ def _engage(
                         continue
                     if first_track[u, j] == math.inf:
                         first_track[u, j] = t
+                        # a unit's first firm picture: unit, threat; position (ECEF), speed
+                        speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+                        _log(log, EV_TRACK, t, u, j, 0, est[0], est[1], est[2], speed)
                     if t < first_track[u, j] + units.reaction[u]:
                         continue
                     if ev_time[u, j] != t_est:  # evaluate again when the picture changes
@@ -1048,6 +1128,12 @@ def _engage(
                             out.m_miss[n_m] = math.inf
                             out.m_outcome[n_m] = -1
                             flying[n_m] = True
+                            # launch: unit, threat, interceptor; predicted intercept
+                            # time and point (ECEF)
+                            _log(
+                                log, EV_LAUNCH, t_launch, u, j, n_m,
+                                t_int, buf2[0], buf2[1], buf2[2],
+                            )
                             n_m += 1
                             fired += 1
                             if ready[u, ty, lch] > t_launch + itc.launch_interval[ty]:
@@ -1076,6 +1162,8 @@ def _engage(
                     inflight[units.group[u], j] -= 1
                     inflight[units.group[u], j2] += 1
                     out.m_target[m] = j2
+                    # retarget: interceptor, dead target, new target
+                    _log(log, EV_RETARGET, t, m, j, j2, 0.0, 0.0, 0.0, 0.0)
             oc, te, miss = _advance(
                 itc,
                 thr,
@@ -1113,6 +1201,8 @@ def _engage(
                 out.m_outcome[m] = oc
                 out.m_t1[m] = ev_t[k]
                 out.m_miss[m] = ev_miss[k]
+                # end of an interceptor's flight: interceptor, threat, outcome; miss (m)
+                _log(log, EV_END, ev_t[k], m, j, oc, ev_miss[k], 0.0, 0.0, 0.0)
                 flying[m] = False
                 u = out.m_unit[m]
                 channels[u] -= 1
@@ -1135,17 +1225,26 @@ def _engage(
             continue  # a friendly flight ends its route; it is no threat
         if killed_at[j] == math.inf and thr.t_impact[j] <= duration:
             out.impacted[j] = True
+            hit = -1
             for a in range(asset_pos.shape[0]):
                 dx = thr.impact_pos[j, 0] - asset_pos[a, 0]
                 dy = thr.impact_pos[j, 1] - asset_pos[a, 1]
                 dz = thr.impact_pos[j, 2] - asset_pos[a, 2]
                 if dx * dx + dy * dy + dz * dz <= asset_radius[a] ** 2:
                     out.asset_hits[a] += 1
+                    if hit < 0:
+                        hit = a
+            # impact: threat, asset hit (-1: none); impact point (ECEF)
+            _log(
+                log, EV_IMPACT, thr.t_impact[j], j, hit, 0,
+                thr.impact_pos[j, 0], thr.impact_pos[j, 1], thr.impact_pos[j, 2], 0.0,
+            )
     # interceptors still flying at the end
     for m in range(n_m):
         if flying[m]:
             out.m_outcome[m] = TIMEOUT
             out.m_t1[m] = duration
+            _log(log, EV_END, duration, m, out.m_target[m], TIMEOUT, math.inf, 0.0, 0.0, 0.0)
     out.n_launched[0] = n_m
     out.n_detections[0] = n_detections
 
@@ -1259,11 +1358,15 @@ class ReplicationResult:
     n_detections: int
 
 
-def run_replication(world: World, seed: int, replication: int) -> ReplicationResult:
+def run_replication(
+    world: World, seed: int, replication: int, log: EventLog | None = None
+) -> ReplicationResult:
     """Run replication `replication` of campaign `seed` on `world`.
 
     The result depends only on (world, seed, replication): re-running one
-    replication alone gives the same bits.
+    replication alone gives the same bits, with or without an event `log`
+    (:func:`event_log`), which records every detection, first track, launch,
+    retarget, interceptor end and impact.
     """
     rng = replication_rng(seed, replication)
     thr = draw_threats(world, rng)
@@ -1307,6 +1410,7 @@ def run_replication(world: World, seed: int, replication: int) -> ReplicationRes
         world.step_s,
         rng,
         out,
+        _NO_LOG if log is None else log,
     )
     k = int(out.n_launched[0])
     return ReplicationResult(

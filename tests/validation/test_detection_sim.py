@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from airguard.engine import RING, Threats, _look
+from airguard.engine import RING, Threats, _look, event_log
 from airguard.geo import enu_basis, geodetic2ecef
 from airguard.radar import horizon_range_m
 from airguard.world import Radars
@@ -117,6 +117,7 @@ def _detected(radar: Radars, thr: Threats, seed: int) -> np.ndarray:
         np.full((1, 1, 1), -np.inf),  # no terrain
         np.array([1.0, 1.0]),
         False,
+        event_log(0),
     )
     return det_n[0] > 0
 
