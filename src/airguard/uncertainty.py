@@ -216,6 +216,7 @@ def _check_extremes(scenario: Scenario, figures: list[UncertainFigure]) -> None:
     figure and level so that the user can lengthen the scenario.
     """
     from airguard.errors import InputError
+    from airguard.world import compile_world
 
     for k, fig in enumerate(figures):
         for level in (0, 2):
@@ -223,9 +224,10 @@ def _check_extremes(scenario: Scenario, figures: list[UncertainFigure]) -> None:
             levels[k] = level
             cat = with_levels(scenario.catalogue, figures, levels)
             try:
-                load_scenario(
+                (changed,) = load_scenario(
                     scenario.file, variant=scenario.variant, catalogue=cat, text=scenario.source
                 )
+                compile_world(changed)  # e.g. a raid beyond the reach of the changed motor
             except InputError as exc:
                 raise InputError(
                     f"with {fig.label} at its {LEVELS[level]} public value "

@@ -709,7 +709,8 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
 def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     """Ground range (m) against motor cut-off time (s), flown with the engine's integrator.
 
-    Cut at the first decrease so that range is monotone in cut-off time.
+    Made increasing in cut-off time: samples that fall below an earlier range are
+    replaced by interpolation, and the table stops growing after its last increase.
     """
     assert spec.burn_time and spec.launch_elevation
     params = ballistic_params(spec)
@@ -738,10 +739,17 @@ def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
         la, lo, _ = geo.ecef2geodetic(np.array([x, y, z]))
         la0, lo0, _ = geo.ecef2geodetic(x0)
         ranges[k] = float(geo.great_circle_distance_m(la0, lo0, la, lo))
-    bad = np.nonzero(np.diff(ranges) <= 0.0)[0]
-    if bad.size:
-        ranges[bad[0] + 1 :] = ranges[bad[0]]
-        cutoffs[bad[0] + 1 :] = cutoffs[bad[0]] + 1e-6 * np.arange(1, N_AIM - bad[0])
+    # A terminal weave can make range wiggle by a few hundred metres from one cut-off
+    # to the next; drop such samples (interpolating over them) rather than stopping at
+    # the first: range must increase for the aim to be looked up.
+    best = np.maximum.accumulate(ranges)
+    kept = np.concatenate([[True], ranges[1:] > best[:-1]])
+    last = int(np.nonzero(kept)[0][-1])
+    inner = ~kept & (np.arange(N_AIM) < last)
+    ranges[inner] = np.interp(cutoffs[inner], cutoffs[kept], ranges[kept])
+    if last < N_AIM - 1:  # beyond the last increase the table stops growing
+        ranges[last + 1 :] = ranges[last]
+        cutoffs[last + 1 :] = cutoffs[last] + 1e-6 * np.arange(1, N_AIM - last)
     return cutoffs, ranges
 
 
