@@ -16,6 +16,7 @@ import copy
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,6 +39,8 @@ from airguard.catalogue import (
     ThreatSystem,
     default_catalogue,
 )
+from airguard.catalogue.edit import figure_spec, find_figure, with_figure
+from airguard.catalogue.figures import Figure
 from airguard.catalogue.models import FirePolicy, ThreatClass
 from airguard.errors import InputError
 from airguard.units import Dimension, UnitError, parse_quantity
@@ -288,12 +291,38 @@ class ScenarioBody(_Strict):
     )
 
 
+class Sweep(_Strict):
+    """One swept quantity: a field of the scenario or a catalogue figure, and its values."""
+
+    field: str | None = Field(
+        default=None,
+        description="path of a scenario field, e.g. 'units[0].inventory.pac-3-mse' or "
+        "'raids[1].launch_window.end'",
+    )
+    figure: str | None = Field(
+        default=None,
+        description="a catalogue figure, '<id> <field>', e.g. 'pac-3-mse max_range'",
+    )
+    values: list[Any] = Field(min_length=1, description="the values to run, with units")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Sweep:
+        if (self.field is None) == (self.figure is None):
+            raise ValueError("a sweep needs exactly one of 'field' or 'figure'")
+        return self
+
+
 class ScenarioFile(ScenarioBody):
     """Top level of a scenario file; ``variants`` replace fields of the body."""
 
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="named variants, each replacing top-level fields such as 'units'",
+    )
+    sweeps: list[Sweep] = Field(
+        default_factory=list,
+        description="quantities to sweep: every combination of their values runs as a "
+        "variant (of each variant)",
     )
 
 
@@ -344,35 +373,43 @@ def load_scenario(
     located = load_yaml(path, text)
     source = text if text is not None else Path(path).read_text(encoding="utf-8")
     # the whole file first (variants as raw mappings), so top-level errors come first
-    validate(ScenarioFile, located)
+    whole = validate(ScenarioFile, located)
     raw_variants = located.data.get("variants") or {}
-    names = list(raw_variants) or [None]
+    points = _sweep_points(whole.sweeps, located, cat)
+    names = [(base, point) for base in (list(raw_variants) or [None]) for point in points]
     if variant is not None:
-        if variant not in raw_variants:
-            known = ", ".join(raw_variants) or "none"
+        chosen = [(b, p) for b, p in names if _variant_name(b, p) == variant]
+        if not chosen:
+            known = ", ".join(str(_variant_name(b, p)) for b, p in names if _variant_name(b, p))
             raise InputError(
-                f"no variant '{variant}' (variants: {known})",
+                f"no variant '{variant}' (variants: {known or 'none'})",
                 file=located.file,
                 line=located.lines.get(("variants",)),
                 field="variants",
             )
-        names = [variant]
+        names = chosen
     out = []
-    for name in names:
-        if name is None:
-            data = {k: v for k, v in located.data.items() if k != "variants"}
-            view = located
-            body = ScenarioBody.model_validate(data)
+    for base, point in names:
+        name = _variant_name(base, point)
+        scenario_cat = cat
+        if base is None:
+            data = {k: v for k, v in located.data.items() if k not in ("variants", "sweeps")}
             prefix: tuple[str | int, ...] = ()
+            if point.fields:
+                data = copy.deepcopy(data)
+                _set_fields(data, point.fields)
+            view = LocatedData(data, located.lines, located.file)
+            body = validate(ScenarioBody, view)
         else:
-            override = raw_variants[name]
+            override = raw_variants[base]
             if not isinstance(override, dict):
                 raise located.error(
-                    ("variants", name), "a variant is a mapping of fields to replace"
+                    ("variants", base), "a variant is a mapping of fields to replace"
                 )
-            data = {k: v for k, v in located.data.items() if k != "variants"}
+            data = {k: v for k, v in located.data.items() if k not in ("variants", "sweeps")}
             data.update(copy.deepcopy(override))
-            prefix = ("variants", name)
+            name_prefix = base
+            prefix = ("variants", name_prefix)
             # the variant's keys replace the top-level ones, line numbers included
             lines = {
                 loc: line for loc, line in located.lines.items() if not (loc and loc[0] in override)
@@ -380,18 +417,25 @@ def load_scenario(
             for loc, line in located.lines.items():
                 if loc[:2] == prefix and len(loc) > 2:
                     lines[loc[2:]] = line
+            if point.fields:
+                _set_fields(data, point.fields)
             view = LocatedData(
                 data, lines, located.file, field_prefix=dict.fromkeys(override, prefix)
             )
             body = validate(ScenarioBody, view)
-        _check_references(body, view, cat)
+        for entry_id, fpath, figure in point.figures:
+            scenario_cat = with_figure(scenario_cat, entry_id, fpath, figure)
+        _check_references(body, view, scenario_cat)
         digest = hashlib.sha256(
             json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
+        if point.figures:  # a swept catalogue figure changes the study: say so in its digest
+            swept = json.dumps([[e, list(fp), f.value] for e, fp, f in point.figures])
+            digest = hashlib.sha256((digest + swept).encode()).hexdigest()
         out.append(
             Scenario(
                 body=body,
-                catalogue=cat,
+                catalogue=scenario_cat,
                 file=located.file,
                 variant=name,
                 digest=digest,
@@ -399,6 +443,121 @@ def load_scenario(
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class _SweepPoint:
+    """One combination of swept values: scenario fields to set, catalogue figures to fix."""
+
+    label: str
+    fields: tuple[tuple[tuple[str | int, ...], Any], ...] = ()
+    figures: tuple[tuple[str, tuple[str, ...], Figure], ...] = ()
+
+
+def _variant_name(base: str | None, point: _SweepPoint) -> str | None:
+    if not point.label:
+        return base
+    return point.label if base is None else f"{base}, {point.label}"
+
+
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _field_path(text: str) -> tuple[str | int, ...]:
+    """'units[0].inventory.pac-3-mse' -> ('units', 0, 'inventory', 'pac-3-mse')."""
+    out: list[str | int] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        if text[pos] == ".":
+            pos += 1
+            continue
+        m = _PATH_TOKEN.match(text, pos)
+        if m is None:
+            raise ValueError(f"cannot read the field path '{text}'")
+        out.append(int(m.group(2)) if m.group(2) is not None else m.group(1))
+        pos = m.end()
+    if not out:
+        raise ValueError("an empty field path")
+    return tuple(out)
+
+
+def _set_fields(data: Any, fields: tuple[tuple[tuple[str | int, ...], Any], ...]) -> None:
+    for path, value in fields:
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = copy.deepcopy(value)
+
+
+def _sweep_points(sweeps: list[Sweep], located: LocatedData, cat: Catalogue) -> list[_SweepPoint]:
+    """Every combination of the swept values (one empty point without sweeps)."""
+    from airguard.catalogue.figures import _parse_level
+
+    axes: list[list[_SweepPoint]] = []
+    for i, sweep in enumerate(sweeps):
+        loc = ("sweeps", i)
+        axis = []
+        if sweep.field is not None:
+            try:
+                path = _field_path(sweep.field)
+            except ValueError as exc:
+                raise located.error((*loc, "field"), str(exc)) from None
+            node: Any = located.data
+            for depth, key in enumerate(path[:-1]):
+                ok = (isinstance(node, dict) and key in node) or (
+                    isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+                )
+                if not ok:
+                    where = "".join(
+                        f"[{k}]" if isinstance(k, int) else f".{k}" for k in path[: depth + 1]
+                    )
+                    raise located.error(
+                        (*loc, "field"), f"no field {where.lstrip('.')} in the scenario"
+                    )
+                node = node[key]
+            if not isinstance(node, dict | list):
+                raise located.error((*loc, "field"), f"cannot set '{sweep.field}'")
+            for value in sweep.values:
+                label = f"{sweep.field}={value}"
+                axis.append(_SweepPoint(label, fields=((path, value),)))
+        else:
+            assert sweep.figure is not None
+            try:
+                entry_id, fpath = find_figure(cat, sweep.figure)
+            except KeyError as exc:
+                raise located.error((*loc, "figure"), str(exc).strip("\"'")) from None
+            spec = figure_spec(cat.entries[entry_id], fpath)
+            for k, value in enumerate(sweep.values):
+                try:
+                    level = _parse_level(
+                        {"value": value, "notional": "swept"},
+                        spec.dim if spec else None,
+                        spec.integer if spec else False,
+                        None,
+                    )
+                except ValueError as exc:
+                    raise located.error((*loc, "values", k), str(exc)) from None
+                if spec is not None and spec.minimum is not None and level.value_si < spec.minimum:
+                    raise located.error(
+                        (*loc, "values", k), f"expected at least {spec.minimum:g} (SI)"
+                    )
+                label = f"{sweep.figure}={value}"
+                fig = Figure(level, level, level)
+                axis.append(_SweepPoint(label, figures=((entry_id, fpath, fig),)))
+        axes.append(axis)
+    points = [_SweepPoint("")]
+    for axis in axes:
+        points = [
+            _SweepPoint(
+                f"{p.label}, {q.label}" if p.label else q.label,
+                p.fields + q.fields,
+                p.figures + q.figures,
+            )
+            for p in points
+            for q in axis
+        ]
+    return points
 
 
 def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> None:
@@ -448,7 +607,9 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
     if body.terrain is not None:
         base = Path(located.file).parent
         suffixes = {Path(f).suffix.lower() for f in body.terrain.files}
-        if not (suffixes <= {".hgt"} or (suffixes <= {".tif", ".tiff"} and len(body.terrain.files) == 1)):
+        if not (
+            suffixes <= {".hgt"} or (suffixes <= {".tif", ".tiff"} and len(body.terrain.files) == 1)
+        ):
             raise located.error(
                 ("terrain", "files"), "expected SRTM .hgt tiles or a single GeoTIFF (.tif)"
             )

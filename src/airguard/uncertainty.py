@@ -32,16 +32,16 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel
 
-from airguard.catalogue import Aircraft, Catalogue, DefenceSystem, SensorSystem, ThreatSystem
+from airguard.catalogue import Catalogue, DefenceSystem
+from airguard.catalogue.edit import figure_at, figure_label, iter_figures, with_figure
 from airguard.catalogue.figures import Figure
 from airguard.scenario import Scenario, load_scenario
 
@@ -80,24 +80,11 @@ class UncertainFigure:
 
     @property
     def label(self) -> str:
-        """A readable name, e.g. ``missile-48n6e3 max_range`` or ``scud-b rcs``."""
-        if len(self.path) >= 3 and self.path[0] in ("radars", "interceptors", "launchers"):
-            return f"{self.path[1]} {'.'.join(self.path[2:])}"
-        return f"{self.entry} {'.'.join(self.path)}"
+        """Its name (:mod:`airguard.catalogue.edit`), e.g. ``missile-48n6e3 max_range``."""
+        return figure_label(self.entry, self.path)
 
     def value(self, level: int) -> float:
         return (self.low, self.nominal, self.high)[level]
-
-
-def _walk(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Figure]]:
-    if isinstance(node, Figure):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name), (*path, name))
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, (*path, str(key)))
 
 
 def _entries_used(scenario: Scenario) -> list[str]:
@@ -112,7 +99,7 @@ def contested_figures(scenario: Scenario) -> list[UncertainFigure]:
     out = []
     for eid in _entries_used(scenario):
         entry = scenario.catalogue[eid]
-        for path, fig in _walk(entry, ()):
+        for path, fig in iter_figures(entry):
             if not fig.contested:
                 continue
             key = (entry.kind, *path)
@@ -124,38 +111,15 @@ def contested_figures(scenario: Scenario) -> list[UncertainFigure]:
     return out
 
 
-def _replace(node: Any, path: tuple[str, ...], value: Figure) -> Any:
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(node, BaseModel):
-        return node.model_copy(update={head: _replace(getattr(node, head), rest, value)})
-    if isinstance(node, dict):
-        key = next(k for k in node if str(k) == head)
-        return {**node, key: _replace(node[key], rest, value)}
-    raise TypeError(f"cannot descend into {type(node).__name__} at {head!r}")
-
-
 def with_levels(
     catalogue: Catalogue, figures: list[UncertainFigure], levels: NDArray[np.int64]
 ) -> Catalogue:
     """A copy of `catalogue` in which each figure is fixed at its chosen level."""
-    entries = dict(catalogue.entries)
     for fig, level in zip(figures, levels, strict=True):
-        original = _figure_at(entries[fig.entry], fig.path)
+        original = figure_at(catalogue.entries[fig.entry], fig.path)
         chosen = getattr(original, LEVELS[int(level)])
-        fixed = Figure(chosen, chosen, chosen)
-        new = _replace(entries[fig.entry], fig.path, fixed)
-        assert isinstance(new, DefenceSystem | ThreatSystem | Aircraft | SensorSystem)
-        entries[fig.entry] = new
-    return Catalogue(entries=entries, files=dict(catalogue.files))
-
-
-def _figure_at(node: Any, path: tuple[str, ...]) -> Figure:
-    for head in path:
-        node = getattr(node, head) if isinstance(node, BaseModel) else node[head]
-    assert isinstance(node, Figure)
-    return node
+        catalogue = with_figure(catalogue, fig.entry, fig.path, Figure(chosen, chosen, chosen))
+    return catalogue
 
 
 def levels_from_unit(u: NDArray[np.float64]) -> NDArray[np.int64]:
