@@ -524,8 +524,29 @@ def _look(
     n_det = 0
     ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
     ha = rad.height[r]
+    horizon_a = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0))
+    k = int(math.floor(ts / GRID_DT_S))
     for j in range(thr.ttype.shape[0]):
         if not alive[j]:
+            continue
+        if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
+            continue  # not in flight (the exact test follows)
+        # A cheap bound from the grid sample before the look: a threat surely beyond
+        # the instrumented range or the radio horizon is skipped before its state is
+        # interpolated.  It draws no random numbers, so the outcome is the same.
+        gx = thr.pos[j, k, 0] - rad.pos[r, 0]
+        gy = thr.pos[j, k, 1] - rad.pos[r, 1]
+        gz = thr.pos[j, k, 2] - rad.pos[r, 2]
+        v0 = math.sqrt(thr.vel[j, k, 0] ** 2 + thr.vel[j, k, 1] ** 2 + thr.vel[j, k, 2] ** 2)
+        v1 = math.sqrt(
+            thr.vel[j, k + 1, 0] ** 2 + thr.vel[j, k + 1, 1] ** 2 + thr.vel[j, k + 1, 2] ** 2
+        )
+        margin = (v0 + v1) * GRID_DT_S + 100.0
+        h_top = max(thr.h[j, k], thr.h[j, k + 1]) + margin
+        reach = min(
+            rad.max_range[r], horizon_a + math.sqrt(max((ae + h_top) ** 2 - ae * ae, 0.0))
+        )
+        if gx * gx + gy * gy + gz * gz > (reach + margin) ** 2:
             continue
         if not _threat_state(thr, j, ts, buf):
             continue
@@ -1017,8 +1038,8 @@ def _engage(
                 for j in range(n_thr):
                     if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
                         continue
-                    if t < assess_until[g, j]:
-                        continue
+                    if first_det[j] == math.inf or t < assess_until[g, j]:
+                        continue  # never seen by any radar yet, or being assessed
                     if thr.friendly[j] and not iff_fail[g, j]:
                         continue  # identified as friendly
                     cl = thr.cls[j]
