@@ -117,6 +117,21 @@ def run(
     overwrite: Annotated[
         bool, typer.Option(help="Replace the tables of an existing run directory.")
     ] = False,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="RUN",
+            help="Continue the interrupted run in RUN (instead of --out), with the same scenario, "
+            "--seed and --reps: only the replications it lacks are run.",
+        ),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(metavar="local|ray", help="Run batches on local processes or on Ray.")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address (default: start a local Ray instance)."),
+    ] = None,
 ) -> None:
     """Run a scenario's variants and print their summaries side by side."""
     from rich.console import Console
@@ -128,20 +143,71 @@ def run(
         TimeRemainingColumn,
     )
 
-    from airguard.montecarlo.campaign import default_run_dir, simulate
+    from airguard.montecarlo import BACKENDS, BackendError
+    from airguard.montecarlo.campaign import check_resumable, default_run_dir, simulate
+    from airguard.results import read_manifest, read_progress, remove_run_files
     from airguard.scenario import load_scenario
 
+    if backend not in BACKENDS:
+        _fail(f"--backend: expected one of {', '.join(BACKENDS)}, got '{backend}'")
+    if address is not None and backend != "ray":
+        _fail("--address names a Ray cluster: pass it with --backend ray")
     try:
         scenarios = load_scenario(file, variant=variant)
     except InputError as exc:
         _fail(str(exc))
-    root = out if out is not None else default_run_dir(scenarios[0])
-    if root.exists() and any(root.iterdir()):
-        if not overwrite:
+    if backend == "ray":  # start or reach Ray before anything is written or shown
+        from airguard.montecarlo import default_workers
+        from airguard.montecarlo.ray_backend import ensure_ray
+
+        try:
+            ensure_ray(min(workers or default_workers(), reps), address)
+        except BackendError as exc:
+            _fail(str(exc))
+
+    def recorded(path: Path) -> dict[str, Any] | None:
+        """What a run directory records of its run, if it holds one."""
+        if (path / "manifest.json").is_file():
+            return read_manifest(path)
+        return read_progress(path)
+
+    targets: list[Path]
+    if resume is not None:
+        if out is not None and out.resolve() != resume.resolve():
+            _fail("--resume RUN continues RUN: pass --out only to name the same directory")
+        if overwrite:
+            _fail("--resume continues a run and --overwrite discards it: pass one of them")
+        if resume.exists() and not resume.is_dir():
+            _fail(f"{resume}: not a run directory")
+        root = resume
+        single = recorded(root) if root.is_dir() else None
+        if len(scenarios) == 1:
+            nested = root / scenarios[0].label
+            use_nested = single is None and root.is_dir() and recorded(nested) is not None
+            targets = [nested if use_nested else root]
+        elif single is not None:
             _fail(
-                f"{root}: the run directory exists and is not empty; choose another --out or pass --overwrite"
+                f"{root}: holds the run of one variant ({single.get('variant')}); "
+                f"resume it with --variant {single.get('variant')}"
             )
-        _clear_run_dir(root)
+        else:
+            targets = [root / sc.label for sc in scenarios]
+        for sc, target in zip(scenarios, targets, strict=True):
+            try:  # refuse before the progress bars start
+                check_resumable(target, sc, reps, seed=seed)
+            except InputError as exc:
+                _fail(str(exc))
+    else:
+        root = out if out is not None else default_run_dir(scenarios[0])
+        if root.exists() and any(root.iterdir()):
+            if not overwrite:
+                _fail(
+                    f"{root}: the run directory exists and is not empty; choose another --out, "
+                    "pass --overwrite, or continue an interrupted run with --resume"
+                )
+            for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
+                remove_run_files(path)
+        targets = [root] if len(scenarios) == 1 else [root / sc.label for sc in scenarios]
     err = Console(stderr=True)
     runs: list[Run] = []
     with Progress(
@@ -153,9 +219,8 @@ def run(
         transient=as_json,
         disable=not err.is_terminal and as_json,
     ) as progress:
-        for sc in scenarios:
+        for sc, target in zip(scenarios, targets, strict=True):
             task = progress.add_task(f"{sc.label:>12}", total=reps)
-            target = root if len(scenarios) == 1 else root / sc.label
             try:
                 result = simulate(
                     sc,
@@ -165,11 +230,33 @@ def run(
                     out=target,
                     batch_size=batch_size,
                     on_batch=functools.partial(_advance, progress, task),
+                    resume=resume is not None,
+                    backend=backend,
+                    address=address,
                 )
-            except InputError as exc:
+            except (InputError, BackendError) as exc:
                 _fail(str(exc))
             runs.append(result)
+    notes = []
+    for r in runs:
+        ran = r.summary.replications - r.resumed_from
+        where = f"on {r.workers} worker{'s' if r.workers > 1 else ''}" + (
+            f" ({r.backend})" if r.backend != "local" else ""
+        )
+        if resume is not None and ran == 0:
+            note = f"{r.scenario.label}: already complete ({r.summary.replications} replications); nothing to run"
+        elif r.resumed_from:
+            note = (
+                f"{r.scenario.label}: resumed: {r.resumed_from} replications were committed, "
+                f"ran the other {ran} in {r.seconds:.1f} s {where}"
+            )
+        else:
+            note = f"{r.scenario.label}: {r.summary.replications} replications in {r.seconds:.1f} s {where}"
+        notes.append(f"{note} → {r.run_dir}")
     if as_json:
+        if resume is not None:
+            for note in notes:
+                err.print(note, markup=False, highlight=False)
         if len(runs) == 1:
             payload: dict[str, Any] = runs[0].summary.to_json()
         else:
@@ -180,15 +267,14 @@ def run(
             }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
+    from rich.markup import escape
+
     from airguard.report.table import summary_table
 
     console = Console() if sys.stdout.isatty() else Console(width=120)
     console.print(summary_table(runs))
-    for r in runs:
-        console.print(
-            f"[dim]{r.scenario.label}: {r.summary.replications} replications in {r.seconds:.1f} s "
-            f"on {r.workers} worker{'s' if r.workers > 1 else ''} → {r.run_dir}[/dim]"
-        )
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/dim]")
 
 
 def _jsonable(value: Any) -> Any:
@@ -424,6 +510,29 @@ def results(
     from airguard.report.table import summary_table_from_json
 
     Console().print(summary_table_from_json(summaries))
+
+
+@app.command()
+def replay(
+    run_dir: Annotated[Path, typer.Argument(help="A variant's run directory (holding manifest.json).")],
+    rep: Annotated[int, typer.Option("--rep", "-k", min=0, help="Replication to re-run.")],
+) -> None:
+    """Re-run one replication with its full event log (written to RUN/replays/rep-K/)."""
+    from rich.console import Console
+
+    from airguard.replay import replay as run_replay
+
+    try:
+        result = run_replay(run_dir, rep)
+    except InputError as exc:
+        _fail(str(exc))
+    console = Console()
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
+    console.print(
+        f"replication {rep}: {result.outcome['leakers']} leakers, {result.outcome['killed']} "
+        f"killed, {result.outcome['interceptors_fired']} interceptors fired "
+        f"(the same as stored); {result.n_events} events ({counts}) → {result.events_path}"
+    )
 
 
 @app.command()

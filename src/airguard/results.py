@@ -3,27 +3,35 @@
 A run directory holds::
 
     manifest.json                  scenario hash, airguard version, seed, replications, ...
+    progress.json                     the same record while the run is unfinished
+    batches/batch-00000.json          commit marker: replications and parts of batch 0
     replications/part-00000.parquet   one row per replication
     assets/part-*.parquet             one row per (replication, asset)
     threats/part-*.parquet            one row per (replication, threat)
     engagements/part-*.parquet        one row per interceptor launched
     impacts/part-*.parquet            one row per threat that reached the ground unintercepted
 
-Each batch of replications is written as its own Parquet part; the manifest
-is written last, atomically.  The tables are documented in
-docs/results-format.md.
+Each batch of replications is written as its own Parquet part, then committed
+by a marker ``batches/batch-<index>.json``; ``progress.json`` records the
+campaign before its first batch, and the manifest is written last.  Every file
+is written atomically, so a run killed at any moment can be resumed
+(:func:`discard_uncommitted`, :func:`committed_batches`).  The format is
+documented in docs/results-format.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -38,16 +46,24 @@ if TYPE_CHECKING:
 __all__ = [
     "TABLES",
     "BatchTables",
+    "CommittedBatch",
     "RunSummary",
     "batch_tables",
+    "committed_batches",
+    "discard_uncommitted",
+    "locked_run_dir",
     "query",
     "read_manifest",
+    "read_progress",
     "read_table",
+    "read_tables",
+    "remove_run_files",
     "run_dirs",
     "summarise",
     "wilson_interval",
     "write_batch",
     "write_manifest",
+    "write_progress",
 ]
 
 TABLES = ("replications", "assets", "threats", "engagements", "impacts")
@@ -265,42 +281,260 @@ def _concat(rows: dict[str, list[np.ndarray]], schema: dict[str, str]) -> pa.Tab
 
 
 # ---------------------------------------------------------------- the run directory
+#
+# The store is append-only and crash-safe: every file appears under its final
+# name whole or not at all (written to a hidden temporary name in the same
+# directory, flushed to disk, then renamed: rename is atomic on POSIX), and a
+# batch counts only once its commit marker ``batches/batch-<index>.json`` exists.
+# The marker is written last and names the batch's replications and its parts,
+# so a run killed at any moment leaves committed batches, which are kept, and
+# at most one batch's uncommitted parts, which :func:`discard_uncommitted`
+# removes before the run goes on.
+
+MANIFEST = "manifest.json"
+PROGRESS = "progress.json"
+BATCHES = "batches"
 
 
-def write_batch(run_dir: Path, index: int, tables: BatchTables) -> None:
-    """Write one batch's tables as Parquet parts ``<table>/part-<index>.parquet``."""
+@dataclass(frozen=True)
+class CommittedBatch:
+    """A batch whose commit marker exists: replications ``first`` to ``stop - 1``."""
+
+    index: int
+    first: int
+    stop: int
+    parts: dict[str, Path]
+    """Table name → its Parquet part."""
+    marker: Path
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
+    """Call ``write(file)`` on a hidden temporary file beside `path`, flush it to disk,
+    then rename it to `path`: readers see the whole file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    _write_atomic(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def write_batch(run_dir: Path, index: int, tables: BatchTables) -> CommittedBatch:
+    """Write one batch's tables as Parquet parts ``<table>/part-<index>.parquet``, then commit it.
+
+    The batch must hold consecutive replications (its ``replications`` table
+    says which).  Each part is written atomically; the commit marker
+    ``batches/batch-<index>.json`` is written last, atomically, and records the
+    replication range and each part's file, row count and size.
+    """
     import pyarrow.parquet as pq
 
+    reps = tables["replications"].column("replication").to_numpy()
+    if reps.size == 0:
+        raise ValueError("a batch holds at least one replication")
+    first, stop = int(reps[0]), int(reps[-1]) + 1
+    if not np.array_equal(reps, np.arange(first, stop)):
+        raise ValueError(f"a batch holds consecutive replications, got {reps.tolist()}")
+    parts: dict[str, dict[str, Any]] = {}
     for name, table in tables.items():
-        d = run_dir / name
-        d.mkdir(parents=True, exist_ok=True)
-        final = d / f"part-{index:05d}.parquet"
-        tmp = d / f".part-{index:05d}.parquet.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, final)
+        rel = f"{name}/part-{index:05d}.parquet"
+        final = run_dir / rel
+        _write_atomic(final, functools.partial(pq.write_table, table))
+        parts[name] = {"file": rel, "rows": table.num_rows, "bytes": final.stat().st_size}
+    marker = run_dir / BATCHES / f"batch-{index:05d}.json"
+    _write_json_atomic(marker, {"batch": index, "replications": [first, stop], "parts": parts})
+    return CommittedBatch(
+        index, first, stop, {name: run_dir / p["file"] for name, p in parts.items()}, marker
+    )
+
+
+def _read_marker(run_dir: Path, path: Path) -> CommittedBatch | None:
+    """The batch a commit marker describes, or None if the marker or one of its parts is damaged."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        first, stop = (int(x) for x in data["replications"])
+        parts = {name: run_dir / p["file"] for name, p in data["parts"].items()}
+        for name, p in data["parts"].items():
+            if parts[name].stat().st_size != int(p["bytes"]):
+                return None
+        return CommittedBatch(int(data["batch"]), first, stop, parts, path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def committed_batches(run_dir: str | Path) -> list[CommittedBatch]:
+    """The committed batches of a run directory, in replication order.
+
+    A batch whose marker or parts are damaged (which the write protocol
+    prevents, short of a power loss on a file system that ignores fsync) does
+    not count.  Raises ValueError if two batches hold the same replication.
+    """
+    root = Path(run_dir)
+    found = [_read_marker(root, p) for p in sorted((root / BATCHES).glob("batch-*.json"))]
+    batches = sorted((b for b in found if b is not None), key=lambda b: b.first)
+    for a, b in itertools.pairwise(batches):
+        if b.first < a.stop:
+            raise ValueError(
+                f"{root}: batches {a.index} and {b.index} both hold replication {b.first}"
+            )
+    return batches
+
+
+def discard_uncommitted(run_dir: str | Path) -> list[Path]:
+    """Remove what a killed run left half-done: temporary files, parts without a
+    commit marker, damaged markers.  Returns the paths removed."""
+    root = Path(run_dir)
+    committed = committed_batches(root)
+    keep = {p for b in committed for p in (b.marker, *b.parts.values())}
+    removed = []
+    for d in [root, root / BATCHES, *(root / name for name in TABLES)]:
+        if not d.is_dir():
+            continue
+        for path in d.iterdir():
+            stale_tmp = path.name.startswith(".") and path.name.endswith(".tmp")
+            stale_part = d.name in TABLES and path.name.startswith("part-") and path not in keep
+            stale_marker = d.name == BATCHES and path.suffix == ".json" and path not in keep
+            if path.is_file() and (stale_tmp or stale_part or stale_marker):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def remove_run_files(run_dir: str | Path) -> None:
+    """Remove everything airguard writes in a run directory, and nothing else."""
+    import shutil
+
+    root = Path(run_dir)
+    if not root.is_dir():
+        return
+    for name in (*TABLES, BATCHES):
+        if (root / name).is_dir():
+            shutil.rmtree(root / name)
+    for path in root.iterdir():
+        ours = path.name in (MANIFEST, PROGRESS) or (
+            path.name.startswith(".") and path.name.endswith(".tmp")
+        )
+        if ours and path.is_file():
+            path.unlink()
+
+
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (a pool worker), close the parent's lock descriptors: the lock
+    then stays with the parent alone and dies with it."""
+    for fd in _HELD_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
+@contextlib.contextmanager
+def locked_run_dir(run_dir: Path) -> Iterator[None]:
+    """Create `run_dir` if need be and hold an exclusive lock on it while writing it.
+
+    The lock (``flock`` on the directory) dies with the process, even on
+    SIGKILL, so a killed run never leaves it behind; while it is held, a
+    second process asking for it gets ``BlockingIOError``.
+    """
+    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BlockingIOError(
+                f"{run_dir}: another airguard process is writing this run directory"
+            ) from exc
+        _HELD_LOCKS.add(fd)
+        yield
+    finally:
+        _HELD_LOCKS.discard(fd)
+        os.close(fd)
+
+
+def write_progress(run_dir: Path, record: dict[str, Any]) -> None:
+    """Write the in-progress manifest ``progress.json`` atomically, before the first batch."""
+    _write_json_atomic(
+        run_dir / PROGRESS, {"airguard_version": __version__, "status": "in-progress", **record}
+    )
+
+
+def read_progress(run_dir: str | Path) -> dict[str, Any] | None:
+    """The in-progress manifest of an unfinished run, or None."""
+    path = Path(run_dir) / PROGRESS
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
-    """Write manifest.json atomically (write a temporary file, then rename)."""
+    """Write manifest.json atomically (a temporary file flushed to disk, then renamed),
+    then remove the in-progress manifest: the run is complete."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    data = {"airguard_version": __version__, **manifest}
-    fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".manifest.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, run_dir / "manifest.json")
+    _write_json_atomic(
+        run_dir / MANIFEST, {"airguard_version": __version__, "status": "complete", **manifest}
+    )
+    (run_dir / PROGRESS).unlink(missing_ok=True)
+
+
+def _part_files(run_dir: Path, name: str) -> list[Path]:
+    """The Parquet parts of one table in replication order: those of committed
+    batches, or every part of a run directory written before commit markers."""
+    if (run_dir / BATCHES).is_dir():
+        return [b.parts[name] for b in committed_batches(run_dir) if name in b.parts]
+    return sorted((run_dir / name).glob("part-*.parquet"))
 
 
 def read_table(run_dir: str | Path, name: str) -> pa.Table:
-    """Read one outcome table of a run directory."""
+    """Read one outcome table of a run directory (its committed parts, in replication order)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    d = Path(run_dir) / name
-    parts = sorted(d.glob("part-*.parquet"))
+    d = Path(run_dir)
+    parts = _part_files(d, name)
     if not parts:
-        raise FileNotFoundError(f"{d}: no Parquet parts")
+        raise FileNotFoundError(f"{d / name}: no Parquet parts")
     return pa.concat_tables([pq.read_table(p) for p in parts])
+
+
+def read_tables(run_dir: str | Path) -> BatchTables:
+    """All outcome tables of a run directory, each in replication order."""
+    return {name: read_table(run_dir, name) for name in TABLES}
 
 
 # ---------------------------------------------------------------- summaries
@@ -425,11 +659,23 @@ def _fratricide_figures(reps: pa.Table) -> dict[str, Any]:
 
 
 def run_dirs(path: str | Path) -> list[Path]:
-    """The run directories at `path`: itself, or its variant subdirectories."""
+    """The run directories at `path`: itself, or its variant subdirectories.
+
+    Raises FileNotFoundError if one of them is unfinished (killed or still running).
+    """
     root = Path(path)
-    if (root / "manifest.json").is_file():
+    if (root / MANIFEST).is_file():
         return [root]
-    found = sorted(p.parent for p in root.glob("*/manifest.json"))
+    unfinished = [root] if (root / PROGRESS).is_file() else []
+    unfinished += [
+        p.parent for p in sorted(root.glob(f"*/{PROGRESS}")) if not (p.parent / MANIFEST).is_file()
+    ]
+    if unfinished:
+        raise FileNotFoundError(
+            f"{unfinished[0]}: the run is unfinished (killed, or still running); "
+            f"finish it with: airguard run SCENARIO --resume {root}"
+        )
+    found = sorted(p.parent for p in root.glob(f"*/{MANIFEST}"))
     if not found:
         raise FileNotFoundError(f"{root}: no manifest.json here or in its subdirectories")
     return found
@@ -437,7 +683,7 @@ def run_dirs(path: str | Path) -> list[Path]:
 
 def read_manifest(run_dir: str | Path) -> dict[str, Any]:
     """The manifest of one run directory."""
-    data: dict[str, Any] = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((Path(run_dir) / MANIFEST).read_text(encoding="utf-8"))
     return data
 
 
@@ -445,7 +691,7 @@ def query(run_dir: str | Path, sql: str) -> pa.Table:
     """Run a DuckDB SQL query over a run directory's tables.
 
     Each table is a view of its name (``replications``, ``assets``, ``threats``,
-    ``engagements``, ``impacts``) over its Parquet parts, e.g.
+    ``engagements``, ``impacts``) over its committed Parquet parts, e.g.
     ``SELECT interceptor_type, avg(miss_distance_m) FROM engagements GROUP BY 1``.
     """
     import duckdb
@@ -454,10 +700,10 @@ def query(run_dir: str | Path, sql: str) -> pa.Table:
     con = duckdb.connect()
     try:
         for name in TABLES:
-            parts = Path(run_dir) / name
-            if any(parts.glob("part-*.parquet")):
-                pattern = str(parts / "part-*.parquet").replace("'", "''")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+            parts = _part_files(Path(run_dir), name)
+            if parts:
+                files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
         relation: Any = con.sql(sql)
         if relation is None:  # a statement without a result (CREATE, SET, ...)
             return pa.table({})

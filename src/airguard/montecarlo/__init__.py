@@ -1,16 +1,20 @@
-"""Monte Carlo campaigns: replications in batches over worker processes.
+"""Monte Carlo campaigns: replications in batches over worker processes or Ray.
 
 Replication k of campaign seed s always draws from
 ``SeedSequence(s, spawn_key=(k,))`` (:func:`airguard.engine.replication_rng`),
-so outcomes do not depend on the number of workers or the batch size.  Each
-worker receives the compiled :class:`~airguard.world.World` once and returns
-the columnar outcome tables of each batch it runs.
+so outcomes do not depend on the number of workers, the batch size or the
+backend.  Each worker receives the compiled :class:`~airguard.world.World`
+once and returns the columnar outcome tables of each batch it runs.
+
+Backends: ``local`` (a pool of processes on this machine) and ``ray`` (Ray
+tasks on a local instance or a cluster; :mod:`airguard.montecarlo.ray_backend`,
+imported only when asked for).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -20,7 +24,27 @@ from airguard.engine import run_replication
 from airguard.results import BatchTables, batch_tables
 from airguard.world import World
 
-__all__ = ["default_workers", "iter_batches", "run_batch"]
+__all__ = [
+    "BACKENDS",
+    "BackendError",
+    "BackendUnavailableError",
+    "default_batch_size",
+    "default_workers",
+    "iter_batches",
+    "iter_plan",
+    "plan_batches",
+    "run_batch",
+]
+
+BACKENDS = ("local", "ray")
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot run the campaign (not installed, cluster unreachable)."""
+
+
+class BackendUnavailableError(BackendError, ImportError):
+    """The backend's optional dependency is not installed."""
 
 _WORLD: World | None = None
 
@@ -54,6 +78,32 @@ def batches(start: int, stop: int, size: int) -> list[list[int]]:
     return [list(range(a, min(a + size, stop))) for a in range(start, stop, size)]
 
 
+def default_batch_size(replications: int, workers: int) -> int:
+    """About 8 batches per worker, at most 100 replications each."""
+    return int(min(max(replications // (8 * max(workers, 1)), 1), 100))
+
+
+def plan_batches(replications: Sequence[int], size: int) -> list[list[int]]:
+    """Cut replication indices (ascending) into batches of consecutive indices, at most `size` each.
+
+    A gap in the indices (replications already done) always starts a new batch,
+    so that every batch is one range ``[first, stop)``.
+    """
+    if size < 1:
+        raise ValueError(f"batch size: expected a positive integer, got {size}")
+    plan: list[list[int]] = []
+    for k in replications:
+        k = int(k)
+        last = plan[-1] if plan else None
+        if last is not None and len(last) < size and k == last[-1] + 1:
+            last.append(k)
+        elif last is not None and k <= last[-1]:
+            raise ValueError(f"replications must ascend without repeats, got {k} after {last[-1]}")
+        else:
+            plan.append([k])
+    return plan
+
+
 def iter_batches(
     world: World,
     seed: int,
@@ -62,6 +112,8 @@ def iter_batches(
     workers: int = 1,
     batch_size: int | None = None,
     on_batch: Callable[[int], Any] | None = None,
+    backend: str = "local",
+    address: str | None = None,
 ) -> Iterator[BatchTables]:
     """Run replications 0..replications-1 and yield their tables batch by batch, in order.
 
@@ -79,14 +131,69 @@ def iter_batches(
         Replications per batch (default: about 8 batches per worker, at most 100).
     on_batch
         Called with the number of replications each time a batch completes.
+    backend, address
+        As for :func:`iter_plan`.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
     if batch_size is None:
-        batch_size = int(min(max(replications // (8 * max(workers, 1)), 1), 100))
+        batch_size = default_batch_size(replications, workers)
     plan = batches(0, replications, batch_size)
+    yield from iter_plan(
+        world, seed, plan, workers=workers, on_batch=on_batch, backend=backend, address=address
+    )
+
+
+def iter_plan(
+    world: World,
+    seed: int,
+    plan: Sequence[Sequence[int]],
+    *,
+    workers: int = 1,
+    on_batch: Callable[[int], Any] | None = None,
+    backend: str = "local",
+    address: str | None = None,
+) -> Iterator[BatchTables]:
+    """Run the batches of `plan` (lists of replication indices) and yield their tables, in order.
+
+    Parameters
+    ----------
+    world
+        The compiled scenario.
+    seed
+        Campaign seed.
+    plan
+        The batches, each a list of replication indices.
+    workers
+        Local worker processes (1 runs in this process), or the CPUs of the
+        Ray instance this starts if none is running.
+    on_batch
+        Called with the number of replications each time a batch completes.
+    backend
+        ``local`` or ``ray``.  Outcomes do not depend on it.
+    address
+        Ray cluster address (``ray`` only; default: a running instance, or a new
+        local one).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    work = [[int(k) for k in reps] for reps in plan]
+    if not work:
+        return
+    if backend == "ray":
+        from airguard.montecarlo.ray_backend import iter_ray_batches
+
+        ray_batches = iter_ray_batches(world, seed, work, workers=workers, address=address)
+        try:
+            for reps, tables in zip(work, ray_batches, strict=True):
+                if on_batch:
+                    on_batch(len(reps))
+                yield tables
+        finally:
+            ray_batches.close()  # cancels what is still queued if the caller stopped early
+        return
     if workers <= 1:
-        for reps in plan:
+        for reps in work:
             tables = run_batch(world, seed, reps)
             if on_batch:
                 on_batch(len(reps))
@@ -95,16 +202,20 @@ def iter_batches(
     ctx = _mp_context()
     if ctx.get_start_method() == "fork":
         # compile (or load) the kernels once here, so that forked workers inherit them
-        run_replication(world, seed, plan[0][0])
+        run_replication(world, seed, work[0][0])
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(world,)
     ) as pool:
-        futures = [pool.submit(_worker_batch, seed, reps) for reps in plan]
-        for fut, reps in zip(futures, plan, strict=True):
-            tables = fut.result()
-            if on_batch:
-                on_batch(len(reps))
-            yield tables
+        futures = [pool.submit(_worker_batch, seed, reps) for reps in work]
+        try:
+            for fut, reps in zip(futures, work, strict=True):
+                tables = fut.result()
+                if on_batch:
+                    on_batch(len(reps))
+                yield tables
+        finally:
+            for fut in futures:  # the caller stopped early: do not run the rest
+                fut.cancel()
 
 
 def _mp_context() -> Any:

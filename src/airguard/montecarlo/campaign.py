@@ -1,7 +1,18 @@
-"""A campaign: one scenario variant, N replications, written to a run directory."""
+"""A campaign: one scenario variant, N replications, written to a run directory.
+
+With a run directory a campaign can be resumed after it was killed, at any
+moment: ``progress.json`` records the scenario's digest, the seed and the
+number of replications before the first batch; each batch is committed by a
+marker written after its parts (see :mod:`airguard.results`).  Resuming
+removes what was left uncommitted, runs the replications that no committed
+batch holds, and summarises all committed batches.  Replication k always
+draws from (seed, k), so the resumed run's tables equal those of a run that
+was never interrupted.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -10,12 +21,45 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from airguard.montecarlo import default_workers, iter_batches
-from airguard.results import BatchTables, RunSummary, summarise, write_batch, write_manifest
+import numpy as np
+
+from airguard._version import __version__
+from airguard.errors import InputError
+from airguard.montecarlo import (
+    BACKENDS,
+    default_batch_size,
+    default_workers,
+    iter_batches,
+    iter_plan,
+    plan_batches,
+)
+from airguard.results import (
+    MANIFEST,
+    BatchTables,
+    CommittedBatch,
+    RunSummary,
+    committed_batches,
+    discard_uncommitted,
+    locked_run_dir,
+    read_manifest,
+    read_progress,
+    read_tables,
+    remove_run_files,
+    summarise,
+    write_batch,
+    write_manifest,
+    write_progress,
+)
 from airguard.scenario import Scenario
 from airguard.world import World, compile_world
 
-__all__ = ["Run", "default_run_dir", "simulate"]
+__all__ = ["Run", "RunDirError", "check_resumable", "default_run_dir", "simulate"]
+
+
+class RunDirError(InputError):
+    """A run directory that cannot be written or resumed as asked: it records another
+    scenario, seed or number of replications, it is not a run, or another process
+    is writing it."""
 
 
 @dataclass
@@ -28,6 +72,9 @@ class Run:
     run_dir: Path | None
     seconds: float
     workers: int
+    backend: str = "local"
+    resumed_from: int = 0
+    """Replications already committed in the run directory when a resume began."""
 
 
 def _slug(text: str) -> str:
@@ -48,6 +95,9 @@ def simulate(
     out: str | Path | None = None,
     batch_size: int | None = None,
     on_batch: Callable[[int], Any] | None = None,
+    resume: bool = False,
+    backend: str = "local",
+    address: str | None = None,
 ) -> Run:
     """Run `replications` replications of `scenario` and summarise them.
 
@@ -63,50 +113,150 @@ def simulate(
         Worker processes (default: all cores).  Outcomes do not depend on it.
     out
         Run directory to write the outcome tables and manifest to; None keeps
-        the results in memory only.
+        the results in memory only.  A new run replaces what airguard wrote
+        there before.
     batch_size
         Replications per batch (outcomes do not depend on it).
     on_batch
-        Progress callback, called with the number of replications completed.
+        Progress callback, called with the number of replications completed
+        (on resume, first with those already committed).
+    resume
+        Continue the run in `out`: keep its committed batches and run only the
+        replications they lack.  Raises :class:`RunDirError` if `out` records
+        another scenario, seed or number of replications.  A finished run is
+        read back, not run again.  An empty or missing `out` starts the run.
+    backend
+        ``local`` (worker processes) or ``ray`` (Ray tasks; needs the ``ray``
+        extra).  Outcomes do not depend on it.
+    address
+        Ray cluster address (``ray`` only; default: a running instance, or a
+        new local one with `workers` CPUs).
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    if resume and out is None:
+        raise ValueError("resume: name the run directory to resume (out)")
     seed = scenario.body.seed if seed is None else seed
     workers = default_workers() if workers is None else max(int(workers), 1)
     workers = min(workers, replications)
+    if backend == "ray":  # fail before touching the run directory if Ray cannot be had
+        from airguard.montecarlo.ray_backend import ensure_ray
+
+        ensure_ray(workers, address)
     world = compile_world(scenario)
-    run_dir = None if out is None else Path(out)
     started = time.perf_counter()
-    collected: list[BatchTables] = []
-    for index, tables in enumerate(
-        iter_batches(
-            world, seed, replications, workers=workers, batch_size=batch_size, on_batch=on_batch
+    if out is None:
+        collected = list(
+            iter_batches(
+                world,
+                seed,
+                replications,
+                workers=workers,
+                batch_size=batch_size,
+                on_batch=on_batch,
+                backend=backend,
+                address=address,
+            )
         )
-    ):
-        if run_dir is not None:
-            write_batch(run_dir, index, tables)
-        collected.append(tables)
-    seconds = time.perf_counter() - started
-    summary = summarise(
-        collected,
-        scenario=scenario.body.name,
-        variant=scenario.variant,
+        return Run(
+            scenario=scenario,
+            world=world,
+            summary=_summarise(collected, scenario, world, seed),
+            run_dir=None,
+            seconds=time.perf_counter() - started,
+            workers=workers,
+            backend=backend,
+        )
+    return _simulate_to(
+        Path(out),
+        scenario,
+        world,
+        replications,
         seed=seed,
-        asset_names=world.asset_names,
-        threat_types=world.threat_names,
-        interceptor_types=world.interceptor_names,
+        workers=workers,
+        batch_size=batch_size,
+        on_batch=on_batch,
+        resume=resume,
+        backend=backend,
+        address=address,
     )
-    if run_dir is not None:
+
+
+def _simulate_to(
+    run_dir: Path,
+    scenario: Scenario,
+    world: World,
+    replications: int,
+    *,
+    seed: int,
+    workers: int,
+    batch_size: int | None,
+    on_batch: Callable[[int], Any] | None,
+    resume: bool,
+    backend: str,
+    address: str | None,
+) -> Run:
+    """:func:`simulate` with a run directory: commit batch by batch, resumable."""
+    started = time.perf_counter()
+    record = _record(scenario, replications, seed)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(locked_run_dir(run_dir))
+        except BlockingIOError as exc:
+            raise RunDirError(
+                "another airguard process is writing this run directory", file=run_dir
+            ) from exc
+        done = _prepare(run_dir, record, resume=resume)
+        have = replications if done is None else sum(b.stop - b.first for b in done)
+        if on_batch and have:
+            on_batch(have)
+        if done is None:  # finished before: read it back, write nothing
+            return Run(
+                scenario=scenario,
+                world=world,
+                summary=_summarise(read_tables(run_dir), scenario, world, seed),
+                run_dir=run_dir,
+                seconds=0.0,
+                workers=0,
+                backend=backend,
+                resumed_from=replications,
+            )
+        covered = np.zeros(replications, dtype=bool)
+        for b in done:
+            covered[b.first : b.stop] = True
+        todo = np.flatnonzero(~covered).tolist()
+        size = batch_size or default_batch_size(len(todo), workers)
+        workers = max(min(workers, len(todo)), 1)
+        first_index = max((b.index for b in done), default=-1) + 1
+        batches = iter_plan(
+            world,
+            seed,
+            plan_batches(todo, size),
+            workers=workers,
+            on_batch=on_batch,
+            backend=backend,
+            address=address,
+        )
+        for i, tables in enumerate(batches):
+            write_batch(run_dir, first_index + i, tables)
+        seconds = time.perf_counter() - started
+        tables = read_tables(run_dir)
+        reps = tables["replications"].column("replication").to_numpy()
+        if not np.array_equal(reps, np.arange(replications)):
+            raise RuntimeError(
+                f"{run_dir}: the committed batches hold {reps.size} replications, "
+                f"expected each of 0..{replications - 1} once"
+            )
+        summary = _summarise(tables, scenario, world, seed)
         write_manifest(
             run_dir,
             {
-                "scenario_file": scenario.file,
-                "scenario_name": scenario.body.name,
-                "variant": scenario.variant,
-                "scenario_sha256": scenario.digest,
-                "seed": seed,
-                "replications": replications,
+                **record,
                 "workers": workers,
+                "backend": backend,
+                "resumed_from": have,
                 "wall_time_s": round(seconds, 3),
                 "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
                 "tables": ["replications", "assets", "threats", "engagements", "impacts"],
@@ -120,4 +270,106 @@ def simulate(
         run_dir=run_dir,
         seconds=seconds,
         workers=workers,
+        backend=backend,
+        resumed_from=have,
+    )
+
+
+def _record(scenario: Scenario, replications: int, seed: int) -> dict[str, Any]:
+    """What a run directory records of its campaign, and what a resume must match."""
+    return {
+        "scenario_file": scenario.file,
+        "scenario_name": scenario.body.name,
+        "variant": scenario.variant,
+        "scenario_sha256": scenario.digest,
+        "seed": seed,
+        "replications": replications,
+    }
+
+
+def check_resumable(
+    run_dir: str | Path, scenario: Scenario, replications: int, *, seed: int | None = None
+) -> None:
+    """Raise :class:`RunDirError` if `run_dir` holds a run that :func:`simulate` with
+    ``resume=True`` and these arguments would refuse to continue (no run there is fine)."""
+    run_dir = Path(run_dir)
+    record = _record(scenario, replications, scenario.body.seed if seed is None else seed)
+    if (run_dir / MANIFEST).is_file():
+        _check_same(run_dir, read_manifest(run_dir), record)
+    elif (progress := read_progress(run_dir)) is not None:
+        _check_same(run_dir, progress, record)
+    elif run_dir.is_dir() and any(run_dir.iterdir()):
+        raise RunDirError(
+            "not an airguard run to resume (no progress.json or manifest.json here)", file=run_dir
+        )
+
+
+def _prepare(run_dir: Path, record: dict[str, Any], *, resume: bool) -> list[CommittedBatch] | None:
+    """Make `run_dir` ready for the campaign `record` describes.
+
+    Returns the batches already committed (none for a new run), or None when
+    the run is finished.
+    """
+    if resume and (run_dir / MANIFEST).is_file():
+        _check_same(run_dir, read_manifest(run_dir), record)
+        return None
+    progress = read_progress(run_dir) if resume else None
+    if progress is None:
+        if resume and any(run_dir.iterdir()):
+            raise RunDirError(
+                "not an airguard run to resume (no progress.json or manifest.json here)",
+                file=run_dir,
+            )
+        remove_run_files(run_dir)
+        write_progress(run_dir, record)
+        return []
+    _check_same(run_dir, progress, record)
+    discard_uncommitted(run_dir)
+    try:
+        return committed_batches(run_dir)
+    except ValueError as exc:
+        raise RunDirError(str(exc)) from exc
+
+
+def _check_same(run_dir: Path, recorded: dict[str, Any], record: dict[str, Any]) -> None:
+    """Refuse to resume a run recorded for another scenario, seed, count or airguard."""
+    old, new = recorded.get("scenario_sha256"), record["scenario_sha256"]
+    if old != new:
+        raise RunDirError(
+            f"was run from another scenario (sha256 {str(old)[:12]}…, now {str(new)[:12]}…): "
+            f"the scenario {record['scenario_file']} changed; resume with the scenario it began with "
+            "or start a new run",
+            file=run_dir,
+        )
+    if recorded.get("seed") != record["seed"]:
+        raise RunDirError(
+            f"was run with seed {recorded.get('seed')}, asked for seed {record['seed']}; "
+            f"resume with --seed {recorded.get('seed')}",
+            file=run_dir,
+        )
+    if recorded.get("replications") != record["replications"]:
+        raise RunDirError(
+            f"was run for {recorded.get('replications')} replications, asked for "
+            f"{record['replications']}; resume with --reps {recorded.get('replications')}",
+            file=run_dir,
+        )
+    if recorded.get("airguard_version") != __version__:
+        raise RunDirError(
+            f"was run by airguard {recorded.get('airguard_version')}, this is airguard "
+            f"{__version__}: its outcomes could differ; start a new run",
+            file=run_dir,
+        )
+
+
+def _summarise(
+    tables: list[BatchTables] | BatchTables, scenario: Scenario, world: World, seed: int
+) -> RunSummary:
+    return summarise(
+        tables,
+        scenario=scenario.body.name,
+        variant=scenario.variant,
+        seed=seed,
+        asset_names=world.asset_names,
+        threat_types=world.threat_names,
+        interceptor_types=world.interceptor_names,
     )
