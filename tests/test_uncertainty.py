@@ -125,3 +125,24 @@ def test_bad_arguments_are_refused() -> None:
 def test_the_flagship_has_every_level_valid() -> None:
     for scenario in load_scenario(FLAGSHIP):
         unc._check_extremes(scenario, unc.contested_figures(scenario))
+
+
+def test_cli_run_uncertainty_writes_and_prints_the_indices(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from airguard.cli import app
+
+    out = tmp_path / "unc"
+    args = ["run", str(DATA / "drones.yaml"), "--uncertainty", "--designs", "2"]
+    args += ["--reps-per-design", "1", "--workers", "1", "--out", str(out), "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["replications_per_design"] == 1
+    assert {o["outcome"] for o in data["outcomes"]} >= {"P(Base undamaged)", "leakers per raid"}
+    assert json.loads((out / "uncertainty.json").read_text())[0]["designs"] == data["designs"]
+    bad = CliRunner().invoke(app, [*args[:3], "--designs", "3"])
+    assert bad.exit_code == 2
+    assert "power of 2" in bad.stderr

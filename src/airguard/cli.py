@@ -132,6 +132,26 @@ def run(
         str | None,
         typer.Option(help="Ray cluster address (default: start a local Ray instance)."),
     ] = None,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Instead of one campaign, sample the contested catalogue figures (low, nominal, "
+            "high with probabilities 1/4, 1/2, 1/4) and report which decide each outcome "
+            "(Sobol indices).",
+        ),
+    ] = False,
+    designs: Annotated[
+        int,
+        typer.Option(
+            min=2,
+            help="With --uncertainty: base samples N (a power of 2); N·(D + 2) designs run for "
+            "D contested figures.",
+        ),
+    ] = 16,
+    reps_per_design: Annotated[
+        int, typer.Option(min=1, help="With --uncertainty: replications per design.")
+    ] = 16,
 ) -> None:
     """Run a scenario's variants and print their summaries side by side."""
     from rich.console import Console
@@ -156,6 +176,9 @@ def run(
         scenarios = load_scenario(file, variant=variant)
     except InputError as exc:
         _fail(str(exc))
+    if uncertainty:
+        _run_uncertainty(scenarios, designs, reps_per_design, seed, workers, out, as_json)
+        return
     if backend == "ray":  # start or reach Ray before anything is written or shown
         from airguard.montecarlo import default_workers
         from airguard.montecarlo.ray_backend import ensure_ray
@@ -275,6 +298,98 @@ def run(
     console.print(summary_table(runs))
     for note in notes:
         console.print(f"[dim]{escape(note)}[/dim]")
+
+
+def _run_uncertainty(
+    scenarios: list[Any],
+    designs: int,
+    reps_per_design: int,
+    seed: int | None,
+    workers: int | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """`airguard run --uncertainty`: Sobol indices of each variant's outcomes."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from airguard.uncertainty import contested_figures, sensitivity
+
+    err = Console(stderr=True)
+    reports = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=as_json,
+        disable=not err.is_terminal and as_json,
+    ) as progress:
+        for sc in scenarios:
+            n_fig = len(contested_figures(sc))
+            task = progress.add_task(f"{sc.label:>12} designs", total=designs * (n_fig + 2))
+            try:
+                report = sensitivity(
+                    sc,
+                    base_samples=designs,
+                    replications_per_design=reps_per_design,
+                    seed=seed,
+                    workers=workers,
+                    on_design=functools.partial(_advance, progress, task),
+                )
+            except InputError as exc:
+                _fail(str(exc))
+            except ValueError as exc:
+                _fail(f"{sc.file}: {exc}")
+            reports.append(report)
+    payload = [r.to_json() for r in reports]
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "uncertainty.json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    if as_json:
+        sys.stdout.write(json.dumps(payload if len(payload) > 1 else payload[0], indent=2) + "\n")
+        return
+    console = Console() if sys.stdout.isatty() else Console(width=140)
+    for report in reports:
+        table = Table(
+            title=f"{report.scenario} [{report.variant or '-'}] — which contested figure decides "
+            f"each outcome ({report.designs} designs × {report.replications_per_design} "
+            "replications)",
+            title_justify="left",
+        )
+        table.add_column("outcome")
+        table.add_column("mean (min to max) over designs", justify="right")
+        table.add_column("deciding figures: first-order S1, total ST (95 % CI half-width)")
+        for i, name in enumerate(report.outcomes):
+            y = report.values[:, i]
+            order = [k for k in report.st[i].argsort()[::-1][:3] if report.st[i][k] >= 0.05]
+            figs = (
+                "; ".join(
+                    f"{report.figures[k].label}: S1 {report.s1[i][k]:.2f}±{report.s1_conf[i][k]:.2f}, "
+                    f"ST {report.st[i][k]:.2f}±{report.st_conf[i][k]:.2f}"
+                    for k in order
+                )
+                or "none above ST = 0.05"
+            )
+            if report.noise_share[i] >= 0.2:
+                figs += f" [{report.noise_share[i]:.0%} replication noise]"
+            fmt = "{:.3f}" if i < len(report.outcomes) - 2 else "{:,.2f}"
+            table.add_row(
+                name,
+                f"{fmt.format(y.mean())} ({fmt.format(y.min())} to {fmt.format(y.max())})",
+                figs,
+            )
+        console.print(table)
+        for sentence in report.sentences:
+            console.print(f"- {sentence}")
 
 
 def _jsonable(value: Any) -> Any:
@@ -514,7 +629,9 @@ def results(
 
 @app.command()
 def replay(
-    run_dir: Annotated[Path, typer.Argument(help="A variant's run directory (holding manifest.json).")],
+    run_dir: Annotated[
+        Path, typer.Argument(help="A variant's run directory (holding manifest.json).")
+    ],
     rep: Annotated[int, typer.Option("--rep", "-k", min=0, help="Replication to re-run.")],
 ) -> None:
     """Re-run one replication with its full event log (written to RUN/replays/rep-K/)."""

@@ -258,7 +258,9 @@ class SensitivityReport:
         }
 
 
-def _sentence(name: str, figures: list[UncertainFigure], s1: Any, st: Any, noise: float) -> str:
+def _sentence(
+    name: str, figures: list[UncertainFigure], s1: Any, st: Any, st_conf: Any, noise: float
+) -> str:
     order = np.argsort(-np.nan_to_num(st, nan=-1.0))
     top = [k for k in order[:3] if np.isfinite(st[k]) and st[k] >= 0.05]
     if not top:
@@ -269,6 +271,8 @@ def _sentence(name: str, figures: list[UncertainFigure], s1: Any, st: Any, noise
         head += "; then " + ", ".join(parts[1:])
     if noise >= 0.2:
         head += f" [{noise:.0%} of its variance is replication noise]"
+    if st_conf[top[0]] >= 0.5 * st[top[0]]:
+        head += f" — uncertain (ST {st[top[0]]:.2f} ± {st_conf[top[0]]:.2f}): run more designs"
     return head
 
 
@@ -380,6 +384,7 @@ def sensitivity(
         noise_share=noise,
     )
     report.sentences = [
-        _sentence(name, figures, s1[i], st[i], float(noise[i])) for i, name in enumerate(outcomes)
+        _sentence(name, figures, s1[i], st[i], stc[i], float(noise[i]))
+        for i, name in enumerate(outcomes)
     ]
     return report
