@@ -49,6 +49,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from scipy.optimize import linear_sum_assignment
+
 from airguard._jit import njit
 
 __all__ = [
@@ -226,8 +228,6 @@ def _assignment_start(
     published instances of Andersen et al. (2022) with one shot per weapon this
     start alone is optimal (docs/performance.md).
     """
-    from scipy.optimize import linear_sum_assignment
-
     n_targets = v.size
     shots = shot_weapon.size
     target = np.zeros(shots, dtype=np.int64)
