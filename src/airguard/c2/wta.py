@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-
 from scipy.optimize import linear_sum_assignment
 
 from airguard._jit import njit
