@@ -155,13 +155,6 @@ def run(
 ) -> None:
     """Run a scenario's variants and print their summaries side by side."""
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     from airguard.montecarlo import BACKENDS, BackendError
     from airguard.montecarlo.campaign import check_resumable, default_run_dir, simulate
@@ -233,15 +226,7 @@ def run(
         targets = [root] if len(scenarios) == 1 else [root / sc.label for sc in scenarios]
     err = Console(stderr=True)
     runs: list[Run] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=as_json,
-        disable=not err.is_terminal and as_json,
-    ) as progress:
+    with _progress(err, as_json) as progress:
         for sc, target in zip(scenarios, targets, strict=True):
             task = progress.add_task(f"{sc.label:>12}", total=reps)
             try:
@@ -311,28 +296,13 @@ def _run_uncertainty(
 ) -> None:
     """`airguard run --uncertainty`: Sobol indices of each variant's outcomes."""
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
     from rich.table import Table
 
     from airguard.uncertainty import contested_figures, sensitivity
 
     err = Console(stderr=True)
     reports = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=as_json,
-        disable=not err.is_terminal and as_json,
-    ) as progress:
+    with _progress(err, as_json) as progress:
         for sc in scenarios:
             n_fig = len(contested_figures(sc))
             task = progress.add_task(f"{sc.label:>12} designs", total=designs * (n_fig + 2))
@@ -401,6 +371,27 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _progress(err: Any, as_json: bool) -> Any:
+    """Progress bars on stderr (hidden when only JSON is wanted and stderr is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=as_json,
+        disable=not err.is_terminal and as_json,
+    )
+
+
 def _advance(progress: Any, task: Any, n: int) -> None:
     progress.advance(task, n)
 
@@ -465,13 +456,6 @@ def compare(
     from contextlib import ExitStack
 
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
 
     from airguard.compare import compare_runs
     from airguard.montecarlo.campaign import simulate
@@ -526,15 +510,7 @@ def compare(
             dirs[side] = target
         err = Console(stderr=True)
         seconds: dict[str, float] = {}
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=as_json,
-            disable=not err.is_terminal and as_json,
-        ) as progress:
+        with _progress(err, as_json) as progress:
             for side, sc in to_run.items():
                 task = progress.add_task(f"{side.upper()} {sc.label:>12}", total=reps)
                 try:

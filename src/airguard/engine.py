@@ -227,6 +227,23 @@ def _log(
 
 
 @njit
+def _route_points(
+    raids: Raids, q: int, lat: float, lon: float, extra: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes (rad) of raid q's route from (lat, lon) through its
+    waypoints, with `extra` free places at the end (the aim point)."""
+    s = raids.wp_start[q]
+    nw = raids.wp_count[q]
+    lats = np.empty(nw + 1 + extra)
+    lons = np.empty(nw + 1 + extra)
+    lats[0], lons[0] = lat, lon
+    for w in range(nw):
+        lats[w + 1] = raids.wp_lat[s + w]
+        lons[w + 1] = raids.wp_lon[s + w]
+    return lats, lons
+
+
+@njit
 def _fly_all(
     tt: ThreatTypes,
     raids: Raids,
@@ -285,14 +302,7 @@ def _fly_all(
                 target[j] = -1
                 t_launch[j] = tl
                 k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
-                s = raids.wp_start[q]
-                nw = raids.wp_count[q]
-                lats = np.empty(nw + 1)
-                lons = np.empty(nw + 1)
-                lats[0], lons[0] = lat, lon
-                for w in range(nw):
-                    lats[w + 1] = raids.wp_lat[s + w]
-                    lons[w + 1] = raids.wp_lon[s + w]
+                lats, lons = _route_points(raids, q, lat, lon, 0)
                 speed = raids.speed[q] if raids.speed[q] > 0.0 else tt.speed[ty]
                 h = raids.alt[q]
                 ti, xi, yi, zi = fly_route(
@@ -346,15 +356,8 @@ def _fly_all(
                     hh[j],
                 )
             else:
-                s = raids.wp_start[q]
-                nw = raids.wp_count[q]
-                lats = np.empty(nw + 2)
-                lons = np.empty(nw + 2)
-                lats[0], lons[0] = lat, lon
-                for w in range(nw):
-                    lats[w + 1] = raids.wp_lat[s + w]
-                    lons[w + 1] = raids.wp_lon[s + w]
-                lats[nw + 1], lons[nw + 1] = alat, alon
+                lats, lons = _route_points(raids, q, lat, lon, 1)
+                lats[-1], lons[-1] = alat, alon
                 h_launch = raids.alt[q]
                 if has_terrain:
                     g0, g1, g2, g3 = dem_grid[0], dem_grid[1], dem_grid[2], dem_grid[3]
