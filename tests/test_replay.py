@@ -89,3 +89,11 @@ def test_cli_replay(run_dir: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "no manifest.json" in result.stderr
+
+
+def test_events_name_units_radars_and_assets(run_dir: Path) -> None:
+    events = pq.read_table(replay(run_dir, 0).events_path).to_pandas()
+    assert events[events.event == "detection"].radar.str.contains("/").all()
+    launches = events[events.event == "launch"]
+    assert launches.unit.notna().all()
+    assert launches.unit.str.len().min() > 0

@@ -7,15 +7,14 @@ checks that its outcome equals the stored row of the ``replications`` table, and
 writes ``replays/rep-<k>/events.parquet`` in the run directory.
 
 Event table columns: ``time_s``, ``event`` (detection, track, launch, retarget,
-end, impact), ``radar``, ``unit``, ``threat``, ``interceptor`` (index of the
+end, impact), ``radar`` and ``unit`` (names), ``threat``, ``interceptor`` (index of the
 engagement in the ``engagements`` table of that replication), ``interceptor_type``,
-``new_threat`` (retarget), ``outcome`` (end), ``asset`` (impact: the asset hit),
+``new_threat`` (retarget), ``outcome`` (end), ``asset`` (impact: the name of the asset hit),
 ``lat_deg``, ``lon_deg``, ``alt_m`` (measured position of a detection, track
 position, predicted intercept point of a launch, impact point), ``value`` (SNR
 in dB of a detection, speed of a track in m/s, predicted intercept time of a
-launch in s, miss distance of an end in m).  Units, radars and assets are indices
-into the run's lists (``manifest.json``); threats and interceptors are the indices of
-the ``threats`` and ``engagements`` rows of that replication.
+launch in s, miss distance of an end in m).  Threats and interceptors are the
+indices of the ``threats`` and ``engagements`` rows of that replication.
 """
 
 from __future__ import annotations
@@ -43,6 +42,12 @@ class Replay:
     n_events: int
     counts: dict[str, int]
     outcome: dict[str, Any]
+
+
+def _names(names: list[str], index: np.ndarray) -> np.ndarray:
+    """Names for indices (any index outside the list gives an empty name, masked later)."""
+    table = np.array([*names, ""], dtype=object)
+    return table[np.where((index >= 0) & (index < len(names)), index, len(names))]
 
 
 def _stored_row(run_dir: Path, replication: int) -> dict[str, Any] | None:
@@ -151,8 +156,8 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
         {
             "time_s": pa.array(log.t[:n]),
             "event": pa.array(names.tolist(), type=pa.string()),
-            "radar": col(det, ints[:, 0], "int64"),
-            "unit": col(trk | lau, ints[:, 0], "int64"),
+            "radar": col(det, _names(world.radar_names, ints[:, 0]), "string"),
+            "unit": col(trk | lau, _names(world.unit_names, ints[:, 0]), "string"),
             "threat": col(kind >= 0, threat, "int64"),
             "interceptor": col(lau | end | ret, interceptor, "int64"),
             "interceptor_type": col(lau | end | ret, types, "string"),
@@ -160,7 +165,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "outcome": col(
                 end, outcome_names[np.clip(ints[:, 2], 0, outcome_names.size - 1)], "string"
             ),
-            "asset": col(imp & (ints[:, 1] >= 0), ints[:, 1], "int64"),
+            "asset": col(imp & (ints[:, 1] >= 0), _names(world.asset_names, ints[:, 1]), "string"),
             "lat_deg": col(has_pos, np.asarray(lat), "float64"),
             "lon_deg": col(has_pos, np.asarray(lon), "float64"),
             "alt_m": col(has_pos, np.asarray(alt), "float64"),
