@@ -97,3 +97,15 @@ def test_events_name_units_radars_and_assets(run_dir: Path) -> None:
     launches = events[events.event == "launch"]
     assert launches.unit.notna().all()
     assert launches.unit.str.len().min() > 0
+
+
+def test_a_log_too_small_is_run_again_with_room_for_every_event(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import airguard.replay as replay_module
+
+    full = pq.read_table(replay(run_dir, 3).events_path)
+    monkeypatch.setattr(replay_module, "EVENTS_CAPACITY", 10)
+    again = pq.read_table(replay(run_dir, 3).events_path)
+    assert full.num_rows > 10
+    assert again.equals(full)

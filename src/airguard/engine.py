@@ -989,6 +989,9 @@ def _engage(
         n_nets = max(n_nets, units.network[u] + 1)
     carried = np.zeros((n_nets, n_thr), dtype=np.bool_)
     n_carried = np.zeros(n_nets, dtype=np.int64)
+    capacity_limited = False  # carriage is only counted to free slots of limited links
+    for u in range(n_units):
+        capacity_limited = capacity_limited or units.capacity[u] >= 0
     # threat evaluation of each unit's picture, kept until the picture changes
     ev_time = np.full((n_units, n_thr), math.nan)
     ev_when = np.zeros((n_units, n_thr))
@@ -1233,10 +1236,11 @@ def _engage(
                 g = units.group[u]
                 inflight[g, j] -= 1
                 assess_until[g, j] = max(assess_until[g, j], ev_t[k] + units.assess[u])
+        linked = capacity_limited and n_carried.sum() > 0
         for j in range(n_thr):
             if killed_at[j] < math.inf:
                 alive[j] = False
-            if (not alive[j] or t_next > thr.t_impact[j]) and n_carried.sum() > 0:
+            if linked and (not alive[j] or t_next > thr.t_impact[j]):
                 for nw in range(n_nets):  # the link's slot frees
                     if carried[nw, j]:
                         carried[nw, j] = False

@@ -29,8 +29,9 @@ from airguard.errors import InputError
 
 __all__ = ["Replay", "replay"]
 
-EVENTS_CAPACITY = 2_000_000
-"""Events one replay records at most (about 150 MB of arrays); the flagship needs ~60 000."""
+EVENTS_CAPACITY = 100_000
+"""Events a replay first makes room for (7 MB of arrays; the flagship needs about 60 000);
+a replication with more is run again with room for all of them."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,12 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             file=file,
         )
     world = compile_world(scenario)
-    log = event_log(EVENTS_CAPACITY)
     seed = int(manifest["seed"])
+    log = event_log(EVENTS_CAPACITY)
     result = run_replication(world, seed, replication, log)
+    if log.lost[0]:  # the same replication again, with room for every event
+        log = event_log(int(log.n[0] + log.lost[0]))
+        result = run_replication(world, seed, replication, log)
     outcome = {
         "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
         "leakers": int(result.impacted.sum()),
@@ -179,6 +183,4 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
     pq.write_table(events, tmp)
     tmp.replace(path)
     counts = {name: int((names == name).sum()) for name in EVENT_NAMES}
-    if int(log.lost[0]):
-        counts["lost"] = int(log.lost[0])
     return Replay(replication, path, n, counts, outcome)

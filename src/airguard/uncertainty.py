@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from airguard.catalogue import Catalogue, DefenceSystem
+from airguard.catalogue import Catalogue
 from airguard.catalogue.edit import figure_at, figure_label, iter_figures, with_figure
 from airguard.catalogue.figures import Figure
 from airguard.scenario import Scenario, load_scenario
@@ -104,8 +104,6 @@ def contested_figures(scenario: Scenario) -> list[UncertainFigure]:
                 continue
             key = (entry.kind, *path)
             if key in _UNUSED or (entry.kind, *path[-1:]) in _UNUSED:
-                continue
-            if isinstance(entry, DefenceSystem) and path[:2] == ("composition", "unit_cost_usd"):
                 continue
             out.append(UncertainFigure(eid, path, fig.level("low"), fig.value, fig.level("high")))
     return out
