@@ -492,7 +492,7 @@ def _set_fields(data: Any, fields: tuple[tuple[tuple[str | int, ...], Any], ...]
 
 def _sweep_points(sweeps: list[Sweep], located: LocatedData, cat: Catalogue) -> list[_SweepPoint]:
     """Every combination of the swept values (one empty point without sweeps)."""
-    from airguard.catalogue.figures import _parse_level
+    from airguard.catalogue.figures import FigureSpec
 
     axes: list[list[_SweepPoint]] = []
     for i, sweep in enumerate(sweeps):
@@ -530,20 +530,10 @@ def _sweep_points(sweeps: list[Sweep], located: LocatedData, cat: Catalogue) -> 
             spec = figure_spec(cat.entries[entry_id], fpath)
             for k, value in enumerate(sweep.values):
                 try:
-                    level = _parse_level(
-                        {"value": value, "notional": "swept"},
-                        spec.dim if spec else None,
-                        spec.integer if spec else False,
-                        None,
-                    )
+                    fig = (spec or FigureSpec()).exact(value, "swept")
                 except ValueError as exc:
                     raise located.error((*loc, "values", k), str(exc)) from None
-                if spec is not None and spec.minimum is not None and level.value_si < spec.minimum:
-                    raise located.error(
-                        (*loc, "values", k), f"expected at least {spec.minimum:g} (SI)"
-                    )
                 label = f"{sweep.figure}={value}"
-                fig = Figure(level, level, level)
                 axis.append(_SweepPoint(label, figures=((entry_id, fpath, fig),)))
         axes.append(axis)
     points = [_SweepPoint("")]

@@ -154,6 +154,19 @@ class FigureSpec:
             )
         return fig
 
+    def exact(self, value: Any, notional: str) -> Figure:
+        """A figure with one value (e.g. ``"60 km"``), checked like a catalogue entry's.
+
+        Raises
+        ------
+        ValueError
+            For a wrong unit or a value below the field's minimum.
+        """
+        lvl = _parse_level({"value": value, "notional": notional}, self.dim, self.integer, None)
+        if self.minimum is not None and lvl.value_si < self.minimum:
+            raise ValueError(f"expected at least {self.minimum:g} (SI), got {lvl.value_si:g}")
+        return Figure(lvl, lvl, lvl)
+
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         from pydantic_core import core_schema
 
