@@ -259,3 +259,33 @@ def test_an_existing_output_directory_is_refused_without_overwrite(small_path, t
     assert "exists and is not empty" in result.stderr
     assert result.stderr.count("\n") == 1
     assert (tmp_path / "a" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_fratricides_are_compared_when_a_run_had_friendly_flights(tmp_path: Path) -> None:
+    """The F-16 of tests/test_c2_engine.py, identified always (A) or never (B)."""
+    from tests.test_c2_engine import BASE, FLIGHT
+
+    text = (
+        BASE.replace("heading: 300 deg", "heading: 240 deg")
+        + FLIGHT.format(reliability=1.0)
+        + "variants:\n  always: {}\n  never: {iff_reliability: 0.0}\n"
+    )
+    path = tmp_path / "iff.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "runs"
+    result = _compare(
+        f"{path}#always",
+        f"{path}#never",
+        *("--reps", "8", "--workers", "1", "--out", str(out), "--json"),
+    )
+    assert result.exit_code == 0, result.output
+    fig = _figures(json.loads(result.stdout))["fratricides_per_raid"]
+    assert fig["a"] == 0.0  # identified as friendly: never engaged
+    for side in ("a", "b"):
+        summary = read_manifest(out / side)["summary"]
+        assert fig[side] == pytest.approx(summary["fratricides"]["mean"], abs=1e-12)
+
+
+def test_no_fratricide_figure_without_friendly_flights(variant_runs) -> None:
+    payload, _ = variant_runs
+    assert "fratricides_per_raid" not in _figures(payload)

@@ -4,8 +4,9 @@
 docs/results-format.md) and returns a :class:`Comparison`: for every summary
 figure — P(asset undamaged) per asset, leakers per raid (all types and per
 threat type), threats killed per raid, interceptors fired per raid by type and
-interceptor cost per raid — the value in A, in B, the difference B − A and a
-95 % confidence interval for it.
+interceptor cost per raid, and friendly aircraft shot down per raid when
+either run had friendly flights — the value in A, in B, the difference B − A
+and a 95 % confidence interval for it.
 
 Which interval depends on how the two samples were drawn.
 
@@ -43,7 +44,7 @@ Student, "The probable error of a mean", *Biometrika* 6 (1908) 1–25.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -349,6 +350,7 @@ class _Samples:
     killed: np.ndarray  # (R,) float64
     fired_by_type: dict[str, np.ndarray]  # interceptor type -> (R,) float64
     cost_usd: np.ndarray  # (R,) float64
+    fratricides: np.ndarray | None  # (R,) float64; None: the run had no friendly flights
 
 
 def _strings(table: Any, name: str) -> np.ndarray:
@@ -435,7 +437,16 @@ def _read_samples(run_dir: str | Path) -> _Samples:
         killed=column("killed"),
         fired_by_type=fired_by_type,
         cost_usd=column("interceptor_cost_usd"),
+        fratricides=_fratricides(threats, column),
     )
+
+
+def _fratricides(threats: Any, column: Callable[[str], np.ndarray]) -> np.ndarray | None:
+    """Friendly aircraft shot down per replication, or None when the run had none flying."""
+    friendly = np.asarray(threats.column("friendly").to_numpy(zero_copy_only=False), dtype=bool)
+    if not friendly.any():
+        return None
+    return np.asarray(column("fratricides"), dtype=np.float64)
 
 
 def _span(reps: np.ndarray) -> str:
@@ -596,6 +607,17 @@ def compare_runs(run_dir_a: str | Path, run_dir_b: str | Path) -> Comparison:
                 "count",
                 a.fired_by_type.get(name, zeros_a),
                 b.fired_by_type.get(name, zeros_b),
+                paired,
+            )
+        )
+    if a.fratricides is not None or b.fratricides is not None:
+        figures.append(
+            _mean(
+                "fratricides_per_raid",
+                "friendly aircraft shot down per raid",
+                "count",
+                a.fratricides if a.fratricides is not None else zeros_a,
+                b.fratricides if b.fratricides is not None else zeros_b,
                 paired,
             )
         )
