@@ -42,6 +42,24 @@ def _add_calc() -> None:
 
 _add_calc()
 
+
+def _add_coverage() -> None:
+    from airguard.cli_coverage import coverage
+
+    app.command(name="coverage")(coverage)
+
+
+_add_coverage()
+
+
+def _add_exposure() -> None:
+    from airguard.cli_exposure import exposure
+
+    app.command(name="exposure")(exposure)
+
+
+_add_exposure()
+
 EXIT_INPUT = 2
 
 

@@ -1,0 +1,252 @@
+"""``airguard coverage``: detection and engagement footprints as GeoTIFF, GeoJSON and PNG.
+
+``airguard coverage FILE --out DIR`` maps every variant of the scenario (or the one
+``--variant`` names) with :func:`airguard.coverage.coverage_grid` and writes, per variant::
+
+    DIR/<variant>/<unit>-<threat>-detection.tif    single-look P_D, float32, EPSG:4326
+    DIR/<variant>/<unit>-<threat>-engagement.tif   1 = engageable, uint8 (armed units only)
+    DIR/<variant>/coverage.geojson                 footprint outlines, one feature per map
+    DIR/<variant>/coverage.png                     one panel per threat type
+
+Names are :func:`airguard.coverage.slug` forms (lower case, other characters as ``-``);
+a scenario without variants is written under the slug of its name.  The simulator is
+imported inside the command, so ``airguard --help`` stays fast.  Bad input (the scenario,
+``--resolution``, ``--altitude``, ``--bounds``) gives one line ``airguard: error: ...``
+naming the file, line and field or the option, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from airguard.errors import InputError
+
+if TYPE_CHECKING:
+    from airguard.coverage import Coverage
+
+__all__ = ["coverage", "parse_altitudes", "parse_bounds", "parse_length"]
+
+EXIT_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"airguard: error: {message}", err=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def parse_length(text: str, option: str) -> float:
+    """A length with its unit (``"1km"``, ``"500 m"``) in metres.
+
+    Raises
+    ------
+    InputError
+        Naming `option`, for a missing or wrong unit.
+    """
+    from airguard.units import Dimension, UnitError, parse_quantity
+
+    try:
+        return parse_quantity(text, Dimension.LENGTH)
+    except UnitError as exc:
+        raise InputError(str(exc), field=option) from None
+
+
+def parse_altitudes(values: list[str]) -> float | dict[str, float] | None:
+    """``--altitude`` values: ``"12 km"`` for every threat type, ``"scud-b=12 km"`` for one.
+
+    Returns
+    -------
+    float, dict or None
+        One altitude (m) for all types, altitudes by type (m), or None when none given.
+
+    Raises
+    ------
+    InputError
+        A value without a unit, or a value for all types mixed with others.
+    """
+    everything: float | None = None
+    by_type: dict[str, float] = {}
+    for value in values:
+        name, sep, quantity = value.partition("=")
+        if sep:
+            by_type[name.strip()] = parse_length(quantity, f"--altitude {name.strip()}")
+        elif everything is None:
+            everything = parse_length(value, "--altitude")
+        else:
+            raise InputError(
+                f"two altitudes for every threat type ('{value}'); give one, or name the types "
+                "as 'scud-b=12 km'",
+                field="--altitude",
+            )
+    if everything is not None and by_type:
+        raise InputError(
+            "an altitude for every threat type and others by type; name every type as "
+            "'scud-b=12 km', or give one altitude",
+            field="--altitude",
+        )
+    if everything is not None:
+        return everything
+    return by_type or None
+
+
+def parse_bounds(text: str) -> tuple[float, float, float, float]:
+    """``"lat0,lon0,lat1,lon1"`` in degrees (south, west, north, east edges).
+
+    Raises
+    ------
+    InputError
+        Not four numbers, or edges out of order or range.
+    """
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise InputError(
+            f"expected four numbers in degrees, lat0,lon0,lat1,lon1 (south, west, north, east), "
+            f"e.g. 35,30,42,45; got '{text}'",
+            field="--bounds",
+        )
+    lat0, lon0, lat1, lon1 = values
+    if not (-90.0 <= lat0 < lat1 <= 90.0 and -180.0 <= lon0 < lon1 <= 180.0):
+        raise InputError(
+            f"expected -90 <= lat0 < lat1 <= 90 and -180 <= lon0 < lon1 <= 180 (south and west "
+            f"edges first), got '{text}'",
+            field="--bounds",
+        )
+    return (lat0, lon0, lat1, lon1)
+
+
+def _summary(cov: Coverage) -> str:
+    lines = []
+    for u, unit in enumerate(cov.unit_names):
+        parts = []
+        for t, threat in enumerate(cov.threat_names):
+            det = cov.area_km2(u, t, "detection")
+            if cov.unit_armed[u]:
+                eng = cov.area_km2(u, t, "engagement")
+                parts.append(f"{threat} {det:,.0f}/{eng:,.0f}")
+            else:
+                parts.append(f"{threat} {det:,.0f}")
+        lines.append(f"  {unit}: " + ", ".join(parts))
+    return "\n".join(lines)
+
+
+def coverage(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Output directory: one subdirectory per variant.", show_default=False
+        ),
+    ],
+    variant: Annotated[str | None, typer.Option(help="Map only this variant.")] = None,
+    resolution: Annotated[
+        str, typer.Option(help="Cell size with its unit, e.g. 1km or '500 m'.")
+    ] = "1 km",
+    altitude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Threat altitude: '12 km' for every type, or 'scud-b=12 km' for one type "
+            "(repeat the option). Default: cruise height for cruise missiles and drones, the "
+            "middle of the interceptors' altitude band for ballistic missiles.",
+        ),
+    ] = None,
+    bounds: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LAT0,LON0,LAT1,LON1",
+            help="Map area in degrees: south, west, north, east edges. Default: every site "
+            "padded by the farthest radar or interceptor reach.",
+        ),
+    ] = None,
+    pd_min: Annotated[
+        float,
+        typer.Option("--pd-min", help="Single-look detection probability that counts as detected."),
+    ] = 0.5,
+) -> None:
+    """Detection and engagement footprints of each unit against each threat type."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from airguard.coverage import coverage_grid, slug, write_outputs
+    from airguard.scenario import load_scenario
+    from airguard.world import compile_world
+
+    try:
+        resolution_m = parse_length(resolution, "--resolution")
+        if not resolution_m > 0.0:
+            raise InputError(
+                f"expected a positive cell size, got '{resolution}'", field="--resolution"
+            )
+        altitudes = parse_altitudes(altitude or [])
+        box = parse_bounds(bounds) if bounds is not None else None
+        if not 0.0 < pd_min < 1.0:
+            raise InputError(
+                f"expected a probability between 0 and 1, got {pd_min}", field="--pd-min"
+            )
+        scenarios = load_scenario(file, variant=variant)
+    except InputError as exc:
+        _fail(str(exc))
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    ) as progress:
+        for sc in scenarios:
+            task = progress.add_task(f"{sc.label:>12}", total=3)
+            try:
+                world = compile_world(sc)
+                progress.advance(task)
+                if isinstance(altitudes, dict):
+                    unknown = [n for n in altitudes if n not in world.threat_names]
+                    if unknown:
+                        raise InputError(
+                            f"no threat type '{unknown[0]}' in {sc.label} (have: "
+                            f"{', '.join(world.threat_names)})",
+                            field="--altitude",
+                        )
+                cov = coverage_grid(
+                    world, bounds=box, resolution_m=resolution_m, altitude_m=altitudes,
+                    pd_min=pd_min,
+                )  # fmt: skip
+            except InputError as exc:
+                _fail(str(exc))
+            except ValueError as exc:
+                _fail(_as_option(str(exc)))
+            progress.advance(task)
+            target = out / slug(sc.label)
+            write_outputs(cov, target)
+            progress.advance(task)
+            typer.echo(_report(sc.label, target, cov))
+            del cov  # one variant's maps in memory at a time
+
+
+_OPTIONS = {"resolution_m": "--resolution", "bounds": "--bounds", "altitude_m": "--altitude"}
+
+
+def _as_option(message: str) -> str:
+    """A coverage_grid argument error, named as the command-line option."""
+    head, sep, rest = message.partition(":")
+    name = head.split("[")[0]
+    return f"{_OPTIONS[name]}{head[len(name) :]}{sep}{rest}" if name in _OPTIONS else message
+
+
+def _report(label: str, target: Path, cov: Coverage) -> str:
+    ny, nx = cov.shape
+    dy, dx = cov.cell_size_m
+    alts = ", ".join(
+        f"{t} {a / 1e3:.2f} km" for t, a in zip(cov.threat_names, cov.altitude_m, strict=True)
+    )
+    return (
+        f"{label}: {ny} × {nx} cells of {dy / 1e3:.3g} × {dx / 1e3:.3g} km → {target}\n"
+        f"  altitudes: {alts}\n"
+        f"  area detected/engageable (km²):\n{_summary(cov)}"
+    )

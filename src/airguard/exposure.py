@@ -1,0 +1,786 @@
+"""Exposure of friendly flights to a scenario's radars: how long, how often, how well.
+
+For every friendly flight of a scenario (``flights:``) and every radar of its units and
+sensors, :func:`exposure_analysis` samples the flight along its route in time and
+evaluates, at each sample, the look the radar would take — with the engine's own
+models, imported, not copied:
+
+* the flight path is the engine's: :func:`airguard.trajectory.fly_route` along the
+  route's great circles at the flight's speed (default: the aircraft's cruise speed),
+  at the height of the route's first point, as :func:`airguard.engine.draw_threats`
+  flies friendly flights; the whole route is sampled, from its first point to its last,
+  whatever the scenario's duration;
+* the radars are those of :func:`airguard.world.compile_world` (named ``unit/radar``),
+  with the engine's calibration of the range equation (:func:`airguard.world.radar_row`:
+  ``SNR = snr_k σ / R^4``, Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61);
+* the geometry of a look is that of :func:`airguard.engine._look`, vectorised over the
+  samples: slant range inside the instrumented range, the radio horizon on the 4/3
+  effective Earth (``R ≤ sqrt((a_e + h_a)^2 - a_e^2) + sqrt((a_e + h_t)^2 - a_e^2)``,
+  Skolnik §8.2), the apparent elevation on the same effective Earth inside the radar's
+  elevation limits, the azimuth sector about the unit's heading, and, with a DEM, the
+  radar's terrain skyline (:func:`airguard.terrain.mask_visible`);
+* the single-look detection probability is :func:`airguard.radar.detection_probability`
+  (one pulse, square-law detector, the catalogue's Pfa and the aircraft's Swerling case;
+  Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., §6.3): the distribution
+  the engine draws from.
+
+The aircraft's radar cross section is the catalogue's scalar ``rcs`` at the level asked
+(``low``, ``nominal``, ``high``): the catalogue has no aspect-dependent RCS, so the
+aspect angle is reported (what a radar sees of the aircraft) but does not change the SNR.
+
+Figures per flight, radar and RCS level (:class:`ExposureRow`)
+-------------------------------------------------------------
+*In view* means the geometry allows a look (range, horizon, elevation, sector, terrain).
+*Exposed* means in view **and** a single-look P_D of at least ``pd_min`` (0.5 by default,
+the convention behind quoted detection ranges).  With sample step Δt and the radar's
+scan period T:
+
+* ``view_s``, ``exposed_s``: Σ Δt over the samples in view, exposed;
+* ``looks``: the expected number of the radar's looks while the flight is exposed,
+  ``exposed_s / T``; ``looks_in_view``: ``view_s / T``;
+* ``expected_detections``: Σ P_D Δt / T over the samples in view — the expected number of
+  detections over a scan phase drawn uniformly, as the engine draws it (the engine's first
+  look of a radar is at a uniform random time within its first period);
+* ``snr_db_p10/p50/p90``: percentiles of the mean SNR over the samples in view (time
+  weighted; the quality of what the radar observes); ``snr_db_max``;
+* ``aspect_deg_min/max``: the range of aspect angles over the exposed samples — the angle
+  between the aircraft's velocity and the line of sight from the aircraft to the radar
+  (0° nose-on, 90° beam, 180° tail); ``aspect_view_s`` and ``aspect_detections``: time in
+  view and expected detections in each :data:`ASPECT_BIN_DEG` bin;
+* ``elevation_deg_min/max``: the radar's apparent elevation of the aircraft while exposed;
+* ``closest_range_m``, ``closest_time_s``: the closest approach to the radar's antenna,
+  the minimum slant range refined by a parabola through the three samples about it (exact
+  for a straight, constant-speed pass, where R² is quadratic in time);
+* ``first_exposed_s``, ``last_exposed_s`` (None when never exposed).
+
+Times are scenario times (s).  Nothing is random: every figure is an expected value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from airguard import geo
+from airguard._jit import njit
+from airguard.catalogue import Aircraft
+from airguard.errors import InputError
+from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
+from airguard.radar import detection_probability
+from airguard.scenario import Scenario, load_scenario
+from airguard.terrain import ground_range_azimuth_kernel, mask_visible
+from airguard.trajectory import fly_route
+from airguard.world import World, compile_world
+
+__all__ = [
+    "ASPECT_BIN_DEG",
+    "DEFAULT_PD_MIN",
+    "DEFAULT_STEP_S",
+    "EFFECTIVE_EARTH_FACTOR",
+    "RCS_LEVELS",
+    "Exposure",
+    "ExposureRow",
+    "FlightSamples",
+    "RadarLook",
+    "exposure_analysis",
+    "fly_flight",
+    "look_geometry",
+    "map_level",
+    "to_geojson",
+    "to_json",
+    "write_outputs",
+    "write_png",
+]
+
+Float = NDArray[np.float64]
+Bool = NDArray[np.bool_]
+Level = Literal["low", "nominal", "high"]
+
+RCS_LEVELS: tuple[Level, Level, Level] = ("low", "nominal", "high")
+"""The catalogue's levels of a contested figure."""
+
+DEFAULT_STEP_S = 1.0
+"""Sample step along each flight (s): the engine's trajectory grid (world.GRID_DT_S)."""
+
+DEFAULT_PD_MIN = 0.5
+"""Single-look P_D from which a flight in view counts as exposed (the convention behind
+quoted detection ranges, the catalogue's ``reference_pd``)."""
+
+ASPECT_BIN_DEG = 15.0
+"""Width of the aspect-angle histogram bins (deg), from 0° (nose-on) to 180° (tail)."""
+
+EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
+"""Effective Earth radius factor, as :data:`airguard.engine.EFFECTIVE_EARTH_FACTOR`
+(Skolnik, *Introduction to Radar Systems*, 3rd ed., §8.2)."""
+
+MAX_SAMPLES = 2_000_000
+"""Most samples of one flight: a route longer than this many steps is refused."""
+
+
+# ---------------------------------------------------------------- flights
+
+
+@dataclass(frozen=True)
+class FlightSamples:
+    """One friendly flight sampled in time along the engine's path: a view over arrays.
+
+    ``time_s (n,)`` scenario time; ``pos_m (n, 3)`` ECEF; ``vel_mps (n, 3)`` ECEF;
+    ``height_m (n,)`` above the ellipsoid; ``lat_deg``, ``lon_deg (n,)``.
+    """
+
+    name: str
+    aircraft: str
+    rcs_m2: dict[str, float]
+    swerling: int
+    speed_mps: float
+    time_s: Float
+    pos_m: Float
+    vel_mps: Float
+    height_m: Float
+    lat_deg: Float
+    lon_deg: Float
+
+
+def fly_flight(
+    lat_deg: Sequence[float],
+    lon_deg: Sequence[float],
+    height_m: float,
+    speed_mps: float,
+    start_s: float,
+    step_s: float = DEFAULT_STEP_S,
+) -> tuple[Float, Float, Float, Float]:
+    """Sample a route flown as the engine flies a friendly flight.
+
+    :func:`airguard.trajectory.fly_route` along the great circles through the points at
+    constant ground speed and constant height above the ellipsoid (the engine's
+    ``draw_threats`` for ``flights:``), every `step_s` from the first point to the last.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg
+        Route points (deg), two or more.
+    height_m
+        Height above the ellipsoid (m).
+    speed_mps
+        Ground speed (m/s), > 0.
+    start_s
+        Time at the first point (s).
+    step_s
+        Sample step (s), > 0.
+
+    Returns
+    -------
+    time_s (n,), pos_m (n, 3) ECEF, vel_mps (n, 3) ECEF, height_m (n,)
+    """
+    lats = np.radians(np.asarray(lat_deg, dtype=np.float64))
+    lons = np.radians(np.asarray(lon_deg, dtype=np.float64))
+    length = float(
+        np.sum(geo.great_circle_distance_m(lat_deg[:-1], lon_deg[:-1], lat_deg[1:], lon_deg[1:]))
+    )
+    n = int(math.ceil(length * 1.01 / speed_mps / step_s)) + 3
+    if n > MAX_SAMPLES:
+        raise ValueError(
+            f"step_s: {n} samples of {step_s} s along a {length / 1000:.0f} km route; "
+            "take a longer step"
+        )
+    pos = np.zeros((n, 3))
+    vel = np.zeros((n, 3))
+    hh = np.zeros(n)
+    # flown from t = 0 (the kernel's grid starts there) and shifted to the flight's start
+    t_end, _, _, _ = fly_route(
+        lats, lons, height_m, 0.0, height_m, speed_mps, 0.0, 0.0, step_s, pos, vel, hh
+    )
+    k = int(math.floor(t_end / step_s + 1e-9)) + 1
+    times: Float = start_s + step_s * np.arange(k, dtype=np.float64)
+    return times, pos[:k], vel[:k], hh[:k]
+
+
+def _flights(scenario: Scenario, step_s: float) -> list[FlightSamples]:
+    out = []
+    for i, flight in enumerate(scenario.body.flights):
+        spec = scenario.catalogue.threat(flight.aircraft)
+        if not isinstance(spec, Aircraft):
+            raise InputError(
+                f"'{flight.aircraft}' is not an aircraft of the catalogue",
+                file=scenario.file,
+                field=f"flights[{i}].aircraft",
+            )
+        speed = flight.speed if flight.speed is not None else spec.cruise_speed.value
+        lat = [p.lat for p in flight.route]
+        lon = [p.lon for p in flight.route]
+        t, pos, vel, h = fly_flight(lat, lon, flight.route[0].alt, speed, flight.start, step_s)
+        la, lo, _ = geo.ecef2geodetic(pos)
+        out.append(
+            FlightSamples(
+                name=flight.name,
+                aircraft=flight.aircraft,
+                rcs_m2={lv: spec.rcs.level(lv) for lv in RCS_LEVELS},
+                swerling=int(spec.swerling.value),
+                speed_mps=float(speed),
+                time_s=t,
+                pos_m=pos,
+                vel_mps=vel,
+                height_m=h,
+                lat_deg=la,
+                lon_deg=lo,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class RadarLook:
+    """The geometry of one radar's looks at one flight's samples (all ``(n,)``)."""
+
+    range_m: Float
+    in_view: Bool
+    elevation_deg: Float
+    aspect_deg: Float
+
+
+@njit
+def _terrain_clear(
+    mask_slope: Float,
+    az_step: float,
+    range_step: float,
+    ha: float,
+    ae: float,
+    radar_lat: float,
+    radar_lon: float,
+    pos: Float,
+    ht: Float,
+    candidate: Bool,
+) -> Bool:
+    """The engine's terrain test (``_look``) at the candidate samples; True elsewhere."""
+    out = np.ones(pos.shape[0], dtype=np.bool_)
+    for i in range(pos.shape[0]):
+        if not candidate[i]:
+            continue
+        tlat, tlon, _ = ecef_to_geodetic_kernel(pos[i, 0], pos[i, 1], pos[i, 2])
+        ground, azg = ground_range_azimuth_kernel(radar_lat, radar_lon, tlat, tlon)
+        out[i] = mask_visible(mask_slope, az_step, range_step, ha, ae, azg, ground, ht[i])
+    return out
+
+
+def look_geometry(world: World, r: int, pos_m: Float, vel_mps: Float, height_m: Float) -> RadarLook:
+    """Radar r's view of targets at `pos_m`: the checks of :func:`airguard.engine._look`.
+
+    Parameters
+    ----------
+    world
+        The compiled scenario (radars and terrain).
+    r
+        Radar index in ``world.radars``.
+    pos_m, vel_mps
+        (n, 3) float64 ECEF target positions (m) and velocities (m/s).
+    height_m
+        (n,) float64 target heights above the ellipsoid (m).
+
+    Returns
+    -------
+    RadarLook
+        Slant range, whether a look is possible (instrumented range, 4/3-Earth horizon,
+        apparent elevation limits, azimuth sector, terrain skyline), the apparent elevation
+        (deg) and the aspect angle (deg, 0 nose-on, 180 tail).
+    """
+    rad = world.radars
+    ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
+    ha = float(rad.height[r])
+    d = pos_m - rad.pos[r]
+    rng = np.sqrt(np.einsum("ij,ij->i", d, d))
+    enu = d @ rad.basis[r].T
+    az = np.arctan2(enu[:, 0], enu[:, 1])
+    ht = height_m
+    safe = np.maximum(rng, 1e-9)
+    s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng * rng) / (2.0 * safe * (ae + ha))
+    el_app = np.arcsin(np.clip(s_el, -1.0, 1.0))
+    horizon = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0)) + np.sqrt(
+        np.maximum((ae + ht) ** 2 - ae * ae, 0.0)
+    )
+    off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
+    view = (
+        (rng <= rad.max_range[r])
+        & (rng >= 1.0)
+        & (rng <= horizon)
+        & (el_app >= rad.el_min[r])
+        & (el_app <= rad.el_max[r])
+        & (np.abs(off) <= rad.az_half[r])
+    )
+    tm = world.terrain
+    if tm is not None and view.any():
+        view &= _terrain_clear(
+            tm.mask_slope[r],
+            float(tm.mask_steps[0]),
+            float(tm.mask_steps[1]),
+            ha,
+            ae,
+            float(rad.lat[r]),
+            float(rad.lon[r]),
+            np.ascontiguousarray(pos_m),
+            np.ascontiguousarray(ht),
+            view,
+        )
+    speed = np.sqrt(np.einsum("ij,ij->i", vel_mps, vel_mps))
+    cos_aspect = -np.einsum("ij,ij->i", vel_mps, d) / np.maximum(speed * safe, 1e-12)
+    aspect = np.degrees(np.arccos(np.clip(cos_aspect, -1.0, 1.0)))
+    return RadarLook(rng, view, np.degrees(el_app), aspect)
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class ExposureRow:
+    """The figures of one flight against one radar at one RCS level (see module notes)."""
+
+    flight: str
+    aircraft: str
+    radar: str
+    rcs_level: str
+    rcs_m2: float
+    view_s: float
+    exposed_s: float
+    looks_in_view: float
+    looks: float
+    expected_detections: float
+    snr_db_p10: float | None
+    snr_db_p50: float | None
+    snr_db_p90: float | None
+    snr_db_max: float | None
+    aspect_deg_min: float | None
+    aspect_deg_max: float | None
+    aspect_view_s: list[float]
+    aspect_detections: list[float]
+    elevation_deg_min: float | None
+    elevation_deg_max: float | None
+    closest_range_m: float
+    closest_time_s: float
+    first_exposed_s: float | None
+    last_exposed_s: float | None
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The exposure of every flight to every radar: samples and figures.
+
+    ``looks[f][r]`` is radar r's geometry at flight f's samples; ``snr_db[f][level]`` and
+    ``pd[f][level]`` are ``(R, n)`` arrays (SNR -inf and P_D 0 out of view).
+    """
+
+    scenario: str
+    file: str
+    step_s: float
+    pd_min: float
+    levels: tuple[str, ...]
+    radar_names: list[str]
+    radar_lat_deg: Float
+    radar_lon_deg: Float
+    radar_period_s: Float
+    flights: list[FlightSamples]
+    looks: list[list[RadarLook]]
+    snr_db: list[dict[str, Float]]
+    pd: list[dict[str, Float]]
+    rows: list[ExposureRow]
+
+    def exposed(self, f: int, level: str) -> Bool:
+        """(R, n) bool: flight f in view of each radar with P_D ≥ pd_min at `level`."""
+        view = np.stack([lk.in_view for lk in self.looks[f]]) if self.looks[f] else None
+        if view is None:
+            return np.zeros((0, self.flights[f].time_s.size), dtype=np.bool_)
+        out: Bool = view & (self.pd[f][level] >= self.pd_min)
+        return out
+
+
+def _closest(t: Float, rng: Float) -> tuple[float, float]:
+    """Minimum of R(t), refined by a parabola in R² through the samples about it."""
+    k = int(np.argmin(rng))
+    if 0 < k < rng.size - 1:
+        y0, y1, y2 = rng[k - 1] ** 2, rng[k] ** 2, rng[k + 1] ** 2
+        den = y0 - 2.0 * y1 + y2
+        if den > 0.0:
+            u = 0.5 * (y0 - y2) / den  # vertex offset in steps, within [-0.5, 0.5]
+            y = y1 - 0.25 * (y0 - y2) * u
+            dt = t[k + 1] - t[k]
+            return math.sqrt(max(y, 0.0)), float(t[k] + u * dt)
+    return float(rng[k]), float(t[k])
+
+
+def _percentiles(x: Float) -> list[float | None]:
+    if x.size == 0:
+        return [None, None, None]
+    return [float(v) for v in np.percentile(x, [10.0, 50.0, 90.0])]
+
+
+def _row(
+    fs: FlightSamples,
+    radar: str,
+    period: float,
+    look: RadarLook,
+    level: str,
+    snr_db: Float,
+    pd: Float,
+    step_s: float,
+    pd_min: float,
+) -> ExposureRow:
+    view = look.in_view
+    exposed = view & (pd >= pd_min)
+    t = fs.time_s
+    bins = np.arange(0.0, 180.0 + ASPECT_BIN_DEG, ASPECT_BIN_DEG)
+    asp_view, _ = np.histogram(look.aspect_deg[view], bins=bins)
+    asp_det, _ = np.histogram(look.aspect_deg[view], bins=bins, weights=pd[view])
+    cr, ct = _closest(t, look.range_m)
+    p10, p50, p90 = _percentiles(snr_db[view])
+    te = t[exposed]
+
+    def lim(x: Float, fn: Any) -> float | None:
+        return float(fn(x)) if x.size else None
+
+    return ExposureRow(
+        flight=fs.name,
+        aircraft=fs.aircraft,
+        radar=radar,
+        rcs_level=level,
+        rcs_m2=fs.rcs_m2[level],
+        view_s=float(view.sum() * step_s),
+        exposed_s=float(exposed.sum() * step_s),
+        looks_in_view=float(view.sum() * step_s / period),
+        looks=float(exposed.sum() * step_s / period),
+        expected_detections=float(pd[view].sum() * step_s / period),
+        snr_db_p10=p10,
+        snr_db_p50=p50,
+        snr_db_p90=p90,
+        snr_db_max=lim(snr_db[view], np.max),
+        aspect_deg_min=lim(look.aspect_deg[exposed], np.min),
+        aspect_deg_max=lim(look.aspect_deg[exposed], np.max),
+        aspect_view_s=[float(v * step_s) for v in asp_view],
+        aspect_detections=[float(v * step_s / period) for v in asp_det],
+        elevation_deg_min=lim(look.elevation_deg[exposed], np.min),
+        elevation_deg_max=lim(look.elevation_deg[exposed], np.max),
+        closest_range_m=cr,
+        closest_time_s=ct,
+        first_exposed_s=float(te[0]) if te.size else None,
+        last_exposed_s=float(te[-1]) if te.size else None,
+    )
+
+
+def _as_scenario(source: Scenario | str | Path, variant: str | None) -> Scenario:
+    if isinstance(source, Scenario):
+        return source
+    scenarios = load_scenario(source, variant=variant)
+    if len(scenarios) > 1:
+        names = ", ".join(str(s.variant) for s in scenarios)
+        raise InputError(
+            f"has {len(scenarios)} variants ({names}); choose one with --variant",
+            file=str(source),
+            field="variants",
+        )
+    return scenarios[0]
+
+
+def exposure_analysis(
+    source: Scenario | str | Path,
+    *,
+    variant: str | None = None,
+    levels: Sequence[str] = ("nominal",),
+    step_s: float = DEFAULT_STEP_S,
+    pd_min: float = DEFAULT_PD_MIN,
+    world: World | None = None,
+) -> Exposure:
+    """Exposure of every friendly flight of a scenario to every radar of its units and sensors.
+
+    Parameters
+    ----------
+    source
+        A scenario, or the path of a scenario file (with one variant, or `variant`).
+    levels
+        RCS levels of the aircraft's catalogue figure to evaluate: ``low``, ``nominal``,
+        ``high``.
+    step_s
+        Sample step along the flights (s), > 0.
+    pd_min
+        Single-look P_D from which a flight in view counts as exposed, in (0, 1).
+    world
+        The scenario already compiled (saves compiling it again).
+
+    Raises
+    ------
+    InputError
+        A scenario without flights or radars, an unknown level; scenario errors with file,
+        line and field.
+    ValueError
+        `step_s` or `pd_min` out of range.
+    """
+    if not (step_s > 0.0 and math.isfinite(step_s)):
+        raise ValueError(f"step_s: expected a positive time step, got {step_s}")
+    if not 0.0 < pd_min < 1.0:
+        raise ValueError(f"pd_min: expected a probability between 0 and 1, got {pd_min}")
+    bad = [lv for lv in levels if lv not in RCS_LEVELS]
+    if bad or not levels:
+        raise InputError(
+            f"expected low, nominal, high or all, got '{', '.join(bad) or 'nothing'}'",
+            field="--rcs",
+        )
+    sc = _as_scenario(source, variant)
+    if not sc.body.flights:
+        raise InputError(
+            "no friendly flights: add a 'flights:' list (docs/scenario-format.md)",
+            file=sc.file,
+            field="flights",
+        )
+    w = world if world is not None else compile_world(sc)
+    if not w.radar_names:
+        raise InputError("no radars: add units or sensors with radars", file=sc.file, field="units")
+    rad = w.radars
+    flights = _flights(sc, step_s)
+    looks: list[list[RadarLook]] = []
+    snrs: list[dict[str, Float]] = []
+    pds: list[dict[str, Float]] = []
+    rows: list[ExposureRow] = []
+    for fs in flights:
+        fl = [
+            look_geometry(w, r, fs.pos_m, fs.vel_mps, fs.height_m)
+            for r in range(len(w.radar_names))
+        ]
+        looks.append(fl)
+        snr_f: dict[str, Float] = {}
+        pd_f: dict[str, Float] = {}
+        for level in levels:
+            snr = np.full((len(fl), fs.time_s.size), -np.inf)
+            pd = np.zeros((len(fl), fs.time_s.size))
+            for r, lk in enumerate(fl):
+                # the engine's range equation, SNR = snr_k σ / R^4 (world.radar_row)
+                snr_r = 10.0 * np.log10(rad.snr_k[r] * fs.rcs_m2[level]) - 40.0 * np.log10(
+                    np.maximum(lk.range_m, 1.0)
+                )
+                snr[r, lk.in_view] = snr_r[lk.in_view]
+                if lk.in_view.any():
+                    pd[r, lk.in_view] = np.asarray(
+                        detection_probability(
+                            snr_r[lk.in_view], math.exp(-rad.threshold[r]), 1, fs.swerling
+                        ),
+                        dtype=np.float64,
+                    )
+            snr_f[level], pd_f[level] = snr, pd
+            for r, lk in enumerate(fl):
+                rows.append(
+                    _row(fs, w.radar_names[r], float(rad.period[r]), lk, level, snr[r], pd[r],
+                         step_s, pd_min)
+                )  # fmt: skip
+        snrs.append(snr_f)
+        pds.append(pd_f)
+    return Exposure(
+        scenario=sc.name,
+        file=sc.file,
+        step_s=step_s,
+        pd_min=pd_min,
+        levels=tuple(levels),
+        radar_names=list(w.radar_names),
+        radar_lat_deg=np.degrees(rad.lat),
+        radar_lon_deg=np.degrees(rad.lon),
+        radar_period_s=rad.period.copy(),
+        flights=flights,
+        looks=looks,
+        snr_db=snrs,
+        pd=pds,
+        rows=rows,
+    )
+
+
+# ---------------------------------------------------------------- outputs
+
+RULE = (
+    "exposed: the radar's geometry allows a look (instrumented range, 4/3-Earth horizon, "
+    "elevation limits, azimuth sector, terrain) and the single-look P_D is at least pd_min; "
+    "looks = exposed time / scan period; expected_detections = sum of P_D x step / scan period "
+    "over the samples in view (scan phase uniform, as the engine draws it)"
+)
+
+
+def to_json(exp: Exposure) -> dict[str, Any]:
+    """All figures of `exp` as a JSON-ready mapping (units in the key names)."""
+    return {
+        "scenario": exp.scenario,
+        "file": exp.file,
+        "step_s": exp.step_s,
+        "pd_min": exp.pd_min,
+        "rule": RULE,
+        "rcs_levels": list(exp.levels),
+        "aspect_bins_deg": [
+            float(b) for b in np.arange(0.0, 180.0 + ASPECT_BIN_DEG, ASPECT_BIN_DEG)
+        ],
+        "radars": [
+            {
+                "name": n,
+                "lat_deg": float(exp.radar_lat_deg[r]),
+                "lon_deg": float(exp.radar_lon_deg[r]),
+                "scan_period_s": float(exp.radar_period_s[r]),
+            }
+            for r, n in enumerate(exp.radar_names)
+        ],
+        "flights": [
+            {
+                "name": fs.name,
+                "aircraft": fs.aircraft,
+                "rcs_m2": fs.rcs_m2,
+                "swerling": fs.swerling,
+                "speed_mps": fs.speed_mps,
+                "start_s": float(fs.time_s[0]),
+                "end_s": float(fs.time_s[-1]),
+                "height_m": float(fs.height_m[0]),
+            }
+            for fs in exp.flights
+        ],
+        "results": [asdict(row) for row in exp.rows],
+    }
+
+
+def map_level(exp: Exposure) -> str:
+    """The RCS level the map shows: nominal when evaluated, else the first evaluated."""
+    return "nominal" if "nominal" in exp.levels else exp.levels[0]
+
+
+def to_geojson(exp: Exposure, level: str | None = None) -> dict[str, Any]:
+    """Route segments by exposure, and radar sites, as an RFC 7946 FeatureCollection.
+
+    Each flight's samples are split into runs over which the set of radars it is exposed
+    to (at `level`, default :func:`map_level`) does not change; each run is a LineString
+    ([lon, lat] order) joined to the next, with properties ``flight``, ``exposed``,
+    ``radars`` (the exposing radars), ``radar`` (the one with the highest SNR, or None),
+    ``snr_db`` (its highest SNR over the run, or None), ``t_start_s``, ``t_end_s``,
+    ``rcs_level``.  Radar sites are Points with ``kind: radar``.
+    """
+    level = level or map_level(exp)
+    features: list[dict[str, Any]] = []
+    for f, fs in enumerate(exp.flights):
+        ex = exp.exposed(f, level)
+        snr = np.where(ex, exp.snr_db[f][level], -np.inf)
+        n = fs.time_s.size
+        keys = [tuple(np.nonzero(ex[:, i])[0]) for i in range(n)]
+        start = 0
+        for i in range(1, n + 1):
+            if i < n and keys[i] == keys[start]:
+                continue
+            stop = min(i, n - 1)  # the run's points, and the next run's first to join them
+            rs = keys[start]
+            best: int | None = None
+            best_snr: float | None = None
+            if rs:
+                seg = snr[:, start:i]
+                flat = int(np.argmax(seg))
+                best = flat // seg.shape[1]
+                best_snr = float(seg.flat[flat])
+            coords = [
+                [round(float(fs.lon_deg[k]), 6), round(float(fs.lat_deg[k]), 6)]
+                for k in range(start, stop + 1)
+            ]
+            if len(coords) == 1:
+                coords.append(coords[0])
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": coords},
+                    "properties": {
+                        "kind": "route",
+                        "flight": fs.name,
+                        "aircraft": fs.aircraft,
+                        "rcs_level": level,
+                        "exposed": bool(rs),
+                        "radars": [exp.radar_names[r] for r in rs],
+                        "radar": None if best is None else exp.radar_names[best],
+                        "snr_db": None if best_snr is None else round(best_snr, 2),
+                        "t_start_s": float(fs.time_s[start]),
+                        "t_end_s": float(fs.time_s[stop]),
+                    },
+                }
+            )
+            start = i
+    for r, name in enumerate(exp.radar_names):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(float(exp.radar_lon_deg[r]), 6),
+                        round(float(exp.radar_lat_deg[r]), 6),
+                    ],
+                },
+                "properties": {"kind": "radar", "radar": name},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_png(exp: Exposure, path: str | Path, *, level: str | None = None, dpi: int = 110) -> Path:
+    """A map of the routes coloured by exposure (at `level`) and the radar sites."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    level = level or map_level(exp)
+    gj = to_geojson(exp, level)
+    fig, ax = plt.subplots(figsize=(8.0, 6.5))
+    try:
+        labelled: set[str] = set()
+        sites: dict[tuple[float, float], list[str]] = {}
+        for feat in gj["features"]:
+            p = feat["properties"]
+            c = np.asarray(feat["geometry"]["coordinates"], dtype=np.float64)
+            if p["kind"] == "radar":  # co-located radars share one marker and label
+                sites.setdefault((float(c[0]), float(c[1])), []).append(p["radar"])
+                continue
+            label = "exposed" if p["exposed"] else "not exposed"
+            ax.plot(
+                c[:, 0], c[:, 1], color="tab:red" if p["exposed"] else "tab:blue",
+                lw=3.0 if p["exposed"] else 1.5,
+                label=None if label in labelled else label,
+            )  # fmt: skip
+            labelled.add(label)
+        for (x, y), names in sites.items():
+            ax.plot(x, y, "k^", ms=8)
+            ax.annotate("\n".join(names), (x, y), xytext=(5, 4), textcoords="offset points",
+                        fontsize=7)  # fmt: skip
+        for fs in exp.flights:
+            ax.annotate(fs.name, (float(fs.lon_deg[0]), float(fs.lat_deg[0])), fontsize=7,
+                        xytext=(4, -10), textcoords="offset points")  # fmt: skip
+        lat_mid = float(np.mean(np.concatenate([fs.lat_deg for fs in exp.flights])))
+        ax.set_aspect(1.0 / max(math.cos(math.radians(lat_mid)), 0.05))
+        ax.set_xlabel("longitude (deg)")
+        ax.set_ylabel("latitude (deg)")
+        ax.set_title(f"{exp.scenario}: exposure (RCS {level}, P_D ≥ {exp.pd_min:g})", fontsize=9)
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(True, lw=0.3)
+        out = Path(path)
+        fig.savefig(out, dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return out
+
+
+def write_outputs(exp: Exposure, out_dir: str | Path) -> dict[str, Path]:
+    """Write exposure.json, exposure.geojson and exposure.png into `out_dir`."""
+    import json
+
+    d = Path(out_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "json": d / "exposure.json",
+        "geojson": d / "exposure.geojson",
+        "png": d / "exposure.png",
+    }
+    paths["json"].write_text(
+        json.dumps(to_json(exp), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    paths["geojson"].write_text(json.dumps(to_geojson(exp), ensure_ascii=False), encoding="utf-8")
+    write_png(exp, paths["png"])
+    return paths
