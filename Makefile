@@ -1,5 +1,5 @@
 # airguard — the two commands of the README, on a fresh machine with only Python and git:
-#   make demo   create .venv, install airguard, run the flagship comparison
+#   make demo   create .venv, install airguard, run the flagship comparison, write its report
 #   make test   create or update .venv with the test extras, lint, type-check and run all tests
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 REPS ?= 1100
 FLAGSHIP := scenarios/turkey-patriot-vs-s400/scenario.yaml
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ demo: $(VENV)/.installed-run
 	@echo
 	@echo "What integration into NATO's network is worth (patriot-nato minus patriot):"
 	$(BIN)/airguard compare runs/flagship/patriot runs/flagship/patriot-nato
+	@echo
+	$(BIN)/airguard report runs/flagship --out runs/flagship/report.html
+	@echo "Open the report (works offline): $(CURDIR)/runs/flagship/report.html"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
@@ -33,7 +36,17 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
+# The browser tests (tests/browser) drive Debian's chromium through Playwright's
+# executable_path (never Playwright's own browser download): install it if it is missing.
+# Country borders need nothing here: Natural Earth ships inside the package.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+pytest: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -43,6 +43,15 @@ def _add_calc() -> None:
 _add_calc()
 
 
+def _add_front_ends() -> None:
+    from airguard.cli_report import register
+
+    register(app)
+
+
+_add_front_ends()
+
+
 def _add_coverage() -> None:
     from airguard.cli_coverage import coverage
 

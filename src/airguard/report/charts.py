@@ -1,0 +1,458 @@
+"""The report's charts, as inline SVG drawn by matplotlib.
+
+Each function returns one ``<svg>`` element as text (no XML prolog), with its element
+ids prefixed so that several charts can share one HTML page, and text kept as text
+(``svg.fonttype = "none"``) so that the page stays small and searchable.  Figures are
+built with :class:`matplotlib.figure.Figure` directly: no pyplot state, no display.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, cast
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from airguard.report.outcomes import Interval, RunFigures
+
+P = ParamSpec("P")
+
+__all__ = [
+    "VARIANT_COLOURS",
+    "cost_chart",
+    "expenditure_chart",
+    "leakers_chart",
+    "sensitivity_chart",
+    "survival_chart",
+    "timeline_chart",
+]
+
+VARIANT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+"""One colour per run, in order (matplotlib's tab10 without red and grey)."""
+
+CLASS_COLOURS = {
+    "ballistic": "#c62828",
+    "cruise": "#ef6c00",
+    "drone": "#6a1b9a",
+    "aircraft": "#00838f",
+}
+"""Threat classes as on the map (airguard/data/web/map.js)."""
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "airguard",
+    "font.size": 9.0,
+    "font.family": "sans-serif",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10.0,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+}
+
+
+def _styled(chart: Callable[P, str]) -> Callable[P, str]:
+    """Run a chart function with the report's matplotlib style (fonts, spines, SVG text)."""
+
+    @functools.wraps(chart)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        import matplotlib
+
+        with matplotlib.rc_context(cast(Any, _RC)):
+            return chart(*args, **kwargs)
+
+    return wrapper
+
+
+def _figure(width_in: float, height_in: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_in, height_in), layout="constrained")
+
+
+def _svg(fig: Figure, chart_id: str) -> str:
+    """The figure as one inline ``<svg>`` element whose ids start with `chart_id`."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(cast(Any, _RC)):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{chart_id}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", text)
+    text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{chart_id}-\1"', text)
+    return text.replace("<svg ", f'<svg class="chart" data-chart="{chart_id}" role="img" ', 1)
+
+
+def _bars(
+    ax: Axes,
+    categories: Sequence[str],
+    runs: Sequence[RunFigures],
+    value: Any,
+    *,
+    horizontal: bool,
+) -> None:
+    """Grouped bars, one group per category and one bar per run, with 95 % intervals."""
+    n_runs = max(len(runs), 1)
+    width = 0.8 / n_runs
+    pos = np.arange(len(categories), dtype=np.float64)
+    for r, run in enumerate(runs):
+        est, lo, hi = (
+            (np.array(x) for x in zip(*(value(run, c) for c in categories), strict=True))
+            if categories
+            else (np.array([]),) * 3
+        )
+        where = pos - 0.4 + width * (r + 0.5)
+        err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)])
+        colour = VARIANT_COLOURS[r % len(VARIANT_COLOURS)]
+        if horizontal:
+            ax.barh(
+                where,
+                est,
+                height=width * 0.9,
+                color=colour,
+                label=run.label,
+                xerr=err,
+                error_kw={"elinewidth": 1.0, "capsize": 2.5, "ecolor": "#333"},
+            )
+        else:
+            ax.bar(
+                where,
+                est,
+                width=width * 0.9,
+                color=colour,
+                label=run.label,
+                yerr=err,
+                error_kw={"elinewidth": 1.0, "capsize": 2.5, "ecolor": "#333"},
+            )
+    if horizontal:
+        ax.set_yticks(pos, list(categories))
+        ax.invert_yaxis()
+    else:
+        ax.set_xticks(pos, list(categories))
+
+
+def _nothing(run: RunFigures, key: str) -> Interval:
+    return (0.0, 0.0, 0.0)
+
+
+@_styled
+def survival_chart(runs: Sequence[RunFigures], chart_id: str = "survival") -> str:
+    """P(asset undamaged) by asset and run, with Wilson 95 % intervals."""
+    assets: list[str] = []
+    for run in runs:
+        assets += [a for a in run.assets if a not in assets]
+    fig = _figure(7.2, 0.5 + 0.32 * len(assets) * max(len(runs), 1) ** 0.6 + 0.6)
+    ax = fig.add_subplot()
+    _bars(ax, assets, runs, lambda r, a: r.assets.get(a, (math.nan,) * 3), horizontal=True)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("P(asset undamaged) — fraction of replications with no hit, 95 % Wilson interval")
+    ax.set_title("Survival by asset")
+    ax.grid(axis="x", color="#ddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return _svg(fig, chart_id)
+
+
+@_styled
+def leakers_chart(runs: Sequence[RunFigures], chart_id: str = "leakers") -> str:
+    """Mean leakers per raid by threat type and run, with 95 % intervals of the mean."""
+    types: list[str] = []
+    for run in runs:
+        types += [t for t in run.leakers_by_type if t not in types]
+    fig = _figure(7.2, 3.0)
+    ax = fig.add_subplot()
+    _bars(ax, types, runs, lambda r, t: r.leakers_by_type.get(t, (0.0, 0.0, 0.0)), horizontal=False)
+    ax.set_ylabel("leakers per raid (mean, 95 % CI)")
+    ax.set_title("Leakers by threat type")
+    ax.grid(axis="y", color="#ddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, frameon=False)
+    return _svg(fig, chart_id)
+
+
+@_styled
+def expenditure_chart(runs: Sequence[RunFigures], chart_id: str = "expenditure") -> str:
+    """Mean interceptors fired per raid by type and run, with 95 % intervals."""
+    types: list[str] = []
+    for run in runs:
+        types += [t for t in run.fired_by_type if t not in types]
+    fig = _figure(7.2, 3.0)
+    ax = fig.add_subplot()
+    _bars(ax, types, runs, lambda r, t: r.fired_by_type.get(t, (0.0, 0.0, 0.0)), horizontal=False)
+    ax.set_ylabel("interceptors fired per raid (mean, 95 % CI)")
+    ax.set_title("Interceptor expenditure")
+    ax.grid(axis="y", color="#ddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, frameon=False)
+    return _svg(fig, chart_id)
+
+
+@_styled
+def cost_chart(runs: Sequence[RunFigures], chart_id: str = "cost") -> str:
+    """Interceptor cost per raid: the mean with its 95 % interval, and the spread over
+    replications (5th to 95th percentile) per run."""
+    fig = _figure(7.2, 0.9 + 0.45 * max(len(runs), 1))
+    ax = fig.add_subplot()
+    for r, run in enumerate(runs):
+        colour = VARIANT_COLOURS[r % len(VARIANT_COLOURS)]
+        est, lo, hi = (x / 1e6 for x in run.cost_usd)
+        samples = run.per_replication.get("interceptor_cost_usd", np.array([run.cost_usd[0]])) / 1e6
+        p5, p95 = np.percentile(samples, [5, 95]) if samples.size else (est, est)
+        ax.plot(
+            [p5, p95],
+            [r, r],
+            color=colour,
+            alpha=0.35,
+            linewidth=6,
+            solid_capstyle="butt",
+            label="5th–95th percentile over replications" if r == 0 else None,
+        )
+        ax.errorbar(
+            [est],
+            [r],
+            xerr=[[est - lo], [hi - est]],
+            fmt="o",
+            color=colour,
+            ecolor="#333",
+            capsize=3,
+            label="mean, 95 % CI" if r == 0 else None,
+        )
+        ax.annotate(
+            f"${est:,.1f} M",
+            (est, r),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
+    ax.set_yticks(range(len(runs)), [run.label for run in runs])
+    ax.set_ylim(len(runs) - 0.4, -0.6)
+    ax.set_xlabel("interceptor cost per raid, $ M (catalogue unit costs)")
+    ax.set_title("Interceptor cost")
+    ax.grid(axis="x", color="#ddd", linewidth=0.6)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return _svg(fig, chart_id)
+
+
+@_styled
+def sensitivity_chart(report: dict[str, Any], chart_id: str = "sensitivity", top: int = 10) -> str:
+    """Total Sobol indices ST of the contested figures (rows, the `top` largest) for each
+    outcome (columns) of one ``uncertainty.json`` report (docs/uncertainty.md)."""
+    outcomes = [o["outcome"] for o in report["outcomes"]]
+    figures = [f["figure"] for f in report["figures"]]
+    st = np.array(
+        [
+            [
+                next((i["ST"] for i in o["indices"] if i["figure"] == f), math.nan)
+                for o in report["outcomes"]
+            ]
+            for f in figures
+        ],
+        dtype=np.float64,
+    ).reshape(len(figures), len(outcomes))
+    order = np.argsort(-np.nan_to_num(np.nanmax(st, axis=1, initial=-1.0), nan=-1.0))[:top]
+    st = st[order]
+    rows = [figures[k] for k in order]
+    fig = _figure(7.6, 1.2 + 0.3 * len(rows))
+    ax = fig.add_subplot()
+    im = ax.imshow(np.clip(st, 0, 1), cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
+    for (i, j), v in np.ndenumerate(st):
+        if math.isfinite(v):
+            ax.text(
+                j,
+                i,
+                f"{v:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if v > 0.55 else "#222",
+            )
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xticks(range(len(outcomes)), [_short(o) for o in outcomes], rotation=30, ha="right")
+    name = report.get("variant") or report.get("scenario")
+    ax.set_title(f"Which contested figure decides each outcome — total Sobol index ST ({name})")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="ST")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    return _svg(fig, chart_id)
+
+
+def _short(outcome: str) -> str:
+    return outcome.replace(" undamaged", "").replace("interceptor cost per raid", "cost per raid")
+
+
+def _nice_step(span: float, ticks: int = 8) -> float:
+    """A round tick step (1, 2 or 5 × 10^k) giving about `ticks` ticks over `span`."""
+    raw = max(span, 1e-9) / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
+
+
+def timeline_chart(
+    threats: Sequence[dict[str, Any]],
+    engagements: Sequence[dict[str, Any]],
+    duration_s: float,
+    title: str,
+    chart_id: str = "timeline",
+) -> str:
+    """One replication over time: a row per threat from launch to its end, its first
+    detection, the interceptors fired at it and how they ended, kills and impacts.
+
+    `threats` and `engagements` are rows of the run's ``threats`` and ``engagements``
+    tables (docs/results-format.md) for that replication; `class` may be added to a
+    threat row for its colour.  Drawn as SVG directly (a chart of simple marks, a few
+    milliseconds instead of matplotlib's few hundred).
+    """
+    from html import escape
+
+    rows = sorted(threats, key=lambda t: (t["launch_time_s"], t["threat"]))
+    y_of = {int(t["threat"]): i for i, t in enumerate(rows)}
+    row_h, left, right, top = 12.0, 118.0, 16.0, 30.0
+    width = 760.0
+    plot_w = width - left - right
+    plot_h = row_h * max(len(rows), 1)
+    legend_y = top + plot_h + 40
+    height = legend_y + 26
+
+    def end_of(t: dict[str, Any]) -> float:
+        finite = [
+            float(v)
+            for v in (t.get("kill_time_s"), t.get("impact_time_s"))
+            if v is not None and math.isfinite(float(v))
+        ]
+        return min(min(finite) if finite else duration_s, duration_s)
+
+    ends = [end_of(t) for t in rows]
+    ends += [float(e["end_time_s"]) for e in engagements if e.get("end_time_s") is not None]
+    x_max = min(duration_s, max([*ends, 60.0]) * 1.05)
+
+    def x(t: float) -> float:
+        return left + plot_w * min(max(t, 0.0), x_max) / x_max
+
+    def y(i: int) -> float:
+        return top + row_h * (i + 0.5)
+
+    out: list[str] = [
+        f'<svg class="chart" data-chart="{escape(chart_id)}" role="img" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'font-family="sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{left:.0f}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+    ]
+    step = _nice_step(x_max)
+    tick = 0.0
+    while tick <= x_max + 1e-9:
+        xt = x(tick)
+        out.append(
+            f'<line x1="{xt:.1f}" y1="{top:.1f}" x2="{xt:.1f}" y2="{top + plot_h:.1f}" stroke="#eee"/>'
+            f'<text x="{xt:.1f}" y="{top + plot_h + 13:.1f}" font-size="9" text-anchor="middle">{tick:g}</text>'
+        )
+        tick += step
+    out.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 28:.1f}" font-size="10" '
+        f'text-anchor="middle">time from the scenario\'s t = 0 (s)</text>'
+    )
+    marks: dict[str, list[str]] = {}
+    for i, t in enumerate(rows):
+        yy = y(i)
+        colour = "#00838f" if t.get("friendly") else CLASS_COLOURS.get(str(t.get("class")), "#555")
+        x0, x1 = x(float(t["launch_time_s"])), x(ends[i])
+        label = f"{t['threat']} {t['threat_type']}"
+        out.append(
+            f'<g class="threat-row" data-threat="{int(t["threat"])}">'
+            f'<text x="{left - 6:.0f}" y="{yy + 3:.1f}" font-size="8.5" text-anchor="end">{escape(label)}</text>'
+            f'<line x1="{x0:.1f}" y1="{yy:.1f}" x2="{max(x1, x0 + 1):.1f}" y2="{yy:.1f}" stroke="{colour}" '
+            f'stroke-width="3.2"/></g>'
+        )
+        if float(t["launch_time_s"]) < 0.0:
+            marks.setdefault("earlier", []).append(f"M{x0 + 1:.1f} {yy:.1f}l5 -4v8z")
+        det = t.get("first_detection_s")
+        if det is not None and math.isfinite(float(det)):
+            xd = x(float(det))
+            marks.setdefault("detection", []).append(f"M{xd:.1f} {yy - 5:.1f}v10")
+        if t.get("killed"):
+            marks.setdefault("killed", []).append(f"M{x1 - 4:.1f} {yy - 4:.1f}l8 8m0 -8l-8 8")
+        elif t.get("leaked"):
+            marks.setdefault("leaked", []).append(
+                f"M{x1 - 4:.1f} {yy:.1f}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0"
+            )
+    flights: list[str] = []
+    for e in engagements:
+        target = e.get("first_target")
+        row = y_of.get(int(target if target is not None else e["target"]))
+        if row is None:
+            continue
+        yy = y(row) + 4.2
+        t0 = float(e["launch_time_s"])
+        t1 = float(e["end_time_s"]) if e.get("end_time_s") is not None else t0
+        flights.append(f"M{x(t0):.1f} {yy:.1f}H{x(t1):.1f}")
+        marks.setdefault("launch", []).append(f"M{x(t0):.1f} {yy - 2.5:.1f}v5")
+        kind = "end-kill" if e.get("outcome") == "kill" else "end-other"
+        marks.setdefault(kind, []).append(
+            f"M{x(t1) - 1.6:.1f} {yy:.1f}a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0"
+        )
+    if flights:
+        out.append(
+            f'<path d="{"".join(flights)}" stroke="#1565c0" stroke-width="0.8" stroke-opacity="0.6" fill="none"/>'
+        )
+    style = {
+        "earlier": ('fill="#777"', "launched before t = 0"),
+        "detection": ('stroke="#111" stroke-width="1.4" fill="none"', "first detection"),
+        "launch": ('stroke="#1565c0" stroke-width="1.2" fill="none"', "interceptor launched"),
+        "end-kill": ('fill="#2e7d32"', "interceptor: kill"),
+        "end-other": ('fill="#f9a825"', "interceptor: no kill"),
+        "killed": ('stroke="#2e7d32" stroke-width="2.2" fill="none"', "threat killed"),
+        "leaked": ('fill="#b71c1c"', "impact (leaker)"),
+    }
+    for kind, (attrs, _) in style.items():
+        if kind in marks:
+            out.append(f'<path class="mark-{kind}" d="{"".join(marks[kind])}" {attrs}/>')
+    out.append(
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{plot_w:.1f}" height="{plot_h:.1f}" fill="none" stroke="#999"/>'
+    )
+    legend: list[tuple[str, str]] = [
+        (f'<line x1="0" y1="0" x2="14" y2="0" stroke="{c}" stroke-width="3.2"/>', k)
+        for k, c in CLASS_COLOURS.items()
+        if any(str(t.get("class")) == k or (k == "aircraft" and t.get("friendly")) for t in rows)
+    ]
+    samples = {
+        "earlier": "M1 0l5 -4v8z",
+        "detection": "M5 -5v10",
+        "launch": "M5 -3v6",
+        "end-kill": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
+        "end-other": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
+        "killed": "M1 -4l8 8m0 -8l-8 8",
+        "leaked": "M1 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0",
+    }
+    legend += [
+        (f'<path d="{samples[k]}" {style[k][0]}/>', style[k][1]) for k in style if k in marks
+    ]
+    lx = left
+    for symbol, text in legend:
+        out.append(
+            f'<g transform="translate({lx:.1f} {legend_y:.1f})">{symbol}'
+            f'<text x="18" y="3.5" font-size="9">{escape(text)}</text></g>'
+        )
+        lx += 26 + 5.2 * len(text)
+        if lx > width - 90:
+            legend_y += 14
+            lx = left
+    out.append("</svg>")
+    svg = "".join(out)
+    if legend_y + 12 > height:  # the legend wrapped: make room for its last line
+        svg = svg.replace(
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"',
+            f'height="{legend_y + 12:.0f}" viewBox="0 0 {width:.0f} {legend_y + 12:.0f}"',
+            1,
+        )
+    return svg

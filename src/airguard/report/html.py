@@ -1,0 +1,565 @@
+"""The HTML report of one or more runs: one self-contained file that works offline.
+
+``airguard report RUN [--vs RUN2] --out report.html`` (:func:`write_report`) reads the
+stored tables of each run directory (a variant's, or a parent holding several variants)
+and writes one page with everything inline — the map's script and data, the styles, the
+charts as SVG — so that it opens from disk with no network:
+
+- **Map** of the region for each run: Natural Earth land, coastlines and borders
+  (shipped with airguard), the defended assets with their damage radii, the fire units
+  and sensors, coverage footprints (when :mod:`airguard.coverage` is available) or else
+  each unit's longest nominal interceptor range, the threat axes (launch area, route,
+  aim point), and the ground tracks of the representative replication.
+- **Outcomes**: every figure of each run with its 95 % interval
+  (:mod:`airguard.report.outcomes`), side by side, and the difference of each run from
+  the first with the paired or independent interval of :func:`airguard.compare.compare_runs`.
+- **Charts**: survival by asset, leakers by threat type, interceptor expenditure and
+  cost, and — when the run directory holds an ``uncertainty.json`` from
+  ``airguard run --uncertainty --out`` — the sensitivity ranking (total Sobol indices).
+- **Timeline** of one representative replication per run
+  (:func:`airguard.report.playback.representative_replication`: closest to the median
+  outcome).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from airguard._version import __version__
+from airguard.errors import InputError
+
+if TYPE_CHECKING:
+    from airguard.compare import Comparison
+    from airguard.report.outcomes import Interval, RunFigures
+    from airguard.scenario import Scenario
+
+__all__ = ["ReportInfo", "build_report", "find_uncertainty", "web_asset", "write_report"]
+
+TRACK_STEP_S = 10.0
+"""Sampling of the representative replication's ground tracks on the report's map (s)."""
+
+
+def web_asset(name: str) -> str:
+    """The text of one of airguard's shipped web files (``airguard/data/web/<name>``)."""
+    return (resources.files("airguard") / "data" / "web" / name).read_text(encoding="utf-8")
+
+
+@dataclass
+class ReportInfo:
+    """What :func:`write_report` wrote, and how long it took."""
+
+    path: Path
+    runs: list[Path]
+    representative: dict[str, int]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _json_script(element_id: str, data: Any) -> str:
+    """A JSON data block that cannot end its <script> element early."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return f'<script type="application/json" id="{_esc(element_id)}">{text}</script>'
+
+
+def _inline_script(text: str) -> str:
+    return "<script>\n" + text.replace("</script", "<\\/script") + "\n</script>"
+
+
+def find_uncertainty(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The sensitivity reports (``uncertainty.json``, docs/uncertainty.md) found in the
+    given run directories, their variant subdirectories or their parents."""
+    seen: set[Path] = set()
+    reports: list[dict[str, Any]] = []
+    candidates: list[Path] = []
+    for p in paths:
+        candidates += [p / "uncertainty.json", p.parent / "uncertainty.json"]
+        candidates += sorted(p.glob("*/uncertainty.json"))
+    for c in candidates:
+        r = c.resolve()
+        if r in seen or not c.is_file():
+            continue
+        seen.add(r)
+        reports += _read_uncertainty(c)
+    return reports
+
+
+def _read_uncertainty(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the sensitivity report: {exc}", file=str(path)) from None
+    items = data if isinstance(data, list) else [data]
+    for k, item in enumerate(items):
+        if not isinstance(item, dict) or not {"outcomes", "figures"} <= set(item):
+            raise InputError(
+                f"item {k}: expected an object with 'outcomes' and 'figures' "
+                "(as airguard run --uncertainty writes)",
+                file=str(path),
+            )
+    return items
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _p(x: Interval) -> str:
+    return f'{x[0]:.3f} <span class="ci">[{x[1]:.3f}, {x[2]:.3f}]</span>'
+
+
+def _m(x: Interval, digits: int = 2) -> str:
+    return f'{x[0]:.{digits}f} <span class="ci">[{x[1]:.{digits}f}, {x[2]:.{digits}f}]</span>'
+
+
+def _usd(x: Interval) -> str:
+    return f'${x[0] / 1e6:,.1f} M <span class="ci">[{x[1] / 1e6:,.1f}, {x[2] / 1e6:,.1f}]</span>'
+
+
+def _diff(value: float | None, ci: Sequence[float] | None, unit: str) -> tuple[str, bool]:
+    if value is None:
+        return "—", False
+    scale, fmt = (1e6, "{:+,.1f}") if unit == "usd" else (1.0, "{:+.3f}")
+    text = fmt.format(value / scale) + (" $ M" if unit == "usd" else "")
+    if ci is None:
+        return text, False
+    lo, hi = ci[0] / scale, ci[1] / scale
+    significant = lo > 0 or hi < 0
+    return text + f' <span class="ci">[{fmt.format(lo)}, {fmt.format(hi)}]</span>', significant
+
+
+def _labels(runs: Sequence[RunFigures]) -> list[str]:
+    """Column titles: the variant, with its directory where two runs share a name."""
+    plain = [r.label for r in runs]
+    return [
+        f"{lab} ({r.run_dir.parent.name}/{r.run_dir.name})" if plain.count(lab) > 1 else lab
+        for lab, r in zip(plain, runs, strict=True)
+    ]
+
+
+def _outcome_table(runs: Sequence[RunFigures], labels: Sequence[str]) -> str:
+    head = "".join(f"<th>{_esc(lab)}</th>" for lab in labels)
+    rows: list[str] = []
+
+    def group(title: str) -> None:
+        rows.append(f'<tr class="group"><td colspan="{len(runs) + 1}">{_esc(title)}</td></tr>')
+
+    def row(label: str, cells: Sequence[str], key: str) -> None:
+        tds = "".join(f"<td>{c}</td>" for c in cells)
+        rows.append(f'<tr data-figure="{_esc(key)}"><td>{_esc(label)}</td>{tds}</tr>')
+
+    assets: list[str] = []
+    for r in runs:
+        assets += [a for a in r.assets if a not in assets]
+    group("Survival: P(asset undamaged), 95 % Wilson interval")
+    for a in assets:
+        row(a, [_p(r.assets[a]) if a in r.assets else "—" for r in runs], f"p_undamaged/{a}")
+    group("Leakers per raid (mean, 95 % interval)")
+    row("all types", [_m(r.leakers_total) for r in runs], "leakers_per_raid")
+    types: list[str] = []
+    for r in runs:
+        types += [t for t in r.leakers_by_type if t not in types]
+    for t in types:
+        row(
+            t,
+            [_m(r.leakers_by_type.get(t, (0.0, 0.0, 0.0))) for r in runs],
+            f"leakers_per_raid/{t}",
+        )
+    group("Engagement")
+    row("threats killed per raid", [_m(r.killed) for r in runs], "threats_killed_per_raid")
+    row("assets damaged per raid", [_m(r.assets_damaged) for r in runs], "assets_damaged_per_raid")
+    itypes: list[str] = []
+    for r in runs:
+        itypes += [t for t in r.fired_by_type if t not in itypes]
+    for t in itypes:
+        row(
+            f"interceptors fired per raid: {t}",
+            [_m(r.fired_by_type[t], 1) if t in r.fired_by_type else "—" for r in runs],
+            f"interceptors_fired_per_raid/{t}",
+        )
+    row(
+        "interceptor cost per raid",
+        [_usd(r.cost_usd) for r in runs],
+        "interceptor_cost_per_raid_usd",
+    )
+    if any(r.fratricide is not None for r in runs):
+        row(
+            "P(a friendly aircraft shot down)",
+            [_p(r.fratricide) if r.fratricide is not None else "—" for r in runs],
+            "p_fratricide",
+        )
+    group("Run")
+    row("replications", [str(r.replications) for r in runs], "replications")
+    row("seed", [str(r.seed) for r in runs], "seed")
+    return (
+        f'<table class="figures" id="outcomes-table"><thead><tr><th>figure</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _comparison_table(
+    base_label: str, labels: Sequence[str], comparisons: Sequence[Comparison]
+) -> str:
+    if not comparisons:
+        return ""
+    head = "".join(f"<th>{_esc(lab)} − {_esc(base_label)}</th>" for lab in labels)
+    keys: list[str] = []
+    label_of: dict[str, str] = {}
+    unit_of: dict[str, str] = {}
+    for c in comparisons:
+        for f in c.figures:
+            if f.key not in keys:
+                keys.append(f.key)
+                label_of[f.key] = f.label
+                unit_of[f.key] = f.unit
+    rows = []
+    for key in keys:
+        cells = []
+        for c in comparisons:
+            fig = next((f for f in c.figures if f.key == key), None)
+            text, sig = _diff(
+                None if fig is None else fig.difference,
+                None if fig is None else fig.ci95,
+                unit_of[key],
+            )
+            cells.append(f'<td class="{"significant" if sig else ""}">{text}</td>')
+        rows.append(
+            f'<tr data-figure="{_esc(key)}"><td>{_esc(label_of[key])}</td>{"".join(cells)}</tr>'
+        )
+    notes = "".join(
+        f"<li><b>{_esc(lab)}</b>: {_esc(c.pairing.rstrip('.'))}. Methods: "
+        f"{_esc(c.to_json()['methods']['proportion'])} (proportions), "
+        f"{_esc(c.to_json()['methods']['mean'])} (means).</li>"
+        for lab, c in zip(labels, comparisons, strict=True)
+    )
+    return (
+        f"<h3>Differences from {_esc(base_label)} (95 % interval; bold where it excludes 0)</h3>"
+        f'<table class="figures" id="comparison-table"><thead><tr><th>figure</th>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table><ul class="note">{notes}</ul>'
+    )
+
+
+# ---------------------------------------------------------------- report
+
+
+def _replication_rows(run_dir: Path, k: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from airguard.results import query
+
+    threats = query(
+        run_dir, f"SELECT * FROM threats WHERE replication = {int(k)} ORDER BY threat"
+    ).to_pylist()
+    engagements = query(
+        run_dir, f"SELECT * FROM engagements WHERE replication = {int(k)} ORDER BY launch_time_s"
+    ).to_pylist()
+    return threats, engagements
+
+
+def _replication_summary(threats: list[dict[str, Any]], engagements: list[dict[str, Any]]) -> str:
+    hostile = [t for t in threats if not t.get("friendly")]
+    killed = sum(1 for t in hostile if t.get("killed"))
+    leaked = [t for t in hostile if t.get("leaked")]
+    outcomes: dict[str, int] = {}
+    for e in engagements:
+        outcomes[str(e["outcome"])] = outcomes.get(str(e["outcome"]), 0) + 1
+    by_type: dict[str, int] = {}
+    for t in leaked:
+        by_type[str(t["threat_type"])] = by_type.get(str(t["threat_type"]), 0) + 1
+    parts = [
+        f"{len(hostile)} threats: {killed} killed, {len(leaked)} leaked"
+        + (f" ({', '.join(f'{n} {k}' for k, n in by_type.items())})" if by_type else ""),
+        f"{len(engagements)} interceptors fired ("
+        + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items(), key=lambda kv: -kv[1]))
+        + ")"
+        if engagements
+        else "no interceptor fired",
+    ]
+    return "; ".join(parts) + "."
+
+
+def build_report(
+    run_paths: Sequence[str | Path],
+    *,
+    vs: Sequence[str | Path] = (),
+    uncertainty: Sequence[str | Path] = (),
+    tracks: bool = True,
+) -> tuple[str, ReportInfo]:
+    """The report's HTML text for the runs at `run_paths` (and `vs`), side by side.
+
+    Each path is a variant's run directory or a parent holding several
+    (:func:`airguard.results.run_dirs`).  Sensitivity reports are read from the files in
+    `uncertainty`, else looked for beside the runs (:func:`find_uncertainty`).  With
+    `tracks`, each map shows the representative replication's ground tracks (which runs
+    it again: the scenario file must be unchanged).
+
+    Raises
+    ------
+    InputError
+        If a path is not a finished run or a sensitivity report cannot be read.
+    """
+    from airguard.compare import compare_runs
+    from airguard.report import charts
+    from airguard.report.footprints import coverage_features
+    from airguard.report.outcomes import run_figures
+    from airguard.report.playback import playback, representative_replication
+    from airguard.report.scene import run_scenario, scene, scene_box
+    from airguard.results import run_dirs
+    from airguard.world import compile_world
+
+    started = time.perf_counter()
+    dirs: list[Path] = []
+    for p in [*run_paths, *vs]:
+        try:
+            dirs += run_dirs(p)
+        except FileNotFoundError as exc:
+            raise InputError(str(exc)) from None
+    runs = [run_figures(d) for d in dirs]
+    labels = _labels(runs)
+    notes: list[str] = []
+
+    scenarios: list[tuple[Scenario, list[str]] | None] = []
+    for d in dirs:
+        try:
+            scenarios.append(run_scenario(d))
+        except InputError as exc:
+            scenarios.append(None)
+            notes.append(f"{d}: no map ({exc})")
+    known = [s[0] for s in scenarios if s is not None]
+    box = scene_box(known) if known else None
+
+    if uncertainty:
+        reports = [r for path in uncertainty for r in _read_uncertainty(Path(path))]
+    else:  # found beside the runs: only those about these runs' scenarios and variants
+        ours = {(r.scenario, r.variant) for r in runs}
+        reports = [
+            r
+            for r in find_uncertainty([Path(p) for p in [*run_paths, *vs]])
+            if (r.get("scenario"), r.get("variant")) in ours
+        ]
+
+    representative: dict[str, int] = {}
+    map_blocks: list[str] = []
+    data_blocks: list[str] = []
+    timeline_blocks: list[str] = []
+    for i, (run, label, sc) in enumerate(zip(runs, labels, scenarios, strict=True)):
+        rep = representative_replication(run.run_dir)
+        k = int(rep["replication"])
+        representative[label] = k
+        threats, engagements = _replication_rows(run.run_dir, k)
+        warnings: list[str] = []
+        if sc is not None:
+            scenario, warnings = sc
+            world = compile_world(scenario)
+            cov, why = coverage_features(world, box)
+            if why and why not in notes:
+                notes.append(why)
+            data = scene(scenario, box=box, coverage=cov, warnings=warnings)
+            if tracks and not warnings:
+                try:
+                    pb = playback(
+                        run.run_dir, k, step_s=TRACK_STEP_S, scenario=scenario, world=world
+                    )
+                    data["replication"] = {
+                        "replication": k,
+                        "threats": [
+                            {kk: v for kk, v in t.items() if kk != "interceptors"}
+                            for t in pb["threats"]
+                        ],
+                    }
+                except (InputError, RuntimeError, OSError) as exc:
+                    warnings = [*warnings, f"no ground tracks: {exc}"]
+            data_blocks.append(_json_script(f"scene-{i}", data))
+            warn = "".join(f'<p class="warning">{_esc(w)}</p>' for w in warnings)
+            map_blocks.append(
+                f"<figure><figcaption>{_esc(label)}</figcaption>"
+                f'<div class="map-holder" data-scene="scene-{i}" id="map-{i}"></div>{warn}</figure>'
+            )
+            classes = {r["threat"]: r["threat_class"] for r in data["raids"]}
+        else:
+            classes = {}
+        for t in threats:
+            t["class"] = (
+                "aircraft" if t.get("friendly") else classes.get(t["threat_type"], "unknown")
+            )
+        duration = (
+            float(sc[0].body.duration)
+            if sc is not None
+            else max([float(t.get("impact_time_s") or 0.0) for t in threats] + [60.0])
+        )
+        medians = rep["median"]
+        timeline_blocks.append(
+            f'<div class="timeline" data-run="{_esc(label)}" data-replication="{k}">'
+            f"<h3>{_esc(label)}: replication {k}</h3>"
+            f'<p class="note">{_esc(_replication_summary(threats, engagements))} Chosen as closest to '
+            f"the median outcome: {int(rep['leakers'])} leakers (median {medians['leakers']:g}), "
+            f"{int(rep['assets_damaged'])} assets damaged (median {medians['assets_damaged']:g}), "
+            f"interceptor cost ${rep['interceptor_cost_usd'] / 1e6:,.1f} M (median "
+            f"${medians['interceptor_cost_usd'] / 1e6:,.1f} M). Play it back with "
+            f"<code>airguard serve</code> or export it with <code>airguard export {_esc(run.run_dir)} "
+            f"--rep {k} --format czml</code>.</p>"
+            + charts.timeline_chart(
+                threats,
+                engagements,
+                duration,
+                f"Replication {k} of {label}: threats over time",
+                chart_id=f"timeline-{i}",
+            )
+            + "</div>"
+        )
+
+    comparisons = []
+    for r in runs[1:]:
+        try:
+            comparisons.append(compare_runs(runs[0].run_dir, r.run_dir))
+        except (OSError, ValueError) as exc:
+            notes.append(f"no comparison of {r.label} with {runs[0].label}: {exc}")
+    chart_blocks = [
+        charts.survival_chart(runs),
+        charts.leakers_chart(runs),
+        charts.expenditure_chart(runs),
+        charts.cost_chart(runs),
+    ]
+    sens_blocks = []
+    for j, rep_json in enumerate(reports):
+        sentences = "".join(f"<li>{_esc(s)}</li>" for s in rep_json.get("summary", []))
+        sens_blocks.append(
+            f'<div class="sensitivity" data-variant="{_esc(rep_json.get("variant") or "")}">'
+            + charts.sensitivity_chart(rep_json, chart_id=f"sensitivity-{j}")
+            + f'<p class="note">{_esc(rep_json.get("designs", "?"))} designs × '
+            f"{_esc(rep_json.get('replications_per_design', '?'))} replications; "
+            f"{_esc(rep_json.get('distribution', ''))}.</p>"
+            f'<ul class="sentences">{sentences}</ul></div>'
+        )
+
+    first = runs[0]
+    title = first.scenario + (
+        " vs " + runs[-1].scenario if vs and runs[-1].scenario != first.scenario else ""
+    )
+    description = known[0].body.description if known else ""
+    sections = [
+        (
+            "map",
+            "Map",
+            f'<div class="maps">{"".join(map_blocks)}</div>'
+            '<p class="note">Equirectangular projection about the centre of the region (distances '
+            "within a few per cent). Borders: Natural Earth 1:50m (public domain). Shaded: each "
+            "unit's footprint against the threat type chosen on the map (engagement: an intercept "
+            "is possible there; detection: one look detects with P ≥ 0.5; airguard.coverage, at the "
+            "threat type's altitude). Dashed rings (off when footprints are shown): each unit's "
+            "longest nominal interceptor range (catalogue). Arrows: threat axes from the launch area "
+            "through the waypoints to the aim point. Drag to pan, scroll to zoom.</p>"
+            if map_blocks
+            else '<p class="warning">No map: the scenario files are missing.</p>',
+        ),
+        (
+            "outcomes",
+            "Outcomes",
+            _outcome_table(runs, labels) + _comparison_table(labels[0], labels[1:], comparisons),
+        ),
+        ("charts", "Charts", '<div class="charts">' + "".join(chart_blocks) + "</div>"),
+    ]
+    if sens_blocks:
+        sections.append(("sensitivity", "Sensitivity", "".join(sens_blocks)))
+    sections.append(
+        (
+            "timeline",
+            "Representative replication",
+            f'<div class="timelines">{"".join(timeline_blocks)}</div>',
+        )
+    )
+    sections.append(("method", "Method", _method_note(notes)))
+    nav = "".join(f'<a href="#{sid}">{_esc(name)}</a>' for sid, name, _ in sections)
+    body = "".join(
+        f'<section id="{sid}"><h2>{_esc(name)}</h2>{content}</section>'
+        for sid, name, content in sections
+    )
+    meta = f"{len(runs)} run{'s' if len(runs) > 1 else ''}: " + ", ".join(
+        f"{_esc(lab)} ({r.replications} replications, seed {r.seed})"
+        for lab, r in zip(labels, runs, strict=True)
+    )
+    footer = (
+        f"Made by airguard {_esc(__version__)} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"from {', '.join(_esc(d) for d in dirs)}. Self-contained: no network needed."
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="airguard {_esc(__version__)}">
+<title>airguard report — {_esc(title)}</title>
+<link rel="icon" href="data:,">
+<style>
+{web_asset("report.css")}
+{web_asset("map.css")}
+.map-holder .ag-map-frame {{ height: 460px; }}
+</style>
+</head>
+<body>
+<header><h1>{_esc(title)}</h1><p>{_esc(description)}</p><p>{meta}</p></header>
+<nav>{nav}</nav>
+<main>
+{body}
+</main>
+<footer>{footer}</footer>
+{"".join(data_blocks)}
+{_inline_script(web_asset("map.js"))}
+{_inline_script(web_asset("report.js"))}
+</body>
+</html>
+"""
+    info = ReportInfo(
+        path=Path(),
+        runs=dirs,
+        representative=representative,
+        seconds=time.perf_counter() - started,
+        notes=notes,
+    )
+    return page, info
+
+
+def _method_note(notes: Sequence[str]) -> str:
+    items = [
+        "P(asset undamaged) is the fraction of replications in which the asset took no hit, with "
+        "the 95 % Wilson score interval (Wilson 1927). Means per raid carry the normal-approximation "
+        "95 % interval of the mean (clipped at 0), as in the run's JSON summary.",
+        "Differences are those of <code>airguard compare</code>: paired (Newcombe's method 10, paired "
+        "t) when both runs used the same seed and replications, independent (Newcombe's hybrid score, "
+        "Welch) otherwise.",
+        "The representative replication of a run is the one closest to its median outcome: the "
+        "smallest |leakers − median|, then |assets damaged − median|, then |interceptor cost − "
+        "median|, then the lowest replication number.",
+        "Ground tracks are the engine's true threat trajectories of that replication, run again "
+        "from its seed (sampled every 10 s here).",
+        "Interceptor costs are catalogue unit costs; launchers and radars are not included.",
+    ]
+    items += [_esc(n) for n in notes]
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def write_report(
+    run_paths: Sequence[str | Path],
+    out: str | Path,
+    *,
+    vs: Sequence[str | Path] = (),
+    uncertainty: Sequence[str | Path] = (),
+    tracks: bool = True,
+) -> ReportInfo:
+    """Build the report (:func:`build_report`) and write it to `out` (one HTML file)."""
+    page, info = build_report(run_paths, vs=vs, uncertainty=uncertainty, tracks=tracks)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    info.path = path
+    return info

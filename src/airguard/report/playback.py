@@ -1,0 +1,468 @@
+"""One replication of a run, as positions over time, for the viewer and the exports.
+
+Replication k of seed s is a pure function of (scenario, seed, k), so
+:func:`playback` runs it again (:func:`airguard.engine.run_replication` with an event
+log, as :mod:`airguard.replay` does), checks that it reproduces the stored row of the
+``replications`` table, and returns plain JSON:
+
+- **threats** (and friendly flights): their true positions every `step_s` seconds
+  from the engine's own trajectory arrays (the 1 s grid that the engine flies them on
+  and interpolates), from launch (or t = 0) to the kill, the impact or the end;
+- **interceptors**: from the launching unit's site to where the flight ended.  The
+  engine logs an interceptor's launch (with its predicted intercept point), any
+  retarget and its end, not its states in between, so the path is *approximate*:
+  straight segments (in latitude, longitude and height) from the site to the target's
+  true position at the end (kills, Pk failures and misses, which end within the miss
+  distance of it), or, when the target was gone, the ground was hit or time ran out,
+  towards the predicted intercept point at the pace that would reach it on time;
+- **events**: detections (measured positions), first tracks, launches, intercepts
+  (ends with their outcome and position) and impacts.
+
+Positions are degrees and metres above the WGS84 ellipsoid, times seconds from the
+scenario's t = 0.  Nothing is written to the run directory.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from airguard.errors import InputError
+
+if TYPE_CHECKING:
+    from airguard.engine import ReplicationResult, Threats
+    from airguard.scenario import Scenario
+    from airguard.world import World
+
+__all__ = ["PLAYBACK_VERSION", "playback", "representative_replication"]
+
+PLAYBACK_VERSION = 1
+"""Format version of :func:`playback`'s JSON."""
+
+EVENTS_CAPACITY = 100_000
+"""Events first made room for; a replication with more is run again with room for all."""
+
+_HIT_OUTCOMES = ("kill", "pk-fail", "miss")
+"""Interceptor outcomes that end at the target (within the miss distance)."""
+
+
+def representative_replication(run_dir: str | Path) -> dict[str, Any]:
+    """The replication whose outcome is closest to the run's median.
+
+    Rule: the smallest distance |leakers − median leakers|, then |assets damaged −
+    median|, then |interceptor cost − median cost|, then the lowest replication number.
+    Returns ``{"replication": k, "leakers": ..., "assets_damaged": ...,
+    "interceptor_cost_usd": ..., "median": {...}, "rule": "..."}``.
+    """
+    from airguard.results import read_table
+
+    reps = read_table(run_dir, "replications")
+    k = reps.column("replication").to_numpy()
+    cols = ("leakers", "assets_damaged", "interceptor_cost_usd")
+    values = {c: reps.column(c).to_numpy().astype(np.float64) for c in cols}
+    medians = {c: float(np.median(v)) for c, v in values.items()}
+    keys = [k] + [np.abs(values[c] - medians[c]) for c in reversed(cols)]
+    best = int(np.lexsort(keys)[0])
+    return {
+        "replication": int(k[best]),
+        **{
+            c: (float(values[c][best]) if c.endswith("usd") else int(values[c][best])) for c in cols
+        },
+        "median": medians,
+        "rule": "closest to the median number of leakers, then of assets damaged, then of "
+        "interceptor cost; the lowest replication number on a tie",
+    }
+
+
+def _hermite(thr: Threats, j: int, t: np.ndarray) -> np.ndarray:
+    """True ECEF positions (m) of threat j at times `t` (s, inside its valid grid), (T, 3).
+
+    The cubic Hermite interpolation of the engine's 1 s grid (positions and
+    velocities), as the engine itself reads it."""
+    from airguard.world import GRID_DT_S
+
+    dt = GRID_DT_S
+    k = np.clip(
+        np.floor(t / dt).astype(np.int64), thr.k_first[j], max(thr.k_last[j] - 1, thr.k_first[j])
+    )
+    f = np.clip((t - k * dt) / dt, 0.0, 1.0)[:, None]
+    k1 = np.minimum(k + 1, thr.pos.shape[1] - 1)
+    p0, p1 = thr.pos[j, k], thr.pos[j, k1]
+    v0, v1 = thr.vel[j, k], thr.vel[j, k1]
+    f2, f3 = f * f, f * f * f
+    out: np.ndarray = (
+        (2 * f3 - 3 * f2 + 1) * p0
+        + (f3 - 2 * f2 + f) * dt * v0
+        + (-2 * f3 + 3 * f2) * p1
+        + (f3 - f2) * dt * v1
+    )
+    return out
+
+
+def _geodetic(xyz: np.ndarray) -> tuple[list[float], list[float], list[float]]:
+    from airguard.geo import ecef2geodetic
+
+    lat, lon, alt = ecef2geodetic(np.asarray(xyz, dtype=np.float64).reshape(-1, 3))
+    return (
+        np.round(lat, 5).tolist(),
+        np.round(lon, 5).tolist(),
+        np.round(alt, 0).tolist(),
+    )
+
+
+def _threat_span(thr: Threats, j: int, end_s: float) -> tuple[float, float] | None:
+    """Times (s) between which threat j's trajectory is valid and shown, or None."""
+    from airguard.world import GRID_DT_S
+
+    start = max(float(thr.t_launch[j]), float(thr.k_first[j]) * GRID_DT_S, 0.0)
+    stop = min(end_s, float(thr.k_last[j]) * GRID_DT_S)
+    if not stop > start:
+        return None
+    return start, stop
+
+
+def _samples(start: float, stop: float, step_s: float) -> np.ndarray:
+    """Times from `start` to `stop` on multiples of `step_s`, both ends included."""
+    inner = np.arange(math.floor(start / step_s) + 1, math.ceil(stop / step_s)) * step_s
+    return np.concatenate([[start], inner[(inner > start) & (inner < stop)], [stop]])
+
+
+def _track(t: np.ndarray, xyz: np.ndarray) -> dict[str, list[float]]:
+    lat, lon, alt = _geodetic(xyz)
+    return {"t": np.round(t, 3).tolist(), "lat": lat, "lon": lon, "alt": alt}
+
+
+def _run(world: World, seed: int, replication: int) -> tuple[ReplicationResult, Any]:
+    """Replication `replication` again, with a log that holds every event."""
+    from airguard.engine import event_log, run_replication
+
+    log = event_log(EVENTS_CAPACITY)
+    result = run_replication(world, seed, replication, log)
+    if log.lost[0]:
+        log = event_log(int(log.n[0] + log.lost[0]))
+        result = run_replication(world, seed, replication, log)
+    return result, log
+
+
+def _check_stored(run_dir: Path, replication: int, result: ReplicationResult) -> dict[str, Any]:
+    """The replication's outcome, checked against its stored row (as airguard.replay does)."""
+    from airguard.results import query
+
+    outcome: dict[str, Any] = {
+        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
+        "leakers": int(result.impacted.sum()),
+        "interceptors_fired": int(result.outcome.size),
+    }
+    rows = query(
+        run_dir, f"SELECT * FROM replications WHERE replication = {int(replication)}"
+    ).to_pylist()
+    if rows:
+        differing = [k for k, v in outcome.items() if rows[0].get(k) != v]
+        if differing:
+            raise RuntimeError(
+                f"replication {replication} did not reproduce the stored outcome ("
+                + ", ".join(f"{k}: {rows[0].get(k)} stored, {outcome[k]} now" for k in differing)
+                + ")"
+            )
+        outcome["interceptor_cost_usd"] = float(rows[0].get("interceptor_cost_usd") or 0.0)
+        outcome["assets_damaged"] = int(rows[0].get("assets_damaged") or 0)
+    return outcome
+
+
+def playback(
+    run_dir: str | Path,
+    replication: int,
+    *,
+    step_s: float = 1.0,
+    scenario: Scenario | None = None,
+    world: World | None = None,
+) -> dict[str, Any]:
+    """Replication `replication` of the run in `run_dir` as positions over time (JSON).
+
+    See the module docstring for what is exact and what is approximate.  `step_s` is the
+    sampling interval of the trajectories (s, at least 1: the engine's grid).
+    `scenario` is the run's scenario if already loaded (:func:`run_scenario`), and `world`
+    its compiled world (:func:`airguard.world.compile_world`).
+
+    Raises
+    ------
+    InputError
+        If the directory is not a finished run, the replication is not in it, or its
+        scenario file is missing or changed since the run.
+    """
+    from airguard.engine import (
+        EV_DETECTION,
+        EV_IMPACT,
+        EV_LAUNCH,
+        EV_RETARGET,
+        EV_TRACK,
+        OUTCOME_NAMES,
+    )
+    from airguard.report.scene import run_scenario
+    from airguard.results import read_manifest
+    from airguard.world import compile_world
+
+    if step_s < 1.0:
+        raise ValueError(f"step_s: expected at least 1 s (the engine's grid), got {step_s}")
+    root = Path(run_dir)
+    if scenario is None:
+        scenario, _ = run_scenario(root)
+    manifest = read_manifest(root)
+    n_reps = int(manifest.get("replications", 0))
+    if not 0 <= replication < n_reps:
+        raise InputError(
+            f"replication {replication} is not in this run (it has 0 to {n_reps - 1})",
+            file=str(root),
+        )
+    if scenario.digest != manifest.get("scenario_sha256"):
+        raise InputError(
+            "the scenario changed since the run (its digest differs); playback needs the file "
+            "as it was",
+            file=str(manifest.get("scenario_file")),
+        )
+    if world is None:
+        world = compile_world(scenario)
+    seed = int(manifest["seed"])
+    result, log = _run(world, seed, replication)
+    outcome = _check_stored(root, replication, result)
+    thr = result.threats
+    duration = float(world.duration_s)
+
+    n = int(log.n[0])
+    kind, t_ev, ints, vals = log.kind[:n], log.t[:n], log.ints[:n], log.vals[:n]
+
+    # --- threats
+    raid_of = np.repeat(np.arange(len(world.raid_names)), world.raids.size)
+    classes = ("ballistic", "cruise", "drone", "aircraft")
+    first_track: dict[int, float] = {}
+    for e in np.flatnonzero(kind == EV_TRACK):
+        first_track.setdefault(int(ints[e, 1]), float(t_ev[e]))
+    fired_at: dict[int, list[int]] = {}
+    for i, target in enumerate(result.interceptor_first_target.tolist()):
+        fired_at.setdefault(int(target), []).append(i)
+    killer: dict[int, int] = {}
+    for i, (o, target) in enumerate(
+        zip(result.outcome.tolist(), result.interceptor_target.tolist(), strict=True)
+    ):
+        if OUTCOME_NAMES[o] == "kill":
+            killer[int(target)] = i
+    impact_asset: dict[int, str | None] = {}
+    for e in np.flatnonzero(kind == EV_IMPACT):
+        a = int(ints[e, 1])
+        impact_asset[int(ints[e, 0])] = (
+            world.asset_names[a] if 0 <= a < len(world.asset_names) else None
+        )
+    threats = []
+    for j in range(world.n_threats):
+        killed_at = float(result.killed_at[j])
+        friendly = bool(thr.friendly[j])
+        t_impact = float(thr.t_impact[j])
+        if math.isfinite(killed_at):
+            fate, end_s = ("shot down" if friendly else "killed"), killed_at
+        elif bool(result.impacted[j]):
+            fate, end_s = "leaked", t_impact
+        elif friendly:
+            fate, end_s = "flew", min(t_impact, duration)
+        elif t_impact <= duration:
+            fate, end_s = "landed", t_impact
+        else:
+            fate, end_s = "in flight at the end", duration
+        span = _threat_span(thr, j, end_s)
+        track = None
+        if span is not None:
+            ts = _samples(span[0], span[1], step_s)
+            track = _track(ts, _hermite(thr, j, ts))
+        target = int(thr.target[j])
+        first_det = float(result.first_detection[j])
+        threats.append(
+            {
+                "id": j,
+                "type": world.threat_names[int(thr.ttype[j])],
+                "class": classes[int(thr.cls[j])]
+                if 0 <= int(thr.cls[j]) < len(classes)
+                else "unknown",
+                "raid": world.raid_names[int(raid_of[j])],
+                "friendly": friendly,
+                "target": None
+                if friendly or not 0 <= target < len(world.asset_names)
+                else world.asset_names[target],
+                "launch_s": round(float(thr.t_launch[j]), 3),
+                "end_s": round(end_s, 3),
+                "fate": fate,
+                "first_detection_s": round(first_det, 3) if math.isfinite(first_det) else None,
+                "first_track_s": first_track.get(j),
+                "interceptors": fired_at.get(j, []),
+                "killed_by": killer.get(j),
+                "asset_hit": impact_asset.get(j),
+                "track": track,
+            }
+        )
+
+    # --- interceptors: launch, retargets, end
+    unit_xyz = world.units.pos + 5.0 * world.units.basis[:, 2, :]
+    launch_pip: dict[int, tuple[np.ndarray, float]] = {}
+    for e in np.flatnonzero(kind == EV_LAUNCH):
+        launch_pip[int(ints[e, 2])] = (vals[e, 1:4].copy(), float(vals[e, 0]))
+    retargets: dict[int, list[tuple[float, int]]] = {}
+    for e in np.flatnonzero(kind == EV_RETARGET):
+        retargets.setdefault(int(ints[e, 0]), []).append((float(t_ev[e]), int(ints[e, 2])))
+
+    def toward(p0: np.ndarray, t0: float, aim: np.ndarray, t_aim: float, t: float) -> np.ndarray:
+        """Where a straight flight from p0 at t0 that reaches `aim` at `t_aim` is at t."""
+        f = 1.0 if t_aim <= t0 else min(max((t - t0) / (t_aim - t0), 0.0), 1.0)
+        out: np.ndarray = p0 + f * (aim - p0)
+        return out
+
+    interceptors = []
+    intercepts = []
+    for i in range(result.outcome.size):
+        u = int(result.interceptor_unit[i])
+        t0, t1 = float(result.launch_time[i]), float(result.end_time[i])
+        outcome_name = OUTCOME_NAMES[int(result.outcome[i])]
+        target = int(result.interceptor_target[i])
+        p0 = unit_xyz[u]
+        pip, t_pip = launch_pip.get(i, (p0, t1))
+        knots_t = [t0]
+        knots_p = [p0]
+        for t_r, _new in retargets.get(i, []):  # where it turned: on its way to the old aim
+            knots_p.append(toward(knots_p[-1], knots_t[-1], pip, t_pip, t_r))
+            knots_t.append(t_r)
+        span = _threat_span(thr, target, float(thr.t_impact[target]) if target >= 0 else t1)
+        at_target = outcome_name in _HIT_OUTCOMES and span is not None and span[0] <= t1 <= span[1]
+        if at_target:
+            end = _hermite(thr, target, np.array([t1]))[0]
+        else:
+            end = toward(knots_p[-1], knots_t[-1], pip, t_pip, t1)
+        if t1 > knots_t[-1]:
+            knots_t.append(t1)
+            knots_p.append(end)
+        ts = _samples(t0, t1, step_s) if t1 > t0 else np.array([t0])
+        kt, kp = np.array(knots_t), np.array(knots_p)
+        xyz = np.stack([np.interp(ts, kt, kp[:, c]) for c in range(3)], axis=1)
+        miss = float(result.miss_distance[i])
+        interceptors.append(
+            {
+                "id": i,
+                "unit": world.unit_names[u],
+                "type": world.interceptor_names[int(result.interceptor_type[i])],
+                "target": target,
+                "first_target": int(result.interceptor_first_target[i]),
+                "launch_s": round(t0, 3),
+                "end_s": round(t1, 3),
+                "outcome": outcome_name,
+                "miss_m": round(miss, 1) if math.isfinite(miss) else None,
+                "cost_usd": float(world.interceptors.cost[int(result.interceptor_type[i])]),
+                "retargets": [{"t": t, "threat": j} for t, j in retargets.get(i, [])],
+                "approximate": True,
+                "track": _track(ts, xyz),
+            }
+        )
+        if outcome_name in _HIT_OUTCOMES:
+            lat, lon, alt = _geodetic(end)
+            intercepts.append(
+                {
+                    "t": round(t1, 3),
+                    "interceptor": i,
+                    "threat": target,
+                    "outcome": outcome_name,
+                    "lat": lat[0],
+                    "lon": lon[0],
+                    "alt": alt[0],
+                }
+            )
+
+    # --- events with positions
+    def positions(mask: np.ndarray, cols: slice) -> tuple[list[float], list[float], list[float]]:
+        return _geodetic(vals[mask][:, cols]) if mask.any() else ([], [], [])
+
+    det = kind == EV_DETECTION
+    order = np.argsort(t_ev[det], kind="stable")
+    d_lat, d_lon, _ = positions(det, slice(0, 3))
+    detections = {
+        "t": np.round(t_ev[det][order], 2).tolist(),
+        "radar": ints[det][order, 0].tolist(),
+        "threat": ints[det][order, 1].tolist(),
+        "lat": np.round(np.asarray(d_lat)[order], 3).tolist(),
+        "lon": np.round(np.asarray(d_lon)[order], 3).tolist(),
+    }
+    trk = kind == EV_TRACK
+    k_lat, k_lon, k_alt = positions(trk, slice(0, 3))
+    tracks = [
+        {
+            "t": round(float(t), 3),
+            "unit": world.unit_names[int(u)],
+            "threat": int(j),
+            "lat": la,
+            "lon": lo,
+            "alt": al,
+        }
+        for t, u, j, la, lo, al in zip(
+            t_ev[trk], ints[trk, 0], ints[trk, 1], k_lat, k_lon, k_alt, strict=True
+        )
+    ]
+    lau = kind == EV_LAUNCH
+    p_lat, p_lon, p_alt = positions(lau, slice(1, 4))
+    launches = [
+        {
+            "t": round(float(t), 3),
+            "unit": world.unit_names[int(u)],
+            "threat": int(j),
+            "interceptor": int(i),
+            "pip": {"lat": la, "lon": lo, "alt": al, "t": round(float(tp), 3)},
+        }
+        for t, u, j, i, la, lo, al, tp in zip(
+            t_ev[lau],
+            ints[lau, 0],
+            ints[lau, 1],
+            ints[lau, 2],
+            p_lat,
+            p_lon,
+            p_alt,
+            vals[lau, 0],
+            strict=True,
+        )
+    ]
+    imp = kind == EV_IMPACT
+    i_lat, i_lon, i_alt = positions(imp, slice(0, 3))
+    impacts = [
+        {
+            "t": round(float(t), 3),
+            "threat": int(j),
+            "asset": world.asset_names[int(a)] if 0 <= int(a) < len(world.asset_names) else None,
+            "lat": la,
+            "lon": lo,
+            "alt": al,
+        }
+        for t, j, a, la, lo, al in zip(
+            t_ev[imp], ints[imp, 0], ints[imp, 1], i_lat, i_lon, i_alt, strict=True
+        )
+    ]
+    return {
+        "version": PLAYBACK_VERSION,
+        "scenario": scenario.body.name,
+        "variant": scenario.variant,
+        "replication": replication,
+        "seed": seed,
+        "start_s": 0.0,
+        "end_s": duration,
+        "step_s": step_s,
+        "outcome": outcome,
+        "radars": list(world.radar_names),
+        "threats": threats,
+        "interceptors": interceptors,
+        "events": {
+            "detections": detections,
+            "tracks": tracks,
+            "launches": launches,
+            "intercepts": intercepts,
+            "impacts": impacts,
+        },
+        "notes": [
+            "threat positions are the engine's true trajectories",
+            "interceptor paths are approximate: straight segments between the launch, any "
+            "retarget and the end (the engine logs no interceptor states in between)",
+        ],
+    }
