@@ -52,6 +52,15 @@ def _add_front_ends() -> None:
 _add_front_ends()
 
 
+def _add_track() -> None:
+    from airguard.cli_track import track
+
+    app.command("track")(track)
+
+
+_add_track()
+
+
 def _add_coverage() -> None:
     from airguard.cli_coverage import coverage
 
