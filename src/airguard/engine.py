@@ -63,6 +63,14 @@ from airguard.c2.evaluation import (
     evaluate_kernel,
     predict_position,
 )
+from airguard.c2.picture import (
+    Pictures,
+    kinematic_class,
+    new_pictures,
+    phantom_alive,
+    picture,
+    refresh,
+)
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
 from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
 from airguard.guidance import (
@@ -80,6 +88,7 @@ from airguard.guidance import (
     trapezoid_hold,
 )
 from airguard.terrain import elevation_kernel, ground_range_azimuth_kernel, mask_visible
+from airguard.tracking.core import TrackerParams, Tracks, new_tracks, scan
 from airguard.trajectory import (
     TERRAIN_LOOKAHEAD_M,
     TERRAIN_MAX_GRADIENT,
@@ -93,6 +102,7 @@ from airguard.world import (
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
     POLICY_SHOOT_LOOK_SHOOT,
+    TRACK_ROOM,
     Interceptors,
     Radars,
     Raids,
@@ -100,6 +110,7 @@ from airguard.world import (
     ThreatTypes,
     Units,
     World,
+    acceleration_model_index,
 )
 
 __all__ = [
@@ -117,11 +128,15 @@ __all__ = [
 KILL, PK_FAIL, MISS, TARGET_GONE, TIMEOUT, GROUND = 0, 1, 2, 3, 4, 5
 OUTCOME_NAMES = ("kill", "pk-fail", "miss", "target-gone", "timeout", "ground")
 
-RING = 8
-"""Detections remembered per radar and threat."""
+MAX_FALSE_ALARMS_PER_LOOK = 64
+"""False alarms one look can report (more are dropped; the mean is a few per scan)."""
 
-FIT_WINDOW_S = 20.0
-"""Detections older than this (relative to the newest) are left out of a picture's fit (s)."""
+FALSE_ALARM_RANGE_RATE_MPS = 1500.0
+"""A false alarm's range rate is uniform within ± this (for radars that measure it)."""
+
+FREE_FLIGHT_THRESHOLD = 0.5
+"""A ballistic track whose acceleration model holds at least this probability is taken to
+be under thrust and is not engaged."""
 
 ENGINE_STEP_FRACTION = 0.1
 """Interceptor steps are this fraction of the time to go (between the guidance module's
@@ -505,13 +520,13 @@ def _threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
 def _look(
     rad: Radars,
     r: int,
+    sl: int,
     thr: Threats,
     alive: np.ndarray,
     ts: float,
     rng: np.random.Generator,
-    det_t: np.ndarray,
-    det_p: np.ndarray,
-    det_n: np.ndarray,
+    z: np.ndarray,
+    z_label: np.ndarray,
     first_det: np.ndarray,
     buf: np.ndarray,
     mask_slope: np.ndarray,
@@ -519,18 +534,29 @@ def _look(
     has_terrain: bool,
     log: EventLog,
 ) -> int:
-    """One look of radar r at time ts over every threat in flight; returns detections.
+    """One look of radar r at time ts, at slice `sl` of its sector; returns detections.
 
-    With terrain, a threat must also clear the radar's tabulated skyline
-    (:func:`airguard.terrain.mask_visible`).
+    Writes each detection's measured range, azimuth, elevation and range rate
+    (0 when the radar does not measure it) into rows of ``z`` (n, 4) and the
+    object that made it into ``z_label`` (threat index, -1 for a false alarm).
+    An electronically scanned radar looks at its whole sector at once (one
+    slice); a rotating one at one slice of :data:`~airguard.world.ROTATING_SLICE_DEG`
+    at a time.  With terrain, a threat must also clear the radar's tabulated
+    skyline (:func:`airguard.terrain.mask_visible`).  False alarms: a Poisson
+    number with mean Pfa × the slice's resolution cells, uniform over the
+    slice's range, azimuth and elevation extent.
     """
     n_det = 0
+    cap = z.shape[0]
     ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
     ha = rad.height[r]
     horizon_a = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0))
+    width = 2.0 * rad.az_half[r] / rad.n_sectors[r]
+    off_lo = -rad.az_half[r] + sl * width
+    off_hi = off_lo + width
     k = int(math.floor(ts / GRID_DT_S))
     for j in range(thr.ttype.shape[0]):
-        if not alive[j]:
+        if not alive[j] or n_det >= cap:
             continue
         if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
             continue  # not in flight (the exact test follows)
@@ -546,9 +572,7 @@ def _look(
         )
         margin = (v0 + v1) * GRID_DT_S + 100.0
         h_top = max(thr.h[j, k], thr.h[j, k + 1]) + margin
-        reach = min(
-            rad.max_range[r], horizon_a + math.sqrt(max((ae + h_top) ** 2 - ae * ae, 0.0))
-        )
+        reach = min(rad.max_range[r], horizon_a + math.sqrt(max((ae + h_top) ** 2 - ae * ae, 0.0)))
         if gx * gx + gy * gy + gz * gz > (reach + margin) ** 2:
             continue
         if not _threat_state(thr, j, ts, buf):
@@ -577,7 +601,7 @@ def _look(
         if rng_m > horizon or el_app < rad.el_min[r] or el_app > rad.el_max[r]:
             continue
         off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
-        if abs(off) > rad.az_half[r]:
+        if abs(off) > rad.az_half[r] or off < off_lo or off >= off_hi:
             continue
         if has_terrain:
             tlat, tlon, _ = ecef_to_geodetic_kernel(buf[0], buf[1], buf[2])
@@ -600,153 +624,51 @@ def _look(
         power = (math.sqrt(snr) + ni) ** 2 + nq * nq
         if power <= rad.threshold[r]:
             continue
-        # measurement with Gaussian errors in range, azimuth, elevation
-        mr = rng_m + rad.sigma_range[r] * rng.standard_normal()
-        maz = az + rad.sigma_az[r] * rng.standard_normal()
-        mel = el + rad.sigma_el[r] * rng.standard_normal()
-        ce = math.cos(mel)
-        le, ln, lu = mr * ce * math.sin(maz), mr * ce * math.cos(maz), mr * math.sin(mel)
-        slot = det_n[r, j] % RING
-        det_t[r, j, slot] = ts
-        for i in range(3):
-            det_p[r, j, slot, i] = (
-                rad.pos[r, i]
-                + rad.basis[r, 0, i] * le
-                + rad.basis[r, 1, i] * ln
-                + rad.basis[r, 2, i] * lu
-            )
-        det_n[r, j] += 1
+        # measurement with Gaussian errors in range, azimuth, elevation (and range rate)
+        z[n_det, 0] = rng_m + rad.sigma_range[r] * rng.standard_normal()
+        z[n_det, 1] = az + rad.sigma_az[r] * rng.standard_normal()
+        z[n_det, 2] = el + rad.sigma_el[r] * rng.standard_normal()
+        z[n_det, 3] = 0.0
+        if rad.sigma_rr[r] > 0.0:
+            rr = (dx * buf[3] + dy * buf[4] + dz * buf[5]) / rng_m
+            z[n_det, 3] = rr + rad.sigma_rr[r] * rng.standard_normal()
+        z_label[n_det] = j
         if ts < first_det[j]:
             first_det[j] = ts
-        n_det += 1
         # detection: radar, threat; measured position (ECEF) and SNR (dB)
-        _log(
-            log,
-            EV_DETECTION,
-            ts,
-            r,
-            j,
-            0,
-            det_p[r, j, slot, 0],
-            det_p[r, j, slot, 1],
-            det_p[r, j, slot, 2],
-            10.0 * math.log10(max(snr, 1e-30)),
-        )
+        _log_detection(log, rad, r, j, ts, z, n_det, 10.0 * math.log10(max(snr, 1e-30)))
+        n_det += 1
+    lam = rad.false_alarms[r] / rad.n_sectors[r]
+    if lam > 0.0:
+        n_fa = min(rng.poisson(lam), cap - n_det)
+        for _ in range(n_fa):
+            z[n_det, 0] = rad.max_range[r] * rng.random()
+            z[n_det, 1] = rad.az_center[r] + off_lo + width * rng.random()
+            z[n_det, 2] = rad.el_min[r] + (rad.el_max[r] - rad.el_min[r]) * rng.random()
+            z[n_det, 3] = 0.0
+            if rad.sigma_rr[r] > 0.0:
+                z[n_det, 3] = FALSE_ALARM_RANGE_RATE_MPS * (2.0 * rng.random() - 1.0)
+            z_label[n_det] = -1
+            _log_detection(log, rad, r, -1, ts, z, n_det, 10.0 * math.log10(rad.threshold[r]))
+            n_det += 1
     return n_det
 
 
 @njit
-def _available_at(tt: float, latency: float, update: float) -> float:
-    """When a detection made at `tt` reaches a unit: after the latency, at the link's next
-    update (update interval 0: at once)."""
-    t_in = tt + latency
-    if update > 0.0:
-        return math.ceil(t_in / update - 1e-9) * update
-    return t_in
-
-
-@njit
-def _picture(
-    units: Units,
-    rad: Radars,
-    u: int,
-    j: int,
-    t: float,
-    ballistic: bool,
-    det_t: np.ndarray,
-    det_p: np.ndarray,
-    det_n: np.ndarray,
-    est: np.ndarray,
-    fit: np.ndarray,
-    carried: np.ndarray,
-    n_carried: np.ndarray,
-) -> float:
-    """Best picture of threat j that unit u holds at time t.
-
-    From the radar (own, or networked after the latency and the link's update
-    interval) with the most recent detection, a least-squares straight-line
-    fit over its detections of the last :data:`FIT_WINDOW_S` (after removing
-    the known gravity term for ballistic threats).  A network carries at most
-    its track capacity of threats at once (`carried`, `n_carried`: first come,
-    first carried).  Writes position (3) and velocity (3) at the newest
-    detection time into `est` and returns that time, or -inf when no radar
-    holds three detections.
-    """
-    best_t = -math.inf
-    best_r = -1
-    best_lat = 0.0
-    best_upd = 0.0
-    nw = units.network[u]
-    remote_ok = nw >= 0 and (
-        carried[nw, j] or units.capacity[u] < 0 or n_carried[nw] < units.capacity[u]
-    )
-    for r in range(rad.unit.shape[0]):
-        owner = rad.unit[r]
-        if owner == u:
-            lat = 0.0
-            upd = 0.0
-        elif remote_ok and units.network[owner] == nw:
-            lat = units.latency[u]
-            upd = units.update[u]
-        else:
-            continue
-        n = det_n[r, j]
-        for back in range(min(n, RING)):
-            slot = (n - 1 - back) % RING
-            tt = det_t[r, j, slot]
-            if _available_at(tt, lat, upd) <= t:
-                if tt > best_t and min(n, RING) - back >= 3:
-                    best_t = tt
-                    best_r = r
-                    best_lat = lat
-                    best_upd = upd
-                break
-    if best_r < 0:
-        return -math.inf
-    r = best_r
-    if rad.unit[r] != u and not carried[nw, j]:
-        carried[nw, j] = True
-        n_carried[nw] += 1
-    n = det_n[r, j]
-    # gather available detections in the fit window
-    sw = 0.0
-    st = 0.0
-    stt = 0.0
-    # sums of the fit and the gravity vector, in the caller's scratch (no allocation here)
-    sp, stp, g = fit[0:3], fit[3:6], fit[6:9]
-    fit[:] = 0.0
-    if ballistic:
-        rr = 0.0
-        for i in range(3):
-            rr += det_p[r, j, (n - 1) % RING, i] ** 2
-        rr = math.sqrt(rr)
-        for i in range(3):
-            g[i] = -EARTH_MU_M3_S2 / (rr * rr * rr) * det_p[r, j, (n - 1) % RING, i]
-    count = 0
-    for back in range(min(n, RING)):
-        slot = (n - 1 - back) % RING
-        tt = det_t[r, j, slot]
-        if _available_at(tt, best_lat, best_upd) > t:
-            continue
-        if best_t - tt > FIT_WINDOW_S:
-            break
-        dt = tt - best_t
-        sw += 1.0
-        st += dt
-        stt += dt * dt
-        for i in range(3):
-            pi = det_p[r, j, slot, i] - 0.5 * g[i] * dt * dt
-            sp[i] += pi
-            stp[i] += dt * pi
-        count += 1
-    den = sw * stt - st * st
-    if count < 3 or den <= 1e-9:
-        return -math.inf
-    for i in range(3):
-        v = (sw * stp[i] - st * sp[i]) / den
-        est[3 + i] = v
-        est[i] = (sp[i] - v * st) / sw
-    return best_t
+def _log_detection(
+    log: EventLog, rad: Radars, r: int, j: int, ts: float, z: np.ndarray, i: int, snr_db: float
+) -> None:
+    """Log a detection: radar, object (-1: false alarm); measured position (ECEF), SNR (dB)."""
+    if log.kind.shape[0] == 0:
+        return
+    ce = math.cos(z[i, 2])
+    le = z[i, 0] * ce * math.sin(z[i, 1])
+    ln = z[i, 0] * ce * math.cos(z[i, 1])
+    lu = z[i, 0] * math.sin(z[i, 2])
+    px = rad.pos[r, 0] + rad.basis[r, 0, 0] * le + rad.basis[r, 1, 0] * ln + rad.basis[r, 2, 0] * lu
+    py = rad.pos[r, 1] + rad.basis[r, 0, 1] * le + rad.basis[r, 1, 1] * ln + rad.basis[r, 2, 1] * lu
+    pz = rad.pos[r, 2] + rad.basis[r, 0, 2] * le + rad.basis[r, 1, 2] * ln + rad.basis[r, 2, 2] * lu
+    _log(log, EV_DETECTION, ts, r, j, 0, px, py, pz, snr_db)
 
 
 @njit
@@ -834,31 +756,59 @@ _ZERO3 = np.zeros(3)
 
 
 @njit
+def _aim_state(aim: np.ndarray, tm: float, out: np.ndarray) -> None:
+    """The track's prediction of its object at time tm: ``aim`` = [time, r (3), v (3),
+    ballistic (1/0)] → ``out[0:6]`` (a straight line, or a free fall in the gravity at the
+    track's position)."""
+    dt = tm - aim[0]
+    ballistic = aim[7] > 0.5
+    predict_position(aim[1:7], dt, ballistic, out)
+    g = 0.0
+    if ballistic:
+        r = math.sqrt(aim[1] ** 2 + aim[2] ** 2 + aim[3] ** 2)
+        g = -EARTH_MU_M3_S2 / (r * r * r)
+    for i in range(3):
+        out[3 + i] = aim[4 + i] + g * aim[1 + i] * dt
+
+
+@njit
 def _advance(
     itc: Interceptors,
     thr: Threats,
     m: int,
     ty: int,
-    j: int,
+    o: int,
+    exists: bool,
     t_from: float,
     t_to: float,
     m_state: np.ndarray,
     m_ach: np.ndarray,
     m_t0: np.ndarray,
+    m_aim: np.ndarray,
+    m_acq: np.ndarray,
     killed_at: np.ndarray,
     rng: np.random.Generator,
     buf: np.ndarray,
     work: np.ndarray,
 ) -> tuple[int, float, float]:
-    """Fly interceptor m from t_from to t_to; returns (outcome or -1, time, miss).
+    """Fly interceptor m at object o from t_from to t_to; returns (outcome or -1, time, miss).
 
-    `work` is the caller's scratch, at least (27,): no allocation in the step loop.
+    `work` is the caller's scratch, at least (34,): no allocation in the step loop.
+
+    Until its seeker acquires the target the interceptor is guided on its
+    unit's track (``m_aim[m]``, refreshed each fire-control cycle: command
+    guidance); the seeker acquires when the target is within the
+    interceptor's seeker range and inside its field of view around the
+    track's prediction (``m_acq[m]`` then stays set), and it homes on the
+    target itself from then on.  A phantom (``o`` ≥ threats; `exists` while
+    its track lasts) is never acquired.
 
     Each step holds the mean of the guidance command at its two ends (a trial
     step first: :func:`airguard.guidance.trapezoid_hold`), passes it through the
     first-order autopilot lag exactly (:func:`airguard.guidance.lag_mean`), and
     ends at the closest approach solved inside the step
-    (:func:`airguard.guidance.closest_approach`).
+    (:func:`airguard.guidance.closest_approach`): to the target once acquired,
+    else to the track's aim point, scored by the true miss in that step.
     """
     params = itc.params[ty]
     st = m_state[m]
@@ -866,14 +816,35 @@ def _advance(
     nav = itc.nav_ratio[ty]
     amax = itc.max_accel[ty]
     tau = itc.lag[ty]
+    real = o < thr.ttype.shape[0]
     rel, cmd, cmd0, cmd1 = work[0:6], work[6:9], work[9:12], work[12:15]
     mean, trial, gcomp = work[15:18], work[18:24], work[24:27]
+    tgt = work[27:34]
     tm = max(t_from, m_t0[m])  # a salvo's later rounds wait for their launch time
     while tm < t_to - 1e-9:
-        if tm >= killed_at[j] or not _threat_state(thr, j, tm, buf):
+        if real:
+            if tm >= killed_at[o] or not _threat_state(thr, o, tm, buf):
+                return TARGET_GONE, tm, math.inf
+        elif not exists:
             return TARGET_GONE, tm, math.inf
-        rn, vc = _guidance_command(st, buf, nav, amax, rel, gcomp, cmd)
+        _aim_state(m_aim[m], tm, tgt)
+        if real and not m_acq[m] and itc.seeker_range[ty] > 0.0:
+            dr = math.sqrt((buf[0] - st[0]) ** 2 + (buf[1] - st[1]) ** 2 + (buf[2] - st[2]) ** 2)
+            off = math.sqrt(
+                (buf[0] - tgt[0]) ** 2 + (buf[1] - tgt[1]) ** 2 + (buf[2] - tgt[2]) ** 2
+            )
+            if dr <= itc.seeker_range[ty] and off <= dr * itc.seeker_tan[ty]:
+                m_acq[m] = True
+        homing = real and m_acq[m]
+        if homing:
+            for i in range(6):
+                tgt[i] = buf[i]
+        rn, vc = _guidance_command(st, tgt, nav, amax, rel, gcomp, cmd)
         r0x, r0y, r0z = rel[0], rel[1], rel[2]
+        if real:
+            t0x, t0y, t0z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
+        else:
+            t0x, t0y, t0z = math.inf, math.inf, math.inf
         age = tm - m_t0[m]
         sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
         boost = sp < GUIDANCE_START_SPEED_MPS and age < params[3]
@@ -886,29 +857,49 @@ def _advance(
             h = itc.max_time[ty] - age
             if h <= 1e-9:
                 return TIMEOUT, tm, rn
-        if not boost and _threat_state(thr, j, tm + h, buf):
+        ahead = True
+        if homing:
+            ahead = _threat_state(thr, o, tm + h, buf)
+        else:
+            _aim_state(m_aim[m], tm + h, tgt)
+        if not boost and ahead:
+            if homing:
+                for i in range(6):
+                    tgt[i] = buf[i]
             # trial step on the start command, then hold the mean of both ends
             trial[:] = st
             lag_mean(ach, cmd, h, tau, mean)
             rk4_step(trial, age, h, params, mean, FULL)
-            rn1, vc1 = _guidance_command(trial, buf, nav, amax, rel, gcomp, cmd1)
+            rn1, vc1 = _guidance_command(trial, tgt, nav, amax, rel, gcomp, cmd1)
             cmd0[:] = cmd
             trapezoid_hold(cmd0, cmd1, rn1, vc1, h, cmd)
         lag_mean(ach, cmd, h, tau, mean)
         rk4_step(st, age, h, params, mean, FULL)
         advance_lag(ach, cmd, h, tau)
         tm += h
-        if not _threat_state(thr, j, tm, buf):
+        if real and not _threat_state(thr, o, tm, buf):
             return TARGET_GONE, tm, math.inf
-        r1x, r1y, r1z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
-        v1x, v1y, v1z = buf[3] - st[3], buf[4] - st[4], buf[5] - st[5]
+        if homing:
+            for i in range(6):
+                tgt[i] = buf[i]
+        else:
+            _aim_state(m_aim[m], tm, tgt)
+        r1x, r1y, r1z = tgt[0] - st[0], tgt[1] - st[1], tgt[2] - st[2]
+        v1x, v1y, v1z = tgt[3] - st[3], tgt[4] - st[4], tgt[5] - st[5]
         opening = r1x * v1x + r1y * v1y + r1z * v1z >= 0.0
         # while the motor burns an opening range may close again; after burnout it will not
         if opening and vc > 0.0 and (age + h >= params[3] or rn < 2_000.0):
-            f, miss = closest_approach(r0x, r0y, r0z, r1x, r1y, r1z)
+            if homing:
+                f, miss = closest_approach(r0x, r0y, r0z, r1x, r1y, r1z)
+            elif real:  # passed the track's aim point: what the true target missed by
+                f, miss = closest_approach(
+                    t0x, t0y, t0z, buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
+                )
+            else:
+                return MISS, tm, math.inf
             t_cpa = tm - h + f * h
             if miss <= itc.lethal_radius[ty]:
-                if rng.random() < itc.pk[ty, thr.cls[j]]:
+                if rng.random() < itc.pk[ty, thr.cls[o]]:
                     return KILL, t_cpa, miss
                 return PK_FAIL, t_cpa, miss
             return MISS, t_cpa, miss
@@ -919,14 +910,80 @@ def _advance(
     return -1, tm, math.inf
 
 
+@njit
+def _unit_tracks(trk: Tracks, lo: int, hi: int) -> Tracks:
+    """Rows lo … hi − 1 of the track table: one unit's tracker (views, no copy)."""
+    return Tracks(
+        status=trk.status[lo:hi],
+        id=trk.id[lo:hi],
+        t=trk.t[lo:hi],
+        x=trk.x[lo:hi],
+        P=trk.P[lo:hi],
+        mu=trk.mu[lo:hi],
+        hits=trk.hits[lo:hi],
+        looks=trk.looks[lo:hi],
+        misses=trk.misses[lo:hi],
+        n_updates=trk.n_updates[lo:hi],
+        label=trk.label[lo:hi],
+        t_initiated=trk.t_initiated[lo:hi],
+        t_confirmed=trk.t_confirmed[lo:hi],
+        updated=trk.updated[lo:hi],
+    )
+
+
+@njit
+def _scan_unit(
+    trk: Tracks,
+    tp: TrackerParams,
+    counter: np.ndarray,
+    u: int,
+    rows_per_unit: int,
+    rad: Radars,
+    r: int,
+    sl: int,
+    ts: float,
+    z: np.ndarray,
+    z_label: np.ndarray,
+    n: int,
+    sigma: np.ndarray,
+    fov: np.ndarray,
+) -> None:
+    """Unit u's tracker takes one look of its radar r (slice `sl` of the sector)."""
+    sigma[0] = rad.sigma_range[r]
+    sigma[1] = rad.sigma_az[r]
+    sigma[2] = rad.sigma_el[r]
+    sigma[3] = rad.sigma_rr[r]
+    width = 2.0 * rad.az_half[r] / rad.n_sectors[r]
+    fov[0] = rad.max_range[r]
+    fov[1] = rad.az_center[r] - rad.az_half[r] + (sl + 0.5) * width
+    fov[2] = 0.5 * width
+    fov[3] = rad.el_min[r]
+    fov[4] = rad.el_max[r]
+    lo = u * rows_per_unit
+    scan(
+        _unit_tracks(trk, lo, lo + rows_per_unit),
+        tp,
+        counter,
+        ts,
+        rad.pos[r],
+        rad.basis[r],
+        sigma,
+        fov,
+        z,
+        z_label,
+        n,
+    )
+
+
 class KernelOut(NamedTuple):
     killed_at: np.ndarray  # (N,) inf if not killed
     impacted: np.ndarray  # (N,) bool
     first_det: np.ndarray  # (N,) first detection time, inf if never
+    first_trk: np.ndarray  # (N,) first confirmed track of any unit, inf if never
     fired_at: np.ndarray  # (N,) interceptors launched at the threat
     m_unit: np.ndarray  # (M,)
     m_type: np.ndarray
-    m_target: np.ndarray
+    m_target: np.ndarray  # threat, or -1: a phantom (a track of false alarms)
     m_first_target: np.ndarray  # target at launch (m_target differs once redirected)
     m_t0: np.ndarray
     m_t1: np.ndarray
@@ -934,7 +991,29 @@ class KernelOut(NamedTuple):
     m_outcome: np.ndarray
     n_launched: np.ndarray  # (1,)
     asset_hits: np.ndarray  # (A,)
-    n_detections: np.ndarray  # (1,)
+    n_detections: np.ndarray  # (1,) detections of real objects
+    n_false_alarms: np.ndarray  # (1,)
+    n_phantoms: np.ndarray  # (1,) confirmed tracks made of false alarms
+
+
+@njit
+def _exists(
+    o: int,
+    n_thr: int,
+    alive: np.ndarray,
+    t_impact: np.ndarray,
+    t: float,
+    phantom_row: np.ndarray,
+    phantom_id: np.ndarray,
+    status: np.ndarray,
+    ids: np.ndarray,
+    label: np.ndarray,
+) -> bool:
+    """Whether object o is still there at time t: a threat in flight and not killed, or a
+    phantom whose track lasts."""
+    if o < n_thr:
+        return alive[o] and t < t_impact[o]
+    return phantom_alive(phantom_row, phantom_id, status, ids, label, o - n_thr)
 
 
 @njit
@@ -953,10 +1032,16 @@ def _engage(
     duration: float,
     step: float,
     rng: np.random.Generator,
+    trk: Tracks,
+    tp: TrackerParams,
+    rows_per_unit: int,
+    im: int,
+    pic: Pictures,
     out: KernelOut,
     log: EventLog,
 ) -> None:
     n_thr = thr.ttype.shape[0]
+    n_obj = pic.row.shape[1]
     n_rad = rad.unit.shape[0]
     n_units = units.pos.shape[0]
     n_groups = 1
@@ -968,87 +1053,184 @@ def _engage(
     alive = np.ones(n_thr, dtype=np.bool_)
     killed_at = out.killed_at
     killed_at[:] = math.inf
-    det_t = np.zeros((n_rad, n_thr, RING))
-    det_p = np.zeros((n_rad, n_thr, RING, 3))
-    det_n = np.zeros((n_rad, n_thr), dtype=np.int64)
     first_det = out.first_det
     first_det[:] = math.inf
-    first_track = np.full((n_units, n_thr), math.inf)
-    inflight = np.zeros((n_groups, n_thr), dtype=np.int64)
-    # a group fires again at a threat only after its rounds have ended and the
+    first_trk = out.first_trk
+    first_trk[:] = math.inf
+    first_track = np.full((n_units, n_obj), math.inf)
+    obj_cls = np.zeros(n_obj, dtype=np.int64)
+    obj_cls[:n_thr] = thr.cls
+    inflight = np.zeros((n_groups, n_obj), dtype=np.int64)
+    # a group fires again at an object only after its rounds have ended and the
     # kill-assessment time has passed
-    assess_until = np.full((n_groups, n_thr), -math.inf)
+    assess_until = np.full((n_groups, n_obj), -math.inf)
     channels = np.zeros(n_units, dtype=np.int64)
     rounds = units.rounds.copy()
     ready = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS))
     loaded = np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS), dtype=np.int64)
     reserve = np.zeros((n_units, max(n_types, 1)), dtype=np.int64)
     _load_launchers(units, loaded, reserve)
-    n_nets = 1
-    for u in range(n_units):
-        n_nets = max(n_nets, units.network[u] + 1)
-    carried = np.zeros((n_nets, n_thr), dtype=np.bool_)
-    n_carried = np.zeros(n_nets, dtype=np.int64)
+    n_nets = pic.n_carried.shape[0]
     capacity_limited = False  # carriage is only counted to free slots of limited links
     for u in range(n_units):
         capacity_limited = capacity_limited or units.capacity[u] >= 0
     # threat evaluation of each unit's picture, kept until the picture changes
-    ev_time = np.full((n_units, n_thr), math.nan)
-    ev_when = np.zeros((n_units, n_thr))
-    ev_asset = np.zeros((n_units, n_thr), dtype=np.int64)
+    ev_time = np.full((n_units, n_obj), math.nan)
+    ev_when = np.zeros((n_units, n_obj))
+    ev_asset = np.zeros((n_units, n_obj), dtype=np.int64)
     v_min = math.inf
     for a in range(asset_value.shape[0]):
         v_min = min(v_min, asset_value[a])
-    pair_u = np.empty(max(n_units * n_thr, 1), dtype=np.int64)
-    pair_j = np.empty(max(n_units * n_thr, 1), dtype=np.int64)
-    pair_key = np.empty(max(n_units * n_thr, 1))
-    pair_dist = np.empty(max(n_units * n_thr, 1))
+    pair_u = np.empty(max(n_units * n_obj, 1), dtype=np.int64)
+    pair_j = np.empty(max(n_units * n_obj, 1), dtype=np.int64)
+    pair_key = np.empty(max(n_units * n_obj, 1))
+    pair_dist = np.empty(max(n_units * n_obj, 1))
     next_scan = np.empty(n_rad)
+    slice_no = np.zeros(n_rad, dtype=np.int64)
     for r in range(n_rad):
-        next_scan[r] = rng.random() * rad.period[r]
+        next_scan[r] = rng.random() * rad.period[r] / rad.n_sectors[r]
     m_state = np.zeros((max(max_m, 1), 6))
     m_ach = np.zeros((max(max_m, 1), 3))  # achieved lateral acceleration (autopilot lag state)
+    m_aim = np.zeros((max(max_m, 1), 8))  # the track an interceptor is guided on
+    m_acq = np.zeros(max(max_m, 1), dtype=np.bool_)  # its seeker has the target
     flying = np.zeros(max(max_m, 1), dtype=np.bool_)
     n_m = 0
     buf = np.zeros(7)
     buf2 = np.zeros(7)
-    est = np.zeros(6)
-    fit = np.zeros(9)
-    work = np.zeros(27)
+    est = np.zeros(9)
+    tmp = np.zeros(9)
+    best = np.zeros(n_obj)
+    work = np.zeros(34)
+    z = np.zeros((n_thr + MAX_FALSE_ALARMS_PER_LOOK, 4))
+    z_label = np.zeros(n_thr + MAX_FALSE_ALARMS_PER_LOOK, dtype=np.int64)
+    sigma = np.zeros(4)
+    fov = np.zeros(5)
+    counter = np.zeros(1, dtype=np.int64)
     ev_t = np.empty(max(max_m, 1))
     ev_m = np.empty(max(max_m, 1), dtype=np.int64)
     ev_o = np.empty(max(max_m, 1), dtype=np.int64)
     ev_miss = np.empty(max(max_m, 1))
     n_detections = 0
+    n_false = 0
 
     n_steps = int(math.ceil(duration / step))
     for s in range(n_steps + 1):
         t = s * step
-        # 2. sensor looks due up to now
+        # 2-3. sensor looks due up to now, each followed by its unit's tracker
         for r in range(n_rad):
             while next_scan[r] <= t:
-                n_detections += _look(
-                    rad, r, thr, alive, next_scan[r], rng, det_t, det_p, det_n, first_det, buf,
-                    mask_slope, mask_steps, has_terrain, log,
+                ts = next_scan[r]
+                sl = slice_no[r] % rad.n_sectors[r]
+                n = _look(
+                    rad,
+                    r,
+                    sl,
+                    thr,
+                    alive,
+                    ts,
+                    rng,
+                    z,
+                    z_label,
+                    first_det,
+                    buf,
+                    mask_slope,
+                    mask_steps,
+                    has_terrain,
+                    log,
                 )
-                next_scan[r] += rad.period[r]
-        # 4. fire control, network group by group: each ready unit's candidates are
+                for i in range(n):
+                    if z_label[i] >= 0:
+                        n_detections += 1
+                    else:
+                        n_false += 1
+                u = rad.unit[r]
+                _scan_unit(
+                    trk, tp, counter, u, rows_per_unit, rad, r, sl, ts, z, z_label, n, sigma, fov
+                )
+                refresh(
+                    pic,
+                    trk.status,
+                    trk.id,
+                    trk.t,
+                    trk.x,
+                    trk.P,
+                    trk.mu,
+                    trk.label,
+                    u,
+                    rows_per_unit,
+                    n_thr,
+                    im,
+                    ts,
+                    best,
+                    tmp,
+                )
+                slice_no[r] += 1
+                next_scan[r] += rad.period[r] / rad.n_sectors[r]
+        # 4. fire control, network group by network group: each ready unit's candidates are
         #    evaluated (threatened asset, time to go, priority), then the group's
-        #    (unit, threat) pairs are taken greedily by marginal return, priority ×
-        #    the salvo's kill probability, one engagement per threat
+        #    (unit, object) pairs are taken greedily by marginal return, priority ×
+        #    the salvo's kill probability, one engagement per object
+        n_live = n_thr + pic.n_phantoms[0]
         for g in range(n_groups):
             n_pairs = 0
             for u in range(n_units):
                 if units.group[u] != g or channels[u] >= units.fire_channels[u]:
                     continue
-                for j in range(n_thr):
-                    if not alive[j] or t >= thr.t_impact[j] or inflight[g, j] > 0:
+                for j in range(n_live):
+                    if inflight[g, j] > 0 or t < assess_until[g, j]:
+                        continue  # being engaged, or being assessed
+                    if j < n_thr and first_det[j] == math.inf:
+                        continue  # never seen by any radar
+                    if not _exists(
+                        j,
+                        n_thr,
+                        alive,
+                        thr.t_impact,
+                        t,
+                        pic.phantom_row,
+                        pic.phantom_id,
+                        trk.status,
+                        trk.id,
+                        trk.label,
+                    ):
                         continue
-                    if first_det[j] == math.inf or t < assess_until[g, j]:
-                        continue  # never seen by any radar yet, or being assessed
-                    if thr.friendly[j] and not iff_fail[g, j]:
+                    if j < n_thr and thr.friendly[j] and not iff_fail[g, j]:
                         continue  # identified as friendly
-                    cl = thr.cls[j]
+                    t_est = picture(
+                        pic.row,
+                        pic.snap_t,
+                        pic.snap_x,
+                        pic.snap_q,
+                        pic.snap_n,
+                        pic.carried,
+                        pic.n_carried,
+                        trk.t,
+                        trk.x,
+                        trk.P,
+                        trk.mu,
+                        units.network,
+                        units.latency[u],
+                        units.update[u],
+                        units.capacity[u],
+                        u,
+                        j,
+                        t,
+                        im,
+                        est,
+                        tmp,
+                    )
+                    if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                        continue
+                    if j >= n_thr:
+                        obj_cls[j] = kinematic_class(
+                            math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+                        )
+                    cl = obj_cls[j]
+                    if cl == 0 and not _free_flight(est):
+                        # a ballistic track still under thrust (or, without a model of
+                        # acceleration, still climbing) is not engaged: its free-fall
+                        # prediction does not hold
+                        continue
                     pk_eff = 0.0
                     for p in range(MAX_PREFERENCES):
                         ty = units.prefs[u, cl, p]
@@ -1064,21 +1246,25 @@ def _engage(
                             break
                     if pk_eff <= 0.0:
                         continue
-                    t_est = _picture(
-                        units, rad, u, j, t, cl == 0, det_t, det_p, det_n, est, fit,
-                        carried, n_carried,
-                    )
-                    if t_est == -math.inf or t - t_est > TRACK_STALE_S:
-                        continue
-                    if cl == 0 and est[0] * est[3] + est[1] * est[4] + est[2] * est[5] >= 0.0:
-                        # terminal defence: a ballistic track still climbing (boost,
-                        # ascent) is not engaged; its free-fall prediction does not hold
-                        continue
                     if first_track[u, j] == math.inf:
                         first_track[u, j] = t
-                        # a unit's first firm picture: unit, threat; position (ECEF), speed
+                        if j < n_thr and t < first_trk[j]:
+                            first_trk[j] = t
+                        # a unit's first firm picture: unit, object (-1: a phantom);
+                        # position (ECEF), speed
                         speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
-                        _log(log, EV_TRACK, t, u, j, 0, est[0], est[1], est[2], speed)
+                        _log(
+                            log,
+                            EV_TRACK,
+                            t,
+                            u,
+                            j if j < n_thr else -1,
+                            0,
+                            est[0],
+                            est[1],
+                            est[2],
+                            speed,
+                        )
                     if t < first_track[u, j] + units.reaction[u]:
                         continue
                     if ev_time[u, j] != t_est:  # evaluate again when the picture changes
@@ -1110,11 +1296,30 @@ def _engage(
                 j = pair_j[k]
                 if inflight[g, j] > 0 or channels[u] >= units.fire_channels[u]:
                     continue
-                t_est = _picture(
-                    units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit,
-                    carried, n_carried,
+                t_est = picture(
+                    pic.row,
+                    pic.snap_t,
+                    pic.snap_x,
+                    pic.snap_q,
+                    pic.snap_n,
+                    pic.carried,
+                    pic.n_carried,
+                    trk.t,
+                    trk.x,
+                    trk.P,
+                    trk.mu,
+                    units.network,
+                    units.latency[u],
+                    units.update[u],
+                    units.capacity[u],
+                    u,
+                    j,
+                    t,
+                    im,
+                    est,
+                    tmp,
                 )
-                cl = thr.cls[j]
+                cl = obj_cls[j]
                 for p in range(MAX_PREFERENCES):
                     ty = units.prefs[u, cl, p]
                     if ty < 0:
@@ -1125,7 +1330,9 @@ def _engage(
                     if t_int < 0.0:
                         continue
                     # salvo from ready launchers within free fire channels
-                    salvo = 1 if units.policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else units.salvo[u, cl]
+                    salvo = (
+                        1 if units.policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else units.salvo[u, cl]
+                    )
                     want = min(salvo, rounds[u, ty], units.fire_channels[u] - channels[u])
                     fired = 0
                     predict_position(est, t_int - t_est, cl == 0, buf2)
@@ -1146,6 +1353,7 @@ def _engage(
                                     units.reload[u, ty], itc.launch_interval[ty]
                                 )
                             _launch(units, u, buf2, elev, m_state[n_m])
+                            _set_aim(m_aim[n_m], t_est, est, cl == 0)
                             out.m_unit[n_m] = u
                             out.m_type[n_m] = ty
                             out.m_target[n_m] = j
@@ -1155,11 +1363,19 @@ def _engage(
                             out.m_miss[n_m] = math.inf
                             out.m_outcome[n_m] = -1
                             flying[n_m] = True
-                            # launch: unit, threat, interceptor; predicted intercept
-                            # time and point (ECEF)
+                            # launch: unit, object (-1: a phantom), interceptor; predicted
+                            # intercept time and point (ECEF)
                             _log(
-                                log, EV_LAUNCH, t_launch, u, j, n_m,
-                                t_int, buf2[0], buf2[1], buf2[2],
+                                log,
+                                EV_LAUNCH,
+                                t_launch,
+                                u,
+                                j if j < n_thr else -1,
+                                n_m,
+                                t_int,
+                                buf2[0],
+                                buf2[1],
+                                buf2[2],
                             )
                             n_m += 1
                             fired += 1
@@ -1169,9 +1385,11 @@ def _engage(
                         rounds[u, ty] -= fired
                         channels[u] += fired
                         inflight[g, j] += fired
-                        out.fired_at[j] += fired
+                        if j < n_thr:
+                            out.fired_at[j] += fired
                         break
-        # 5. fly-out over the cycle
+        # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
+        #    until the seeker takes over
         n_ev = 0
         t_next = t + step
         for m in range(n_m):
@@ -1179,29 +1397,86 @@ def _engage(
                 continue
             j = out.m_target[m]
             u = out.m_unit[m]
-            if killed_at[j] <= t and units.retarget[u] == 1:
+            if j < n_thr and killed_at[j] <= t and units.retarget[u] == 1:
                 j2 = _retarget(
-                    units, rad, itc, thr, m, u, t, alive, inflight[units.group[u]],
-                    m_state, out.m_type[m], out.m_t0[m], det_t, det_p, det_n, est, fit,
-                    carried, n_carried, buf,
+                    units,
+                    itc,
+                    thr,
+                    m,
+                    u,
+                    t,
+                    alive,
+                    inflight[units.group[u]],
+                    obj_cls,
+                    m_state,
+                    out.m_type[m],
+                    out.m_t0[m],
+                    trk,
+                    im,
+                    pic,
+                    est,
+                    tmp,
+                    buf,
                 )
                 if j2 >= 0:
                     inflight[units.group[u], j] -= 1
                     inflight[units.group[u], j2] += 1
                     out.m_target[m] = j2
-                    # retarget: interceptor, dead target, new target
-                    _log(log, EV_RETARGET, t, m, j, j2, 0.0, 0.0, 0.0, 0.0)
+                    m_acq[m] = False
+                    # retarget: interceptor, dead target, new target (-1: a phantom)
+                    _log(log, EV_RETARGET, t, m, j, j2 if j2 < n_thr else -1, 0.0, 0.0, 0.0, 0.0)
+                    j = j2
+            if not m_acq[m]:
+                t_est = picture(
+                    pic.row,
+                    pic.snap_t,
+                    pic.snap_x,
+                    pic.snap_q,
+                    pic.snap_n,
+                    pic.carried,
+                    pic.n_carried,
+                    trk.t,
+                    trk.x,
+                    trk.P,
+                    trk.mu,
+                    units.network,
+                    units.latency[u],
+                    units.update[u],
+                    units.capacity[u],
+                    u,
+                    j,
+                    t,
+                    im,
+                    est,
+                    tmp,
+                )
+                if t_est > m_aim[m, 0]:
+                    _set_aim(m_aim[m], t_est, est, obj_cls[j] == 0)
             oc, te, miss = _advance(
                 itc,
                 thr,
                 m,
                 out.m_type[m],
-                out.m_target[m],
+                j,
+                _exists(
+                    j,
+                    n_thr,
+                    alive,
+                    thr.t_impact,
+                    t,
+                    pic.phantom_row,
+                    pic.phantom_id,
+                    trk.status,
+                    trk.id,
+                    trk.label,
+                ),
                 t,
                 t_next,
                 m_state,
                 m_ach,
                 out.m_t0,
+                m_aim,
+                m_acq,
                 killed_at,
                 rng,
                 buf,
@@ -1228,23 +1503,37 @@ def _engage(
                 out.m_outcome[m] = oc
                 out.m_t1[m] = ev_t[k]
                 out.m_miss[m] = ev_miss[k]
-                # end of an interceptor's flight: interceptor, threat, outcome; miss (m)
-                _log(log, EV_END, ev_t[k], m, j, oc, ev_miss[k], 0.0, 0.0, 0.0)
+                # end of an interceptor's flight: interceptor, object (-1: a phantom),
+                # outcome; miss (m)
+                _log(log, EV_END, ev_t[k], m, j if j < n_thr else -1, oc, ev_miss[k], 0.0, 0.0, 0.0)
                 flying[m] = False
                 u = out.m_unit[m]
                 channels[u] -= 1
                 g = units.group[u]
                 inflight[g, j] -= 1
                 assess_until[g, j] = max(assess_until[g, j], ev_t[k] + units.assess[u])
-        linked = capacity_limited and n_carried.sum() > 0
+        linked = capacity_limited and pic.n_carried.sum() > 0
         for j in range(n_thr):
             if killed_at[j] < math.inf:
                 alive[j] = False
-            if linked and (not alive[j] or t_next > thr.t_impact[j]):
-                for nw in range(n_nets):  # the link's slot frees
-                    if carried[nw, j]:
-                        carried[nw, j] = False
-                        n_carried[nw] -= 1
+        if linked:
+            for j in range(n_thr + pic.n_phantoms[0]):
+                if not _exists(
+                    j,
+                    n_thr,
+                    alive,
+                    thr.t_impact,
+                    t_next,
+                    pic.phantom_row,
+                    pic.phantom_id,
+                    trk.status,
+                    trk.id,
+                    trk.label,
+                ):
+                    for nw in range(n_nets):  # the link's slot frees
+                        if pic.carried[nw, j]:
+                            pic.carried[nw, j] = False
+                            pic.n_carried[nw] -= 1
         if t_next > duration + 1e-9:
             break
     # 6. impacts of threats not killed, scored against assets
@@ -1264,17 +1553,52 @@ def _engage(
                         hit = a
             # impact: threat, asset hit (-1: none); impact point (ECEF)
             _log(
-                log, EV_IMPACT, thr.t_impact[j], j, hit, 0,
-                thr.impact_pos[j, 0], thr.impact_pos[j, 1], thr.impact_pos[j, 2], 0.0,
+                log,
+                EV_IMPACT,
+                thr.t_impact[j],
+                j,
+                hit,
+                0,
+                thr.impact_pos[j, 0],
+                thr.impact_pos[j, 1],
+                thr.impact_pos[j, 2],
+                0.0,
             )
     # interceptors still flying at the end
     for m in range(n_m):
         if flying[m]:
             out.m_outcome[m] = TIMEOUT
             out.m_t1[m] = duration
-            _log(log, EV_END, duration, m, out.m_target[m], TIMEOUT, math.inf, 0.0, 0.0, 0.0)
+            j = out.m_target[m]
+            _log(log, EV_END, duration, m, j if j < n_thr else -1, TIMEOUT, math.inf, 0.0, 0.0, 0.0)
+    for m in range(n_m):  # phantoms leave the engine as -1
+        if out.m_target[m] >= n_thr:
+            out.m_target[m] = -1
+        if out.m_first_target[m] >= n_thr:
+            out.m_first_target[m] = -1
     out.n_launched[0] = n_m
     out.n_detections[0] = n_detections
+    out.n_false_alarms[0] = n_false
+    out.n_phantoms[0] = pic.n_phantoms[0]
+
+
+@njit
+def _free_flight(est: np.ndarray) -> bool:
+    """Whether a ballistic track is in free flight: the tracker's model of acceleration
+    (CA) holds less than half the probability (``est[8]``), or, without one, the
+    track descends."""
+    if est[8] >= 0.0:
+        return est[8] < FREE_FLIGHT_THRESHOLD
+    return est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0
+
+
+@njit
+def _set_aim(aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool) -> None:
+    """Guide on this track from now: its time, state and motion (see :func:`_aim_state`)."""
+    aim[0] = t_est
+    for i in range(6):
+        aim[1 + i] = est[i]
+    aim[7] = 1.0 if ballistic else 0.0
 
 
 @njit
@@ -1294,7 +1618,6 @@ def _load_launchers(units: Units, loaded: np.ndarray, reserve: np.ndarray) -> No
 @njit
 def _retarget(
     units: Units,
-    rad: Radars,
     itc: Interceptors,
     thr: Threats,
     m: int,
@@ -1302,39 +1625,70 @@ def _retarget(
     t: float,
     alive: np.ndarray,
     inflight: np.ndarray,
+    obj_cls: np.ndarray,
     m_state: np.ndarray,
     ty: int,
     t0: float,
-    det_t: np.ndarray,
-    det_p: np.ndarray,
-    det_n: np.ndarray,
+    trk: Tracks,
+    im: int,
+    pic: Pictures,
     est: np.ndarray,
-    fit: np.ndarray,
-    carried: np.ndarray,
-    n_carried: np.ndarray,
+    tmp: np.ndarray,
     buf: np.ndarray,
 ) -> int:
     """A new target for interceptor m whose target died, or -1.
 
-    The nearest threat in unit u's picture that no round of its network is
+    The nearest object in unit u's picture that no round of its network is
     engaging, closing on the interceptor and reachable in the flight time left
     at the present closing speed.
     """
+    n_thr = thr.ttype.shape[0]
     st = m_state[m]
     left = itc.max_time[ty] - (t - t0)
     best = -1
     best_r = math.inf
-    for j in range(thr.ttype.shape[0]):
-        if not alive[j] or inflight[j] > 0 or t >= thr.t_impact[j]:
+    for j in range(n_thr + pic.n_phantoms[0]):
+        if inflight[j] > 0 or not _exists(
+            j,
+            n_thr,
+            alive,
+            thr.t_impact,
+            t,
+            pic.phantom_row,
+            pic.phantom_id,
+            trk.status,
+            trk.id,
+            trk.label,
+        ):
             continue
-        if not _threat_state(thr, j, t, buf):
+        if j < n_thr and thr.friendly[j]:
             continue
-        t_est = _picture(
-            units, rad, u, j, t, thr.cls[j] == 0, det_t, det_p, det_n, est, fit, carried, n_carried
+        if itc.pk[ty, obj_cls[j]] <= 0.0:
+            continue
+        t_est = picture(
+            pic.row,
+            pic.snap_t,
+            pic.snap_x,
+            pic.snap_q,
+            pic.snap_n,
+            pic.carried,
+            pic.n_carried,
+            trk.t,
+            trk.x,
+            trk.P,
+            trk.mu,
+            units.network,
+            units.latency[u],
+            units.update[u],
+            units.capacity[u],
+            u,
+            j,
+            t,
+            im,
+            est,
+            tmp,
         )
         if t_est == -math.inf or t - t_est > TRACK_STALE_S:
-            continue
-        if thr.friendly[j]:
             continue
         rx, ry, rz = est[0] - st[0], est[1] - st[1], est[2] - st[2]
         vx, vy, vz = est[3] - st[3], est[4] - st[4], est[5] - st[5]
@@ -1373,6 +1727,7 @@ class ReplicationResult:
     killed_at: np.ndarray
     impacted: np.ndarray
     first_detection: np.ndarray
+    first_track: np.ndarray
     fired_at: np.ndarray
     asset_hits: np.ndarray
     interceptor_unit: np.ndarray
@@ -1384,6 +1739,8 @@ class ReplicationResult:
     miss_distance: np.ndarray
     outcome: np.ndarray
     n_detections: int
+    n_false_alarms: int = 0
+    n_phantoms: int = 0
 
 
 def run_replication(
@@ -1404,6 +1761,7 @@ def run_replication(
         killed_at=np.full(n, math.inf),
         impacted=np.zeros(n, dtype=np.bool_),
         first_det=np.full(n, math.inf),
+        first_trk=np.full(n, math.inf),
         fired_at=np.zeros(n, dtype=np.int64),
         m_unit=np.zeros(max_m, dtype=np.int64),
         m_type=np.zeros(max_m, dtype=np.int64),
@@ -1416,6 +1774,8 @@ def run_replication(
         n_launched=np.zeros(1, dtype=np.int64),
         asset_hits=np.zeros(len(world.asset_names), dtype=np.int64),
         n_detections=np.zeros(1, dtype=np.int64),
+        n_false_alarms=np.zeros(1, dtype=np.int64),
+        n_phantoms=np.zeros(1, dtype=np.int64),
     )
     n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
     if thr.friendly.any():
@@ -1424,6 +1784,11 @@ def run_replication(
         iff_fail &= thr.friendly[None, :]
     else:
         iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
+    n_units = world.units.pos.shape[0]
+    rows = n + TRACK_ROOM
+    tracks = new_tracks(max(n_units, 1) * rows, world.tracker.models.shape[0])
+    n_nets = int(world.units.network.max()) + 1 if n_units else 1
+    pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)
     _engage(
         world.radars,
         world.units,
@@ -1437,6 +1802,11 @@ def run_replication(
         world.duration_s,
         world.step_s,
         rng,
+        tracks,
+        world.tracker,
+        rows,
+        acceleration_model_index(world.tracker),
+        pictures,
         out,
         _NO_LOG if log is None else log,
     )
@@ -1447,6 +1817,7 @@ def run_replication(
         killed_at=out.killed_at,
         impacted=out.impacted,
         first_detection=out.first_det,
+        first_track=out.first_trk,
         fired_at=out.fired_at,
         asset_hits=out.asset_hits,
         interceptor_unit=out.m_unit[:k],
@@ -1458,4 +1829,6 @@ def run_replication(
         miss_distance=out.m_miss[:k],
         outcome=out.m_outcome[:k],
         n_detections=int(out.n_detections[0]),
+        n_false_alarms=int(out.n_false_alarms[0]),
+        n_phantoms=int(out.n_phantoms[0]),
     )

@@ -147,6 +147,11 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             "interceptor_cost_usd": cost,
             "assets_damaged": (hits > 0).sum(axis=1).astype(np.int64),
             "detections": np.array([r.n_detections for r in results], dtype=np.int64),
+            "false_alarms": np.array([r.n_false_alarms for r in results], dtype=np.int64),
+            "phantom_tracks": np.array([r.n_phantoms for r in results], dtype=np.int64),
+            "interceptors_at_phantoms": np.array(
+                [int((r.interceptor_target < 0).sum()) for r in results], dtype=np.int64
+            ),
             "fratricides": fratricides,
         }
     )
@@ -177,6 +182,9 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         add("first_detection_s", []).append(
             np.where(np.isfinite(r.first_detection), r.first_detection, np.nan)
         )
+        add("first_track_s", []).append(
+            np.where(np.isfinite(r.first_track), r.first_track, np.nan)
+        )
         add("killed", []).append(np.isfinite(r.killed_at))
         add("kill_time_s", []).append(np.where(np.isfinite(r.killed_at), r.killed_at, np.nan))
         add("leaked", []).append(r.impacted)
@@ -188,7 +196,9 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         ea("interceptor_type", []).append(itc_names[r.interceptor_type])
         ea("target", []).append(r.interceptor_target)
         ea("first_target", []).append(r.interceptor_first_target)
-        ea("target_type", []).append(threat_names[t.ttype[r.interceptor_target]])
+        target_type = threat_names[t.ttype[np.maximum(r.interceptor_target, 0)]].copy()
+        target_type[r.interceptor_target < 0] = "phantom"  # a track of false alarms
+        ea("target_type", []).append(target_type)
         ea("launch_time_s", []).append(r.launch_time)
         ea("end_time_s", []).append(r.end_time)
         ea("miss_distance_m", []).append(
@@ -234,6 +244,7 @@ THREAT_SCHEMA = {
     "launch_time_s": "float64",
     "impact_time_s": "float64",
     "first_detection_s": "float64",
+    "first_track_s": "float64",
     "killed": "bool",
     "kill_time_s": "float64",
     "leaked": "bool",

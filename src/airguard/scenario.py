@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -52,6 +52,7 @@ __all__ = [
     "Raid",
     "Scenario",
     "ScenarioFile",
+    "Tracking",
     "Unit",
     "load_scenario",
     "scenario_json_schema",
@@ -265,6 +266,64 @@ class TerrainFiles(_Strict):
     )
 
 
+Acceleration = Annotated[float, Quantity(Dimension.ACCELERATION, minimum=0.0)]
+TrackModel = Literal["cv", "ca", "ballistic"]
+
+
+class Tracking(_Strict):
+    """How every unit's tracker works (docs/tracking.md).  The defaults are notional."""
+
+    models: list[TrackModel] = Field(
+        default_factory=lambda: ["cv", "ca", "ballistic"],
+        min_length=1,
+        max_length=3,
+        description="motion models of the interacting multiple model filter (one: a plain "
+        "extended Kalman filter)",
+    )
+    confirm: str = Field(
+        default="3/4",
+        pattern=r"^[1-9][0-9]?/[1-9][0-9]?$",
+        description="M/N: a track is confirmed by M detections in its last N looks",
+    )
+    delete_after: int = Field(
+        default=3, ge=1, le=30, description="consecutive missed looks that delete a track"
+    )
+    gate: float = Field(
+        default=0.999,
+        gt=0.0,
+        lt=1.0,
+        description="probability that a track's own detection falls inside its gate",
+    )
+    cv_acceleration: Acceleration = Field(
+        default=5.0,
+        description="random acceleration of the constant-velocity model: the noise power "
+        "spectral density is this squared times one second",
+    )
+    ca_jerk: float = Field(
+        default=20.0,
+        ge=0.0,
+        description="random jerk of the constant-acceleration model, m/s^3 (the density "
+        "is this squared times one second)",
+    )
+    ballistic_acceleration: Acceleration = Field(
+        default=2.0,
+        description="unmodelled acceleration of the ballistic model (lift, drag error)",
+    )
+    initial_speed: PositiveSpeed = Field(
+        default=1500.0,
+        description="1-sigma speed a new track may have before its second detection",
+    )
+
+    @model_validator(mode="after")
+    def _m_of_n(self) -> Tracking:
+        m, n = (int(v) for v in self.confirm.split("/"))
+        if m > n or n > 62:
+            raise ValueError(f"confirm: expected M/N with M <= N <= 62, got '{self.confirm}'")
+        if len(set(self.models)) != len(self.models):
+            raise ValueError("models: each model at most once")
+        return self
+
+
 class ScenarioBody(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -281,6 +340,9 @@ class ScenarioBody(_Strict):
         default=None,
         description="elevation model: radar masking and terrain-following cruise (default: "
         "a smooth Earth)",
+    )
+    tracking: Tracking = Field(
+        default_factory=Tracking, description="every unit's tracker (notional defaults)"
     )
     iff_reliability: float = Field(
         default=0.99,

@@ -31,7 +31,8 @@ from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.envelope import ReachTable, reach_table, spec_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
-from airguard.scenario import Scenario, Sensor, Unit
+from airguard.scenario import Scenario, Sensor, Tracking, Unit
+from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
 __all__ = [
@@ -79,6 +80,9 @@ class Radars(NamedTuple):
     sigma_el: np.ndarray  # rad
     lat: np.ndarray  # (R,) geodetic latitude of the site, rad
     lon: np.ndarray  # (R,) longitude, rad
+    false_alarms: np.ndarray  # (R,) expected false alarms per scan period, Pfa x cells
+    n_sectors: np.ndarray  # (R,) int64 looks per period: 1 (electronic), sector slices (rotating)
+    sigma_rr: np.ndarray  # (R,) range-rate sigma, m/s; 0: no range rate measured
 
 
 class Units(NamedTuple):
@@ -110,6 +114,8 @@ class Interceptors(NamedTuple):
     max_alt: np.ndarray
     min_alt: np.ndarray
     lethal_radius: np.ndarray
+    seeker_range: np.ndarray  # (I,) m; 0: guided on the unit's track to the end
+    seeker_tan: np.ndarray  # (I,) tangent of half the seeker's field of view
     pk: np.ndarray  # (I, 4)
     cost: np.ndarray
     nav_ratio: np.ndarray
@@ -187,6 +193,7 @@ class World:
     raids: Raids
     iff_reliability: float = 1.0
     terrain: TerrainModel | None = None
+    tracker: TrackerParams = field(default_factory=lambda: compile_tracker(Tracking()))
     n_threats: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -449,7 +456,7 @@ def compile_world(scenario: Scenario) -> World:
             radar_names.append(f"{sensor.name}/{rid}")
             r_rows.append(radar_row(spec, sensor, ui))
 
-    radars = _stack(Radars, r_rows, ints=("unit",), trailing={"pos": (3,), "basis": (3, 3)})
+    radars = _stack(Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos": (3,), "basis": (3, 3)})
     units = Units(
         pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
         basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
@@ -548,7 +555,46 @@ def compile_world(scenario: Scenario) -> World:
         raids=raids,
         iff_reliability=body.iff_reliability,
         terrain=_terrain_model(scenario, r_rows),
+        tracker=compile_tracker(body.tracking),
     )
+
+
+TRACK_ROOM = 48
+"""Track rows each unit holds beyond one per threat: tentative tracks of false alarms."""
+
+
+def compile_tracker(spec: Tracking) -> TrackerParams:
+    """The tracker of every unit, in ECEF, from the scenario's ``tracking`` section.
+
+    The gate is the chi-square quantile of the section's probability with three
+    degrees of freedom (range, azimuth, elevation; Bar-Shalom, Li & Kirubarajan
+    2001, §3.7); the noise densities are the section's accelerations (jerk)
+    squared times one second.
+    """
+    from scipy.stats import chi2
+
+    m, n = (int(v) for v in spec.confirm.split("/"))
+    q = {
+        "cv": spec.cv_acceleration**2,
+        "ca": spec.ca_jerk**2,
+        "ballistic": spec.ballistic_acceleration**2,
+    }
+    return tracker_params(
+        models=list(spec.models),
+        q=[q[name] for name in spec.models],
+        frame="ecef",
+        gate=float(chi2.ppf(spec.gate, 3)),
+        confirm_m=m,
+        confirm_n=n,
+        delete_misses=spec.delete_after,
+        init_velocity_sigma_mps=spec.initial_speed,
+    )
+
+
+def acceleration_model_index(params: TrackerParams) -> int:
+    """Index of the constant-acceleration model in the tracker's IMM, -1 if none."""
+    hits = np.flatnonzero(params.models == MODEL_CA)
+    return int(hits[0]) if hits.size else -1
 
 
 def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
@@ -584,7 +630,40 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
         "sigma_range": spec.range_accuracy.value,
         "sigma_az": spec.azimuth_accuracy.value,
         "sigma_el": spec.elevation_accuracy.value,
+        "false_alarms": false_alarms_per_scan(spec),
+        "n_sectors": (
+            max(1, round(math.degrees(min(sector, 2 * math.pi)) / ROTATING_SLICE_DEG))
+            if spec.search == "rotating"
+            else 1
+        ),
+        "sigma_rr": spec.range_rate_accuracy.value if spec.range_rate_accuracy else 0.0,
     }
+
+
+ROTATING_SLICE_DEG = 30.0
+"""A rotating radar's period is looked at in slices of this width, each at its own time."""
+
+
+def false_alarms_per_scan(spec: RadarSpec) -> float:
+    """Expected false alarms in one scan of the search volume: Pfa × resolution cells.
+
+    Cells = (max range / range resolution) × (sector / azimuth beamwidth) ×
+    (elevation extent / elevation beamwidth) (Skolnik, *Introduction to Radar
+    Systems*, 3rd ed., §2.5: the false-alarm time is the resolution-cell rate
+    over Pfa).  A radar without cell sizes makes none.
+    """
+    if (
+        spec.range_resolution is None
+        or spec.azimuth_beamwidth is None
+        or spec.elevation_beamwidth is None
+    ):
+        return 0.0
+    n_range = spec.max_range.value / spec.range_resolution.value
+    n_az = min(spec.azimuth_sector.value, 2 * math.pi) / spec.azimuth_beamwidth.value
+    n_el = max(spec.max_elevation.value - spec.min_elevation.value, 0.0) / (
+        spec.elevation_beamwidth.value
+    )
+    return float(spec.reference_pfa.value * n_range * max(n_az, 1.0) * max(n_el, 1.0))
 
 
 @functools.lru_cache(maxsize=64)
@@ -621,6 +700,13 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             ("max_alt", spec.max_altitude.value),
             ("min_alt", spec.min_altitude.value),
             ("lethal_radius", spec.lethal_radius.value),
+            ("seeker_range", spec.seeker_range.value if spec.seeker_range is not None else 0.0),
+            (
+                "seeker_tan",
+                math.tan(spec.seeker_field_of_view.value / 2.0)
+                if spec.seeker_field_of_view is not None
+                else 0.0,
+            ),
             ("pk", pk),
             ("cost", spec.unit_cost_usd.value),
             ("nav_ratio", spec.navigation_ratio.value),
@@ -652,6 +738,8 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             max_alt=_f(rows.get("max_alt", [])),
             min_alt=_f(rows.get("min_alt", [])),
             lethal_radius=_f(rows.get("lethal_radius", [])),
+            seeker_range=_f(rows.get("seeker_range", [])),
+            seeker_tan=_f(rows.get("seeker_tan", [])),
             pk=np.asarray(rows.get("pk", []), dtype=np.float64).reshape(n, 4),
             cost=_f(rows.get("cost", [])),
             nav_ratio=_f(rows.get("nav_ratio", [])),

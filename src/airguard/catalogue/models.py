@@ -128,6 +128,33 @@ class RadarSpec(_Strict):
     range_accuracy: Length
     azimuth_accuracy: Angle
     elevation_accuracy: Angle
+    search: Literal["electronic", "rotating"] = Field(
+        default="electronic",
+        description="'electronic': the whole sector is searched each scan period (a phased "
+        "array); 'rotating': the beam sweeps the sector once per period, so each azimuth is "
+        "looked at in its turn",
+    )
+    range_resolution: Length | None = Field(
+        default=None, description="size of a range cell; with the beamwidths, sets false alarms"
+    )
+    azimuth_beamwidth: Angle | None = None
+    elevation_beamwidth: Angle | None = None
+    range_rate_accuracy: Speed | None = Field(
+        default=None, description="set for a radar that measures range rate (Doppler)"
+    )
+
+    @model_validator(mode="after")
+    def _cells(self) -> RadarSpec:
+        given = [
+            f is not None
+            for f in (self.range_resolution, self.azimuth_beamwidth, self.elevation_beamwidth)
+        ]
+        if any(given) and not all(given):
+            raise ValueError(
+                "range_resolution, azimuth_beamwidth and elevation_beamwidth go together "
+                "(they count the resolution cells that false alarms arise in)"
+            )
+        return self
 
 
 PkTable = dict[ThreatClass, Number]
@@ -154,11 +181,21 @@ class InterceptorSpec(_Strict):
     max_altitude: Length
     min_altitude: Length
     lethal_radius: Length
+    seeker_range: Length | None = Field(
+        default=None,
+        description="range to the target at which the interceptor's own seeker takes over "
+        "from the unit's track; unset: guided on the track to the end",
+    )
+    seeker_field_of_view: Angle | None = Field(
+        default=None, description="full angle the seeker searches at acquisition"
+    )
     single_shot_pk: PkTable
     unit_cost_usd: Cost
 
     @model_validator(mode="after")
     def _masses(self) -> InterceptorSpec:
+        if (self.seeker_range is None) != (self.seeker_field_of_view is None):
+            raise ValueError("seeker_range and seeker_field_of_view go together")
         if self.burnout_mass.value >= self.launch_mass.value:
             raise ValueError("burnout_mass must be less than launch_mass")
         for cls, pk in self.single_shot_pk.items():
