@@ -182,8 +182,8 @@ class EventLog(NamedTuple):
     lost: np.ndarray  # (1,) int64 events that did not fit
 
 
-EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT = 0, 1, 2, 3, 4, 5
-EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact")
+EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT, EV_STATE = 0, 1, 2, 3, 4, 5, 6
+EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact", "state")
 
 
 def event_log(capacity: int) -> EventLog:
@@ -1213,6 +1213,14 @@ def _engage(
                 ev_o[n_ev] = oc
                 ev_miss[n_ev] = miss
                 n_ev += 1
+            elif out.m_t0[m] < t_next:
+                # an interceptor's state once a cycle: interceptor, target; position (ECEF),
+                # speed
+                st = m_state[m]
+                _log(
+                    log, EV_STATE, t_next, m, out.m_target[m], 0, st[0], st[1], st[2],
+                    math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2),
+                )
         if n_ev > 0:
             ev_order = np.argsort(ev_t[:n_ev], kind="mergesort")
             for e in range(n_ev):
@@ -1228,8 +1236,12 @@ def _engage(
                 out.m_outcome[m] = oc
                 out.m_t1[m] = ev_t[k]
                 out.m_miss[m] = ev_miss[k]
-                # end of an interceptor's flight: interceptor, threat, outcome; miss (m)
-                _log(log, EV_END, ev_t[k], m, j, oc, ev_miss[k], 0.0, 0.0, 0.0)
+                # end of an interceptor's flight: interceptor, threat, outcome; miss (m) and
+                # where it was (ECEF, at the end of the guidance step that ended it)
+                _log(
+                    log, EV_END, ev_t[k], m, j, oc, ev_miss[k],
+                    m_state[m, 0], m_state[m, 1], m_state[m, 2],
+                )
                 flying[m] = False
                 u = out.m_unit[m]
                 channels[u] -= 1
@@ -1272,7 +1284,10 @@ def _engage(
         if flying[m]:
             out.m_outcome[m] = TIMEOUT
             out.m_t1[m] = duration
-            _log(log, EV_END, duration, m, out.m_target[m], TIMEOUT, math.inf, 0.0, 0.0, 0.0)
+            _log(
+                log, EV_END, duration, m, out.m_target[m], TIMEOUT, math.inf,
+                m_state[m, 0], m_state[m, 1], m_state[m, 2],
+            )
     out.n_launched[0] = n_m
     out.n_detections[0] = n_detections
 

@@ -7,12 +7,13 @@ checks that its outcome equals the stored row of the ``replications`` table, and
 writes ``replays/rep-<k>/events.parquet`` in the run directory.
 
 Event table columns: ``time_s``, ``event`` (detection, track, launch, retarget,
-end, impact), ``radar`` and ``unit`` (names), ``threat``, ``interceptor`` (index of the
+state, end, impact), ``radar`` and ``unit`` (names), ``threat``, ``interceptor`` (index of the
 engagement in the ``engagements`` table of that replication), ``interceptor_type``,
 ``new_threat`` (retarget), ``outcome`` (end), ``asset`` (impact: the name of the asset hit),
 ``lat_deg``, ``lon_deg``, ``alt_m`` (measured position of a detection, track
-position, predicted intercept point of a launch, impact point), ``value`` (SNR
-in dB of a detection, speed of a track in m/s, predicted intercept time of a
+position, predicted intercept point of a launch, interceptor position of a state
+(once a fire-control cycle) and of an end, impact point), ``value`` (SNR in dB of
+a detection, speed of a track or a state in m/s, predicted intercept time of a
 launch in s, miss distance of an end in m).  Threats and interceptors are the
 indices of the ``threats`` and ``engagements`` rows of that replication.
 """
@@ -137,20 +138,24 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
         EV_IMPACT,
         EV_LAUNCH,
         EV_RETARGET,
+        EV_STATE,
         EV_TRACK,
     )
 
     det, trk, lau = kind == EV_DETECTION, kind == EV_TRACK, kind == EV_LAUNCH
     end, ret, imp = kind == EV_END, kind == EV_RETARGET, kind == EV_IMPACT
+    sta = kind == EV_STATE
     # ints: detection (radar, threat), track (unit, threat), launch (unit, threat,
     # interceptor), end (interceptor, threat, outcome), retarget (interceptor, threat,
-    # new threat), impact (threat, asset); vals: positions in ECEF and one value
+    # new threat), impact (threat, asset), state (interceptor, threat); vals: positions
+    # in ECEF and one value
     threat: np.ndarray = np.asarray(np.where(imp, ints[:, 0], ints[:, 1]))
     interceptor: np.ndarray = np.asarray(np.where(lau, ints[:, 2], ints[:, 0]))
-    has_pos = det | trk | lau | imp
-    xyz = np.where(lau[:, None], vals[:, 1:4], vals[:, 0:3])
+    has_pos = det | trk | lau | imp | end | sta
+    xyz = np.where((lau | end)[:, None], vals[:, 1:4], vals[:, 0:3])
     lat, lon, alt = ecef2geodetic(np.where(has_pos[:, None], xyz, 6_378_137.0))
-    value = np.where(det | trk, vals[:, 3], vals[:, 0])  # SNR, speed, t_int, miss
+    # SNR, speed, t_int, miss, speed
+    value = np.where(det | trk | sta, vals[:, 3], vals[:, 0])
     itc_type = np.array(world.interceptor_names, dtype=object)[result.interceptor_type]
     types = np.full(n, None, dtype=object)
     if itc_type.size:
@@ -163,8 +168,8 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "radar": col(det, _names(world.radar_names, ints[:, 0]), "string"),
             "unit": col(trk | lau, _names(world.unit_names, ints[:, 0]), "string"),
             "threat": col(kind >= 0, threat, "int64"),
-            "interceptor": col(lau | end | ret, interceptor, "int64"),
-            "interceptor_type": col(lau | end | ret, types, "string"),
+            "interceptor": col(lau | end | ret | sta, interceptor, "int64"),
+            "interceptor_type": col(lau | end | ret | sta, types, "string"),
             "new_threat": col(ret, ints[:, 2], "int64"),
             "outcome": col(
                 end, outcome_names[np.clip(ints[:, 2], 0, outcome_names.size - 1)], "string"
@@ -173,7 +178,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "lat_deg": col(has_pos, np.asarray(lat), "float64"),
             "lon_deg": col(has_pos, np.asarray(lon), "float64"),
             "alt_m": col(has_pos, np.asarray(alt), "float64"),
-            "value": col(det | trk | lau | end, value, "float64"),
+            "value": col(det | trk | lau | end | sta, value, "float64"),
         }
     )
     out_dir = root / "replays" / f"rep-{replication}"

@@ -8,13 +8,14 @@ log, as :mod:`airguard.replay` does), checks that it reproduces the stored row o
 - **threats** (and friendly flights): their true positions every `step_s` seconds
   from the engine's own trajectory arrays (the 1 s grid that the engine flies them on
   and interpolates), from launch (or t = 0) to the kill, the impact or the end;
-- **interceptors**: from the launching unit's site to where the flight ended.  The
-  engine logs an interceptor's launch (with its predicted intercept point), any
-  retarget and its end, not its states in between, so the path is *approximate*:
-  straight segments (in latitude, longitude and height) from the site to the target's
-  true position at the end (kills, Pk failures and misses, which end within the miss
-  distance of it), or, when the target was gone, the ground was hit or time ran out,
-  towards the predicted intercept point at the pace that would reach it on time;
+- **interceptors**: from the launching unit's site through the positions the engine
+  logs for each interceptor in flight once a fire-control cycle (``state`` events) to
+  where its flight ended (the ``end`` event's position), joined by straight segments;
+  the path is exact at those points (``approximate`` false).  A log without states
+  (older runs) gives the *approximate* path: straight segments from the site to the
+  target's true position at the end (kills, Pk failures and misses, which end within the
+  miss distance of it), or, when the target was gone, the ground was hit or time ran
+  out, towards the predicted intercept point at the pace that would reach it on time;
 - **events**: detections (measured positions), first tracks, launches, intercepts
   (ends with their outcome and position) and impacts.
 
@@ -195,9 +196,11 @@ def playback(
     """
     from airguard.engine import (
         EV_DETECTION,
+        EV_END,
         EV_IMPACT,
         EV_LAUNCH,
         EV_RETARGET,
+        EV_STATE,
         EV_TRACK,
         OUTCOME_NAMES,
     )
@@ -316,6 +319,15 @@ def playback(
         out: np.ndarray = p0 + f * (aim - p0)
         return out
 
+    # the engine's own positions of each interceptor: once a cycle in flight, and at its end
+    logged: dict[int, list[tuple[float, np.ndarray]]] = {}
+    for e in np.flatnonzero(kind == EV_STATE):
+        logged.setdefault(int(ints[e, 0]), []).append((float(t_ev[e]), vals[e, 0:3].copy()))
+    ended: dict[int, np.ndarray] = {}
+    for e in np.flatnonzero(kind == EV_END):
+        if np.any(vals[e, 1:4] != 0.0):
+            ended[int(ints[e, 0])] = vals[e, 1:4].copy()
+
     interceptors = []
     intercepts = []
     for i in range(result.outcome.size):
@@ -332,7 +344,15 @@ def playback(
             knots_t.append(t_r)
         span = _threat_span(thr, target, float(thr.t_impact[target]) if target >= 0 else t1)
         at_target = outcome_name in _HIT_OUTCOMES and span is not None and span[0] <= t1 <= span[1]
-        if at_target:
+        exact = i in ended
+        if exact:
+            knots_t, knots_p = [t0], [p0]
+            for t_s, p_s in logged.get(i, []):
+                if knots_t[-1] < t_s < t1:
+                    knots_t.append(t_s)
+                    knots_p.append(p_s)
+            end = ended[i]
+        elif at_target:
             end = _hermite(thr, target, np.array([t1]))[0]
         else:
             end = toward(knots_p[-1], knots_t[-1], pip, t_pip, t1)
@@ -356,7 +376,7 @@ def playback(
                 "miss_m": round(miss, 1) if math.isfinite(miss) else None,
                 "cost_usd": float(world.interceptors.cost[int(result.interceptor_type[i])]),
                 "retargets": [{"t": t, "threat": j} for t, j in retargets.get(i, [])],
-                "approximate": True,
+                "approximate": not exact,
                 "track": _track(ts, xyz),
             }
         )
