@@ -22,13 +22,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from airguard.errors import InputError
 
-__all__ = ["Replay", "replay"]
+if TYPE_CHECKING:
+    from airguard.engine import EventLog, ReplicationResult
+    from airguard.world import World
+
+__all__ = ["Replay", "replay", "rerun_logged"]
 
 EVENTS_CAPACITY = 100_000
 """Events a replay first makes room for (7 MB of arrays; the flagship needs about 60 000);
@@ -60,6 +64,47 @@ def _stored_row(run_dir: Path, replication: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def rerun_logged(
+    run_dir: str | Path, world: World, seed: int, replication: int
+) -> tuple[ReplicationResult, EventLog, dict[str, Any], dict[str, Any] | None]:
+    """Replication `replication` of a stored run again, with every event logged and checked.
+
+    Runs it with an event log (again with room for all events if the first log
+    overflowed) and checks that killed, leakers, interceptors fired and their
+    cost equal the stored row of the ``replications`` table.  Returns the
+    result, the log, those four figures and the stored row (None when the
+    table has no row for it).  Used by :func:`replay` and by the report's
+    playback.
+
+    Raises
+    ------
+    RuntimeError
+        If the re-run does not reproduce the stored outcome (it always should).
+    """
+    from airguard.engine import event_log, run_replication
+
+    log = event_log(EVENTS_CAPACITY)
+    result = run_replication(world, seed, replication, log)
+    if log.lost[0]:  # the same replication again, with room for every event
+        log = event_log(int(log.n[0] + log.lost[0]))
+        result = run_replication(world, seed, replication, log)
+    outcome = {
+        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
+        "leakers": int(result.impacted.sum()),
+        "interceptors_fired": int(result.outcome.size),
+        "interceptor_cost_usd": float(world.interceptors.cost[result.interceptor_type].sum()),
+    }
+    stored = _stored_row(Path(run_dir), replication)
+    if stored is not None:
+        differing = [k for k, v in outcome.items() if stored.get(k) != v]
+        if differing:
+            raise RuntimeError(
+                f"replication {replication} did not reproduce the stored outcome "
+                f"({', '.join(f'{k}: {stored.get(k)} stored, {outcome[k]} now' for k in differing)})"
+            )
+    return result, log, outcome, stored
+
+
 def replay(run_dir: str | Path, replication: int) -> Replay:
     """Re-run replication `replication` of the run in `run_dir` with its event log.
 
@@ -74,7 +119,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from airguard.engine import EVENT_NAMES, OUTCOME_NAMES, event_log, run_replication
+    from airguard.engine import EVENT_NAMES, OUTCOME_NAMES
     from airguard.geo import ecef2geodetic
     from airguard.results import read_manifest
     from airguard.scenario import load_scenario
@@ -102,26 +147,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             file=file,
         )
     world = compile_world(scenario)
-    seed = int(manifest["seed"])
-    log = event_log(EVENTS_CAPACITY)
-    result = run_replication(world, seed, replication, log)
-    if log.lost[0]:  # the same replication again, with room for every event
-        log = event_log(int(log.n[0] + log.lost[0]))
-        result = run_replication(world, seed, replication, log)
-    outcome = {
-        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
-        "leakers": int(result.impacted.sum()),
-        "interceptors_fired": int(result.outcome.size),
-        "interceptor_cost_usd": float(world.interceptors.cost[result.interceptor_type].sum()),
-    }
-    stored = _stored_row(root, replication)
-    if stored is not None:
-        differing = [k for k, v in outcome.items() if stored.get(k) != v]
-        if differing:
-            raise RuntimeError(
-                f"replication {replication} did not reproduce the stored outcome "
-                f"({', '.join(f'{k}: {stored.get(k)} stored, {outcome[k]} now' for k in differing)})"
-            )
+    result, log, outcome, _ = rerun_logged(root, world, int(manifest["seed"]), replication)
     n = int(log.n[0])
     kind = log.kind[:n]
     ints = log.ints[:n]

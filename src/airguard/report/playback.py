@@ -34,7 +34,7 @@ import numpy as np
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.engine import ReplicationResult, Threats
+    from airguard.engine import Threats
     from airguard.scenario import Scenario
     from airguard.world import World
 
@@ -42,9 +42,6 @@ __all__ = ["PLAYBACK_VERSION", "playback", "representative_replication"]
 
 PLAYBACK_VERSION = 1
 """Format version of :func:`playback`'s JSON."""
-
-EVENTS_CAPACITY = 100_000
-"""Events first made room for; a replication with more is run again with room for all."""
 
 _HIT_OUTCOMES = ("kill", "pk-fail", "miss")
 """Interceptor outcomes that end at the target (within the miss distance)."""
@@ -136,43 +133,6 @@ def _track(t: np.ndarray, xyz: np.ndarray) -> dict[str, list[float]]:
     return {"t": np.round(t, 3).tolist(), "lat": lat, "lon": lon, "alt": alt}
 
 
-def _run(world: World, seed: int, replication: int) -> tuple[ReplicationResult, Any]:
-    """Replication `replication` again, with a log that holds every event."""
-    from airguard.engine import event_log, run_replication
-
-    log = event_log(EVENTS_CAPACITY)
-    result = run_replication(world, seed, replication, log)
-    if log.lost[0]:
-        log = event_log(int(log.n[0] + log.lost[0]))
-        result = run_replication(world, seed, replication, log)
-    return result, log
-
-
-def _check_stored(run_dir: Path, replication: int, result: ReplicationResult) -> dict[str, Any]:
-    """The replication's outcome, checked against its stored row (as airguard.replay does)."""
-    from airguard.results import query
-
-    outcome: dict[str, Any] = {
-        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
-        "leakers": int(result.impacted.sum()),
-        "interceptors_fired": int(result.outcome.size),
-    }
-    rows = query(
-        run_dir, f"SELECT * FROM replications WHERE replication = {int(replication)}"
-    ).to_pylist()
-    if rows:
-        differing = [k for k, v in outcome.items() if rows[0].get(k) != v]
-        if differing:
-            raise RuntimeError(
-                f"replication {replication} did not reproduce the stored outcome ("
-                + ", ".join(f"{k}: {rows[0].get(k)} stored, {outcome[k]} now" for k in differing)
-                + ")"
-            )
-        outcome["interceptor_cost_usd"] = float(rows[0].get("interceptor_cost_usd") or 0.0)
-        outcome["assets_damaged"] = int(rows[0].get("assets_damaged") or 0)
-    return outcome
-
-
 def playback(
     run_dir: str | Path,
     replication: int,
@@ -204,6 +164,7 @@ def playback(
         EV_TRACK,
         OUTCOME_NAMES,
     )
+    from airguard.replay import rerun_logged
     from airguard.report.scene import run_scenario
     from airguard.results import read_manifest
     from airguard.world import compile_world
@@ -229,8 +190,8 @@ def playback(
     if world is None:
         world = compile_world(scenario)
     seed = int(manifest["seed"])
-    result, log = _run(world, seed, replication)
-    outcome = _check_stored(root, replication, result)
+    result, log, outcome, stored = rerun_logged(root, world, seed, replication)
+    outcome["assets_damaged"] = int((stored or {}).get("assets_damaged") or 0)
     thr = result.threats
     duration = float(world.duration_s)
 
