@@ -188,26 +188,47 @@ class Comparison:
 
 
 def warm_up() -> None:
-    """Compile (or load from cache) every numba kernel ``assign`` uses."""
+    """Compile (or load from cache) every numba kernel ``assign`` uses, and load HiGHS."""
     p = [[0.5, 0.4], [0.3, 0.6]]
     assign([1.0, 2.0], p, 1, method="heuristic")
     assign([1.0, 2.0], p, 1, method="exact")
+    # 12 shots: column generation, and a fractional relaxation, so the integer master too.
+    p = [[0.6, 0.7, 0.3, 0.1], [0.3, 0.6, 0.5, 0.2], [0.4, 0.6, 0.4, 0.6], [0.9, 0.6, 0.4, 0.2]]
+    assign([3.4, 3.7, 8.3, 1.8], p, 3, method="heuristic")
 
 
 def compare(
-    instance: PublishedInstance, method: str = "auto", time_limit_s: float = 1.0, seed: int = 0
+    instance: PublishedInstance,
+    method: str = "auto",
+    time_limit_s: float = 1.0,
+    seed: int = 0,
+    repeat: int = 1,
 ) -> Comparison:
-    """Solve ``instance`` with ``assign`` and time it (call ``warm_up`` first)."""
-    start = time.perf_counter()
-    result = assign(
-        instance.values,
-        instance.kill_probability,
-        instance.capacity,
-        method=method,
-        time_limit_s=time_limit_s,
-        seed=seed,
-    )
-    seconds = time.perf_counter() - start
+    """Solve ``instance`` with ``assign`` ``repeat`` times and keep the shortest time
+    (call ``warm_up`` first).
+
+    ValueError if the runs disagree on the objective: ``assign`` is deterministic for a
+    given seed unless the time limit cuts it short.
+    """
+    objectives: set[float] = set()
+    seconds = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = assign(
+            instance.values,
+            instance.kill_probability,
+            instance.capacity,
+            method=method,
+            time_limit_s=time_limit_s,
+            seed=seed,
+        )
+        seconds = min(seconds, time.perf_counter() - start)
+        objectives.add(result.objective)
+    if len(objectives) > 1:
+        raise ValueError(
+            f"{instance.name} {method}: {repeat} runs gave {len(objectives)} different "
+            f"objectives {sorted(objectives)}; expected one (same seed, same result)"
+        )
     w, t = instance.kill_probability.shape
     return Comparison(
         instance.name,
@@ -250,7 +271,7 @@ def _table(rows: Sequence[Comparison], markdown: bool) -> str:
                 r.method,
                 f"{r.best_published:.6f}{proven}",
                 f"{r.objective:.6f}",
-                f"{100 * r.gap:+.2f} %",
+                f"{100 * r.gap:+.4f} %",
                 f"{r.seconds:.3f} s",
                 target,
             ]
@@ -280,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=1.0, help="assign's time_limit_s")
     parser.add_argument("--seed", type=int, default=0, help="assign's seed")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per instance; the shortest time is shown"
+    )
+    parser.add_argument(
         "--method", action="append", choices=["heuristic", "auto", "exact"],
         help="method(s) to run (default: heuristic and auto)",
     )  # fmt: skip
@@ -305,11 +329,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in paths:
         instance = read_instance(path)
         for method in methods:
-            rows.append(compare(instance, method, args.time_limit, args.seed))
+            rows.append(compare(instance, method, args.time_limit, args.seed, args.repeat))
             print(f"  {rows[-1].name} {method}: {rows[-1].seconds:.3f} s", file=sys.stderr)
     print(_table(rows, args.markdown))
     print(
-        f"\n* proven optimal. time_limit_s={args.time_limit}, seed={args.seed}. "
+        f"\n* proven optimal. time_limit_s={args.time_limit}, seed={args.seed}, "
+        f"time: shortest of {args.repeat} run(s). "
         f"Target on {' and '.join(f'{w}×{t}' for w, t in sorted(TARGET_SIZES))}: "
         f"gap ≤ {100 * GAP_TARGET:g} % and time < {TIME_TARGET_S:g} s.\nMachine: {machine()}"
     )

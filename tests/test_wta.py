@@ -11,12 +11,20 @@ independent of the solver.
 from __future__ import annotations
 
 import itertools
+import math
+import time
 
 import numpy as np
 import pytest
+from scipy.optimize import linprog
 
 from airguard.c2 import Assignment, assign
-from airguard.c2.wta import MAX_EXACT_LEAVES
+from airguard.c2.wta import (
+    COLUMN_GENERATION_SHOTS,
+    MAX_EXACT_LEAVES,
+    _assignment_start,
+    _column_generation,
+)
 
 REL = 1e-9  # relative tolerance on objectives: floating-point rounding only
 
@@ -115,6 +123,72 @@ def test_greedy_is_optimal_for_identical_weapons():
         assert result.objective == pytest.approx(optimum, rel=REL)
 
 
+@pytest.mark.parametrize(
+    ("n_weapons", "n_targets", "most_shots"),
+    [(6, 4, 2), (4, 4, 3), (12, 3, 1), (3, 2, 4), (16, 2, 1)],
+)
+def test_column_generation_equals_exact_on_random_instances_of_12_shots_or_more(
+    n_weapons, n_targets, most_shots
+):
+    # From COLUMN_GENERATION_SHOTS shots the heuristic goes through column generation;
+    # (16, 2, 1) puts 8 shots on a target on average, twice the COLUMN_DEPTH default.
+    # Unreachable targets (p = 0), certain kills (p = 1) and uneven capacities included.
+    # The generous time limit keeps a first call's compilation from cutting it short.
+    rng = np.random.default_rng(2022)
+    for k in range(20):
+        values, p = random_instance(rng, n_weapons, n_targets)
+        if k % 3 == 0:
+            p[rng.random(p.shape) < 0.3] = 0.0
+        if k % 4 == 0:
+            p[rng.random(p.shape) < 0.1] = 1.0
+        capacity = rng.integers(1, most_shots + 1, n_weapons)
+        capacity[0] += max(0, COLUMN_GENERATION_SHOTS - int(capacity.sum()))
+        result = assign(values, p, capacity, method="heuristic", time_limit_s=60.0)
+        optimum = assign(values, p, capacity, method="exact").objective
+        assert result.objective == pytest.approx(optimum, rel=REL, abs=1e-12)
+
+
+def test_column_generation_lp_is_the_optimum_of_its_restricted_master():
+    # The compiled simplex (_gub_simplex) against HiGHS on the columns it ended with:
+    # min Σ cost_c y_c, one unit of column per target, Σ shots_wc y_c ≤ c_w, y ≥ 0.
+    rng = np.random.default_rng(11)
+    values, p = random_instance(rng, 20, 30)
+    capacity = np.full(20, 2)
+    shot_weapon = np.repeat(np.arange(20), capacity)
+    start = _assignment_start(values, p, shot_weapon, None)
+    master = _column_generation(values, p, capacity, shot_weapon, start, math.inf)
+    columns = master.columns
+    structural = np.flatnonzero(columns.target >= 0)
+    x = np.array(
+        [columns.counts(np.array([c]), 20, 30)[:, columns.target[c]] for c in structural]
+    ).T
+    one_per_target = columns.target[structural][None, :] == np.arange(30)[:, None]
+    highs = linprog(
+        columns.cost[structural],
+        A_ub=x,
+        b_ub=capacity,
+        A_eq=one_per_target.astype(float),
+        b_eq=np.ones(30),
+        method="highs",
+    )
+    assert highs.status == 0
+    assert master.lp == pytest.approx(highs.fun, rel=1e-9)
+
+
+def test_heuristic_keeps_the_time_limit_on_a_large_instance():
+    # 200 weapons of 3 shots against 400 targets: about half a second unhurried.
+    assign([3.4, 3.7], [[0.6, 0.7], [0.3, 0.6]], 6, method="heuristic")  # load the kernels
+    rng = np.random.default_rng(4)
+    values = rng.integers(1, 101, 400).astype(float)
+    p = rng.uniform(0.0, 1.0, (200, 400))
+    start = time.perf_counter()
+    result = assign(values, p, 3, method="heuristic", time_limit_s=0.05)
+    elapsed_s = time.perf_counter() - start
+    assert elapsed_s < 0.35
+    assert np.all(result.assignment.sum(axis=1) == 3)  # every shot still fired
+    assert result.objective == pytest.approx(surviving_value(values, p, result.assignment), rel=REL)
+
+
 # --- closed forms ----------------------------------------------------------
 
 
@@ -176,8 +250,9 @@ def test_auto_is_exact_when_small_and_heuristic_when_large():
 def test_heuristic_is_deterministic_given_seed():
     rng = np.random.default_rng(9)
     values, p = random_instance(rng, 40, 80)
-    first = assign(values, p, 2, method="heuristic", seed=4)
-    again = assign(values, p, 2, method="heuristic", seed=4)
+    # Well within the time limit, which a first call's compilation could otherwise reach.
+    first = assign(values, p, 2, method="heuristic", seed=4, time_limit_s=60.0)
+    again = assign(values, p, 2, method="heuristic", seed=4, time_limit_s=60.0)
     assert np.array_equal(first.assignment, again.assignment)
     assert first.objective == again.objective
 

@@ -48,6 +48,8 @@ NOT_SHIPPED = (
     f"{wta_published.DATA_ENV}=<clone>/data to run this comparison"
 )
 TARGETED = [f"wta_{w}x{t}x{mu}" for w, t in ((50, 100), (100, 200)) for mu in (1, 2, 3)]
+GAP = 0.01  # the target: within 1 % of the best published objective,
+TIME_S = 1.0  # in under a second (from a warm start: kernels compiled, HiGHS loaded)
 
 
 def test_reader_takes_header_values_and_probabilities_in_any_order(tmp_path: Path) -> None:
@@ -96,8 +98,8 @@ def test_within_one_percent_of_best_published_in_under_a_second(name: str, warme
     if not path.is_file():
         pytest.skip(f"{path} not found")
     result = wta_published.compare(wta_published.read_instance(path), method="auto")
-    assert result.gap <= wta_published.GAP_TARGET, (
+    assert result.gap <= GAP, (
         f"{name}: objective {result.objective:.6f} is {100 * result.gap:.2f} % above the "
         f"best published {result.best_published:.6f}"
     )
-    assert result.seconds < wta_published.TIME_TARGET_S, f"{name}: {result.seconds:.3f} s"
+    assert result.seconds < TIME_S, f"{name}: {result.seconds:.3f} s"

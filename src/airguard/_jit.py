@@ -7,10 +7,15 @@ Kernels are cached on disk so a run pays compilation once, not per process.
 numba checks a cached kernel against its own source file only, not against
 the kernels it calls in other modules; after an edit or an upgrade a caller
 could keep a stale copy of a callee.  :func:`configure_cache` therefore puts
-the cache in a directory named for a hash of all of airguard's sources
+the cache in a directory named for a hash of airguard's sources
 (``~/.cache/airguard/numba/<hash>``, or ``$AIRGUARD_CACHE_DIR``), unless the
 user set ``NUMBA_CACHE_DIR``.  It runs when the ``airguard`` package is
 imported, before numba is.
+
+The front ends (the ``cli*`` modules and the ``report``, ``viewer`` and
+``export`` subpackages) hold no kernels and no constants that kernels read, so
+they are left out of the hash: editing a report does not recompile the engine.
+A test keeps them free of kernels.
 """
 
 from __future__ import annotations
@@ -23,7 +28,25 @@ from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["configure_cache", "njit"]
+__all__ = ["FRONT_ENDS", "configure_cache", "njit", "source_files"]
+
+#: Subpackages of airguard that no kernel depends on.
+FRONT_ENDS = ("report", "viewer", "export")
+
+
+def source_files(package: Path) -> list[Path]:
+    """The sources whose text decides the compiled kernels, sorted.
+
+    Every ``.py`` file under `package` except the front ends (:data:`FRONT_ENDS`
+    and the ``cli*`` modules at the top level).
+    """
+    files = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package).parts
+        if parts[0] in FRONT_ENDS or (len(parts) == 1 and parts[0].startswith("cli")):
+            continue
+        files.append(path)
+    return files
 
 
 def configure_cache() -> None:
@@ -32,7 +55,7 @@ def configure_cache() -> None:
         return
     package = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    for path in source_files(package):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     root = os.environ.get("AIRGUARD_CACHE_DIR") or os.path.join(

@@ -78,6 +78,15 @@ def _add_exposure() -> None:
 
 _add_exposure()
 
+
+def _add_optimize() -> None:
+    from airguard.cli_optimize import optimize
+
+    app.command(name="optimize")(optimize)
+
+
+_add_optimize()
+
 EXIT_INPUT = 2
 
 

@@ -197,8 +197,8 @@ class EventLog(NamedTuple):
     lost: np.ndarray  # (1,) int64 events that did not fit
 
 
-EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT = 0, 1, 2, 3, 4, 5
-EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact")
+EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT, EV_STATE = 0, 1, 2, 3, 4, 5, 6
+EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact", "state")
 
 
 def event_log(capacity: int) -> EventLog:
@@ -1488,6 +1488,15 @@ def _engage(
                 ev_o[n_ev] = oc
                 ev_miss[n_ev] = miss
                 n_ev += 1
+            elif out.m_t0[m] < t_next:
+                # an interceptor's state once a cycle: interceptor, target (-1: a phantom);
+                # position (ECEF), speed
+                st = m_state[m]
+                jt = out.m_target[m]
+                _log(
+                    log, EV_STATE, t_next, m, jt if jt < n_thr else -1, 0, st[0], st[1], st[2],
+                    math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2),
+                )
         if n_ev > 0:
             ev_order = np.argsort(ev_t[:n_ev], kind="mergesort")
             for e in range(n_ev):
@@ -1504,8 +1513,12 @@ def _engage(
                 out.m_t1[m] = ev_t[k]
                 out.m_miss[m] = ev_miss[k]
                 # end of an interceptor's flight: interceptor, object (-1: a phantom),
-                # outcome; miss (m)
-                _log(log, EV_END, ev_t[k], m, j if j < n_thr else -1, oc, ev_miss[k], 0.0, 0.0, 0.0)
+                # outcome; miss (m) and where it was (ECEF, at the end of the guidance step
+                # that ended it)
+                _log(
+                    log, EV_END, ev_t[k], m, j if j < n_thr else -1, oc, ev_miss[k],
+                    m_state[m, 0], m_state[m, 1], m_state[m, 2],
+                )
                 flying[m] = False
                 u = out.m_unit[m]
                 channels[u] -= 1
@@ -1570,7 +1583,10 @@ def _engage(
             out.m_outcome[m] = TIMEOUT
             out.m_t1[m] = duration
             j = out.m_target[m]
-            _log(log, EV_END, duration, m, j if j < n_thr else -1, TIMEOUT, math.inf, 0.0, 0.0, 0.0)
+            _log(
+                log, EV_END, duration, m, j if j < n_thr else -1, TIMEOUT, math.inf,
+                m_state[m, 0], m_state[m, 1], m_state[m, 2],
+            )
     for m in range(n_m):  # phantoms leave the engine as -1
         if out.m_target[m] >= n_thr:
             out.m_target[m] = -1

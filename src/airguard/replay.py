@@ -7,12 +7,13 @@ checks that its outcome equals the stored row of the ``replications`` table, and
 writes ``replays/rep-<k>/events.parquet`` in the run directory.
 
 Event table columns: ``time_s``, ``event`` (detection, track, launch, retarget,
-end, impact), ``radar`` and ``unit`` (names), ``threat``, ``interceptor`` (index of the
+state, end, impact), ``radar`` and ``unit`` (names), ``threat``, ``interceptor`` (index of the
 engagement in the ``engagements`` table of that replication), ``interceptor_type``,
 ``new_threat`` (retarget), ``outcome`` (end), ``asset`` (impact: the name of the asset hit),
 ``lat_deg``, ``lon_deg``, ``alt_m`` (measured position of a detection, track
-position, predicted intercept point of a launch, impact point), ``value`` (SNR
-in dB of a detection, speed of a track in m/s, predicted intercept time of a
+position, predicted intercept point of a launch, interceptor position of a state
+(once a fire-control cycle) and of an end, impact point), ``value`` (SNR in dB of
+a detection, speed of a track or a state in m/s, predicted intercept time of a
 launch in s, miss distance of an end in m).  Threats and interceptors are the
 indices of the ``threats`` and ``engagements`` rows of that replication.
 """
@@ -21,13 +22,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from airguard.errors import InputError
 
-__all__ = ["Replay", "replay"]
+if TYPE_CHECKING:
+    from airguard.engine import EventLog, ReplicationResult
+    from airguard.world import World
+
+__all__ = ["Replay", "replay", "rerun_logged"]
 
 EVENTS_CAPACITY = 100_000
 """Events a replay first makes room for (7 MB of arrays; the flagship needs about 60 000);
@@ -59,6 +64,47 @@ def _stored_row(run_dir: Path, replication: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def rerun_logged(
+    run_dir: str | Path, world: World, seed: int, replication: int
+) -> tuple[ReplicationResult, EventLog, dict[str, Any], dict[str, Any] | None]:
+    """Replication `replication` of a stored run again, with every event logged and checked.
+
+    Runs it with an event log (again with room for all events if the first log
+    overflowed) and checks that killed, leakers, interceptors fired and their
+    cost equal the stored row of the ``replications`` table.  Returns the
+    result, the log, those four figures and the stored row (None when the
+    table has no row for it).  Used by :func:`replay` and by the report's
+    playback.
+
+    Raises
+    ------
+    RuntimeError
+        If the re-run does not reproduce the stored outcome (it always should).
+    """
+    from airguard.engine import event_log, run_replication
+
+    log = event_log(EVENTS_CAPACITY)
+    result = run_replication(world, seed, replication, log)
+    if log.lost[0]:  # the same replication again, with room for every event
+        log = event_log(int(log.n[0] + log.lost[0]))
+        result = run_replication(world, seed, replication, log)
+    outcome = {
+        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
+        "leakers": int(result.impacted.sum()),
+        "interceptors_fired": int(result.outcome.size),
+        "interceptor_cost_usd": float(world.interceptors.cost[result.interceptor_type].sum()),
+    }
+    stored = _stored_row(Path(run_dir), replication)
+    if stored is not None:
+        differing = [k for k, v in outcome.items() if stored.get(k) != v]
+        if differing:
+            raise RuntimeError(
+                f"replication {replication} did not reproduce the stored outcome "
+                f"({', '.join(f'{k}: {stored.get(k)} stored, {outcome[k]} now' for k in differing)})"
+            )
+    return result, log, outcome, stored
+
+
 def replay(run_dir: str | Path, replication: int) -> Replay:
     """Re-run replication `replication` of the run in `run_dir` with its event log.
 
@@ -73,7 +119,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from airguard.engine import EVENT_NAMES, OUTCOME_NAMES, event_log, run_replication
+    from airguard.engine import EVENT_NAMES, OUTCOME_NAMES
     from airguard.geo import ecef2geodetic
     from airguard.results import read_manifest
     from airguard.scenario import load_scenario
@@ -101,26 +147,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             file=file,
         )
     world = compile_world(scenario)
-    seed = int(manifest["seed"])
-    log = event_log(EVENTS_CAPACITY)
-    result = run_replication(world, seed, replication, log)
-    if log.lost[0]:  # the same replication again, with room for every event
-        log = event_log(int(log.n[0] + log.lost[0]))
-        result = run_replication(world, seed, replication, log)
-    outcome = {
-        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
-        "leakers": int(result.impacted.sum()),
-        "interceptors_fired": int(result.outcome.size),
-        "interceptor_cost_usd": float(world.interceptors.cost[result.interceptor_type].sum()),
-    }
-    stored = _stored_row(root, replication)
-    if stored is not None:
-        differing = [k for k, v in outcome.items() if stored.get(k) != v]
-        if differing:
-            raise RuntimeError(
-                f"replication {replication} did not reproduce the stored outcome "
-                f"({', '.join(f'{k}: {stored.get(k)} stored, {outcome[k]} now' for k in differing)})"
-            )
+    result, log, outcome, _ = rerun_logged(root, world, int(manifest["seed"]), replication)
     n = int(log.n[0])
     kind = log.kind[:n]
     ints = log.ints[:n]
@@ -137,20 +164,24 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
         EV_IMPACT,
         EV_LAUNCH,
         EV_RETARGET,
+        EV_STATE,
         EV_TRACK,
     )
 
     det, trk, lau = kind == EV_DETECTION, kind == EV_TRACK, kind == EV_LAUNCH
     end, ret, imp = kind == EV_END, kind == EV_RETARGET, kind == EV_IMPACT
+    sta = kind == EV_STATE
     # ints: detection (radar, threat), track (unit, threat), launch (unit, threat,
     # interceptor), end (interceptor, threat, outcome), retarget (interceptor, threat,
-    # new threat), impact (threat, asset); vals: positions in ECEF and one value
+    # new threat), impact (threat, asset), state (interceptor, threat); vals: positions
+    # in ECEF and one value
     threat: np.ndarray = np.asarray(np.where(imp, ints[:, 0], ints[:, 1]))
     interceptor: np.ndarray = np.asarray(np.where(lau, ints[:, 2], ints[:, 0]))
-    has_pos = det | trk | lau | imp
-    xyz = np.where(lau[:, None], vals[:, 1:4], vals[:, 0:3])
+    has_pos = det | trk | lau | imp | end | sta
+    xyz = np.where((lau | end)[:, None], vals[:, 1:4], vals[:, 0:3])
     lat, lon, alt = ecef2geodetic(np.where(has_pos[:, None], xyz, 6_378_137.0))
-    value = np.where(det | trk, vals[:, 3], vals[:, 0])  # SNR, speed, t_int, miss
+    # SNR, speed, t_int, miss, speed
+    value = np.where(det | trk | sta, vals[:, 3], vals[:, 0])
     itc_type = np.array(world.interceptor_names, dtype=object)[result.interceptor_type]
     types = np.full(n, None, dtype=object)
     if itc_type.size:
@@ -163,8 +194,8 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "radar": col(det, _names(world.radar_names, ints[:, 0]), "string"),
             "unit": col(trk | lau, _names(world.unit_names, ints[:, 0]), "string"),
             "threat": col(kind >= 0, threat, "int64"),
-            "interceptor": col(lau | end | ret, interceptor, "int64"),
-            "interceptor_type": col(lau | end | ret, types, "string"),
+            "interceptor": col(lau | end | ret | sta, interceptor, "int64"),
+            "interceptor_type": col(lau | end | ret | sta, types, "string"),
             "new_threat": col(ret, ints[:, 2], "int64"),
             "outcome": col(
                 end, outcome_names[np.clip(ints[:, 2], 0, outcome_names.size - 1)], "string"
@@ -173,7 +204,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "lat_deg": col(has_pos, np.asarray(lat), "float64"),
             "lon_deg": col(has_pos, np.asarray(lon), "float64"),
             "alt_m": col(has_pos, np.asarray(alt), "float64"),
-            "value": col(det | trk | lau | end, value, "float64"),
+            "value": col(det | trk | lau | end | sta, value, "float64"),
         }
     )
     out_dir = root / "replays" / f"rep-{replication}"

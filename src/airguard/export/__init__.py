@@ -2,7 +2,7 @@
 
 ``airguard export RUN --rep K --format czml|kml|geojson`` (:func:`export_replication`)
 plays replication K back (:func:`airguard.report.playback.playback`: true threat
-trajectories, approximate interceptor paths, events) and writes it with the run's assets,
+trajectories, interceptor paths, events) and writes it with the run's assets,
 units and sensors; ``--format coverage`` writes the coverage footprints as GeoJSON
 (:func:`airguard.report.footprints.coverage_features`).
 

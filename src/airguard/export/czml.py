@@ -192,7 +192,9 @@ def to_czml(
                         ("cost (USD)", m["cost_usd"]),
                         (
                             "path",
-                            "approximate: straight segments between launch, retargets and end",
+                            "approximate: straight segments between launch, retargets and end"
+                            if m["approximate"]
+                            else "the engine's positions once a cycle",
                         ),
                     ]
                 ),

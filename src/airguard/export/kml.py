@@ -178,7 +178,8 @@ def to_kml(scene: dict[str, Any], playback: dict[str, Any], epoch: datetime) -> 
             epoch,
         )
     folder = _sub(doc, "Folder")
-    _sub(folder, "name", "Interceptors (approximate paths)")
+    approximate = any(m["approximate"] for m in playback["interceptors"])
+    _sub(folder, "name", "Interceptors (approximate paths)" if approximate else "Interceptors")
     for m in playback["interceptors"]:
         if len(m["track"]["t"]) < 2:
             continue

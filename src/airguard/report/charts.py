@@ -163,38 +163,50 @@ def survival_chart(runs: Sequence[RunFigures], chart_id: str = "survival") -> st
     return _svg(fig, chart_id)
 
 
-@_styled
-def leakers_chart(runs: Sequence[RunFigures], chart_id: str = "leakers") -> str:
-    """Mean leakers per raid by threat type and run, with 95 % intervals of the mean."""
+def _by_type_chart(
+    runs: Sequence[RunFigures],
+    figures: Callable[[RunFigures], dict[str, tuple[float, float, float]]],
+    ylabel: str,
+    title: str,
+    chart_id: str,
+) -> str:
+    """Vertical bars of one per-type figure (mean, 95 % interval) for each run."""
     types: list[str] = []
     for run in runs:
-        types += [t for t in run.leakers_by_type if t not in types]
+        types += [t for t in figures(run) if t not in types]
     fig = _figure(7.2, 3.0)
     ax = fig.add_subplot()
-    _bars(ax, types, runs, lambda r, t: r.leakers_by_type.get(t, (0.0, 0.0, 0.0)), horizontal=False)
-    ax.set_ylabel("leakers per raid (mean, 95 % CI)")
-    ax.set_title("Leakers by threat type")
+    _bars(ax, types, runs, lambda r, t: figures(r).get(t, (0.0, 0.0, 0.0)), horizontal=False)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(axis="y", color="#ddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(fontsize=8, frameon=False)
     return _svg(fig, chart_id)
+
+
+@_styled
+def leakers_chart(runs: Sequence[RunFigures], chart_id: str = "leakers") -> str:
+    """Mean leakers per raid by threat type and run, with 95 % intervals of the mean."""
+    return _by_type_chart(
+        runs,
+        lambda r: r.leakers_by_type,
+        "leakers per raid (mean, 95 % CI)",
+        "Leakers by threat type",
+        chart_id,
+    )
 
 
 @_styled
 def expenditure_chart(runs: Sequence[RunFigures], chart_id: str = "expenditure") -> str:
     """Mean interceptors fired per raid by type and run, with 95 % intervals."""
-    types: list[str] = []
-    for run in runs:
-        types += [t for t in run.fired_by_type if t not in types]
-    fig = _figure(7.2, 3.0)
-    ax = fig.add_subplot()
-    _bars(ax, types, runs, lambda r, t: r.fired_by_type.get(t, (0.0, 0.0, 0.0)), horizontal=False)
-    ax.set_ylabel("interceptors fired per raid (mean, 95 % CI)")
-    ax.set_title("Interceptor expenditure")
-    ax.grid(axis="y", color="#ddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.legend(fontsize=8, frameon=False)
-    return _svg(fig, chart_id)
+    return _by_type_chart(
+        runs,
+        lambda r: r.fired_by_type,
+        "interceptors fired per raid (mean, 95 % CI)",
+        "Interceptor expenditure",
+        chart_id,
+    )
 
 
 @_styled

@@ -8,13 +8,14 @@ log, as :mod:`airguard.replay` does), checks that it reproduces the stored row o
 - **threats** (and friendly flights): their true positions every `step_s` seconds
   from the engine's own trajectory arrays (the 1 s grid that the engine flies them on
   and interpolates), from launch (or t = 0) to the kill, the impact or the end;
-- **interceptors**: from the launching unit's site to where the flight ended.  The
-  engine logs an interceptor's launch (with its predicted intercept point), any
-  retarget and its end, not its states in between, so the path is *approximate*:
-  straight segments (in latitude, longitude and height) from the site to the target's
-  true position at the end (kills, Pk failures and misses, which end within the miss
-  distance of it), or, when the target was gone, the ground was hit or time ran out,
-  towards the predicted intercept point at the pace that would reach it on time;
+- **interceptors**: from the launching unit's site through the positions the engine
+  logs for each interceptor in flight once a fire-control cycle (``state`` events) to
+  where its flight ended (the ``end`` event's position), joined by straight segments;
+  the path is exact at those points (``approximate`` false).  A log without states
+  (older runs) gives the *approximate* path: straight segments from the site to the
+  target's true position at the end (kills, Pk failures and misses, which end within the
+  miss distance of it), or, when the target was gone, the ground was hit or time ran
+  out, towards the predicted intercept point at the pace that would reach it on time;
 - **events**: detections (measured positions), first tracks, launches, intercepts
   (ends with their outcome and position) and impacts.
 
@@ -33,7 +34,7 @@ import numpy as np
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.engine import ReplicationResult, Threats
+    from airguard.engine import Threats
     from airguard.scenario import Scenario
     from airguard.world import World
 
@@ -41,9 +42,6 @@ __all__ = ["PLAYBACK_VERSION", "playback", "representative_replication"]
 
 PLAYBACK_VERSION = 1
 """Format version of :func:`playback`'s JSON."""
-
-EVENTS_CAPACITY = 100_000
-"""Events first made room for; a replication with more is run again with room for all."""
 
 _HIT_OUTCOMES = ("kill", "pk-fail", "miss")
 """Interceptor outcomes that end at the target (within the miss distance)."""
@@ -135,43 +133,6 @@ def _track(t: np.ndarray, xyz: np.ndarray) -> dict[str, list[float]]:
     return {"t": np.round(t, 3).tolist(), "lat": lat, "lon": lon, "alt": alt}
 
 
-def _run(world: World, seed: int, replication: int) -> tuple[ReplicationResult, Any]:
-    """Replication `replication` again, with a log that holds every event."""
-    from airguard.engine import event_log, run_replication
-
-    log = event_log(EVENTS_CAPACITY)
-    result = run_replication(world, seed, replication, log)
-    if log.lost[0]:
-        log = event_log(int(log.n[0] + log.lost[0]))
-        result = run_replication(world, seed, replication, log)
-    return result, log
-
-
-def _check_stored(run_dir: Path, replication: int, result: ReplicationResult) -> dict[str, Any]:
-    """The replication's outcome, checked against its stored row (as airguard.replay does)."""
-    from airguard.results import query
-
-    outcome: dict[str, Any] = {
-        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
-        "leakers": int(result.impacted.sum()),
-        "interceptors_fired": int(result.outcome.size),
-    }
-    rows = query(
-        run_dir, f"SELECT * FROM replications WHERE replication = {int(replication)}"
-    ).to_pylist()
-    if rows:
-        differing = [k for k, v in outcome.items() if rows[0].get(k) != v]
-        if differing:
-            raise RuntimeError(
-                f"replication {replication} did not reproduce the stored outcome ("
-                + ", ".join(f"{k}: {rows[0].get(k)} stored, {outcome[k]} now" for k in differing)
-                + ")"
-            )
-        outcome["interceptor_cost_usd"] = float(rows[0].get("interceptor_cost_usd") or 0.0)
-        outcome["assets_damaged"] = int(rows[0].get("assets_damaged") or 0)
-    return outcome
-
-
 def playback(
     run_dir: str | Path,
     replication: int,
@@ -195,12 +156,15 @@ def playback(
     """
     from airguard.engine import (
         EV_DETECTION,
+        EV_END,
         EV_IMPACT,
         EV_LAUNCH,
         EV_RETARGET,
+        EV_STATE,
         EV_TRACK,
         OUTCOME_NAMES,
     )
+    from airguard.replay import rerun_logged
     from airguard.report.scene import run_scenario
     from airguard.results import read_manifest
     from airguard.world import compile_world
@@ -226,8 +190,8 @@ def playback(
     if world is None:
         world = compile_world(scenario)
     seed = int(manifest["seed"])
-    result, log = _run(world, seed, replication)
-    outcome = _check_stored(root, replication, result)
+    result, log, outcome, stored = rerun_logged(root, world, seed, replication)
+    outcome["assets_damaged"] = int((stored or {}).get("assets_damaged") or 0)
     thr = result.threats
     duration = float(world.duration_s)
 
@@ -316,6 +280,15 @@ def playback(
         out: np.ndarray = p0 + f * (aim - p0)
         return out
 
+    # the engine's own positions of each interceptor: once a cycle in flight, and at its end
+    logged: dict[int, list[tuple[float, np.ndarray]]] = {}
+    for e in np.flatnonzero(kind == EV_STATE):
+        logged.setdefault(int(ints[e, 0]), []).append((float(t_ev[e]), vals[e, 0:3].copy()))
+    ended: dict[int, np.ndarray] = {}
+    for e in np.flatnonzero(kind == EV_END):
+        if np.any(vals[e, 1:4] != 0.0):
+            ended[int(ints[e, 0])] = vals[e, 1:4].copy()
+
     interceptors = []
     intercepts = []
     for i in range(result.outcome.size):
@@ -332,7 +305,15 @@ def playback(
             knots_t.append(t_r)
         span = _threat_span(thr, target, float(thr.t_impact[target]) if target >= 0 else t1)
         at_target = outcome_name in _HIT_OUTCOMES and span is not None and span[0] <= t1 <= span[1]
-        if at_target:
+        exact = i in ended
+        if exact:
+            knots_t, knots_p = [t0], [p0]
+            for t_s, p_s in logged.get(i, []):
+                if knots_t[-1] < t_s < t1:
+                    knots_t.append(t_s)
+                    knots_p.append(p_s)
+            end = ended[i]
+        elif at_target:
             end = _hermite(thr, target, np.array([t1]))[0]
         else:
             end = toward(knots_p[-1], knots_t[-1], pip, t_pip, t1)
@@ -356,7 +337,7 @@ def playback(
                 "miss_m": round(miss, 1) if math.isfinite(miss) else None,
                 "cost_usd": float(world.interceptors.cost[int(result.interceptor_type[i])]),
                 "retargets": [{"t": t, "threat": j} for t, j in retargets.get(i, [])],
-                "approximate": True,
+                "approximate": not exact,
                 "track": _track(ts, xyz),
             }
         )

@@ -562,7 +562,7 @@
         ["miss distance", o.miss_m === null ? null : AG.fmt(o.miss_m, 1) + " m"],
         ["cost", usd(o.cost_usd)],
         ["retargets", o.retargets.length ? o.retargets.map(function (r) { return "→ " + r.threat + " at " + AG.fmt(r.t, 1) + " s"; }).join(", ") : "none"],
-        ["path", "approximate: straight segments between launch, retargets and end"],
+        ["path", o.approximate ? "approximate: straight segments between launch, retargets and end" : "the engine's positions once a cycle, joined by straight segments"],
       ];
     } else if (s.kind === "unit") {
       var mine = pb

@@ -1,0 +1,245 @@
+"""``airguard optimize``: where to put N fire units, and what a budget buys of each system.
+
+``airguard optimize FILE --system ID (--candidates SITES.yaml | --region "lat lon; ...")
+[--units N] [--objective survival|cost] [--target 0.9] [--budget USD] ...`` screens the
+candidate sites with :mod:`airguard.placement`, optimises with SciPy's differential
+evolution, confirms the best placements and the scenario's given sites by Monte Carlo and
+prints screening and Monte Carlo figures side by side (``--json`` writes them all).  With
+``--budget`` and several ``--system``, each system gets as many units as the budget buys.
+Bad input gives one line ``airguard: error: ...`` and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from airguard.errors import InputError
+
+if TYPE_CHECKING:
+    from airguard.placement import PlacementStudy
+
+__all__ = ["optimize"]
+
+EXIT_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"airguard: error: {message}", err=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _budget(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").replace("_", "").removesuffix("USD").strip())
+    except ValueError:
+        raise InputError(
+            f"expected an amount in US dollars such as 2.5e9, got '{text}'", field="--budget"
+        ) from None
+    if not value > 0.0:
+        raise InputError(f"expected a positive amount, got '{text}'", field="--budget")
+    return value
+
+
+def _quantity(text: str, field: str, dimension: str) -> float:
+    from airguard.units import Dimension, UnitError, parse_quantity
+
+    try:
+        return parse_quantity(text, Dimension[dimension])
+    except UnitError as exc:
+        raise InputError(str(exc), field=field) from None
+
+
+def _print(study: PlacementStudy) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    cost = f"{study.unit_cost_usd / 1e6:,.0f} + {study.load_cost_usd / 1e6:,.0f} M USD"
+    title = (
+        f"{study.system}: {study.n_units} unit(s) over {study.options} options "
+        f"(unit + load {cost} each, total {study.total_cost_usd / 1e9:,.2f} bn USD)"
+    )
+    table = Table(title=title, title_justify="left")
+    for col in ("placement", "sites", "screening", "Monte Carlo (95 % CI)", "assets P(undamaged)"):
+        table.add_column(col, justify="right" if col in ("screening",) else "left")
+    rows = list(study.placements) + ([study.given] if study.given is not None else [])
+    for c in rows:
+        screening = "–" if c.screening is None else f"{c.screening:.3f}"
+        mc = f"{c.value_surviving:.3f} [{c.value_ci95[0]:.3f}, {c.value_ci95[1]:.3f}]"
+        assets = "\n".join(
+            f"{a['name']}: {a['p_undamaged']:.2f} [{a['ci95'][0]:.2f}, {a['ci95'][1]:.2f}]"
+            for a in c.assets
+        )
+        table.add_row(c.label, "\n".join(c.sites), screening, mc, assets)
+    console = Console(width=170)
+    console.print(table)
+    for note in study.notes:
+        console.print(f"note: {note}")
+    console.print(
+        f"value surviving: value-weighted fraction of assets undamaged; "
+        f"{rows[0].replications if rows else 0} replications each; "
+        f"screening {study.screen_seconds:.1f} s, optimiser {study.optimise_seconds:.1f} s"
+    )
+
+
+def optimize(
+    file: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    system: Annotated[
+        list[str],
+        typer.Option(
+            "--system",
+            help="Catalogue id of the system to place; repeat with --budget to compare.",
+            show_default=False,
+        ),
+    ],
+    units: Annotated[
+        int | None,
+        typer.Option("--units", help="Fire units to place (survival objective).", min=1),
+    ] = None,
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            help="YAML file of candidate sites: candidates: [{name, position, heading}].",
+            show_default=False,
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Polygon 'lat lon; lat lon; ...' (deg) to place candidate sites in.",
+            show_default=False,
+        ),
+    ] = None,
+    spacing: Annotated[
+        str, typer.Option("--spacing", help="Candidate grid spacing in --region.")
+    ] = "50 km",
+    site_alt: Annotated[
+        str, typer.Option("--site-alt", help="Height of --region sites above the ellipsoid.")
+    ] = "0 m",
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            help="survival: maximise value surviving with --units; cost: fewest units "
+            "reaching --target.",
+        ),
+    ] = "survival",
+    target: Annotated[
+        float, typer.Option("--target", help="Screened value surviving to reach (cost).")
+    ] = 0.9,
+    max_units: Annotated[
+        int, typer.Option("--max-units", help="Most units tried (cost).", min=1)
+    ] = 12,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Spend in USD: each --system gets the units it buys.",
+            show_default=False,
+        ),
+    ] = None,
+    headings: Annotated[
+        int, typer.Option("--headings", help="Headings tried at a site without one.", min=1)
+    ] = 8,
+    reps: Annotated[
+        int, typer.Option("--reps", help="Monte Carlo replications per placement.", min=1)
+    ] = 200,
+    top: Annotated[
+        int, typer.Option("--top", help="Best placements confirmed by Monte Carlo.", min=1)
+    ] = 3,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Threat samples in the screening model.", min=1)
+    ] = 3,
+    resolution: Annotated[
+        str, typer.Option("--resolution", help="Coverage cell size of the screening model.")
+    ] = "5 km",
+    workers: Annotated[
+        int, typer.Option("--workers", help="Monte Carlo worker processes.", min=1)
+    ] = 1,
+    variant: Annotated[str | None, typer.Option(help="The scenario variant to use.")] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write all figures to this JSON file.", show_default=False),
+    ] = None,
+) -> None:
+    """Choose sites and headings for fire units; confirm against the given sites by Monte Carlo."""
+    from airguard.placement import (
+        budget_comparison,
+        load_candidates,
+        optimise_placement,
+        parse_polygon,
+        region_candidates,
+    )
+    from airguard.scenario import load_scenario
+
+    try:
+        if (candidates is None) == (region is None):
+            raise InputError("give exactly one of --candidates FILE or --region POLYGON")
+        if objective not in ("survival", "cost"):
+            raise InputError(f"expected survival or cost, got '{objective}'", field="--objective")
+        if not 0.0 < target <= 1.0:
+            raise InputError(f"expected a fraction in (0, 1], got {target}", field="--target")
+        spend = None if budget is None else _budget(budget)
+        if spend is None and objective == "survival" and units is None:
+            raise InputError("give --units N (or --objective cost, or --budget USD)")
+        if spend is None and len(system) > 1:
+            raise InputError("several --system need --budget to compare them", field="--system")
+        resolution_m = _quantity(resolution, "--resolution", "LENGTH")
+        if not resolution_m > 0.0:
+            raise InputError(f"expected a positive cell size, got '{resolution}'",
+                             field="--resolution")  # fmt: skip
+        scenarios = load_scenario(file, variant=variant)
+        if len(scenarios) > 1:
+            names = ", ".join(str(s.variant) for s in scenarios)
+            raise InputError(f"several variants ({names}): choose one with --variant", file=file)
+        scenario = scenarios[0]
+        if candidates is not None:
+            sites = load_candidates(candidates)
+        else:
+            sites = region_candidates(
+                parse_polygon(str(region)),
+                _quantity(spacing, "--spacing", "LENGTH"),
+                _quantity(site_alt, "--site-alt", "LENGTH"),
+            )
+        common = {
+            "headings": headings,
+            "replications": reps,
+            "top": top,
+            "samples": samples,
+            "resolution_m": resolution_m,
+            "workers": workers,
+            "progress": lambda msg: typer.echo(msg, err=True),
+        }
+        if spend is not None:
+            studies = budget_comparison(scenario, system, sites, spend, **common)
+        else:
+            studies = [
+                optimise_placement(
+                    scenario,
+                    system[0],
+                    sites,
+                    units or 1,
+                    objective="cost" if objective == "cost" else "survival",
+                    target=target,
+                    max_units=max_units,
+                    **common,  # type: ignore[arg-type]
+                )
+            ]
+    except InputError as exc:
+        _fail(str(exc))
+    if spend is not None:
+        typer.echo(f"budget {spend / 1e9:,.2f} bn USD")
+    for study in studies:
+        _print(study)
+    if json_out is not None:
+        data = {
+            "scenario": scenario.name,
+            "budget_usd": spend,
+            "studies": [s.to_json() for s in studies],
+        }
+        json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
