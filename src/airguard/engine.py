@@ -928,6 +928,14 @@ def _unit_tracks(trk: Tracks, lo: int, hi: int) -> Tracks:
         t_initiated=trk.t_initiated[lo:hi],
         t_confirmed=trk.t_confirmed[lo:hi],
         updated=trk.updated[lo:hi],
+        work_live=trk.work_live[lo:hi],
+        work_x=trk.work_x[lo:hi],
+        work_P=trk.work_P[lo:hi],
+        work_c=trk.work_c[lo:hi],
+        work_z=trk.work_z[lo:hi],
+        work_S=trk.work_S[lo:hi],
+        work_h=trk.work_h[lo:hi],
+        work_in=trk.work_in[lo:hi],
     )
 
 

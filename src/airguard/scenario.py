@@ -280,6 +280,11 @@ class Tracking(_Strict):
         description="motion models of the interacting multiple model filter (one: a plain "
         "extended Kalman filter)",
     )
+    initiate_on: TrackModel | Literal["all"] | None = Field(
+        default=None,
+        description="the one model tentative tracks run, the IMM starting at confirmation "
+        "(default: the first of models); 'all': tentative tracks run the whole IMM",
+    )
     confirm: str = Field(
         default="3/4",
         pattern=r"^[1-9][0-9]?/[1-9][0-9]?$",
@@ -287,6 +292,12 @@ class Tracking(_Strict):
     )
     delete_after: int = Field(
         default=3, ge=1, le=30, description="consecutive missed looks that delete a track"
+    )
+    coast: PositiveTime = Field(
+        default=30.0,
+        description="a track not updated for this long is deleted, in view or not (a "
+        "track predicted out of every radar's view is never missed, so never deleted by "
+        "delete_after)",
     )
     gate: float = Field(
         default=0.999,
@@ -321,6 +332,11 @@ class Tracking(_Strict):
             raise ValueError(f"confirm: expected M/N with M <= N <= 62, got '{self.confirm}'")
         if len(set(self.models)) != len(self.models):
             raise ValueError("models: each model at most once")
+        if self.initiate_on not in (None, "all") and self.initiate_on not in self.models:
+            raise ValueError(
+                f"initiate_on: expected one of models {self.models} or 'all', "
+                f"got '{self.initiate_on}'"
+            )
         return self
 
 

@@ -587,6 +587,12 @@ def compile_tracker(spec: Tracking) -> TrackerParams:
         confirm_m=m,
         confirm_n=n,
         delete_misses=spec.delete_after,
+        coast_s=spec.coast,
+        initiate_on=(
+            None
+            if spec.initiate_on == "all" or len(spec.models) == 1
+            else spec.initiate_on or spec.models[0]
+        ),
         init_velocity_sigma_mps=spec.initial_speed,
     )
 
@@ -645,12 +651,21 @@ ROTATING_SLICE_DEG = 30.0
 
 
 def false_alarms_per_scan(spec: RadarSpec) -> float:
-    """Expected false alarms in one scan of the search volume: Pfa × resolution cells.
+    """Expected false alarms the tracker gets from one scan of the search volume.
 
-    Cells = (max range / range resolution) × (sector / azimuth beamwidth) ×
-    (elevation extent / elevation beamwidth) (Skolnik, *Introduction to Radar
-    Systems*, 3rd ed., §2.5: the false-alarm time is the resolution-cell rate
-    over Pfa).  A radar without cell sizes makes none.
+    Pfa × resolution cells, with cells = (max range / range resolution) × (sector /
+    azimuth beamwidth) × (elevation extent / elevation beamwidth) (Skolnik,
+    *Introduction to Radar Systems*, 3rd ed., §2.5: the false-alarm time is the
+    resolution-cell rate over Pfa).  A radar without cell sizes makes none.
+
+    An electronically scanned radar answers every search detection with a
+    confirmation dwell in the same direction (*alert–confirm*: E. R. Billam,
+    "Parameter optimisation in phased array radar", Radar 92, IEE Conf. Publ. 365,
+    1992); noise crosses the threshold again with probability Pfa, so its false
+    alarms reach the tracker at Pfa² × cells.  A real target is taken to pass the
+    confirmation (a dwell at the target's direction with the energy to confirm it),
+    so its detection probability per look is the search look's.  A rotating radar
+    cannot look back at once and passes Pfa × cells.
     """
     if (
         spec.range_resolution is None
@@ -663,7 +678,10 @@ def false_alarms_per_scan(spec: RadarSpec) -> float:
     n_el = max(spec.max_elevation.value - spec.min_elevation.value, 0.0) / (
         spec.elevation_beamwidth.value
     )
-    return float(spec.reference_pfa.value * n_range * max(n_az, 1.0) * max(n_el, 1.0))
+    per_scan = spec.reference_pfa.value * n_range * max(n_az, 1.0) * max(n_el, 1.0)
+    if spec.search == "electronic":
+        per_scan *= spec.reference_pfa.value  # alert–confirm
+    return float(per_scan)
 
 
 @functools.lru_cache(maxsize=64)

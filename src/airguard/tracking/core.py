@@ -73,7 +73,13 @@ Track logic
   velocity along the line of sight and ``init_velocity_sigma`` across it),
   acceleration zero with ``init_accel_sigma`` (CA), zero with no variance (CV) or
   the model's own (ballistic), model probabilities ``mu0``.  The initiating
-  detection is the track's first look and first hit.  When the table is full,
+  detection is the track's first look and first hit.  With ``initiate_on`` set
+  (``init_model >= 0``) a tentative track runs that one model only, with
+  probability 1; at confirmation the other models start from its state (their
+  acceleration rows as at initiation) and the probabilities become ``mu0``.  Most
+  tentative tracks are false alarms that die in two or three looks: one model is
+  cheaper, and the wide gates of a constant-acceleration model do not confirm
+  them.  When the table is full,
   the remaining unassigned detections of the look are dropped (no track is
   displaced); size the capacity for the clutter.
 * **Confirmation (M-of-N).**  A tentative track is confirmed at the look in which
@@ -190,6 +196,8 @@ class TrackerParams(NamedTuple):
     """Prior standard deviation of acceleration per axis at initiation (CA), m/s²."""
     max_step: float
     """Longest sub-step of the ballistic model's prediction, s."""
+    init_model: int
+    """Index in ``models`` of the one model tentative tracks run (-1: all of them)."""
 
 
 class Tracks(NamedTuple):
@@ -227,6 +235,22 @@ class Tracks(NamedTuple):
     """(K,) time of confirmation, s (NaN while tentative)."""
     updated: np.ndarray
     """(K,) bool: initiated or updated by the latest :func:`scan`."""
+    work_live: np.ndarray
+    """(K,) int64 scratch of :func:`scan` (so that a look allocates nothing per track)."""
+    work_x: np.ndarray
+    """(K, M, 9) scratch: predicted model states."""
+    work_P: np.ndarray
+    """(K, M, 9, 9) scratch: predicted model covariances."""
+    work_c: np.ndarray
+    """(K, M) scratch: predicted model probabilities."""
+    work_z: np.ndarray
+    """(K, 4) scratch: predicted measurements."""
+    work_S: np.ndarray
+    """(K, 4, 4) scratch: inverse innovation covariances."""
+    work_h: np.ndarray
+    """(K, 3) scratch: gate half-widths (range, azimuth, elevation; -1: not gated)."""
+    work_in: np.ndarray
+    """(K,) bool scratch: the prediction lies in the look's field of view."""
 
 
 def _check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
@@ -261,6 +285,7 @@ def tracker_params(
     init_velocity_sigma_mps: float = 300.0,
     init_accel_sigma_mps2: float = 30.0,
     max_step_s: float = 1.0,
+    initiate_on: int | str | None = None,
 ) -> TrackerParams:
     """Validated :class:`TrackerParams` from SI keyword arguments.
 
@@ -297,6 +322,9 @@ def tracker_params(
         Prior velocity standard deviation per axis at initiation, m/s.
     init_accel_sigma_mps2 : float
         Prior acceleration standard deviation per axis at initiation (CA), m/s².
+    initiate_on : {"cv", "ca", "ballistic"} or model code, optional
+        The one model of tentative tracks (it must be among `models`); the IMM
+        starts at confirmation.  Default: tentative tracks run every model.
     max_step_s : float
         Longest sub-step of the ballistic model's prediction, s.
 
@@ -365,6 +393,13 @@ def tracker_params(
     n = _check_int("confirm_n", confirm_n, 1, 62)
     if m > n:
         raise ValueError(f"confirm_m: expected at most confirm_n = {n}, got {m}")
+    init_model = -1
+    if initiate_on is not None:
+        code = MODEL_NAMES.get(initiate_on.lower(), -1) if isinstance(initiate_on, str) else initiate_on
+        hits = [i for i, c in enumerate(codes) if c == code]
+        if not hits:
+            raise ValueError(f"initiate_on: expected one of the models {list(models)}, got {initiate_on!r}")
+        init_model = hits[0]
     coast = float(coast_s)
     if not coast > 0.0:
         raise ValueError(f"coast_s: expected a time > 0 s (inf: never), got {coast_s!r}")
@@ -387,6 +422,7 @@ def tracker_params(
             "init_accel_sigma_mps2", init_accel_sigma_mps2, allow_zero=True
         ),
         max_step=_check_positive("max_step_s", max_step_s),
+        init_model=init_model,
     )
 
 
@@ -422,6 +458,14 @@ def new_tracks(capacity: int, n_models: int) -> Tracks:
         t_initiated=np.full(k, np.nan),
         t_confirmed=np.full(k, np.nan),
         updated=np.zeros(k, np.bool_),
+        work_live=np.zeros(k, np.int64),
+        work_x=np.zeros((k, m, N_X)),
+        work_P=np.zeros((k, m, N_X, N_X)),
+        work_c=np.zeros((k, m)),
+        work_z=np.zeros((k, N_Z)),
+        work_S=np.zeros((k, N_Z, N_Z)),
+        work_h=np.zeros((k, 3)),
+        work_in=np.zeros(k, np.bool_),
     )
 
 
@@ -485,6 +529,18 @@ def _popcount(v: int) -> int:
 
 
 @njit
+def _matmul_small(a: np.ndarray, b: np.ndarray, scale: float, out: np.ndarray) -> None:
+    """``out = scale · a b`` for small square matrices, in loops (no BLAS call, no threads)."""
+    m = a.shape[0]
+    for i in range(m):
+        for j in range(m):
+            acc = 0.0
+            for n in range(m):
+                acc += a[i, n] * b[n, j]
+            out[i, j] = acc * scale
+
+
+@njit
 def _switch_matrix(transition: np.ndarray, dt: float, out: np.ndarray) -> None:
     """``Π(dt) = exp(dt (T − I))`` by scaling and squaring a Taylor series.
 
@@ -510,11 +566,14 @@ def _switch_matrix(transition: np.ndarray, dt: float, out: np.ndarray) -> None:
     scale = 0.5**s
     term = np.eye(m)
     e = np.eye(m)
+    nxt = np.empty((m, m))
     for k in range(1, 13):
-        term = term @ a * (scale / k)
+        _matmul_small(term, a, scale / k, nxt)
+        term[:, :] = nxt
         e += term
     for _ in range(s):
-        e = e @ e
+        _matmul_small(e, e, 1.0, nxt)
+        e[:, :] = nxt
     for i in range(m):
         row = 0.0
         for j in range(m):
@@ -533,15 +592,27 @@ def _combine(
     for i in range(N_X):
         s = 0.0
         for j in range(m):
-            s += w[j] * xs[j, i]
+            if w[j] != 0.0:  # a model a tentative track does not run holds no state
+                s += w[j] * xs[j, i]
         out_x[i] = s
     for i in range(N_X):
         for k in range(i, N_X):
             s = 0.0
             for j in range(m):
-                s += w[j] * (Ps[j, i, k] + (xs[j, i] - out_x[i]) * (xs[j, k] - out_x[k]))
+                if w[j] != 0.0:
+                    s += w[j] * (Ps[j, i, k] + (xs[j, i] - out_x[i]) * (xs[j, k] - out_x[k]))
             out_P[i, k] = s
             out_P[k, i] = s
+
+
+@njit
+def _single_model(status: np.ndarray, params: TrackerParams, k: int) -> int:
+    """The one model row k runs (a plain EKF, or a tentative track's), -1 for the IMM."""
+    if params.models.shape[0] == 1:
+        return 0
+    if params.init_model >= 0 and status[k] == STATUS_TENTATIVE:
+        return params.init_model
+    return -1
 
 
 @njit
@@ -562,12 +633,14 @@ def _imm_predict(
     models = params.models
     m = models.shape[0]
     dt = max(t - tracks.t[k], 0.0)
-    if m == 1:
+    i0 = _single_model(tracks.status, params, k)
+    if i0 >= 0:
         predict_model(
-            models[0], tracks.x[k, 0], tracks.P[k, 0], dt, params.q[0], params.frame,
-            params.ballistic_beta, params.body, params.max_step, xp[0], Pp[0],
+            models[i0], tracks.x[k, i0], tracks.P[k, i0], dt, params.q[i0], params.frame,
+            params.ballistic_beta, params.body, params.max_step, xp[i0], Pp[i0],
         )  # fmt: skip
-        cbar[0] = 1.0
+        for j in range(m):
+            cbar[j] = 1.0 if j == i0 else 0.0
         return
     pi = np.empty((m, m))
     _switch_matrix(params.transition, dt, pi)
@@ -713,6 +786,58 @@ def _in_fov(zhat: np.ndarray, fov: np.ndarray) -> bool:
 
 
 @njit
+def _acceleration_rows(
+    params: TrackerParams, model: int, x: np.ndarray, P: np.ndarray, a: np.ndarray, jac: np.ndarray
+) -> None:
+    """A new model state's acceleration rows from its position and velocity rows.
+
+    Zero (CV); zero with variance ``init_accel_sigma²`` (CA); the model's own
+    acceleration, with covariance through its Jacobian (ballistic).  ``x[6:]`` and
+    the acceleration rows and columns of ``P`` are overwritten; ``a`` (3,) and
+    ``jac`` (3, 6) are scratch.
+    """
+    for i in range(3):
+        x[6 + i] = 0.0
+        for j in range(N_X):
+            P[6 + i, j] = 0.0
+            P[j, 6 + i] = 0.0
+    if model == MODEL_CA:
+        sa2 = params.init_accel_sigma**2
+        for i in range(3):
+            P[6 + i, 6 + i] = sa2
+    elif model == MODEL_BALLISTIC:
+        model_acceleration(x, params.frame, params.ballistic_beta, params.body, a, jac)
+        for i in range(3):
+            x[6 + i] = a[i]
+            for j in range(6):
+                s = 0.0
+                for n in range(6):
+                    s += jac[i, n] * P[n, j]
+                P[6 + i, j] = s
+                P[j, 6 + i] = s
+        for i in range(3):
+            for j in range(3):
+                s = 0.0
+                for n in range(6):
+                    s += P[6 + i, n] * jac[j, n]
+                P[6 + i, 6 + j] = s
+
+
+@njit
+def _start_imm(tracks: Tracks, params: TrackerParams, k: int) -> None:
+    """At confirmation, start every model of row k from its one tentative model."""
+    i0 = params.init_model
+    a = np.empty(3)
+    jac = np.empty((3, 6))
+    for m in range(params.models.shape[0]):
+        if m != i0:
+            tracks.x[k, m, :] = tracks.x[k, i0]
+            tracks.P[k, m, :, :] = tracks.P[k, i0]
+            _acceleration_rows(params, params.models[m], tracks.x[k, m], tracks.P[k, m], a, jac)
+        tracks.mu[k, m] = params.mu0[m]
+
+
+@njit
 def _initiate(
     tracks: Tracks,
     params: TrackerParams,
@@ -732,7 +857,6 @@ def _initiate(
     los = np.empty(3)
     spherical_to_position(z, sigma, sensor_pos, basis, p, cov, los)
     sv2 = params.init_velocity_sigma**2
-    sa2 = params.init_accel_sigma**2
     a = np.empty(3)
     jac = np.empty((3, 6))
     for m in range(params.models.shape[0]):
@@ -750,26 +874,7 @@ def _initiate(
                 for j in range(3):
                     P[3 + i, 3 + j] = (sigma[3] ** 2 - sv2) * los[i] * los[j]
             P[3 + i, 3 + i] += sv2
-        model = params.models[m]
-        if model == MODEL_CA:
-            for i in range(3):
-                P[6 + i, 6 + i] = sa2
-        elif model == MODEL_BALLISTIC:
-            model_acceleration(x, params.frame, params.ballistic_beta, params.body, a, jac)
-            for i in range(3):
-                x[6 + i] = a[i]
-                for j in range(6):
-                    s = 0.0
-                    for n in range(6):
-                        s += jac[i, n] * P[n, j]
-                    P[6 + i, j] = s
-                    P[j, 6 + i] = s
-            for i in range(3):
-                for j in range(3):
-                    s = 0.0
-                    for n in range(6):
-                        s += P[6 + i, n] * jac[j, n]
-                    P[6 + i, 6 + j] = s
+        _acceleration_rows(params, params.models[m], x, P, a, jac)
         tracks.mu[k, m] = params.mu0[m]
     tracks.id[k] = track_id
     tracks.t[k] = t
@@ -786,6 +891,9 @@ def _initiate(
     else:
         tracks.status[k] = STATUS_TENTATIVE
         tracks.t_confirmed[k] = math.nan
+        if params.init_model >= 0:
+            for m in range(params.models.shape[0]):
+                tracks.mu[k, m] = 1.0 if m == params.init_model else 0.0
 
 
 # --- association --------------------------------------------------------------------------
@@ -884,6 +992,60 @@ def _free(tracks: Tracks, k: int) -> None:
 
 
 @njit
+def _out_of_sector(
+    tracks: Tracks,
+    params: TrackerParams,
+    k: int,
+    t: float,
+    sensor_pos: np.ndarray,
+    basis: np.ndarray,
+    fov: np.ndarray,
+    var_az: float,
+) -> bool:
+    """Whether row k's azimuth gate lies wholly outside the look's sector (a cheap bound).
+
+    Only for a track that runs one linear model (CV or CA; most are tentative
+    tracks of false alarms): its predicted position is exact, and its position
+    spread is bounded by the triangle inequality, ``σ ≤ √tr P_pp + Δt √tr P_vv +
+    Δt²/2 √tr P_aa + √(3 q_eff)`` with the process-noise trace of the model.
+    The azimuth gate half-width is then at most ``√(gate (σ_az² + σ²/R_h²))``,
+    ``R_h`` the horizontal range: an azimuth row of the Jacobian has norm ``1/R_h``.
+    Outside the sector by more than that, the full prediction cannot be in view
+    nor gate any detection of the look, so :func:`scan` skips it.
+    """
+    i0 = _single_model(tracks.status, params, k)
+    if i0 < 0:
+        return False
+    model = params.models[i0]
+    if model == MODEL_BALLISTIC:
+        return False
+    dt = max(t - tracks.t[k], 0.0)
+    x = tracks.x[k, i0]
+    P = tracks.P[k, i0]
+    le = 0.0
+    ln = 0.0
+    for a in range(3):
+        d = x[a] + dt * (x[3 + a] + 0.5 * dt * x[6 + a]) - sensor_pos[a]
+        le += basis[0, a] * d
+        ln += basis[1, a] * d
+    rh = math.sqrt(le * le + ln * ln)
+    if rh < 1.0:
+        return False
+    tp = P[0, 0] + P[1, 1] + P[2, 2]
+    tv = P[3, 3] + P[4, 4] + P[5, 5]
+    ta = P[6, 6] + P[7, 7] + P[8, 8]
+    q = params.q[i0]
+    if model == MODEL_CV:
+        tq = 3.0 * q * dt**3 / 3.0
+    else:
+        tq = 3.0 * q * dt**5 / 20.0
+    spread = math.sqrt(tp) + dt * math.sqrt(tv) + 0.5 * dt * dt * math.sqrt(ta) + math.sqrt(tq)
+    half = math.sqrt(params.gate * (var_az + (spread / rh) ** 2))
+    off = abs(_wrap(math.atan2(le, ln) - fov[1]))
+    return off > fov[2] + half
+
+
+@njit
 def scan(
     tracks: Tracks,
     params: TrackerParams,
@@ -937,7 +1099,7 @@ def scan(
     gate = params.gate
     work = np.zeros((4, 8))
     # live tracks; coasting deletion
-    live = np.empty(K, np.int64)
+    live = tracks.work_live
     n_live = 0
     for k in range(K):
         tracks.updated[k] = False
@@ -948,25 +1110,31 @@ def scan(
             continue
         live[n_live] = k
         n_live += 1
-    # predict every live track; gate geometry of its combined prediction
-    xp = np.empty((n_live, M, N_X))
-    Pp = np.empty((n_live, M, N_X, N_X))
-    cbar = np.empty((n_live, M))
-    zc = np.empty((n_live, N_Z))
-    Sinv = np.empty((n_live, N_Z, N_Z))
-    half = np.empty((n_live, 3))
-    infov = np.zeros(n_live, np.bool_)
+    # predict every live track the look may see; gate geometry of its combined prediction
+    xp = tracks.work_x
+    Pp = tracks.work_P
+    cbar = tracks.work_c
+    zc = tracks.work_z
+    Sinv = tracks.work_S
+    half = tracks.work_h
+    infov = tracks.work_in
     xc = np.empty(N_X)
     Pc = np.empty((N_X, N_X))
     H = np.empty((N_Z, N_X))
     PHt = np.empty((N_X, N_Z))
     S = np.empty((N_Z, N_Z))
+    sector = fov[2] < math.pi
     for li in range(n_live):
         k = live[li]
+        infov[li] = False
+        if sector and _out_of_sector(tracks, params, k, t, sensor_pos, sensor_basis, fov, var[1]):
+            half[li, 0] = -1.0  # it can neither gate a detection of this look nor miss it
+            continue
         _imm_predict(tracks, params, k, t, xp[li], Pp[li], cbar[li])
-        if M == 1:
-            xc[:] = xp[li, 0]
-            Pc[:, :] = Pp[li, 0]
+        i0 = _single_model(tracks.status, params, k)
+        if i0 >= 0:
+            xc[:] = xp[li, i0]
+            Pc[:, :] = Pp[li, i0]
         else:
             _combine(xp[li], Pp[li], cbar[li], xc, Pc)
         _innovation_covariance(xc, Pc, sensor_pos, sensor_basis, nz, var, zc[li], H, PHt, S)
@@ -1032,14 +1200,17 @@ def scan(
         if j >= 0:
             used[j] = True
             best = -math.inf
+            i0 = _single_model(tracks.status, params, k)
             for m in range(M):
+                if i0 >= 0 and m != i0:
+                    continue
                 tracks.x[k, m, :] = xp[li, m]
                 tracks.P[k, m, :, :] = Pp[li, m]
                 loglik[m] = _ekf_update(
                     tracks.x[k, m], tracks.P[k, m], z[j], sensor_pos, sensor_basis, nz, var, work
                 )
                 best = max(best, loglik[m])
-            if M > 1:
+            if i0 < 0:
                 total = 0.0
                 for m in range(M):
                     w = cbar[li, m] * (math.exp(loglik[m] - best) if best > -math.inf else 1.0)
@@ -1069,6 +1240,8 @@ def scan(
             if got >= params.confirm_m:
                 tracks.status[k] = STATUS_CONFIRMED
                 tracks.t_confirmed[k] = t
+                if M > 1 and params.init_model >= 0:
+                    _start_imm(tracks, params, k)
             elif got + (params.confirm_n - tracks.looks[k]) < params.confirm_m:
                 _free(tracks, k)
     # new tentative tracks from unassigned detections, in detection order
