@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from airguard.engine import _available_at, run_replication
+from airguard.c2.picture import available_at
+from airguard.engine import run_replication
 from airguard.scenario import load_scenario
 from airguard.world import CLASS_INDEX, World, compile_world
 
@@ -89,9 +90,9 @@ def test_early_warning_sensor_on_another_network_is_no_help(tmp_path: Path) -> N
 
 def test_remote_detections_arrive_at_the_links_updates() -> None:
     """A detection at 10.3 s over a 2 s link: at 12.3 s, or at the next 5 s update (15 s)."""
-    assert _available_at(10.3, 2.0, 0.0) == pytest.approx(12.3)
-    assert _available_at(10.3, 2.0, 5.0) == pytest.approx(15.0)
-    assert _available_at(8.0, 2.0, 5.0) == pytest.approx(10.0)  # exactly on an update
+    assert available_at(10.3, 2.0, 0.0) == pytest.approx(12.3)
+    assert available_at(10.3, 2.0, 5.0) == pytest.approx(15.0)
+    assert available_at(8.0, 2.0, 5.0) == pytest.approx(10.0)  # exactly on an update
 
 
 def test_a_slower_link_never_lets_the_battery_fire_sooner(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ from airguard.world import (
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
     POLICY_SHOOT_LOOK_SHOOT,
-    TRACK_ROOM,
+    track_rows,
     Interceptors,
     Radars,
     Raids,
@@ -1809,7 +1809,7 @@ def run_replication(
     else:
         iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
     n_units = world.units.pos.shape[0]
-    rows = n + TRACK_ROOM
+    rows = track_rows(world.radars, world.tracker, n_units, n)
     tracks = new_tracks(max(n_units, 1) * rows, world.tracker.models.shape[0])
     n_nets = int(world.units.network.max()) + 1 if n_units else 1
     pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)

@@ -560,7 +560,19 @@ def compile_world(scenario: Scenario) -> World:
 
 
 TRACK_ROOM = 48
-"""Track rows each unit holds beyond one per threat: tentative tracks of false alarms."""
+"""Track rows each unit holds beyond one per threat and its false-alarm tracks' share."""
+
+
+def track_rows(radars: Radars, tracker: TrackerParams, n_units: int, n_objects: int) -> int:
+    """Track rows per unit: one per object, room for twice the false-alarm tracks expected
+    alive at once (the busiest unit's false alarms per second × the coasting time, which
+    bounds a track's life), and :data:`TRACK_ROOM` more.  A full table drops detections."""
+    rate = np.zeros(max(n_units, 1))
+    for r in range(radars.unit.shape[0]):
+        if 0 <= radars.unit[r] < rate.size:
+            rate[radars.unit[r]] += radars.false_alarms[r] / radars.period[r]
+    life = min(tracker.coast_s, 600.0)
+    return int(n_objects + TRACK_ROOM + math.ceil(2.0 * float(rate.max()) * life))
 
 
 def compile_tracker(spec: Tracking) -> TrackerParams:

@@ -88,6 +88,8 @@ def _unguided() -> Interceptors:
         reach_elev=np.zeros((1, 1, 1)),
         reach_dr=one,
         reach_dh=one,
+        seeker_range=np.zeros(1),  # unguided anyway: no seeker
+        seeker_tan=np.zeros(1),
     )
 
 
@@ -130,15 +132,18 @@ def _fly(thr: Threats, cycle_s: float) -> tuple[int, float, float]:
             0,
             0,
             0,
+            True,
             t,
             t + cycle_s,
             state,
             np.zeros((1, 3)),
             np.zeros(1),
+            np.zeros((1, 8)),
+            np.ones(1, dtype=np.bool_),  # the seeker has the target: the approach is to it
             np.full(1, math.inf),
             rng,
             np.zeros(7),
-            np.zeros(27),
+            np.zeros(34),
         )
         if outcome >= 0:
             return outcome, t_end, miss

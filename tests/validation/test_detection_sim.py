@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from airguard.engine import RING, Threats, _look, event_log
+from airguard.engine import Threats, _look, event_log
 from airguard.geo import enu_basis, geodetic2ecef
 from airguard.radar import horizon_range_m
 from airguard.world import Radars
@@ -70,6 +70,9 @@ def _radar(
         sigma_el=np.zeros(1),
         lat=np.radians([RADAR_LAT_DEG]),
         lon=np.radians([RADAR_LON_DEG]),
+        false_alarms=np.zeros(1),  # no false alarms: only the target's own draw is tested
+        n_sectors=np.ones(1, dtype=np.int64),
+        sigma_rr=np.zeros(1),
     )
 
 
@@ -101,25 +104,25 @@ def _threats(
 def _detected(radar: Radars, thr: Threats, seed: int) -> np.ndarray:
     """One look; returns a bool per threat."""
     n = thr.ttype.shape[0]
-    det_n = np.zeros((1, n), dtype=np.int64)
+    first_det = np.full(n, math.inf)
     _look(
         radar,
         0,
+        0,  # the one slice of an electronic radar's sector
         thr,
         np.ones(n, dtype=np.bool_),
         LOOK_TIME_S,
         np.random.Generator(np.random.PCG64(seed)),
-        np.zeros((1, n, RING)),
-        np.zeros((1, n, RING, 3)),
-        det_n,
-        np.full(n, math.inf),
+        np.zeros((n, 4)),
+        np.zeros(n, dtype=np.int64),
+        first_det,
         np.zeros(7),
         np.full((1, 1, 1), -np.inf),  # no terrain
         np.array([1.0, 1.0]),
         False,
         event_log(0),
     )
-    return det_n[0] > 0
+    return np.isfinite(first_det)
 
 
 def _same_place(radar_height_m: float, range_m: float, n: int) -> tuple[np.ndarray, np.ndarray]:

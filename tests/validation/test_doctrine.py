@@ -1,7 +1,8 @@
 """Fire doctrine in the engine against closed forms, by construction.
 
 One Patriot battery defends a base against one-way attack drones.  The drone
-flies straight and level, so every round reaches it (misses of micrometres);
+flies straight and level and the battery's radar measures it without error, so its
+track is its path and every round reaches it (misses of micrometres);
 the compiled world's single-shot Pk is set to p = 0.6 and the lethal radius
 to 100 m, so each round kills independently with probability p.  Then, with
 q = 1 − p (the textbook results of salvo and shoot-look-shoot fire, e.g.
@@ -89,6 +90,18 @@ def _world(
         world,
         interceptors=itc._replace(
             pk=np.full_like(itc.pk, pk), lethal_radius=np.full_like(itc.lethal_radius, 100.0)
+        ),
+    )
+    # the battery's tracker sees the drones without measurement error (a few mm, micro-
+    # radians), so its tracks are the drones' paths: doctrine, not tracking, is tested here
+    # (tests/test_engine_tracking.py tests the engine on noisy tracks)
+    rad = world.radars
+    world = dataclasses.replace(
+        world,
+        radars=rad._replace(
+            sigma_range=np.full_like(rad.sigma_range, 1e-3),
+            sigma_az=np.full_like(rad.sigma_az, 1e-8),
+            sigma_el=np.full_like(rad.sigma_el, 1e-8),
         ),
     )
     units = world.units

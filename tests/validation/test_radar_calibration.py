@@ -46,9 +46,13 @@ def _compiled_radar(spec) -> Radars:  # type: ignore[no-untyped-def]
     # open every limit but the one tested: the reference range may exceed the instrumented one
     row.update(max_range=1e9, az_half=math.pi, el_min=-0.5 * math.pi, el_max=0.5 * math.pi)
     row.update(sigma_range=0.0, sigma_az=0.0, sigma_el=0.0)
+    # the whole sector in one look, no false alarms: the target's own draw is tested
+    row.update(n_sectors=1, false_alarms=0.0)
     return Radars(
         **{
-            name: np.asarray([row[name]], dtype=np.int64 if name == "unit" else np.float64)
+            name: np.asarray(
+                [row[name]], dtype=np.int64 if name in ("unit", "n_sectors") else np.float64
+            )
             for name in Radars._fields
         }
     )
