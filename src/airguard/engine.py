@@ -102,7 +102,6 @@ from airguard.world import (
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
     POLICY_SHOOT_LOOK_SHOOT,
-    track_rows,
     Interceptors,
     Radars,
     Raids,
@@ -111,6 +110,7 @@ from airguard.world import (
     Units,
     World,
     acceleration_model_index,
+    track_rows,
 )
 
 __all__ = [
@@ -930,10 +930,10 @@ def _unit_tracks(trk: Tracks, lo: int, hi: int) -> Tracks:
         updated=trk.updated[lo:hi],
         work_live=trk.work_live[lo:hi],
         work_x=trk.work_x[lo:hi],
-        work_P=trk.work_P[lo:hi],
+        work_cov=trk.work_cov[lo:hi],
         work_c=trk.work_c[lo:hi],
         work_z=trk.work_z[lo:hi],
-        work_S=trk.work_S[lo:hi],
+        work_sinv=trk.work_sinv[lo:hi],
         work_h=trk.work_h[lo:hi],
         work_in=trk.work_in[lo:hi],
     )
@@ -1020,7 +1020,7 @@ def _exists(
     """Whether object o is still there at time t: a threat in flight and not killed, or a
     phantom whose track lasts."""
     if o < n_thr:
-        return alive[o] and t < t_impact[o]
+        return bool(alive[o] and t < t_impact[o])
     return phantom_alive(phantom_row, phantom_id, status, ids, label, o - n_thr)
 
 
@@ -1612,8 +1612,8 @@ def _free_flight(est: np.ndarray) -> bool:
     (CA) holds less than half the probability (``est[8]``), or, without one, the
     track descends."""
     if est[8] >= 0.0:
-        return est[8] < FREE_FLIGHT_THRESHOLD
-    return est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0
+        return bool(est[8] < FREE_FLIGHT_THRESHOLD)
+    return bool(est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0)
 
 
 @njit

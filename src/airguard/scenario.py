@@ -268,13 +268,14 @@ class TerrainFiles(_Strict):
 
 Acceleration = Annotated[float, Quantity(Dimension.ACCELERATION, minimum=0.0)]
 TrackModel = Literal["cv", "ca", "ballistic"]
+DEFAULT_TRACK_MODELS: tuple[TrackModel, ...] = ("cv", "ca", "ballistic")
 
 
 class Tracking(_Strict):
     """How every unit's tracker works (docs/tracking.md).  The defaults are notional."""
 
     models: list[TrackModel] = Field(
-        default_factory=lambda: ["cv", "ca", "ballistic"],
+        default_factory=lambda: list(DEFAULT_TRACK_MODELS),
         min_length=1,
         max_length=3,
         description="motion models of the interacting multiple model filter (one: a plain "

@@ -161,7 +161,7 @@ def phantom_alive(
 ) -> bool:
     """Whether phantom p's track still exists and is still made of false alarms only."""
     k = phantom_row[p]
-    return k >= 0 and status[k] != 0 and ids[k] == phantom_id[p] and label[k] < 0
+    return bool(k >= 0 and status[k] != 0 and ids[k] == phantom_id[p] and label[k] < 0)
 
 
 @njit

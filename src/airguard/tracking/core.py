@@ -239,13 +239,13 @@ class Tracks(NamedTuple):
     """(K,) int64 scratch of :func:`scan` (so that a look allocates nothing per track)."""
     work_x: np.ndarray
     """(K, M, 9) scratch: predicted model states."""
-    work_P: np.ndarray
+    work_cov: np.ndarray
     """(K, M, 9, 9) scratch: predicted model covariances."""
     work_c: np.ndarray
     """(K, M) scratch: predicted model probabilities."""
     work_z: np.ndarray
     """(K, 4) scratch: predicted measurements."""
-    work_S: np.ndarray
+    work_sinv: np.ndarray
     """(K, 4, 4) scratch: inverse innovation covariances."""
     work_h: np.ndarray
     """(K, 3) scratch: gate half-widths (range, azimuth, elevation; -1: not gated)."""
@@ -460,10 +460,10 @@ def new_tracks(capacity: int, n_models: int) -> Tracks:
         updated=np.zeros(k, np.bool_),
         work_live=np.zeros(k, np.int64),
         work_x=np.zeros((k, m, N_X)),
-        work_P=np.zeros((k, m, N_X, N_X)),
+        work_cov=np.zeros((k, m, N_X, N_X)),
         work_c=np.zeros((k, m)),
         work_z=np.zeros((k, N_Z)),
-        work_S=np.zeros((k, N_Z, N_Z)),
+        work_sinv=np.zeros((k, N_Z, N_Z)),
         work_h=np.zeros((k, 3)),
         work_in=np.zeros(k, np.bool_),
     )
@@ -1035,14 +1035,11 @@ def _out_of_sector(
     tv = P[3, 3] + P[4, 4] + P[5, 5]
     ta = P[6, 6] + P[7, 7] + P[8, 8]
     q = params.q[i0]
-    if model == MODEL_CV:
-        tq = 3.0 * q * dt**3 / 3.0
-    else:
-        tq = 3.0 * q * dt**5 / 20.0
+    tq = 3.0 * q * dt ** 3 / 3.0 if model == MODEL_CV else 3.0 * q * dt ** 5 / 20.0
     spread = math.sqrt(tp) + dt * math.sqrt(tv) + 0.5 * dt * dt * math.sqrt(ta) + math.sqrt(tq)
     half = math.sqrt(params.gate * (var_az + (spread / rh) ** 2))
     off = abs(_wrap(math.atan2(le, ln) - fov[1]))
-    return off > fov[2] + half
+    return bool(off > fov[2] + half)
 
 
 @njit
@@ -1112,10 +1109,10 @@ def scan(
         n_live += 1
     # predict every live track the look may see; gate geometry of its combined prediction
     xp = tracks.work_x
-    Pp = tracks.work_P
+    Pp = tracks.work_cov
     cbar = tracks.work_c
     zc = tracks.work_z
-    Sinv = tracks.work_S
+    Sinv = tracks.work_sinv
     half = tracks.work_h
     infov = tracks.work_in
     xc = np.empty(N_X)
