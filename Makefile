@@ -1,11 +1,14 @@
 # airguard — the two commands of the README, on a fresh machine with only Python and git:
-#   make demo   create .venv, install airguard, run the flagship comparison, write its report
+#   make demo   create .venv, install airguard, run the flagship comparison and its placement
+#               and exposure studies, write the report
 #   make test   create or update .venv with the test extras, lint, type-check and run all tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 REPS ?= 1100
-FLAGSHIP := scenarios/turkey-patriot-vs-s400/scenario.yaml
+FLAGSHIP_DIR := scenarios/turkey-patriot-vs-s400
+FLAGSHIP := $(FLAGSHIP_DIR)/scenario.yaml
+PLACEMENT_REPS ?= 100
 
 .PHONY: demo test lint typecheck pytest bench clean browser-deps
 
@@ -27,7 +30,16 @@ demo: $(VENV)/.installed-run
 	@echo "What integration into NATO's network is worth (patriot-nato minus patriot):"
 	$(BIN)/airguard compare runs/flagship/patriot runs/flagship/patriot-nato
 	@echo
-	$(BIN)/airguard report runs/flagship --out runs/flagship/report.html
+	@echo "Where four Patriot batteries best protect the assets (placement study):"
+	$(BIN)/airguard optimize $(FLAGSHIP) --variant patriot --system patriot --units 4 \
+	  --candidates $(FLAGSHIP_DIR)/placement.yaml --reps $(PLACEMENT_REPS) --workers 2 \
+	  --json runs/flagship/placement.json
+	@echo
+	@echo "What an S-400 at Murted sees of allied training flights (exposure study):"
+	$(BIN)/airguard exposure $(FLAGSHIP_DIR)/exposure.yaml --rcs all --out runs/flagship/exposure
+	@echo
+	$(BIN)/airguard report runs/flagship --placement runs/flagship/placement.json \
+	  --exposure runs/flagship/exposure --out runs/flagship/report.html
 	@echo "Open the report (works offline): $(CURDIR)/runs/flagship/report.html"
 
 lint: $(VENV)/.installed-test

@@ -1,7 +1,7 @@
 """``airguard exposure``: how long, how often and how well radars observe friendly flights.
 
 ``airguard exposure FILE [--rcs low|nominal|high|all] [--step 1s] [--pd-min 0.5]
-[--variant NAME] [--out DIR]`` evaluates :func:`airguard.exposure.exposure_analysis` and
+[--variant NAME] [--no-aspect-rcs] [--out DIR]`` evaluates :func:`airguard.exposure.exposure_analysis` and
 prints one table row per flight, radar and RCS level; with ``--out`` it writes
 ``exposure.json`` (all figures), ``exposure.geojson`` (route segments by exposure, radar
 sites) and ``exposure.png`` (a map).  Bad input gives one line ``airguard: error: ...``
@@ -99,6 +99,13 @@ def exposure(
         typer.Option("--pd-min", help="Single-look P_D from which a flight in view is exposed."),
     ] = 0.5,
     variant: Annotated[str | None, typer.Option(help="The scenario variant to use.")] = None,
+    aspect_rcs: Annotated[
+        bool,
+        typer.Option(
+            help="Scale the RCS by the aircraft's catalogue rcs_aspect table, where it has one "
+            "(--no-aspect-rcs: the frontal figure at every aspect)."
+        ),
+    ] = True,
 ) -> None:
     """Time in coverage, looks, SNR, aspect and closest approach of friendly flights per radar."""
     from airguard.exposure import RCS_LEVELS, exposure_analysis, write_outputs
@@ -118,7 +125,14 @@ def exposure(
             raise InputError(
                 f"expected a probability between 0 and 1, got {pd_min}", field="--pd-min"
             )
-        exp = exposure_analysis(file, variant=variant, levels=levels, step_s=step_s, pd_min=pd_min)
+        exp = exposure_analysis(
+            file,
+            variant=variant,
+            levels=levels,
+            step_s=step_s,
+            pd_min=pd_min,
+            aspect_rcs=aspect_rcs,
+        )
     except InputError as exc:
         _fail(str(exc))
     except ValueError as exc:

@@ -237,9 +237,7 @@ def optimize(
     for study in studies:
         _print(study)
     if json_out is not None:
-        data = {
-            "scenario": scenario.name,
-            "budget_usd": spend,
-            "studies": [s.to_json() for s in studies],
-        }
+        from airguard.placement import study_json
+
+        data = study_json(scenario, studies, spend)
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -57,6 +57,28 @@ def report(
             help="Draw the representative replication's ground tracks on the maps (runs it again)."
         ),
     ] = True,
+    placement: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--placement",
+            metavar="FILE",
+            help="JSON of airguard optimize --json: adds the Placement section (repeatable; "
+            "default: RUN/placement.json if there).",
+        ),
+    ] = None,
+    exposure: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--exposure",
+            metavar="DIR|FILE",
+            help="Directory of airguard exposure --out (or its exposure.json): adds the Exposure "
+            "section (repeatable; default: RUN/exposure/ if there).",
+        ),
+    ] = None,
+    studies: Annotated[
+        bool,
+        typer.Option(help="Look for placement.json and exposure/ inside RUN when not given."),
+    ] = True,
 ) -> None:
     """Write one self-contained HTML report of a run (maps, outcomes, charts, timeline)."""
     from airguard.report.html import write_report
@@ -67,14 +89,26 @@ def report(
             _fail(f"{p}: not a run directory")
     try:
         info = write_report(
-            [run], target, vs=vs or [], uncertainty=uncertainty or [], tracks=tracks
+            [run],
+            target,
+            vs=vs or [],
+            uncertainty=uncertainty or [],
+            tracks=tracks,
+            # given: those; else found inside RUN (--studies) or none (--no-studies)
+            placement=placement or (None if studies else []),
+            exposure=exposure or (None if studies else []),
         )
     except InputError as exc:
         _fail(str(exc))
     reps = ", ".join(f"{label} {k}" for label, k in info.representative.items())
+    extra = "".join(
+        f"; {what} study {p}"
+        for what, paths in (("placement", info.placement), ("exposure", info.exposure))
+        for p in paths
+    )
     typer.echo(
         f"report of {len(info.runs)} run{'s' if len(info.runs) > 1 else ''} in {info.seconds:.1f} s "
-        f"(representative replications: {reps}) → {info.path}"
+        f"(representative replications: {reps}{extra}) → {info.path}"
     )
 
 

@@ -24,9 +24,12 @@ models, imported, not copied:
   Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., §6.3): the distribution
   the engine draws from.
 
-The aircraft's radar cross section is the catalogue's scalar ``rcs`` at the level asked
-(``low``, ``nominal``, ``high``): the catalogue has no aspect-dependent RCS, so the
-aspect angle is reported (what a radar sees of the aircraft) but does not change the SNR.
+The aircraft's radar cross section is the catalogue's ``rcs`` at the level asked
+(``low``, ``nominal``, ``high``: the frontal figure), times, when the catalogue entry has an
+``rcs_aspect`` table (:class:`airguard.catalogue.models.RcsAspect`), the table's factor at the
+aspect angle of each look, joined linearly: ``σ(a) = rcs_level × factor(a)``.  Without a
+table (or with ``aspect_rcs=False``) the RCS is the scalar, whatever the aspect.  The
+engine itself always uses the scalar ``rcs``.
 
 Figures per flight, radar and RCS level (:class:`ExposureRow`)
 -------------------------------------------------------------
@@ -70,6 +73,7 @@ from numpy.typing import NDArray
 from airguard import geo
 from airguard._jit import njit
 from airguard.catalogue import Aircraft
+from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
 from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
 from airguard.radar import detection_probability
@@ -138,6 +142,7 @@ class FlightSamples:
     aircraft: str
     rcs_m2: dict[str, float]
     swerling: int
+    rcs_aspect: RcsAspect | None
     speed_mps: float
     time_s: Float
     pos_m: Float
@@ -201,7 +206,7 @@ def fly_flight(
     return times, pos[:k], vel[:k], hh[:k]
 
 
-def _flights(scenario: Scenario, step_s: float) -> list[FlightSamples]:
+def _flights(scenario: Scenario, step_s: float, aspect_rcs: bool = True) -> list[FlightSamples]:
     out = []
     for i, flight in enumerate(scenario.body.flights):
         spec = scenario.catalogue.threat(flight.aircraft)
@@ -222,6 +227,7 @@ def _flights(scenario: Scenario, step_s: float) -> list[FlightSamples]:
                 aircraft=flight.aircraft,
                 rcs_m2={lv: spec.rcs.level(lv) for lv in RCS_LEVELS},
                 swerling=int(spec.swerling.value),
+                rcs_aspect=spec.rcs_aspect if aspect_rcs else None,
                 speed_mps=float(speed),
                 time_s=t,
                 pos_m=pos,
@@ -494,6 +500,7 @@ def exposure_analysis(
     step_s: float = DEFAULT_STEP_S,
     pd_min: float = DEFAULT_PD_MIN,
     world: World | None = None,
+    aspect_rcs: bool = True,
 ) -> Exposure:
     """Exposure of every friendly flight of a scenario to every radar of its units and sensors.
 
@@ -510,6 +517,9 @@ def exposure_analysis(
         Single-look P_D from which a flight in view counts as exposed, in (0, 1).
     world
         The scenario already compiled (saves compiling it again).
+    aspect_rcs
+        Scale the RCS by the aircraft's ``rcs_aspect`` table at each look's aspect, when
+        its catalogue entry has one (False: the scalar ``rcs`` at every aspect).
 
     Raises
     ------
@@ -540,7 +550,7 @@ def exposure_analysis(
     if not w.radar_names:
         raise InputError("no radars: add units or sensors with radars", file=sc.file, field="units")
     rad = w.radars
-    flights = _flights(sc, step_s)
+    flights = _flights(sc, step_s, aspect_rcs)
     looks: list[list[RadarLook]] = []
     snrs: list[dict[str, Float]] = []
     pds: list[dict[str, Float]] = []
@@ -557,8 +567,12 @@ def exposure_analysis(
             snr = np.full((len(fl), fs.time_s.size), -np.inf)
             pd = np.zeros((len(fl), fs.time_s.size))
             for r, lk in enumerate(fl):
-                # the engine's range equation, SNR = snr_k σ / R^4 (world.radar_row)
-                snr_r = 10.0 * np.log10(rad.snr_k[r] * fs.rcs_m2[level]) - 40.0 * np.log10(
+                # the engine's range equation, SNR = snr_k σ / R^4 (world.radar_row), with
+                # σ = rcs_level × factor(aspect) when the catalogue has an rcs_aspect table
+                sigma = fs.rcs_m2[level] * (
+                    1.0 if fs.rcs_aspect is None else fs.rcs_aspect.factor_at(lk.aspect_deg)
+                )
+                snr_r = 10.0 * np.log10(rad.snr_k[r] * sigma) - 40.0 * np.log10(
                     np.maximum(lk.range_m, 1.0)
                 )
                 snr[r, lk.in_view] = snr_r[lk.in_view]
@@ -601,7 +615,9 @@ RULE = (
     "exposed: the radar's geometry allows a look (instrumented range, 4/3-Earth horizon, "
     "elevation limits, azimuth sector, terrain) and the single-look P_D is at least pd_min; "
     "looks = exposed time / scan period; expected_detections = sum of P_D x step / scan period "
-    "over the samples in view (scan phase uniform, as the engine draws it)"
+    "over the samples in view (scan phase uniform, as the engine draws it); RCS = the level's "
+    "frontal figure times the catalogue's rcs_aspect factor at each look's aspect, where the "
+    "aircraft has one (flights[].rcs_aspect)"
 )
 
 
@@ -632,6 +648,14 @@ def to_json(exp: Exposure) -> dict[str, Any]:
                 "aircraft": fs.aircraft,
                 "rcs_m2": fs.rcs_m2,
                 "swerling": fs.swerling,
+                "rcs_aspect": None
+                if fs.rcs_aspect is None
+                else {
+                    "aspect_deg": list(fs.rcs_aspect.aspect_deg),
+                    "factor": list(fs.rcs_aspect.factor),
+                    "source": fs.rcs_aspect.source,
+                    "notional": fs.rcs_aspect.notional,
+                },
                 "speed_mps": fs.speed_mps,
                 "start_s": float(fs.time_s[0]),
                 "end_s": float(fs.time_s[-1]),

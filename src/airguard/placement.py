@@ -83,6 +83,7 @@ __all__ = [
     "parse_polygon",
     "placed_scenario",
     "region_candidates",
+    "study_json",
     "unit_cost_usd",
 ]
 
@@ -642,11 +643,15 @@ class Confirmation:
     assets: list[dict[str, Any]]
     screening: float | None = None
     seconds: float = 0.0
+    units: list[dict[str, Any]] = field(default_factory=list)
+    """The fire units confirmed: ``name``, ``system``, ``lat_deg``, ``lon_deg``, ``alt_m``,
+    ``heading_deg`` (None: the system's default), ``sector_deg`` (widest radar sector)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "label": self.label,
             "sites": self.sites,
+            "units": self.units,
             "replications": self.replications,
             "screening_value_surviving": self.screening,
             "value_surviving": self.value_surviving,
@@ -685,6 +690,18 @@ def confirm(
         damaged = t.column("damaged").to_numpy(zero_copy_only=False).astype(np.bool_)
         undamaged[rep, asset] = ~damaged
     per_rep = (undamaged * value).sum(axis=1) / value.sum()
+    units = [
+        {
+            "name": u.name,
+            "system": u.system,
+            "lat_deg": u.position.lat,
+            "lon_deg": u.position.lon,
+            "alt_m": u.position.alt,
+            "heading_deg": None if u.heading is None else round(math.degrees(u.heading), 3),
+            "sector_deg": _sector_deg(scenario, u.system),
+        }
+        for u in scenario.body.units
+    ]
     mean, lo, hi = mean_interval(per_rep, lower_bound=0.0)
     assets = []
     for a, name in enumerate(world.asset_names):
@@ -700,7 +717,15 @@ def confirm(
         assets=assets,
         screening=screening,
         seconds=time.perf_counter() - started,
+        units=units,
     )
+
+
+def _sector_deg(scenario: Scenario, system: str) -> float:
+    """The widest azimuth sector (full width, deg) of the system's radars (360: all round)."""
+    spec = scenario.catalogue.defence(system)
+    sectors = [math.degrees(r.azimuth_sector.value) for r in spec.radars.values()]
+    return round(max(sectors, default=360.0), 3)
 
 
 # ---------------------------------------------------------------- studies
@@ -733,6 +758,7 @@ class PlacementStudy:
     load_cost_usd: float
     target: float | None = None
     notes: list[str] = field(default_factory=list)
+    candidates: list[Site] = field(default_factory=list)
 
     @property
     def total_cost_usd(self) -> float:
@@ -752,6 +778,16 @@ class PlacementStudy:
             "placements": [p.to_json() for p in self.placements],
             "given": None if self.given is None else self.given.to_json(),
             "notes": self.notes,
+            "candidates": [
+                {
+                    "name": s.name,
+                    "lat_deg": s.lat_deg,
+                    "lon_deg": s.lon_deg,
+                    "alt_m": s.alt_m,
+                    "heading_deg": s.heading_deg,
+                }
+                for s in self.candidates
+            ],
         }
 
 
@@ -876,6 +912,7 @@ def optimise_placement(
         load_cost_usd=load_cost,
         target=target if objective == "cost" else None,
         notes=notes,
+        candidates=list(sites),
     )
 
 
@@ -920,3 +957,58 @@ def budget_comparison(
             continue
         out.append(optimise_placement(scenario, system, sites, n, **kwargs))
     return out
+
+
+def study_json(
+    scenario: Scenario, studies: Sequence[PlacementStudy], budget_usd: float | None = None
+) -> dict[str, Any]:
+    """The JSON document ``airguard optimize --json`` writes (read by ``airguard report
+    --placement``): the studies, and the scenario's assets and threat axes for a map.
+
+    Positions are degrees and metres above the ellipsoid; ``raids[].axis`` is
+    ``[[lon, lat], ...]`` from the launch area through the waypoints to the aim point.
+    """
+    from airguard.catalogue import ThreatSystem
+
+    body = scenario.body
+    by_name = {a.name: a for a in body.assets}
+    raids = []
+    for r in body.raids:
+        threat = scenario.catalogue[r.threat]
+        target = by_name.get(r.target)
+        axis = [[r.launch_area.lon, r.launch_area.lat]] + [[w.lon, w.lat] for w in r.waypoints]
+        if target is not None:
+            axis.append([target.position.lon, target.position.lat])
+        raids.append(
+            {
+                "name": r.name,
+                "threat": r.threat,
+                "threat_class": threat.threat_class
+                if isinstance(threat, ThreatSystem)
+                else "unknown",
+                "count": r.count,
+                "target": r.target,
+                "axis": axis,
+            }
+        )
+    return {
+        "kind": "placement",
+        "scenario": scenario.name,
+        "scenario_file": scenario.file,
+        "variant": scenario.variant,
+        "seed": body.seed,
+        "budget_usd": budget_usd,
+        "assets": [
+            {
+                "name": a.name,
+                "lat_deg": a.position.lat,
+                "lon_deg": a.position.lon,
+                "alt_m": a.position.alt,
+                "radius_m": a.radius,
+                "value": a.value,
+            }
+            for a in body.assets
+        ],
+        "raids": raids,
+        "studies": [s.to_json() for s in studies],
+    }

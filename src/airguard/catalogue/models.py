@@ -6,8 +6,11 @@ The format is documented in docs/catalogue.md.  Every number is a
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from airguard.catalogue.figures import Figure, figure
@@ -23,6 +26,7 @@ __all__ = [
     "InterceptorSpec",
     "LauncherSpec",
     "RadarSpec",
+    "RcsAspect",
     "SensorSystem",
     "Source",
     "ThreatSystem",
@@ -107,6 +111,55 @@ class DragCurve(_Strict):
         if curve is None:
             return [], []
         return list(curve.mach), [c * area_m2 for c in curve.cd]
+
+
+class RcsAspect(_Strict):
+    """Radar cross section against aspect angle: a factor on the entry's ``rcs``.
+
+    ``aspect_deg`` runs from 0 (nose-on) to 180 (tail-on) and is the same on either side
+    (left/right symmetric); ``factor`` multiplies each level (low, nominal, high) of the
+    entry's ``rcs``, which is the frontal figure, so the factor at 0° is 1.  Points are
+    joined linearly in the factor (not in dB); at most 13 (every 15°).  Used by the
+    exposure study (:mod:`airguard.exposure`); the engine keeps the scalar ``rcs``.
+    """
+
+    aspect_deg: list[Annotated[float, Field(ge=0.0, le=180.0)]] = Field(min_length=2, max_length=13)
+    factor: list[Annotated[float, Field(gt=0.0)]] = Field(min_length=2, max_length=13)
+    source: str | None = None
+    notional: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return DragCurve._known_source(value, info)
+
+    @model_validator(mode="after")
+    def _table(self) -> RcsAspect:
+        a = self.aspect_deg
+        if len(a) != len(self.factor):
+            raise ValueError(f"{len(a)} aspect angles but {len(self.factor)} factors")
+        if any(y <= x for x, y in itertools.pairwise(a)):
+            raise ValueError(f"aspect_deg must increase, got {a}")
+        if a[0] != 0.0 or a[-1] != 180.0:
+            raise ValueError(
+                f"aspect_deg must run from 0 (nose-on) to 180 (tail-on), got {a[0]:g} to {a[-1]:g}"
+            )
+        if self.factor[0] != 1.0:
+            raise ValueError(
+                f"the factor at 0 deg must be 1 (rcs is the frontal figure), got {self.factor[0]:g}"
+            )
+        if (self.source is None) == (self.notional is None):
+            raise ValueError(
+                "an rcs_aspect table needs exactly one of 'source' (a key of `sources`) "
+                "or 'notional' (a reason)"
+            )
+        return self
+
+    def factor_at(self, aspect_deg: ArrayLike) -> NDArray[np.float64]:
+        """The factor at `aspect_deg` (any shape, deg; folded into 0-180), joined linearly."""
+        x = np.abs(np.asarray(aspect_deg, dtype=np.float64)) % 360.0
+        x = np.where(x > 180.0, 360.0 - x, x)
+        return np.interp(x, self.aspect_deg, self.factor).astype(np.float64)
 
 
 class RadarSpec(_Strict):
@@ -340,6 +393,7 @@ class ThreatSystem(_Entry):
     cep: Length
     warhead_mass: Mass
     rcs: Area
+    rcs_aspect: RcsAspect | None = None
     swerling: Count
     unit_cost_usd: Cost
     # ballistic and quasi-ballistic
@@ -394,6 +448,7 @@ class Aircraft(_Entry):
     kind: Literal["aircraft"]
     role: str
     rcs: Area
+    rcs_aspect: RcsAspect | None = None
     swerling: Count
     cruise_speed: Speed
     max_speed: Speed

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from airguard.catalogue.figures import Figure
-from airguard.catalogue.models import DragCurve
+from airguard.catalogue.models import DragCurve, RcsAspect
 
 __all__ = ["describe_entry"]
 
@@ -43,6 +43,11 @@ def _figures_table(title: str, obj: Any) -> Table:
                 table.add_row(f"{name}.{k}", v, s)
         elif isinstance(value, DragCurve):
             points = ", ".join(f"M{m:g}: {c:g}" for m, c in zip(value.mach, value.cd, strict=True))
+            table.add_row(name, points, value.source or f"notional: {value.notional}")
+        elif isinstance(value, RcsAspect):
+            points = ", ".join(
+                f"{a:g}°: ×{f:g}" for a, f in zip(value.aspect_deg, value.factor, strict=True)
+            )
             table.add_row(name, points, value.source or f"notional: {value.notional}")
         elif isinstance(value, (str, int, float)):
             table.add_row(name, str(value), "")

@@ -60,6 +60,8 @@ class ReportInfo:
     representative: dict[str, int]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    placement: list[Path] = field(default_factory=list)
+    exposure: list[Path] = field(default_factory=list)
 
 
 def _esc(value: Any) -> str:
@@ -292,6 +294,8 @@ def build_report(
     vs: Sequence[str | Path] = (),
     uncertainty: Sequence[str | Path] = (),
     tracks: bool = True,
+    placement: Sequence[str | Path] | None = None,
+    exposure: Sequence[str | Path] | None = None,
 ) -> tuple[str, ReportInfo]:
     """The report's HTML text for the runs at `run_paths` (and `vs`), side by side.
 
@@ -301,13 +305,19 @@ def build_report(
     `tracks`, each map shows the representative replication's ground tracks (which runs
     it again: the scenario file must be unchanged).
 
+    `placement` (files of ``airguard optimize --json``) and `exposure` (directories of
+    ``airguard exposure --out``, or their ``exposure.json``) add the Placement and Exposure
+    sections (:mod:`airguard.report.studies`); None (the default) looks for
+    ``placement.json`` and ``exposure/`` inside the run directories given, ``[]`` adds none.
+
     Raises
     ------
     InputError
-        If a path is not a finished run or a sensitivity report cannot be read.
+        If a path is not a finished run, a sensitivity report cannot be read, or a study
+        file is missing or malformed (naming the file and the field).
     """
     from airguard.compare import compare_runs
-    from airguard.report import charts
+    from airguard.report import charts, studies
     from airguard.report.footprints import coverage_features
     from airguard.report.outcomes import run_figures
     from airguard.report.playback import playback, representative_replication
@@ -345,6 +355,16 @@ def build_report(
             for r in find_uncertainty([Path(p) for p in [*run_paths, *vs]])
             if (r.get("scenario"), r.get("variant")) in ours
         ]
+
+    found_placement, found_exposure = studies.find_studies([Path(p) for p in run_paths])
+    placement_docs = [
+        studies.load_placement(p)
+        for p in (found_placement if placement is None else [Path(x) for x in placement])
+    ]
+    exposure_docs = [
+        studies.load_exposure(p)
+        for p in (found_exposure if exposure is None else [Path(x) for x in exposure])
+    ]
 
     representative: dict[str, int] = {}
     map_blocks: list[str] = []
@@ -469,6 +489,16 @@ def build_report(
     ]
     if sens_blocks:
         sections.append(("sensitivity", "Sensitivity", "".join(sens_blocks)))
+    for j, doc in enumerate(placement_docs):
+        content, script = studies.placement_block(doc, j)
+        sections.append((f"placement{'-' + str(j) if j else ''}", "Placement", content))
+        data_blocks.append(script)
+    for j, study in enumerate(exposure_docs):
+        content, script = studies.exposure_block(study, j)
+        sections.append((f"exposure{'-' + str(j) if j else ''}", "Exposure", content))
+        if script:
+            data_blocks.append(script)
+        notes += study.notes
     sections.append(
         (
             "timeline",
@@ -520,6 +550,8 @@ def build_report(
     info = ReportInfo(
         path=Path(),
         runs=dirs,
+        placement=[d.path for d in placement_docs],
+        exposure=[e.path for e in exposure_docs],
         representative=representative,
         seconds=time.perf_counter() - started,
         notes=notes,
@@ -553,9 +585,18 @@ def write_report(
     vs: Sequence[str | Path] = (),
     uncertainty: Sequence[str | Path] = (),
     tracks: bool = True,
+    placement: Sequence[str | Path] | None = None,
+    exposure: Sequence[str | Path] | None = None,
 ) -> ReportInfo:
     """Build the report (:func:`build_report`) and write it to `out` (one HTML file)."""
-    page, info = build_report(run_paths, vs=vs, uncertainty=uncertainty, tracks=tracks)
+    page, info = build_report(
+        run_paths,
+        vs=vs,
+        uncertainty=uncertainty,
+        tracks=tracks,
+        placement=placement,
+        exposure=exposure,
+    )
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
