@@ -395,10 +395,16 @@ def tracker_params(
         raise ValueError(f"confirm_m: expected at most confirm_n = {n}, got {m}")
     init_model = -1
     if initiate_on is not None:
-        code = MODEL_NAMES.get(initiate_on.lower(), -1) if isinstance(initiate_on, str) else initiate_on
+        code = (
+            MODEL_NAMES.get(initiate_on.lower(), -1)
+            if isinstance(initiate_on, str)
+            else initiate_on
+        )
         hits = [i for i, c in enumerate(codes) if c == code]
         if not hits:
-            raise ValueError(f"initiate_on: expected one of the models {list(models)}, got {initiate_on!r}")
+            raise ValueError(
+                f"initiate_on: expected one of the models {list(models)}, got {initiate_on!r}"
+            )
         init_model = hits[0]
     coast = float(coast_s)
     if not coast > 0.0:
@@ -606,12 +612,16 @@ def _combine(
 
 
 @njit
-def _single_model(status: np.ndarray, params: TrackerParams, k: int) -> int:
-    """The one model row k runs (a plain EKF, or a tentative track's), -1 for the IMM."""
-    if params.models.shape[0] == 1:
+def _single_model(status: np.ndarray, n_models: int, init_model: int, k: int) -> int:
+    """The one model row k runs (a plain EKF, or a tentative track's), -1 for the IMM.
+
+    Takes scalars, not :class:`TrackerParams`: it runs several times per track and
+    look, and a compiled call copies and reference-counts every array of a named tuple.
+    """
+    if n_models == 1:
         return 0
-    if params.init_model >= 0 and status[k] == STATUS_TENTATIVE:
-        return params.init_model
+    if init_model >= 0 and status[k] == STATUS_TENTATIVE:
+        return init_model
     return -1
 
 
@@ -633,7 +643,7 @@ def _imm_predict(
     models = params.models
     m = models.shape[0]
     dt = max(t - tracks.t[k], 0.0)
-    i0 = _single_model(tracks.status, params, k)
+    i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
     if i0 >= 0:
         predict_model(
             models[i0], tracks.x[k, i0], tracks.P[k, i0], dt, params.q[i0], params.frame,
@@ -1013,7 +1023,7 @@ def _out_of_sector(
     Outside the sector by more than that, the full prediction cannot be in view
     nor gate any detection of the look, so :func:`scan` skips it.
     """
-    i0 = _single_model(tracks.status, params, k)
+    i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
     if i0 < 0:
         return False
     model = params.models[i0]
@@ -1035,7 +1045,7 @@ def _out_of_sector(
     tv = P[3, 3] + P[4, 4] + P[5, 5]
     ta = P[6, 6] + P[7, 7] + P[8, 8]
     q = params.q[i0]
-    tq = 3.0 * q * dt ** 3 / 3.0 if model == MODEL_CV else 3.0 * q * dt ** 5 / 20.0
+    tq = 3.0 * q * dt**3 / 3.0 if model == MODEL_CV else 3.0 * q * dt**5 / 20.0
     spread = math.sqrt(tp) + dt * math.sqrt(tv) + 0.5 * dt * dt * math.sqrt(ta) + math.sqrt(tq)
     half = math.sqrt(params.gate * (var_az + (spread / rh) ** 2))
     off = abs(_wrap(math.atan2(le, ln) - fov[1]))
@@ -1128,7 +1138,7 @@ def scan(
             half[li, 0] = -1.0  # it can neither gate a detection of this look nor miss it
             continue
         _imm_predict(tracks, params, k, t, xp[li], Pp[li], cbar[li])
-        i0 = _single_model(tracks.status, params, k)
+        i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
         if i0 >= 0:
             xc[:] = xp[li, i0]
             Pc[:, :] = Pp[li, i0]
@@ -1197,7 +1207,7 @@ def scan(
         if j >= 0:
             used[j] = True
             best = -math.inf
-            i0 = _single_model(tracks.status, params, k)
+            i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
             for m in range(M):
                 if i0 >= 0 and m != i0:
                     continue
