@@ -1,7 +1,8 @@
 # airguard — the two commands of the README, on a fresh machine with only Python and git:
 #   make demo   create .venv, install airguard, run the flagship comparison and its placement
 #               and exposure studies, write the report
-#   make test   create or update .venv with the test extras, lint, type-check and run all tests
+#   make test   create or update .venv with the test extras, lint, type-check, check the
+#               architecture contract and run all tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ FLAGSHIP_DIR := scenarios/turkey-patriot-vs-s400
 FLAGSHIP := $(FLAGSHIP_DIR)/scenario.yaml
 PLACEMENT_REPS ?= 100
 
-.PHONY: demo test lint typecheck pytest bench clean browser-deps
+.PHONY: demo test lint typecheck architecture pytest bench clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,11 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# The architecture contract (pyproject.toml, [tool.importlinter]): the layers of the data
+# flow, and no import cycles.
+architecture: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+
 # The browser tests (tests/browser) drive Debian's chromium through Playwright's
 # executable_path (never Playwright's own browser download): install it if it is missing.
 # Country borders need nothing here: Natural Earth ships inside the package.
@@ -61,7 +67,7 @@ browser-deps:
 pytest: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck architecture pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/flagship_throughput.py

@@ -5,7 +5,7 @@ Ten fire units — five Patriot batteries and five S-400 battalions (three radar
 250 km apart over a 1,000 × 1,000 km box centred on 38° N, 37° E, against the flagship's
 five threat types (three ballistic, a cruise missile, a drone).  The World is compiled
 first (not timed: it is the scenario, the same for the engine); the first call of
-:func:`airguard.coverage.coverage_grid` loads or compiles the kernels (warm-up); then the
+:func:`airguard.studies.coverage.coverage_grid` loads or compiles the kernels (warm-up); then the
 best of a few timed calls.  Target: at most 1 s.
 
 Run: ``.venv/bin/python benchmarks/coverage_grid.py``.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from airguard.coverage import coverage_grid
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.scenario import load_scenario
+from airguard.studies.coverage import coverage_grid
 from airguard.world import compile_world
 
 FLAGSHIP = Path(__file__).parent.parent / "scenarios" / "turkey-patriot-vs-s400" / "scenario.yaml"

@@ -21,7 +21,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from airguard.cli_calc import calc_app
+from airguard.cli.calc import calc_app
 from airguard.radar import (
     detection_probability,
     horizon_range_m,
@@ -342,7 +342,7 @@ def test_option_defaults_are_the_calculators_defaults(
 def test_importing_the_calc_app_loads_no_calculator() -> None:
     """The CLI starts fast: no numpy, scipy or numba until a command runs."""
     code = (
-        "import sys, airguard.cli_calc; "
+        "import sys, airguard.cli.calc; "
         "print(sorted(m for m in ('numpy', 'scipy', 'numba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

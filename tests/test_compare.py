@@ -1,4 +1,4 @@
-"""`airguard compare` and `airguard.compare.compare_runs`: two runs figure by figure.
+"""`airguard compare` and `airguard.results.compare.compare_runs`: two runs figure by figure.
 
 One small campaign per variant of tests/data/small.yaml (6 replications) is run once
 for the module; the other tests read its run directories or fail before running.
@@ -17,7 +17,8 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from airguard.cli import app
-from airguard.compare import (
+from airguard.report.compare import comparison_table_from_json
+from airguard.results.compare import (
     INDEPENDENT_MEAN,
     INDEPENDENT_PROPORTION,
     PAIRED_MEAN,
@@ -25,8 +26,7 @@ from airguard.compare import (
     compare_runs,
     newcombe_paired_interval,
 )
-from airguard.report.compare import comparison_table_from_json
-from airguard.results import TABLES, read_manifest
+from airguard.results.store import TABLES, read_manifest
 
 runner = CliRunner()
 REPS = "6"

@@ -23,7 +23,9 @@ import pymap3d
 import pytest
 
 from airguard.catalogue import default_catalogue
-from airguard.coverage import (
+from airguard.radar import detection_probability
+from airguard.scenario import load_scenario
+from airguard.studies.coverage import (
     PD_TABLE_MIN_DB,
     PD_TABLE_STEP_DB,
     Coverage,
@@ -31,8 +33,6 @@ from airguard.coverage import (
     default_altitudes,
     pd_table,
 )
-from airguard.radar import detection_probability
-from airguard.scenario import load_scenario
 from airguard.world import World, compile_world
 
 RE_M = 6_371_008.8  # mean Earth radius (IUGG R1), the engine's sphere

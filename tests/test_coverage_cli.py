@@ -18,7 +18,7 @@ from matplotlib.path import Path as MplPath
 from typer.testing import CliRunner
 
 from airguard.cli import app
-from airguard.coverage import coverage_grid, to_geojson
+from airguard.studies.coverage import coverage_grid, to_geojson
 
 rasterio = pytest.importorskip("rasterio")
 

@@ -7,7 +7,7 @@ import pytest
 
 from airguard.engine import OUTCOME_NAMES, run_replication
 from airguard.montecarlo import iter_batches
-from airguard.results import TABLES
+from airguard.results.store import TABLES
 
 
 def _same(a: object, b: object) -> None:

@@ -30,10 +30,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from airguard.cli_report import register
+from airguard.cli.report import register
 from airguard.export import DEFAULT_EPOCH, export_replication
 from airguard.export.kml import GX_NS, KML_NS
-from airguard.results import read_table
+from airguard.results.store import read_table
 from tests.browser.runs import shared_small_runs
 
 runner = CliRunner()
@@ -224,9 +224,9 @@ def test_the_default_file_is_in_the_run_directory(run: Path) -> None:
 def test_coverage_is_exported_as_geojson_polygons(run: Path, tmp_path: Path) -> None:
     out = tmp_path / "coverage.geojson"
     result = runner.invoke(app, ["export", str(run), "--format", "coverage", "--out", str(out)])
-    if importlib.util.find_spec("airguard.coverage") is None:
+    if importlib.util.find_spec("airguard.studies.coverage") is None:
         assert result.exit_code == 2
-        assert "airguard.coverage" in result.output
+        assert "airguard.studies.coverage" in result.output
         return
     assert result.exit_code == 0, result.output
     collection = json.loads(out.read_text(encoding="utf-8"))

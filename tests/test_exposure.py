@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from airguard.exposure import Exposure, ExposureRow, exposure_analysis
+from airguard.studies.exposure import Exposure, ExposureRow, exposure_analysis
 
 RE_M = 6_371_008.8  # mean Earth radius (IUGG), the radius the engine's 4/3 Earth scales
 AE_M = 4.0 / 3.0 * RE_M

@@ -22,8 +22,8 @@ import pytest
 from airguard.catalogue import load_catalogue
 from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
-from airguard.exposure import Exposure, exposure_analysis
 from airguard.scenario import load_scenario
+from airguard.studies.exposure import Exposure, exposure_analysis
 from tests.test_exposure import REF_RANGE_M, REF_RCS_M2, SCENARIO, SPEED, STEP, SURV
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "airguard" / "catalogue" / "data"
@@ -181,7 +181,7 @@ def test_pd_half_range_scales_with_the_fourth_root_of_the_factor(
 
 
 def test_json_names_the_table_it_used(pair: tuple[Exposure, Exposure]) -> None:
-    from airguard.exposure import to_json
+    from airguard.studies.exposure import to_json
 
     with_table, scalar = pair
     flights = {f["name"]: f for f in to_json(with_table)["flights"]}

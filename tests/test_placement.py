@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from airguard.cli import app
 from airguard.errors import InputError
-from airguard.placement import (
+from airguard.scenario import Scenario, load_scenario
+from airguard.studies.placement import (
     Site,
     budget_comparison,
     build_screen,
@@ -26,7 +27,6 @@ from airguard.placement import (
     unit_cost_usd,
     units_for_budget,
 )
-from airguard.scenario import Scenario, load_scenario
 
 # Two assets 180 km apart, each attacked by four drones from 54 km east of it.  A Patriot
 # battery sees low drones only to its radio horizon (a few tens of km), so a site on one
@@ -163,7 +163,7 @@ def test_confirm_reports_wilson_intervals(scenario: Scenario) -> None:
     assert run.replications == 12
     for a in run.assets:
         k = round(a["p_undamaged"] * 12)
-        from airguard.results import wilson_interval
+        from airguard.results.store import wilson_interval
 
         assert a["ci95"] == list(wilson_interval(k, 12))
 

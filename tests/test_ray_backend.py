@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from airguard.cli import app
 from airguard.montecarlo import BackendUnavailableError
 from airguard.montecarlo.campaign import simulate
-from airguard.results import TABLES, read_table
+from airguard.results.store import TABLES, read_table
 from airguard.scenario import load_scenario
 
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from airguard.cli import app
 from airguard.errors import InputError
 from airguard.montecarlo.campaign import simulate
-from airguard.replay import replay
-from airguard.results import query
+from airguard.results.store import query
 from airguard.scenario import load_scenario
+from airguard.studies.replay import replay
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -102,7 +102,7 @@ def test_events_name_units_radars_and_assets(run_dir: Path) -> None:
 def test_a_log_too_small_is_run_again_with_room_for_every_event(
     run_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import airguard.replay as replay_module
+    import airguard.studies.replay as replay_module
 
     full = pq.read_table(replay(run_dir, 3).events_path)
     monkeypatch.setattr(replay_module, "EVENTS_CAPACITY", 10)

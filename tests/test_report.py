@@ -1,7 +1,7 @@
 """`airguard report`: one self-contained HTML file with maps, outcomes, charts and a timeline.
 
 The figures in the page are the run's own (the manifest's summary, the Wilson and mean
-intervals of airguard.results); the page loads nothing from anywhere (checked here in the
+intervals of airguard.results.store); the page loads nothing from anywhere (checked here in the
 markup, and in a real browser in tests/browser/test_report_browser.py).
 """
 
@@ -18,11 +18,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from airguard.cli_report import register
-from airguard.report.borders import region_map
+from airguard.cli.report import register
 from airguard.report.html import build_report, write_report
-from airguard.report.playback import representative_replication
-from airguard.results import read_manifest, read_table
+from airguard.results.store import read_manifest, read_table
+from airguard.scene.borders import region_map
+from airguard.scene.playback import representative_replication
 from tests.browser.runs import shared_small_runs, uncertainty_json
 
 runner = CliRunner()

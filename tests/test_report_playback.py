@@ -12,9 +12,9 @@ import pytest
 
 from airguard.engine import draw_threats, replication_rng
 from airguard.geo import ecef2geodetic, great_circle_distance_m
-from airguard.report.playback import playback
-from airguard.report.scene import run_scenario
-from airguard.results import read_manifest, read_table
+from airguard.results.store import read_manifest, read_table
+from airguard.scene import run_scenario
+from airguard.scene.playback import playback
 from airguard.world import compile_world
 from tests.browser.runs import shared_small_runs
 

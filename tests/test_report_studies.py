@@ -20,12 +20,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from airguard.cli_report import register
-from airguard.exposure import exposure_analysis, write_outputs
-from airguard.placement import Site, optimise_placement, study_json
+from airguard.cli.report import register
 from airguard.report.html import build_report
-from airguard.results import read_manifest
+from airguard.results.store import read_manifest
 from airguard.scenario import load_scenario
+from airguard.studies.exposure import exposure_analysis, write_outputs
+from airguard.studies.placement import Site, optimise_placement, study_json
 from tests.browser.runs import shared_small_runs
 from tests.test_exposure import SCENARIO as EXPOSURE_SCENARIO
 from tests.test_exposure import SURV

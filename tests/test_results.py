@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from airguard.cli import app
-from airguard.results import TABLES, mean_interval, read_table, wilson_interval
+from airguard.results.store import TABLES, mean_interval, read_table, wilson_interval
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_results_sql_queries_the_tables_with_duckdb(json_run):
 
 
 def test_missing_values_are_stored_as_nulls(json_run):
-    from airguard.results import query
+    from airguard.results.store import query
 
     _, out = json_run
     table = query(out, "SELECT count(*) AS n, count(first_detection_s) AS seen FROM threats")

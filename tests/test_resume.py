@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from airguard.cli import app
-from airguard.results import (
+from airguard.results.store import (
     TABLES,
     committed_batches,
     read_manifest,
@@ -235,7 +235,7 @@ def test_a_run_directory_being_written_is_not_resumed_at_the_same_time(
     small_path: Path, finished: Path
 ) -> None:
     from airguard.montecarlo.campaign import RunDirError, simulate
-    from airguard.results import locked_run_dir
+    from airguard.results.store import locked_run_dir
     from airguard.scenario import load_scenario
 
     (sc,) = load_scenario(small_path, variant="patriot")

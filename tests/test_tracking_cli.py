@@ -196,7 +196,7 @@ def test_track_is_listed_in_help_and_the_tracker_is_imported_lazily() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "track" in result.stdout
-    code = "import sys, airguard.cli; print('airguard.tracking' in sys.modules)"
+    code = "import sys, airguard.cli.main; print('airguard.tracking' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import airguard.uncertainty as unc
+import airguard.studies.uncertainty as unc
 from airguard.errors import InputError
 from airguard.scenario import load_scenario
 from airguard.world import compile_world

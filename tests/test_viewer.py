@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from airguard.results import read_manifest, read_table
+from airguard.results.store import read_manifest, read_table
 from airguard.viewer.server import STATIC_FILES, Viewer, discover_runs, make_server
 from tests.browser.runs import shared_small_runs
 

@@ -22,7 +22,7 @@ configure_cache()
 if TYPE_CHECKING:
     from airguard.catalogue import Catalogue, default_catalogue, load_catalogue
     from airguard.montecarlo.campaign import Run, simulate
-    from airguard.results import RunSummary, wilson_interval
+    from airguard.results.store import RunSummary, wilson_interval
     from airguard.scenario import Scenario, load_scenario
     from airguard.world import World, compile_world
 
@@ -48,8 +48,8 @@ _LAZY = {
     "load_catalogue": "airguard.catalogue",
     "Run": "airguard.montecarlo.campaign",
     "simulate": "airguard.montecarlo.campaign",
-    "RunSummary": "airguard.results",
-    "wilson_interval": "airguard.results",
+    "RunSummary": "airguard.results.store",
+    "wilson_interval": "airguard.results.store",
     "Scenario": "airguard.scenario",
     "load_scenario": "airguard.scenario",
     "World": "airguard.world",

@@ -12,10 +12,12 @@ the cache in a directory named for a hash of airguard's sources
 user set ``NUMBA_CACHE_DIR``.  It runs when the ``airguard`` package is
 imported, before numba is.
 
-The front ends (the ``cli*`` modules and the ``report``, ``viewer`` and
-``export`` subpackages) hold no kernels and no constants that kernels read, so
-they are left out of the hash: editing a report does not recompile the engine.
-A test keeps them free of kernels.
+The layers above the campaign (:data:`UNKEYED`: the studies and the front ends)
+are left out of the hash, so that editing a study or a report does not recompile
+the engine.  That is safe because nothing in the keyed layers imports them (the
+architecture contract in pyproject.toml keeps it so): a kernel in a study is
+checked by numba against its own file, and every kernel it calls lies in a keyed
+module.  The front ends hold no kernels at all (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -28,22 +30,25 @@ from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["FRONT_ENDS", "configure_cache", "njit", "source_files"]
+__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "source_files"]
 
-#: Subpackages of airguard that no kernel depends on.
-FRONT_ENDS = ("report", "viewer", "export")
+#: Subpackages of airguard that hold no kernels: the front ends.
+FRONT_ENDS = ("cli", "scene", "report", "viewer", "export")
+
+#: Subpackages left out of the cache key: the studies (whose kernels nothing below
+#: them calls) and the front ends.
+UNKEYED = ("studies", *FRONT_ENDS)
 
 
 def source_files(package: Path) -> list[Path]:
     """The sources whose text decides the compiled kernels, sorted.
 
-    Every ``.py`` file under `package` except the front ends (:data:`FRONT_ENDS`
-    and the ``cli*`` modules at the top level).
+    Every ``.py`` file under `package` except those of :data:`UNKEYED`.
     """
     files = []
     for path in sorted(package.rglob("*.py")):
         parts = path.relative_to(package).parts
-        if parts[0] in FRONT_ENDS or (len(parts) == 1 and parts[0].startswith("cli")):
+        if parts[0] in UNKEYED:
             continue
         files.append(path)
     return files

@@ -28,9 +28,9 @@ from airguard.catalogue import (
 )
 from airguard.catalogue.models import THREAT_CLASSES, DragCurve
 from airguard.dynamics import FULL, N_PARAMS, body_params
-from airguard.envelope import ReachTable, reach_table, spec_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
+from airguard.reach import ReachTable, reach_table, spec_params
 from airguard.scenario import Scenario, Sensor, Tracking, Unit
 from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic

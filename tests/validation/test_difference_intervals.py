@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from airguard.compare import (
+from airguard.results.compare import (
     newcombe_independent_interval,
     newcombe_paired_interval,
     paired_t_interval,

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from airguard.catalogue import default_catalogue
 from airguard.cli import app
 from airguard.dynamics import EARTH_MU_M3_S2, SPHERE, WGS84_A_M, body_params
-from airguard.envelope import engagement_envelope, reach_table
+from airguard.reach import reach_table
+from airguard.studies.envelope import engagement_envelope
 
 
 def test_vacuum_reach_table_reaches_the_bmw_maximum_range():

@@ -120,7 +120,7 @@ class RcsAspect(_Strict):
     (left/right symmetric); ``factor`` multiplies each level (low, nominal, high) of the
     entry's ``rcs``, which is the frontal figure, so the factor at 0° is 1.  Points are
     joined linearly in the factor (not in dB); at most 13 (every 15°).  Used by the
-    exposure study (:mod:`airguard.exposure`); the engine keeps the scalar ``rcs``.
+    exposure study (:mod:`airguard.studies.exposure`); the engine keeps the scalar ``rcs``.
     """
 
     aspect_deg: list[Annotated[float, Field(ge=0.0, le=180.0)]] = Field(min_length=2, max_length=13)

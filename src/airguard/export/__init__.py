@@ -1,10 +1,10 @@
 """Exports of a replication for other tools: CZML (CesiumJS), KML (Google Earth), GeoJSON (GIS).
 
 ``airguard export RUN --rep K --format czml|kml|geojson`` (:func:`export_replication`)
-plays replication K back (:func:`airguard.report.playback.playback`: true threat
+plays replication K back (:func:`airguard.scene.playback.playback`: true threat
 trajectories, interceptor paths, events) and writes it with the run's assets,
 units and sensors; ``--format coverage`` writes the coverage footprints as GeoJSON
-(:func:`airguard.report.footprints.coverage_features`).
+(:func:`airguard.scene.footprints.coverage_features`).
 
 Times: the scenario's t = 0 is placed at `epoch` (default :data:`DEFAULT_EPOCH`, notional:
 scenarios carry no date).
@@ -80,8 +80,8 @@ def export_replication(
     ValueError
         If `fmt` is not one of :data:`FORMATS`.
     """
-    from airguard.report.playback import playback
-    from airguard.report.scene import run_scenario, scene
+    from airguard.scene import run_scenario, scene
+    from airguard.scene.playback import playback
 
     if fmt not in FORMATS:
         raise ValueError(f"format: expected one of {', '.join(FORMATS)} or coverage, got '{fmt}'")
@@ -98,10 +98,10 @@ def export_coverage(run_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the run's coverage footprints as GeoJSON (default ``RUN/exports/coverage.geojson``).
 
     Raises InputError if the footprints cannot be had (see
-    :func:`airguard.report.footprints.coverage_features`).
+    :func:`airguard.scene.footprints.coverage_features`).
     """
-    from airguard.report.footprints import coverage_features
-    from airguard.report.scene import run_scenario, scene_box
+    from airguard.scene import run_scenario, scene_box
+    from airguard.scene.footprints import coverage_features
 
     root = Path(run_dir)
     scenario, _ = run_scenario(root)

@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-import numpy as np
-
 from airguard.engine import run_replication
-from airguard.results import BatchTables, batch_tables
+from airguard.montecarlo.batch import BackendError, BackendUnavailableError, run_batch
+from airguard.results.store import BatchTables
 from airguard.world import World
 
 __all__ = [
@@ -39,13 +38,6 @@ __all__ = [
 BACKENDS = ("local", "ray")
 
 
-class BackendError(RuntimeError):
-    """A backend that cannot run the campaign (not installed, cluster unreachable)."""
-
-
-class BackendUnavailableError(BackendError, ImportError):
-    """The backend's optional dependency is not installed."""
-
 _WORLD: World | None = None
 
 
@@ -55,12 +47,6 @@ def default_workers() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # pragma: no cover - not Linux
         return max(os.cpu_count() or 1, 1)
-
-
-def run_batch(world: World, seed: int, replications: np.ndarray | list[int]) -> BatchTables:
-    """Run the given replications and return their outcome tables."""
-    results = [run_replication(world, seed, int(k)) for k in replications]
-    return batch_tables(world, results)
 
 
 def _init_worker(world: World) -> None:

@@ -3,7 +3,7 @@
 With a run directory a campaign can be resumed after it was killed, at any
 moment: ``progress.json`` records the scenario's digest, the seed and the
 number of replications before the first batch; each batch is committed by a
-marker written after its parts (see :mod:`airguard.results`).  Resuming
+marker written after its parts (see :mod:`airguard.results.store`).  Resuming
 removes what was left uncommitted, runs the replications that no committed
 batch holds, and summarises all committed batches.  Replication k always
 draws from (seed, k), so the resumed run's tables equal those of a run that
@@ -33,7 +33,7 @@ from airguard.montecarlo import (
     iter_plan,
     plan_batches,
 )
-from airguard.results import (
+from airguard.results.store import (
     MANIFEST,
     BatchTables,
     CommittedBatch,

@@ -3,7 +3,7 @@
 Ray is an optional dependency (``pip install 'airguard[ray]'``), imported only
 here and only when the backend is asked for.  The compiled
 :class:`~airguard.world.World` is put in Ray's object store once; each task
-runs one batch with :func:`airguard.montecarlo.run_batch` and returns its
+runs one batch with :func:`airguard.montecarlo.batch.run_batch` and returns its
 Arrow tables, which are yielded in the order of the plan, so a campaign's
 tables are identical bit for bit to those of the local pool.
 
@@ -26,8 +26,8 @@ import logging
 from collections.abc import Generator, Sequence
 from typing import Any
 
-from airguard.montecarlo import BackendError, BackendUnavailableError, run_batch
-from airguard.results import BatchTables
+from airguard.montecarlo.batch import BackendError, BackendUnavailableError, run_batch
+from airguard.results.store import BatchTables
 from airguard.world import World
 
 __all__ = ["ensure_ray", "import_ray", "iter_ray_batches"]

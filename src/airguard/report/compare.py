@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from airguard.compare import Comparison
+    from airguard.results.compare import Comparison
 
 __all__ = ["comparison_table", "comparison_table_from_json"]
 

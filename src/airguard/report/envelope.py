@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from airguard.envelope import EngagementEnvelope
+from airguard.studies.envelope import EngagementEnvelope
 
 __all__ = ["envelope_summary", "write_envelope"]
 

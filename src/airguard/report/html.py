@@ -7,48 +7,43 @@ charts as SVG — so that it opens from disk with no network:
 
 - **Map** of the region for each run: Natural Earth land, coastlines and borders
   (shipped with airguard), the defended assets with their damage radii, the fire units
-  and sensors, coverage footprints (when :mod:`airguard.coverage` is available) or else
+  and sensors, coverage footprints (when :mod:`airguard.studies.coverage` is available) or else
   each unit's longest nominal interceptor range, the threat axes (launch area, route,
   aim point), and the ground tracks of the representative replication.
 - **Outcomes**: every figure of each run with its 95 % interval
   (:mod:`airguard.report.outcomes`), side by side, and the difference of each run from
-  the first with the paired or independent interval of :func:`airguard.compare.compare_runs`.
+  the first with the paired or independent interval of :func:`airguard.results.compare.compare_runs`.
 - **Charts**: survival by asset, leakers by threat type, interceptor expenditure and
   cost, and — when the run directory holds an ``uncertainty.json`` from
   ``airguard run --uncertainty --out`` — the sensitivity ranking (total Sobol indices).
 - **Timeline** of one representative replication per run
-  (:func:`airguard.report.playback.representative_replication`: closest to the median
+  (:func:`airguard.scene.playback.representative_replication`: closest to the median
   outcome).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airguard._version import __version__
 from airguard.errors import InputError
+from airguard.report.markup import esc, inline_script, json_script
+from airguard.scene.web import web_asset
 
 if TYPE_CHECKING:
-    from airguard.compare import Comparison
     from airguard.report.outcomes import Interval, RunFigures
+    from airguard.results.compare import Comparison
     from airguard.scenario import Scenario
 
-__all__ = ["ReportInfo", "build_report", "find_uncertainty", "web_asset", "write_report"]
+__all__ = ["ReportInfo", "build_report", "find_uncertainty", "write_report"]
 
 TRACK_STEP_S = 10.0
 """Sampling of the representative replication's ground tracks on the report's map (s)."""
-
-
-def web_asset(name: str) -> str:
-    """The text of one of airguard's shipped web files (``airguard/data/web/<name>``)."""
-    return (resources.files("airguard") / "data" / "web" / name).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -62,21 +57,6 @@ class ReportInfo:
     notes: list[str] = field(default_factory=list)
     placement: list[Path] = field(default_factory=list)
     exposure: list[Path] = field(default_factory=list)
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _json_script(element_id: str, data: Any) -> str:
-    """A JSON data block that cannot end its <script> element early."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
-    return f'<script type="application/json" id="{_esc(element_id)}">{text}</script>'
-
-
-def _inline_script(text: str) -> str:
-    return "<script>\n" + text.replace("</script", "<\\/script") + "\n</script>"
 
 
 def find_uncertainty(paths: Sequence[Path]) -> list[dict[str, Any]]:
@@ -150,15 +130,15 @@ def _labels(runs: Sequence[RunFigures]) -> list[str]:
 
 
 def _outcome_table(runs: Sequence[RunFigures], labels: Sequence[str]) -> str:
-    head = "".join(f"<th>{_esc(lab)}</th>" for lab in labels)
+    head = "".join(f"<th>{esc(lab)}</th>" for lab in labels)
     rows: list[str] = []
 
     def group(title: str) -> None:
-        rows.append(f'<tr class="group"><td colspan="{len(runs) + 1}">{_esc(title)}</td></tr>')
+        rows.append(f'<tr class="group"><td colspan="{len(runs) + 1}">{esc(title)}</td></tr>')
 
     def row(label: str, cells: Sequence[str], key: str) -> None:
         tds = "".join(f"<td>{c}</td>" for c in cells)
-        rows.append(f'<tr data-figure="{_esc(key)}"><td>{_esc(label)}</td>{tds}</tr>')
+        rows.append(f'<tr data-figure="{esc(key)}"><td>{esc(label)}</td>{tds}</tr>')
 
     assets: list[str] = []
     for r in runs:
@@ -214,7 +194,7 @@ def _comparison_table(
 ) -> str:
     if not comparisons:
         return ""
-    head = "".join(f"<th>{_esc(lab)} − {_esc(base_label)}</th>" for lab in labels)
+    head = "".join(f"<th>{esc(lab)} − {esc(base_label)}</th>" for lab in labels)
     keys: list[str] = []
     label_of: dict[str, str] = {}
     unit_of: dict[str, str] = {}
@@ -236,16 +216,16 @@ def _comparison_table(
             )
             cells.append(f'<td class="{"significant" if sig else ""}">{text}</td>')
         rows.append(
-            f'<tr data-figure="{_esc(key)}"><td>{_esc(label_of[key])}</td>{"".join(cells)}</tr>'
+            f'<tr data-figure="{esc(key)}"><td>{esc(label_of[key])}</td>{"".join(cells)}</tr>'
         )
     notes = "".join(
-        f"<li><b>{_esc(lab)}</b>: {_esc(c.pairing.rstrip('.'))}. Methods: "
-        f"{_esc(c.to_json()['methods']['proportion'])} (proportions), "
-        f"{_esc(c.to_json()['methods']['mean'])} (means).</li>"
+        f"<li><b>{esc(lab)}</b>: {esc(c.pairing.rstrip('.'))}. Methods: "
+        f"{esc(c.to_json()['methods']['proportion'])} (proportions), "
+        f"{esc(c.to_json()['methods']['mean'])} (means).</li>"
         for lab, c in zip(labels, comparisons, strict=True)
     )
     return (
-        f"<h3>Differences from {_esc(base_label)} (95 % interval; bold where it excludes 0)</h3>"
+        f"<h3>Differences from {esc(base_label)} (95 % interval; bold where it excludes 0)</h3>"
         f'<table class="figures" id="comparison-table"><thead><tr><th>figure</th>{head}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table><ul class="note">{notes}</ul>'
     )
@@ -255,7 +235,7 @@ def _comparison_table(
 
 
 def _replication_rows(run_dir: Path, k: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from airguard.results import query
+    from airguard.results.store import query
 
     threats = query(
         run_dir, f"SELECT * FROM threats WHERE replication = {int(k)} ORDER BY threat"
@@ -300,7 +280,7 @@ def build_report(
     """The report's HTML text for the runs at `run_paths` (and `vs`), side by side.
 
     Each path is a variant's run directory or a parent holding several
-    (:func:`airguard.results.run_dirs`).  Sensitivity reports are read from the files in
+    (:func:`airguard.results.store.run_dirs`).  Sensitivity reports are read from the files in
     `uncertainty`, else looked for beside the runs (:func:`find_uncertainty`).  With
     `tracks`, each map shows the representative replication's ground tracks (which runs
     it again: the scenario file must be unchanged).
@@ -316,13 +296,13 @@ def build_report(
         If a path is not a finished run, a sensitivity report cannot be read, or a study
         file is missing or malformed (naming the file and the field).
     """
-    from airguard.compare import compare_runs
     from airguard.report import charts, studies
-    from airguard.report.footprints import coverage_features
     from airguard.report.outcomes import run_figures
-    from airguard.report.playback import playback, representative_replication
-    from airguard.report.scene import run_scenario, scene, scene_box
-    from airguard.results import run_dirs
+    from airguard.results.compare import compare_runs
+    from airguard.results.store import run_dirs
+    from airguard.scene import run_scenario, scene, scene_box
+    from airguard.scene.footprints import coverage_features
+    from airguard.scene.playback import playback, representative_replication
     from airguard.world import compile_world
 
     started = time.perf_counter()
@@ -397,10 +377,10 @@ def build_report(
                     }
                 except (InputError, RuntimeError, OSError) as exc:
                     warnings = [*warnings, f"no ground tracks: {exc}"]
-            data_blocks.append(_json_script(f"scene-{i}", data))
-            warn = "".join(f'<p class="warning">{_esc(w)}</p>' for w in warnings)
+            data_blocks.append(json_script(f"scene-{i}", data))
+            warn = "".join(f'<p class="warning">{esc(w)}</p>' for w in warnings)
             map_blocks.append(
-                f"<figure><figcaption>{_esc(label)}</figcaption>"
+                f"<figure><figcaption>{esc(label)}</figcaption>"
                 f'<div class="map-holder" data-scene="scene-{i}" id="map-{i}"></div>{warn}</figure>'
             )
             classes = {r["threat"]: r["threat_class"] for r in data["raids"]}
@@ -417,14 +397,14 @@ def build_report(
         )
         medians = rep["median"]
         timeline_blocks.append(
-            f'<div class="timeline" data-run="{_esc(label)}" data-replication="{k}">'
-            f"<h3>{_esc(label)}: replication {k}</h3>"
-            f'<p class="note">{_esc(_replication_summary(threats, engagements))} Chosen as closest to '
+            f'<div class="timeline" data-run="{esc(label)}" data-replication="{k}">'
+            f"<h3>{esc(label)}: replication {k}</h3>"
+            f'<p class="note">{esc(_replication_summary(threats, engagements))} Chosen as closest to '
             f"the median outcome: {int(rep['leakers'])} leakers (median {medians['leakers']:g}), "
             f"{int(rep['assets_damaged'])} assets damaged (median {medians['assets_damaged']:g}), "
             f"interceptor cost ${rep['interceptor_cost_usd'] / 1e6:,.1f} M (median "
             f"${medians['interceptor_cost_usd'] / 1e6:,.1f} M). Play it back with "
-            f"<code>airguard serve</code> or export it with <code>airguard export {_esc(run.run_dir)} "
+            f"<code>airguard serve</code> or export it with <code>airguard export {esc(run.run_dir)} "
             f"--rep {k} --format czml</code>.</p>"
             + charts.timeline_chart(
                 threats,
@@ -450,13 +430,13 @@ def build_report(
     ]
     sens_blocks = []
     for j, rep_json in enumerate(reports):
-        sentences = "".join(f"<li>{_esc(s)}</li>" for s in rep_json.get("summary", []))
+        sentences = "".join(f"<li>{esc(s)}</li>" for s in rep_json.get("summary", []))
         sens_blocks.append(
-            f'<div class="sensitivity" data-variant="{_esc(rep_json.get("variant") or "")}">'
+            f'<div class="sensitivity" data-variant="{esc(rep_json.get("variant") or "")}">'
             + charts.sensitivity_chart(rep_json, chart_id=f"sensitivity-{j}")
-            + f'<p class="note">{_esc(rep_json.get("designs", "?"))} designs × '
-            f"{_esc(rep_json.get('replications_per_design', '?'))} replications; "
-            f"{_esc(rep_json.get('distribution', ''))}.</p>"
+            + f'<p class="note">{esc(rep_json.get("designs", "?"))} designs × '
+            f"{esc(rep_json.get('replications_per_design', '?'))} replications; "
+            f"{esc(rep_json.get('distribution', ''))}.</p>"
             f'<ul class="sentences">{sentences}</ul></div>'
         )
 
@@ -473,7 +453,7 @@ def build_report(
             '<p class="note">Equirectangular projection about the centre of the region (distances '
             "within a few per cent). Borders: Natural Earth 1:50m (public domain). Shaded: each "
             "unit's footprint against the threat type chosen on the map (engagement: an intercept "
-            "is possible there; detection: one look detects with P ≥ 0.5; airguard.coverage, at the "
+            "is possible there; detection: one look detects with P ≥ 0.5; airguard.studies.coverage, at the "
             "threat type's altitude). Dashed rings (off when footprints are shown): each unit's "
             "longest nominal interceptor range (catalogue). Arrows: threat axes from the launch area "
             "through the waypoints to the aim point. Drag to pan, scroll to zoom.</p>"
@@ -507,26 +487,26 @@ def build_report(
         )
     )
     sections.append(("method", "Method", _method_note(notes)))
-    nav = "".join(f'<a href="#{sid}">{_esc(name)}</a>' for sid, name, _ in sections)
+    nav = "".join(f'<a href="#{sid}">{esc(name)}</a>' for sid, name, _ in sections)
     body = "".join(
-        f'<section id="{sid}"><h2>{_esc(name)}</h2>{content}</section>'
+        f'<section id="{sid}"><h2>{esc(name)}</h2>{content}</section>'
         for sid, name, content in sections
     )
     meta = f"{len(runs)} run{'s' if len(runs) > 1 else ''}: " + ", ".join(
-        f"{_esc(lab)} ({r.replications} replications, seed {r.seed})"
+        f"{esc(lab)} ({r.replications} replications, seed {r.seed})"
         for lab, r in zip(labels, runs, strict=True)
     )
     footer = (
-        f"Made by airguard {_esc(__version__)} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-        f"from {', '.join(_esc(d) for d in dirs)}. Self-contained: no network needed."
+        f"Made by airguard {esc(__version__)} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"from {', '.join(esc(d) for d in dirs)}. Self-contained: no network needed."
     )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="airguard {_esc(__version__)}">
-<title>airguard report — {_esc(title)}</title>
+<meta name="generator" content="airguard {esc(__version__)}">
+<title>airguard report — {esc(title)}</title>
 <link rel="icon" href="data:,">
 <style>
 {web_asset("report.css")}
@@ -535,15 +515,15 @@ def build_report(
 </style>
 </head>
 <body>
-<header><h1>{_esc(title)}</h1><p>{_esc(description)}</p><p>{meta}</p></header>
+<header><h1>{esc(title)}</h1><p>{esc(description)}</p><p>{meta}</p></header>
 <nav>{nav}</nav>
 <main>
 {body}
 </main>
 <footer>{footer}</footer>
 {"".join(data_blocks)}
-{_inline_script(web_asset("map.js"))}
-{_inline_script(web_asset("report.js"))}
+{inline_script(web_asset("map.js"))}
+{inline_script(web_asset("report.js"))}
 </body>
 </html>
 """
@@ -574,7 +554,7 @@ def _method_note(notes: Sequence[str]) -> str:
         "from its seed (sampled every 10 s here).",
         "Interceptor costs are catalogue unit costs; launchers and radars are not included.",
     ]
-    items += [_esc(n) for n in notes]
+    items += [esc(n) for n in notes]
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 

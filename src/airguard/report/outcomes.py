@@ -1,9 +1,9 @@
 """The figures of one run with their 95 % intervals, from its stored tables.
 
 The same figures and intervals as the run's JSON summary
-(:func:`airguard.results.summarise`): P(asset undamaged) with the Wilson score
+(:func:`airguard.results.store.summarise`): P(asset undamaged) with the Wilson score
 interval, means per raid with the normal-approximation interval of the mean
-(:func:`airguard.results.mean_interval`, clipped at 0 for counts).  The summary gives
+(:func:`airguard.results.store.mean_interval`, clipped at 0 for counts).  The summary gives
 intervals for the total of leakers only; here every mean has one (leakers by threat
 type, interceptors fired by type, cost), computed the same way from the per-replication
 counts.
@@ -82,7 +82,7 @@ def run_figures(run_dir: str | Path) -> RunFigures:
 
     Raises FileNotFoundError if the directory holds no manifest or no tables.
     """
-    from airguard.results import mean_interval, read_manifest, read_table, wilson_interval
+    from airguard.results.store import mean_interval, read_manifest, read_table, wilson_interval
 
     root = Path(run_dir)
     if not (root / "manifest.json").is_file():

@@ -4,7 +4,7 @@
 sections to the report (:func:`airguard.report.html.build_report`):
 
 - **Placement**, from the JSON that ``airguard optimize --json`` writes
-  (:func:`airguard.placement.study_json`): for each study (one system) a table of the
+  (:func:`airguard.studies.placement.study_json`): for each study (one system) a table of the
   scenario's given sites against the optimised placements — the screening figure, the Monte
   Carlo value-weighted fraction of assets surviving with its 95 % interval, and P(undamaged)
   of each asset with its Wilson interval — a budget comparison when the study was one, and a
@@ -23,7 +23,6 @@ it as one line and exits with status 2).  Nothing here runs the engine.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from airguard.errors import InputError
+from airguard.report.markup import esc, json_script
 
 __all__ = [
     "ExposureStudy",
@@ -45,10 +45,6 @@ __all__ = [
 
 MAX_ROUTE_POINTS = 1500
 """Most positions of one flight's route drawn on the exposure map (decimated evenly)."""
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -340,8 +336,8 @@ def _box(
 
 
 def _base_scene(title: str, box: list[float], assets: list[dict[str, Any]]) -> dict[str, Any]:
-    from airguard.report.borders import region_map
-    from airguard.report.scene import map_box
+    from airguard.scene import map_box
+    from airguard.scene.borders import region_map
 
     b = (box[0], box[1], box[2], box[3])
     return {
@@ -520,7 +516,7 @@ def _placement_table(st: dict[str, Any], i: str) -> str:
     head = (
         '<th>placement</th><th class="l">sites (heading)</th><th>screening</th>'
         "<th>Monte Carlo: value surviving (95 % CI)</th>"
-        + "".join(f"<th>P({_esc(a)} undamaged)</th>" for a in asset_names)
+        + "".join(f"<th>P({esc(a)} undamaged)</th>" for a in asset_names)
     )
     best = max((c["value_surviving"] for c in st["placements"]), default=None)
     body = []
@@ -535,22 +531,22 @@ def _placement_table(st: dict[str, Any], i: str) -> str:
         kind = "given" if c is st.get("given") else "optimised"
         mark = ' class="best"' if kind == "optimised" and c["value_surviving"] == best else ""
         body.append(
-            f'<tr data-placement="{_esc(kind)}"{mark}><td>{_esc(c["label"])}</td>'
-            f'<td class="l">{"<br>".join(_esc(s) for s in c["sites"])}</td>'
+            f'<tr data-placement="{esc(kind)}"{mark}><td>{esc(c["label"])}</td>'
+            f'<td class="l">{"<br>".join(esc(s) for s in c["sites"])}</td>'
             f"<td>{_f(c['screening_value_surviving'], '.3f')}</td>"
             f"<td>{_ci(c['value_surviving'], c['value_ci95'])}</td>{cells}</tr>"
         )
     reps = rows[0]["replications"] if rows else 0
-    notes = "".join(f'<p class="warning">{_esc(n)}</p>' for n in st["notes"])
+    notes = "".join(f'<p class="warning">{esc(n)}</p>' for n in st["notes"])
     title = (
         f"{st['system']}: {st['units']} unit(s), {st.get('options', '?')} options "
         f"(unit + initial load {st['unit_cost_usd'] / 1e6:,.0f} + {st['load_cost_usd'] / 1e6:,.0f}"
         f" M USD each; total {st['total_cost_usd'] / 1e9:,.2f} bn USD)"
     )
     return (
-        f"<h3>{_esc(title)}</h3>{notes}"
+        f"<h3>{esc(title)}</h3>{notes}"
         f'<table class="figures placement-table" id="placement-table-{i}" '
-        f'data-system="{_esc(st["system"])}"><thead><tr>{head}</tr></thead>'
+        f'data-system="{esc(st["system"])}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
         f'<p class="note">{int(reps)} replications each, the same seed for every row (common '
         "random numbers). Value surviving: value-weighted fraction of the assets undamaged, mean "
@@ -565,16 +561,16 @@ def _budget_table(d: dict[str, Any]) -> str:
     for st in d["studies"]:
         best = max(st["placements"], key=lambda c: c["value_surviving"], default=None)
         rows.append(
-            f'<tr data-system="{_esc(st["system"])}"><td>{_esc(st["system"])}</td>'
+            f'<tr data-system="{esc(st["system"])}"><td>{esc(st["system"])}</td>'
             f"<td>{int(st['units'])}</td>"
             f"<td>{(st['unit_cost_usd'] + st['load_cost_usd']) / 1e6:,.0f} M</td>"
             f"<td>{st['total_cost_usd'] / 1e9:,.2f} bn</td>"
             + (
                 f"<td>{_ci(best['value_surviving'], best['value_ci95'])}</td>"
                 f"<td>{_f(best['screening_value_surviving'], '.3f')}</td>"
-                f'<td class="l">{"<br>".join(_esc(s) for s in best["sites"])}</td>'
+                f'<td class="l">{"<br>".join(esc(s) for s in best["sites"])}</td>'
                 if best is not None
-                else '<td colspan="3">' + _esc("; ".join(st["notes"]) or "no placement") + "</td>"
+                else '<td colspan="3">' + esc("; ".join(st["notes"]) or "no placement") + "</td>"
             )
             + "</tr>"
         )
@@ -592,19 +588,18 @@ def _budget_table(d: dict[str, Any]) -> str:
 
 def placement_block(doc: PlacementDoc, j: int) -> tuple[str, str]:
     """(section HTML, map data script) of one placement study file."""
-    from airguard.report.html import _json_script
 
     d = doc.data
     tables = "".join(_placement_table(st, f"{j}-{i}") for i, st in enumerate(d["studies"]))
     budget = _budget_table(d) if d.get("budget_usd") is not None else ""
     scene = placement_scene(doc)
     head = (
-        f'<p class="note">{_esc(d["scenario"])}'
-        + (f" (variant {_esc(d['variant'])})" if d.get("variant") else "")
-        + f"; from <code>{_esc(doc.path)}</code>.</p>"
+        f'<p class="note">{esc(d["scenario"])}'
+        + (f" (variant {esc(d['variant'])})" if d.get("variant") else "")
+        + f"; from <code>{esc(doc.path)}</code>.</p>"
     )
     fig = (
-        f'<figure class="study-map"><figcaption>{_esc(d["scenario"])}: candidate, given and '
+        f'<figure class="study-map"><figcaption>{esc(d["scenario"])}: candidate, given and '
         f'optimised sites</figcaption><div class="map-holder" data-scene="placement-scene-{j}" '
         f'id="placement-map-{j}"></div></figure>'
         '<p class="note">Grey circles: candidate sites. Hollow triangles: the scenario\'s given '
@@ -612,7 +607,7 @@ def placement_block(doc: PlacementDoc, j: int) -> tuple[str, str]:
         "sector heading, the shaded wedge its widest radar sector (none: all round). Red squares: "
         "defended assets with damage radii; dashed arrows: threat axes.</p>"
     )
-    return head + budget + tables + fig, _json_script(f"placement-scene-{j}", scene)
+    return head + budget + tables + fig, json_script(f"placement-scene-{j}", scene)
 
 
 def _exposure_table(d: dict[str, Any], j: int) -> str:
@@ -634,8 +629,8 @@ def _exposure_table(d: dict[str, Any], j: int) -> str:
                 else f"{r['first_exposed_s']:.0f}–{r['last_exposed_s']:.0f}"
             )
             lead = (
-                f'<td rowspan="{span}">{_esc(flight)}</td>'
-                f'<td class="l" rowspan="{span}">{_esc(radar)}</td>'
+                f'<td rowspan="{span}">{esc(flight)}</td>'
+                f'<td class="l" rowspan="{span}">{esc(radar)}</td>'
                 if k == 0
                 else ""
             )
@@ -646,8 +641,8 @@ def _exposure_table(d: dict[str, Any], j: int) -> str:
                 else ""
             )
             body.append(
-                f'<tr data-flight="{_esc(flight)}" data-radar="{_esc(radar)}" '
-                f'data-level="{_esc(lv)}">{lead}<td class="l nowrap">{_esc(lv)} {r["rcs_m2"]:g} m²</td>'
+                f'<tr data-flight="{esc(flight)}" data-radar="{esc(radar)}" '
+                f'data-level="{esc(lv)}">{lead}<td class="l nowrap">{esc(lv)} {r["rcs_m2"]:g} m²</td>'
                 f"<td>{r['view_s'] / 60:.1f}</td><td>{r['exposed_s'] / 60:.1f}</td>"
                 f"<td>{r['looks_in_view']:.0f}</td><td>{r['looks']:.0f}</td>"
                 f"<td>{r['expected_detections']:.1f}</td><td>{snr}</td><td>{exposed}</td>{tail}</tr>"
@@ -665,7 +660,6 @@ def _exposure_table(d: dict[str, Any], j: int) -> str:
 
 def exposure_block(study: ExposureStudy, j: int) -> tuple[str, str]:
     """(section HTML, map data script or "") of one exposure study."""
-    from airguard.report.html import _json_script
 
     d = study.data
 
@@ -688,20 +682,20 @@ def exposure_block(study: ExposureStudy, j: int) -> tuple[str, str]:
         f" {', '.join(scalar)}: the scalar frontal RCS at every aspect." if scalar else ""
     )
     head = (
-        f'<p class="note">{_esc(d["scenario"])}; from <code>{_esc(study.path)}</code>. Exposed: '
+        f'<p class="note">{esc(d["scenario"])}; from <code>{esc(study.path)}</code>. Exposed: '
         f"in view of the radar (range, 4/3-Earth horizon, elevation limits, sector, terrain) with "
         f"a single-look P_D ≥ {d['pd_min']:g}. Looks: time / scan period; expected detections: "
         f"Σ P_D × step / scan period over the time in view. SNR percentiles over the time in "
-        f"view. Sampled every {d['step_s']:g} s. {_esc(rcs_note.strip())}</p>"
+        f"view. Sampled every {d['step_s']:g} s. {esc(rcs_note.strip())}</p>"
     )
     scene = exposure_scene(study)
-    notes = "".join(f'<p class="warning">{_esc(n)}</p>' for n in study.notes)
+    notes = "".join(f'<p class="warning">{esc(n)}</p>' for n in study.notes)
     if scene is None:
         return head + _exposure_table(d, j) + notes, ""
     fig = (
-        f'<figure class="study-map"><figcaption>{_esc(d["scenario"])}: routes, red where exposed '
-        f"(RCS {_esc(scene['exposure']['level'])})</figcaption>"
+        f'<figure class="study-map"><figcaption>{esc(d["scenario"])}: routes, red where exposed '
+        f"(RCS {esc(scene['exposure']['level'])})</figcaption>"
         f'<div class="map-holder" data-scene="exposure-scene-{j}" id="exposure-map-{j}"></div>'
         "</figure>"
     )
-    return head + _exposure_table(d, j) + notes + fig, _json_script(f"exposure-scene-{j}", scene)
+    return head + _exposure_table(d, j) + notes + fig, json_script(f"exposure-scene-{j}", scene)

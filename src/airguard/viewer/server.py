@@ -9,10 +9,10 @@ by a path, so no request can reach another file.  Routes:
 ``GET /``                         the viewer page
 ``GET /static/<name>``            map.js, map.css, viewer.js, viewer.css
 ``GET /api/runs``                 the runs: id, scenario, variant, replications, seed
-``GET /api/scene?run=ID``         the run's map (:func:`airguard.report.scene.scene`),
+``GET /api/scene?run=ID``         the run's map (:func:`airguard.scene.scene`),
                                   its replications' outcomes and the representative one
 ``GET /api/playback?run=ID&rep=K``  replication K as positions over time
-                                  (:func:`airguard.report.playback.playback`), computed
+                                  (:func:`airguard.scene.playback.playback`), computed
                                   on first request and cached
 
 A bad request gets a JSON error with a 4xx status (400 bad parameter, 403 foreign Host
@@ -182,7 +182,7 @@ class Viewer:
             )
 
     def _route(self, path: str, query: dict[str, list[str]]) -> Response:
-        from airguard.report.html import web_asset
+        from airguard.scene.web import web_asset
 
         if path in ("/", "/index.html"):
             return Response(
@@ -208,7 +208,7 @@ class Viewer:
 
     @staticmethod
     def _replication(query: dict[str, list[str]], run_dir: Path) -> int:
-        from airguard.results import read_manifest
+        from airguard.results.store import read_manifest
 
         values = query.get("rep")
         if not values or len(values) != 1:
@@ -231,7 +231,7 @@ class Viewer:
 
     @staticmethod
     def _run_info(rid: str, run_dir: Path) -> dict[str, Any]:
-        from airguard.results import read_manifest
+        from airguard.results.store import read_manifest
 
         m = read_manifest(run_dir)
         return {
@@ -244,10 +244,10 @@ class Viewer:
         }
 
     def _scene(self, rid: str, run_dir: Path) -> Response:
-        from airguard.report.footprints import coverage_features
-        from airguard.report.playback import representative_replication
-        from airguard.report.scene import run_scenario, scene, scene_box
-        from airguard.results import read_table
+        from airguard.results.store import read_table
+        from airguard.scene import run_scenario, scene, scene_box
+        from airguard.scene.footprints import coverage_features
+        from airguard.scene.playback import representative_replication
 
         try:
             scenario, warnings = run_scenario(run_dir)
@@ -275,7 +275,7 @@ class Viewer:
 
     @staticmethod
     def _playback(run_dir: Path, rep: int) -> Response:
-        from airguard.report.playback import playback
+        from airguard.scene.playback import playback
 
         try:
             return _json_response(playback(run_dir, rep))

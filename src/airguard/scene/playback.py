@@ -2,7 +2,7 @@
 
 Replication k of seed s is a pure function of (scenario, seed, k), so
 :func:`playback` runs it again (:func:`airguard.engine.run_replication` with an event
-log, as :mod:`airguard.replay` does), checks that it reproduces the stored row of the
+log, as :mod:`airguard.studies.replay` does), checks that it reproduces the stored row of the
 ``replications`` table, and returns plain JSON:
 
 - **threats** (and friendly flights): their true positions every `step_s` seconds
@@ -55,7 +55,7 @@ def representative_replication(run_dir: str | Path) -> dict[str, Any]:
     Returns ``{"replication": k, "leakers": ..., "assets_damaged": ...,
     "interceptor_cost_usd": ..., "median": {...}, "rule": "..."}``.
     """
-    from airguard.results import read_table
+    from airguard.results.store import read_table
 
     reps = read_table(run_dir, "replications")
     k = reps.column("replication").to_numpy()
@@ -164,9 +164,9 @@ def playback(
         EV_TRACK,
         OUTCOME_NAMES,
     )
-    from airguard.replay import rerun_logged
-    from airguard.report.scene import run_scenario
-    from airguard.results import read_manifest
+    from airguard.results.store import read_manifest
+    from airguard.scene import run_scenario
+    from airguard.studies.replay import rerun_logged
     from airguard.world import compile_world
 
     if step_s < 1.0:

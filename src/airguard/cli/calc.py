@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
+
+from airguard.cli._common import fail
 
 __all__ = ["calc_app"]
 
@@ -31,7 +33,6 @@ calc_app = typer.Typer(
     no_args_is_help=True,
 )
 
-EXIT_INPUT = 2
 
 T = TypeVar("T")
 
@@ -41,17 +42,13 @@ JsonOption = Annotated[
 ]
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
-
 
 def _run(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a calculator; its ValueError becomes one message and exit status 2."""
     try:
         return func(*args, **kwargs)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _jsonable(value: Any) -> Any:
@@ -257,7 +254,7 @@ def ballistic(
 ) -> None:
     """Free flight from burnout to impact on the engine's integrator (airguard.trajectory.ballistic_flight)."""
     if drag and ballistic_coefficient_kg_m2 is None:
-        _fail("--ballistic-coefficient-kg-m2 is needed for a flight with drag (or pass --no-drag)")
+        fail("--ballistic-coefficient-kg-m2 is needed for a flight with drag (or pass --no-drag)")
     from airguard.trajectory import ballistic_flight
 
     inputs: dict[str, Any] = {
@@ -339,7 +336,7 @@ def intercept(
     if given:
         missing = [f"--motor-{k.replace('_', '-')}" for k, v in motor_args.items() if v is None]
         if missing:
-            _fail(f"a motor needs all four --motor-* options; missing {', '.join(missing)}")
+            fail(f"a motor needs all four --motor-* options; missing {', '.join(missing)}")
         motor = _run(Motor, **given)
 
     inputs: dict[str, Any] = {

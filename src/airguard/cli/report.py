@@ -8,20 +8,16 @@ with status 2, as elsewhere in the command line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from airguard.cli._common import fail
 from airguard.errors import InputError
 
 __all__ = ["export", "register", "report", "serve"]
 
-EXIT_INPUT = 2
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 RunArg = Annotated[
@@ -86,7 +82,7 @@ def report(
     target = out if out is not None else run / "report.html"
     for p in [run, *(vs or [])]:
         if not p.is_dir():
-            _fail(f"{p}: not a run directory")
+            fail(f"{p}: not a run directory")
     try:
         info = write_report(
             [run],
@@ -99,7 +95,7 @@ def report(
             exposure=exposure or (None if studies else []),
         )
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     reps = ", ".join(f"{label} {k}" for label, k in info.representative.items())
     extra = "".join(
         f"; {what} study {p}"
@@ -138,9 +134,9 @@ def serve(
     try:
         run_server(roots, host=host, port=port, verbose=verbose, on_ready=ready)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 def export(
@@ -177,11 +173,11 @@ def export(
     from airguard.export import FORMATS, export_coverage, export_replication
 
     if fmt not in (*FORMATS, "coverage"):
-        _fail(f"--format: expected one of {', '.join(FORMATS)}, coverage; got '{fmt}'")
+        fail(f"--format: expected one of {', '.join(FORMATS)}, coverage; got '{fmt}'")
     try:
         when = datetime.fromisoformat(epoch.replace("Z", "+00:00"))
     except ValueError:
-        _fail(
+        fail(
             f"--epoch: expected an ISO 8601 date and time such as 2020-01-01T00:00:00Z, got '{epoch}'"
         )
     when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
@@ -190,10 +186,10 @@ def export(
             path = export_coverage(run, out)
         else:
             if rep is None:
-                _fail(f"--rep K: which replication to export as {fmt}")
+                fail(f"--rep K: which replication to export as {fmt}")
             path = export_replication(run, rep, fmt, out, epoch=when)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"{fmt} → {path}")
 
 

@@ -57,7 +57,7 @@ def _names(names: list[str], index: np.ndarray) -> np.ndarray:
 
 
 def _stored_row(run_dir: Path, replication: int) -> dict[str, Any] | None:
-    from airguard.results import query
+    from airguard.results.store import query
 
     table = query(run_dir, f"SELECT * FROM replications WHERE replication = {int(replication)}")
     rows: list[dict[str, Any]] = table.to_pylist()
@@ -121,7 +121,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
 
     from airguard.engine import EVENT_NAMES, OUTCOME_NAMES
     from airguard.geo import ecef2geodetic
-    from airguard.results import read_manifest
+    from airguard.results.store import read_manifest
     from airguard.scenario import load_scenario
     from airguard.world import compile_world
 

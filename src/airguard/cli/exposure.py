@@ -1,7 +1,7 @@
 """``airguard exposure``: how long, how often and how well radars observe friendly flights.
 
 ``airguard exposure FILE [--rcs low|nominal|high|all] [--step 1s] [--pd-min 0.5]
-[--variant NAME] [--no-aspect-rcs] [--out DIR]`` evaluates :func:`airguard.exposure.exposure_analysis` and
+[--variant NAME] [--no-aspect-rcs] [--out DIR]`` evaluates :func:`airguard.studies.exposure.exposure_analysis` and
 prints one table row per flight, radar and RCS level; with ``--out`` it writes
 ``exposure.json`` (all figures), ``exposure.geojson`` (route segments by exposure, radar
 sites) and ``exposure.png`` (a map).  Bad input gives one line ``airguard: error: ...``
@@ -11,23 +11,19 @@ naming the file, line and field or the option, and exit status 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.exposure import Exposure
+    from airguard.studies.exposure import Exposure
 
 __all__ = ["exposure"]
 
-EXIT_INPUT = 2
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 def _f(value: float | None, fmt: str) -> str:
@@ -108,7 +104,7 @@ def exposure(
     ] = True,
 ) -> None:
     """Time in coverage, looks, SNR, aspect and closest approach of friendly flights per radar."""
-    from airguard.exposure import RCS_LEVELS, exposure_analysis, write_outputs
+    from airguard.studies.exposure import RCS_LEVELS, exposure_analysis, write_outputs
     from airguard.units import Dimension, UnitError, parse_quantity
 
     try:
@@ -134,9 +130,9 @@ def exposure(
             aspect_rcs=aspect_rcs,
         )
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _table(exp)
     if out is not None:
         paths = write_outputs(exp, out)

@@ -4,7 +4,7 @@ Three steps, the usual split between a cheap screening model and the full simula
 
 1. **Screening.**  The options (candidate sites, each at one or more sector headings) of
    one site become the units of a world compiled from the scenario (no networks: each
-   stands alone); :func:`airguard.coverage.coverage_grid` maps each option's detection
+   stands alone); :func:`airguard.studies.coverage.coverage_grid` maps each option's detection
    and engagement footprints against each threat type on one grid shared by all sites
    (the engine's envelopes, reach tables and radar geometry).  A few replications' threat
    trajectories are drawn with :func:`airguard.engine.draw_threats` and looked up in the
@@ -40,7 +40,7 @@ Three steps, the usual split between a cheap screening model and the full simula
    network as its first unit) runs by full Monte Carlo
    (:func:`airguard.montecarlo.iter_batches`), as do the scenario's given sites: the
    value-weighted survival with a 95 % interval (mean of the per-replication value
-   surviving, CLT) and per-asset P(undamaged) with Wilson intervals (:func:`airguard.results.wilson_interval`).
+   surviving, CLT) and per-asset P(undamaged) with Wilson intervals (:func:`airguard.results.store.wilson_interval`).
 
 Costs (:func:`unit_cost_usd`) are the catalogue's nominal figures: the fire unit's
 ``composition.unit_cost_usd`` plus its initial interceptor load (launchers × load ×
@@ -366,9 +366,9 @@ def build_screen(
     seed
         Seed of the threat samples; default the scenario's.
     """
-    from airguard.coverage import coverage_grid
     from airguard.engine import draw_threats
     from airguard.geo import ecef2geodetic
+    from airguard.studies.coverage import coverage_grid
     from airguard.world import FLIGHT_BALLISTIC, GRID_DT_S, compile_world
 
     started = time.perf_counter()
@@ -673,7 +673,7 @@ def confirm(
 ) -> Confirmation:
     """Run `scenario` by Monte Carlo; value-weighted survival (CLT 95 %) and per-asset Wilson."""
     from airguard.montecarlo import iter_batches
-    from airguard.results import mean_interval, wilson_interval
+    from airguard.results.store import mean_interval, wilson_interval
     from airguard.world import compile_world
 
     started = time.perf_counter()

@@ -53,7 +53,7 @@ The engagement test is that of :func:`airguard.engine._find_intercept` for a
 point: the threat's height above the unit's site inside the interceptor's
 catalogue altitude limits, slant range above its minimum range, ground range
 (geocentric angle × mean radius) below its maximum range, and the reach table
-(:mod:`airguard.envelope`) reached within the interceptor's flight time; the
+(:mod:`airguard.reach`) reached within the interceptor's flight time; the
 interceptors are the unit's doctrine for the type's class that it holds
 rounds of, as in the engine's fire control.  Timing (reaction, the threat's
 time to go, ballistic threats engaged only in descent) is not part of a static

@@ -46,7 +46,7 @@ def run_scenario(run_dir: str | Path) -> tuple[Scenario, list[str]]:
     InputError
         If the directory holds no manifest or the scenario file cannot be found.
     """
-    from airguard.results import read_manifest
+    from airguard.results.store import read_manifest
     from airguard.scenario import load_scenario
 
     root = Path(run_dir)
@@ -153,10 +153,10 @@ def scene(
     """The map's JSON for one scenario variant (see the module docstring).
 
     `box` defaults to :func:`scene_box` of this scenario alone; `coverage` is a GeoJSON
-    FeatureCollection of footprints (:func:`airguard.report.footprints.coverage_features`).
+    FeatureCollection of footprints (:func:`airguard.scene.footprints.coverage_features`).
     """
     from airguard.catalogue import SensorSystem, ThreatSystem
-    from airguard.report.borders import region_map
+    from airguard.scene.borders import region_map
 
     body = scenario.body
     cat = scenario.catalogue

@@ -2,7 +2,7 @@
 
 ``airguard optimize FILE --system ID (--candidates SITES.yaml | --region "lat lon; ...")
 [--units N] [--objective survival|cost] [--target 0.9] [--budget USD] ...`` screens the
-candidate sites with :mod:`airguard.placement`, optimises with SciPy's differential
+candidate sites with :mod:`airguard.studies.placement`, optimises with SciPy's differential
 evolution, confirms the best placements and the scenario's given sites by Monte Carlo and
 prints screening and Monte Carlo figures side by side (``--json`` writes them all).  With
 ``--budget`` and several ``--system``, each system gets as many units as the budget buys.
@@ -13,23 +13,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.placement import PlacementStudy
+    from airguard.studies.placement import PlacementStudy
 
 __all__ = ["optimize"]
 
-EXIT_INPUT = 2
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 def _budget(text: str) -> float:
@@ -168,14 +164,14 @@ def optimize(
     ] = None,
 ) -> None:
     """Choose sites and headings for fire units; confirm against the given sites by Monte Carlo."""
-    from airguard.placement import (
+    from airguard.scenario import load_scenario
+    from airguard.studies.placement import (
         budget_comparison,
         load_candidates,
         optimise_placement,
         parse_polygon,
         region_candidates,
     )
-    from airguard.scenario import load_scenario
 
     try:
         if (candidates is None) == (region is None):
@@ -231,13 +227,13 @@ def optimize(
                 )
             ]
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if spend is not None:
         typer.echo(f"budget {spend / 1e9:,.2f} bn USD")
     for study in studies:
         _print(study)
     if json_out is not None:
-        from airguard.placement import study_json
+        from airguard.studies.placement import study_json
 
         data = study_json(scenario, studies, spend)
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

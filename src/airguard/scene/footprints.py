@@ -1,8 +1,8 @@
 """Coverage footprints for the report's and the viewer's maps and the exports.
 
-:func:`coverage_features` asks :func:`airguard.coverage.coverage_grid` for a scenario's
+:func:`coverage_features` asks :func:`airguard.studies.coverage.coverage_grid` for a scenario's
 detection and engagement footprints over a map's box, on a grid of at most about
-:data:`MAX_CELLS` cells, and returns :func:`airguard.coverage.to_geojson`'s
+:data:`MAX_CELLS` cells, and returns :func:`airguard.studies.coverage.to_geojson`'s
 FeatureCollection ((Multi)Polygon features with properties ``unit``, ``threat``, ``kind``
 and more), its outlines simplified for display: Douglas–Peucker with a tolerance of
 :data:`SIMPLIFY_CELLS` cells (D. H. Douglas & T. K. Peucker, "Algorithms for the reduction
@@ -104,13 +104,13 @@ def coverage_features(
     coverage module's own, at its own resolution) on a grid of at most about `max_cells`
     cells, as a GeoJSON FeatureCollection, or (None, why not)."""
     try:
-        coverage = importlib.import_module("airguard.coverage")
+        coverage = importlib.import_module("airguard.studies.coverage")
     except ImportError:
-        return None, "coverage footprints need airguard.coverage, which this version lacks"
+        return None, "coverage footprints need airguard.studies.coverage, which this version lacks"
     grid = getattr(coverage, "coverage_grid", None)
     to_geojson = getattr(coverage, "to_geojson", None)
     if grid is None or to_geojson is None:
-        return None, "airguard.coverage has no coverage_grid/to_geojson"
+        return None, "airguard.studies.coverage has no coverage_grid/to_geojson"
     kwargs: dict[str, Any] = {}
     resolution_m = MIN_RESOLUTION_M
     if box is not None:
@@ -124,7 +124,7 @@ def coverage_features(
     except (ValueError, TypeError, KeyError, ImportError) as exc:
         return None, f"coverage footprints could not be computed: {exc}"
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        return None, "airguard.coverage.to_geojson did not return a FeatureCollection"
+        return None, "airguard.studies.coverage.to_geojson did not return a FeatureCollection"
     tolerance_deg = SIMPLIFY_CELLS * resolution_m / 111_320.0
     features = []
     for f in collection.get("features", []):

@@ -51,7 +51,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from airguard.results import Z95, read_manifest, read_table, wilson_interval
+from airguard.results.store import Z95, read_manifest, read_table, wilson_interval
 
 __all__ = [
     "INDEPENDENT_MEAN",

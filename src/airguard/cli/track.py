@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from airguard.cli._common import fail
+
 __all__ = ["track"]
 
-EXIT_INPUT = 2
 MODELS = {
     "cv": ("cv",),
     "ca": ("ca",),
@@ -27,10 +28,6 @@ MODELS = {
     "imm": ("cv", "ca", "ballistic"),
 }
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 def _confirm_rule(text: str) -> tuple[int, int]:
@@ -40,7 +37,7 @@ def _confirm_rule(text: str) -> tuple[int, int]:
             raise ValueError
         return int(m), int(n)
     except ValueError:
-        _fail(f"--confirm: expected M/N such as 3/4, got '{text}'")
+        fail(f"--confirm: expected M/N such as 3/4, got '{text}'")
 
 
 def track(
@@ -127,7 +124,7 @@ def track(
     q_of = {"cv": q_cv, "ca": q_ca, "ballistic": q_ballistic}
     for name in names:
         if name not in q_of:
-            _fail(f"--model: expected cv, ca, ballistic, imm or a list of them, got '{model}'")
+            fail(f"--model: expected cv, ca, ballistic, imm or a list of them, got '{model}'")
     confirm_m, confirm_n = _confirm_rule(confirm)
     try:
         params = core.tracker_params(
@@ -145,9 +142,9 @@ def track(
             init_accel_sigma_mps2=accel_sigma,
         )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
-        _fail(f"{out}: --out must end in .csv or .parquet")
+        fail(f"{out}: --out must end in .csv or .parquet")
     try:
         dets = read_detections(
             detections,
@@ -160,7 +157,7 @@ def track(
             max_elevation_deg=max_elevation,
         )
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     err = Console(stderr=True)
     with Progress(
         TextColumn("tracking"),
@@ -181,7 +178,7 @@ def track(
     try:
         write_tracks(table, out)
     except (InputError, OSError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     ids = table.column("track_id").to_numpy()
     confirmed = ids[table.column("status").to_numpy(zero_copy_only=False) == "confirmed"]
     typer.echo(

@@ -1,14 +1,14 @@
 """``airguard coverage``: detection and engagement footprints as GeoTIFF, GeoJSON and PNG.
 
 ``airguard coverage FILE --out DIR`` maps every variant of the scenario (or the one
-``--variant`` names) with :func:`airguard.coverage.coverage_grid` and writes, per variant::
+``--variant`` names) with :func:`airguard.studies.coverage.coverage_grid` and writes, per variant::
 
     DIR/<variant>/<unit>-<threat>-detection.tif    single-look P_D, float32, EPSG:4326
     DIR/<variant>/<unit>-<threat>-engagement.tif   1 = engageable, uint8 (armed units only)
     DIR/<variant>/coverage.geojson                 footprint outlines, one feature per map
     DIR/<variant>/coverage.png                     one panel per threat type
 
-Names are :func:`airguard.coverage.slug` forms (lower case, other characters as ``-``);
+Names are :func:`airguard.studies.coverage.slug` forms (lower case, other characters as ``-``);
 a scenario without variants is written under the slug of its name.  The simulator is
 imported inside the command, so ``airguard --help`` stays fast.  Bad input (the scenario,
 ``--resolution``, ``--altitude``, ``--bounds``) gives one line ``airguard: error: ...``
@@ -19,23 +19,19 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.coverage import Coverage
+    from airguard.studies.coverage import Coverage
 
 __all__ = ["coverage", "parse_altitudes", "parse_bounds", "parse_length"]
 
-EXIT_INPUT = 2
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 def parse_length(text: str, option: str) -> float:
@@ -173,8 +169,8 @@ def coverage(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from airguard.coverage import coverage_grid, slug, write_outputs
     from airguard.scenario import load_scenario
+    from airguard.studies.coverage import coverage_grid, slug, write_outputs
     from airguard.world import compile_world
 
     try:
@@ -191,7 +187,7 @@ def coverage(
             )
         scenarios = load_scenario(file, variant=variant)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     err = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
@@ -218,9 +214,9 @@ def coverage(
                     pd_min=pd_min,
                 )  # fmt: skip
             except InputError as exc:
-                _fail(str(exc))
+                fail(str(exc))
             except ValueError as exc:
-                _fail(_as_option(str(exc)))
+                fail(_as_option(str(exc)))
             progress.advance(task)
             target = out / slug(sc.label)
             write_outputs(cov, target)

@@ -11,11 +11,12 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from airguard._version import __version__
+from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ app.add_typer(catalogue_app, name="catalogue")
 
 
 def _add_calc() -> None:
-    from airguard.cli_calc import calc_app
+    from airguard.cli.calc import calc_app
 
     app.add_typer(
         calc_app, name="calc", help="Calculators: radar, detection, horizon, flight, guidance."
@@ -44,7 +45,7 @@ _add_calc()
 
 
 def _add_front_ends() -> None:
-    from airguard.cli_report import register
+    from airguard.cli.report import register
 
     register(app)
 
@@ -53,7 +54,7 @@ _add_front_ends()
 
 
 def _add_track() -> None:
-    from airguard.cli_track import track
+    from airguard.cli.track import track
 
     app.command("track")(track)
 
@@ -62,7 +63,7 @@ _add_track()
 
 
 def _add_coverage() -> None:
-    from airguard.cli_coverage import coverage
+    from airguard.cli.coverage import coverage
 
     app.command(name="coverage")(coverage)
 
@@ -71,7 +72,7 @@ _add_coverage()
 
 
 def _add_exposure() -> None:
-    from airguard.cli_exposure import exposure
+    from airguard.cli.exposure import exposure
 
     app.command(name="exposure")(exposure)
 
@@ -80,19 +81,14 @@ _add_exposure()
 
 
 def _add_optimize() -> None:
-    from airguard.cli_optimize import optimize
+    from airguard.cli.optimize import optimize
 
     app.command(name="optimize")(optimize)
 
 
 _add_optimize()
 
-EXIT_INPUT = 2
 
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"airguard: error: {message}", err=True)
-    raise typer.Exit(EXIT_INPUT)
 
 
 def _version(value: bool) -> None:
@@ -124,7 +120,7 @@ def validate(file: FileArg) -> None:
     try:
         scenarios = load_scenario(file)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     names = ", ".join(s.label for s in scenarios)
     typer.echo(
         f"{file}: valid ({len(scenarios)} variant{'s' if len(scenarios) > 1 else ''}: {names})"
@@ -203,17 +199,17 @@ def run(
 
     from airguard.montecarlo import BACKENDS, BackendError
     from airguard.montecarlo.campaign import check_resumable, default_run_dir, simulate
-    from airguard.results import read_manifest, read_progress, remove_run_files
+    from airguard.results.store import read_manifest, read_progress, remove_run_files
     from airguard.scenario import load_scenario
 
     if backend not in BACKENDS:
-        _fail(f"--backend: expected one of {', '.join(BACKENDS)}, got '{backend}'")
+        fail(f"--backend: expected one of {', '.join(BACKENDS)}, got '{backend}'")
     if address is not None and backend != "ray":
-        _fail("--address names a Ray cluster: pass it with --backend ray")
+        fail("--address names a Ray cluster: pass it with --backend ray")
     try:
         scenarios = load_scenario(file, variant=variant)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if uncertainty:
         _run_uncertainty(scenarios, designs, reps_per_design, seed, workers, out, as_json)
         return
@@ -224,7 +220,7 @@ def run(
         try:
             ensure_ray(min(workers or default_workers(), reps), address)
         except BackendError as exc:
-            _fail(str(exc))
+            fail(str(exc))
 
     def recorded(path: Path) -> dict[str, Any] | None:
         """What a run directory records of its run, if it holds one."""
@@ -235,11 +231,11 @@ def run(
     targets: list[Path]
     if resume is not None:
         if out is not None and out.resolve() != resume.resolve():
-            _fail("--resume RUN continues RUN: pass --out only to name the same directory")
+            fail("--resume RUN continues RUN: pass --out only to name the same directory")
         if overwrite:
-            _fail("--resume continues a run and --overwrite discards it: pass one of them")
+            fail("--resume continues a run and --overwrite discards it: pass one of them")
         if resume.exists() and not resume.is_dir():
-            _fail(f"{resume}: not a run directory")
+            fail(f"{resume}: not a run directory")
         root = resume
         single = recorded(root) if root.is_dir() else None
         if len(scenarios) == 1:
@@ -247,7 +243,7 @@ def run(
             use_nested = single is None and root.is_dir() and recorded(nested) is not None
             targets = [nested if use_nested else root]
         elif single is not None:
-            _fail(
+            fail(
                 f"{root}: holds the run of one variant ({single.get('variant')}); "
                 f"resume it with --variant {single.get('variant')}"
             )
@@ -257,12 +253,12 @@ def run(
             try:  # refuse before the progress bars start
                 check_resumable(target, sc, reps, seed=seed)
             except InputError as exc:
-                _fail(str(exc))
+                fail(str(exc))
     else:
         root = out if out is not None else default_run_dir(scenarios[0])
         if root.exists() and any(root.iterdir()):
             if not overwrite:
-                _fail(
+                fail(
                     f"{root}: the run directory exists and is not empty; choose another --out, "
                     "pass --overwrite, or continue an interrupted run with --resume"
                 )
@@ -288,7 +284,7 @@ def run(
                     address=address,
                 )
             except (InputError, BackendError) as exc:
-                _fail(str(exc))
+                fail(str(exc))
             runs.append(result)
     notes = []
     for r in runs:
@@ -343,7 +339,7 @@ def _run_uncertainty(
     from rich.console import Console
     from rich.table import Table
 
-    from airguard.uncertainty import contested_figures, sensitivity
+    from airguard.studies.uncertainty import contested_figures, sensitivity
 
     err = Console(stderr=True)
     reports = []
@@ -361,9 +357,9 @@ def _run_uncertainty(
                     on_design=functools.partial(_advance, progress, task),
                 )
             except InputError as exc:
-                _fail(str(exc))
+                fail(str(exc))
             except ValueError as exc:
-                _fail(f"{sc.file}: {exc}")
+                fail(f"{sc.file}: {exc}")
             reports.append(report)
     payload = [r.to_json() for r in reports]
     if out is not None:
@@ -445,7 +441,7 @@ def _clear_run_dir(root: Path) -> None:
     """Remove what airguard wrote in a run directory, and nothing else."""
     import shutil
 
-    from airguard.results import TABLES
+    from airguard.results.store import TABLES
 
     for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
         for name in TABLES:
@@ -502,8 +498,8 @@ def compare(
 
     from rich.console import Console
 
-    from airguard.compare import compare_runs
     from airguard.montecarlo.campaign import simulate
+    from airguard.results.compare import compare_runs
     from airguard.scenario import Scenario, load_scenario
 
     def source(arg: str) -> Path | Scenario:
@@ -514,18 +510,18 @@ def compare(
                 return path
             runs = sorted(str(p.parent) for p in path.glob("*/manifest.json"))
             if runs:
-                _fail(f"{path}: holds several run directories; name one: {', '.join(runs)}")
-            _fail(f"{path}: not a run directory (no manifest.json) and not a scenario file")
+                fail(f"{path}: holds several run directories; name one: {', '.join(runs)}")
+            fail(f"{path}: not a run directory (no manifest.json) and not a scenario file")
         file, variant = arg, None
         if not path.exists() and "#" in arg:
             file, _, variant = arg.rpartition("#")
         try:
             scenarios = load_scenario(file, variant=variant or None)
         except InputError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if len(scenarios) > 1:
             names = ", ".join(str(s.variant) for s in scenarios)
-            _fail(
+            fail(
                 f"{file}: has {len(scenarios)} variants ({names}); "
                 f"name one, e.g. {file}#{scenarios[0].variant}"
             )
@@ -544,10 +540,10 @@ def compare(
         for side in to_run:
             target = root / side
             if target.resolve() in {p.resolve() for p in given.values()}:
-                _fail(f"{target}: is also an input of this comparison; choose another --out")
+                fail(f"{target}: is also an input of this comparison; choose another --out")
             if target.exists() and any(target.iterdir()):
                 if not overwrite:
-                    _fail(
+                    fail(
                         f"{target}: the run directory exists and is not empty; "
                         "choose another --out or pass --overwrite"
                     )
@@ -568,12 +564,12 @@ def compare(
                         on_batch=functools.partial(_advance, progress, task),
                     )
                 except InputError as exc:
-                    _fail(str(exc))
+                    fail(str(exc))
                 seconds[side] = result.seconds
         try:
             comparison = compare_runs(dirs["a"], dirs["b"])
         except (OSError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if out is None:  # the temporary run directories are gone once this returns
             hidden = {s: dataclasses.replace(getattr(comparison, s), run_dir=None) for s in to_run}
             comparison = dataclasses.replace(comparison, **hidden)
@@ -607,12 +603,12 @@ def results(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Print a run's summary, or query its tables with SQL."""
-    from airguard.results import query, read_manifest, run_dirs
+    from airguard.results.store import query, read_manifest, run_dirs
 
     try:
         dirs = run_dirs(run_dir)
     except FileNotFoundError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if sql is not None:
         import duckdb
 
@@ -620,7 +616,7 @@ def results(
             try:
                 table = query(d, sql)
             except duckdb.Error as exc:
-                _fail(f"{d}: {str(exc).splitlines()[0]}")
+                fail(f"{d}: {str(exc).splitlines()[0]}")
             if as_json:
                 typer.echo(
                     json.dumps({"run": str(d), "rows": table.to_pylist()}, default=_jsonable)
@@ -658,12 +654,12 @@ def replay(
     """Re-run one replication with its full event log (written to RUN/replays/rep-K/)."""
     from rich.console import Console
 
-    from airguard.replay import replay as run_replay
+    from airguard.studies.replay import replay as run_replay
 
     try:
         result = run_replay(run_dir, rep)
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console = Console()
     counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
     console.print(
@@ -687,13 +683,13 @@ def envelope(
 ) -> None:
     """Engagement envelope of an interceptor against a threat type, from real fly-outs."""
     from airguard.catalogue import DefenceSystem, ThreatSystem, default_catalogue
-    from airguard.envelope import engagement_envelope
     from airguard.report.envelope import envelope_summary, write_envelope
+    from airguard.studies.envelope import engagement_envelope
 
     try:
         cat = default_catalogue()
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     entry = cat.entries.get(interceptor)
     if isinstance(entry, DefenceSystem):
         interceptor = next(iter(entry.interceptors))
@@ -701,9 +697,9 @@ def envelope(
         cat.interceptor(interceptor)
     except KeyError:
         ids = sorted(i for e in cat if isinstance(e, DefenceSystem) for i in e.interceptors)
-        _fail(f"no interceptor '{interceptor}' (have: {', '.join(ids)})")
+        fail(f"no interceptor '{interceptor}' (have: {', '.join(ids)})")
     if not isinstance(cat.entries.get(threat), ThreatSystem):
-        _fail(f"no threat '{threat}' (have: {', '.join(cat.ids('threat'))})")
+        fail(f"no threat '{threat}' (have: {', '.join(cat.ids('threat'))})")
     env = engagement_envelope(interceptor, threat, catalogue=cat)
     paths = write_envelope(env, out)
     summary = envelope_summary(env)
@@ -732,7 +728,7 @@ def catalogue_list() -> None:
     try:
         cat = default_catalogue()
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table(title="airguard catalogue")
     for col in ("id", "kind", "name", "components"):
         table.add_column(col)
@@ -756,7 +752,7 @@ def catalogue_show(
     try:
         cat = default_catalogue()
     except InputError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if entry_id not in cat:
         owner = next(
             (
@@ -768,7 +764,7 @@ def catalogue_show(
             None,
         )
         if owner is None:
-            _fail(f"no catalogue entry '{entry_id}' (have: {', '.join(cat.ids())})")
+            fail(f"no catalogue entry '{entry_id}' (have: {', '.join(cat.ids())})")
         entry_id = owner.id
     entry = cat[entry_id]
     if as_json:
@@ -783,6 +779,3 @@ def main() -> None:
     """Console-script entry point."""
     app()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
