@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from airguard._jit import njit
-from airguard.dynamics import FLAT, LATERAL, body_params, rk4_step
+from airguard.dynamics import FLAT, LATERAL, P_BURN, body_params, rk4_step
 
 __all__ = [
     "AUGMENTED_PN",
@@ -470,8 +470,8 @@ def _fly_homing(
             clock[0], clock[1], clock[2] = t, _CLOSEST_APPROACH, rn
             return n
         h = min(homing_step_s(rn, vc, step_fraction, min_step_s, max_step_s), max_time_s - t)
-        if t < params[3] - 1e-9:
-            h = min(h, params[3] - t)  # end a step at burnout
+        if t < params[P_BURN] - 1e-9:
+            h = min(h, params[P_BURN] - t)  # end a step at burnout
         if h <= 1e-12:
             clock[0], clock[1], clock[2] = t, _TIME_LIMIT, rn
             return n
