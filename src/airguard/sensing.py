@@ -20,10 +20,11 @@ about geometry.  The tests of one look, in the engine's order:
    triangle (Earth's centre, antenna, target),
    ``sin ε = ((a_e + h_t)^2 - (a_e + h_a)^2 - R^2) / (2 R (a_e + h_a))`` —
    inside the radar's elevation limits;
-4. **azimuth sector**: the azimuth off the boresight, wrapped to [−π, π), at
+4. **azimuth sector**: the azimuth off the boresight, wrapped to [−π, π], at
    most the sector's half width, and inside the slice of the sector the radar
    looks at now (a rotating radar looks at one slice at a time, an
-   electronically scanned one at its whole sector: one slice);
+   electronically scanned one at its whole sector: one slice; maps ask for the
+   whole sector, every slice of a scan, at once);
 5. **terrain**, with a DEM: the target clears the radar's tabulated skyline,
    :func:`airguard.terrain.mask_visible` (ITU-R P.452-16 path profile).
 
@@ -67,6 +68,7 @@ __all__ = [
     "OUT_OF_RANGE",
     "apparent_elevation_rad",
     "look",
+    "look_verdict",
     "radio_horizon_m",
     "range_and_sector",
     "sector_code",
@@ -154,7 +156,13 @@ def apparent_elevation_rad(
 
 @njit
 def sector_offset_rad(azimuth_rad: float, az_center_rad: float) -> float:
-    """Azimuth off the boresight, wrapped to [−π, π), rad (both clockwise from north)."""
+    """Azimuth off the boresight, wrapped to [−π, π], rad (both clockwise from north).
+
+    ``(az − c + π) mod 2π − π``, the engine's expression.  Rounding can make it +π instead
+    of −π when the target is within about 7e-16 rad of straight behind the boresight (the
+    sum az − c + π comes out a hair below zero and the modulo rounds up to 2π); a slice
+    [lo, π) then leaves the target out, while the sector test ``|offset| <= π`` keeps it.
+    """
     return (azimuth_rad - az_center_rad + math.pi) % (2.0 * math.pi) - math.pi
 
 
@@ -230,7 +238,9 @@ def look(
         (π: all round).
     off_lo_rad, off_hi_rad
         The slice looked at, offsets from the boresight [lo, hi), rad
-        (:func:`slice_offsets_rad`; ``(-az_half_rad, az_half_rad)`` for the whole sector).
+        (:func:`slice_offsets_rad`, as the engine's looks); ``(-inf, inf)`` for the whole
+        sector at once, every slice of a scan, as maps and screens ask (then only the
+        sector test ``|offset| <= az_half_rad`` applies).
     x_m, y_m, z_m
         ECEF position of the target, m.
     target_height_m
@@ -254,14 +264,73 @@ def look(
     range_m : float
         Slant range, m (always computed).
     azimuth_rad : float
-        True azimuth in the radar's ENU frame, clockwise from north, in (−π, π] (NaN
-        when out of range).
+        True azimuth in the radar's ENU frame, clockwise from north, in [−π, π], once the
+        elevation tests passed (else NaN).
     elevation_rad : float
-        True (geometric) elevation in the ENU frame, rad: what the radar measures (NaN
-        when out of range).
+        True (geometric) elevation in the ENU frame, rad, what the radar measures: only
+        when in view (else NaN).
     apparent_elevation_rad : float
-        Elevation on the effective Earth (:func:`apparent_elevation_rad`), rad: what the
-        limits and the horizon apply to (NaN when out of range).
+        Elevation on the effective Earth (:func:`apparent_elevation_rad`), rad, what the
+        limits apply to, once the horizon test passed (else NaN).
+
+    Notes
+    -----
+    Each quantity is computed only when a test needs it, so that a target out of range
+    or below the horizon costs no trigonometry; the values computed are those of the
+    engine's look, bit for bit.  :func:`look_verdict` is the same without the
+    geometric elevation.
+    """
+    code, rng_m, az, el_app = look_verdict(
+        radar_pos_m, enu_basis, antenna_height_m, max_range_m, el_min_rad, el_max_rad,
+        az_center_rad, az_half_rad, off_lo_rad, off_hi_rad, x_m, y_m, z_m, target_height_m,
+        has_terrain, horizon_slope, mask_az_step_rad, mask_range_step_m, radar_lat_rad,
+        radar_lon_rad, target_lat_rad, target_lon_rad,
+    )  # fmt: skip
+    el = math.nan
+    if code == IN_VIEW:
+        dx = x_m - radar_pos_m[0]
+        dy = y_m - radar_pos_m[1]
+        dz = z_m - radar_pos_m[2]
+        u = enu_basis[2, 0] * dx + enu_basis[2, 1] * dy + enu_basis[2, 2] * dz
+        el = math.asin(max(min(u / rng_m, 1.0), -1.0))
+        if math.isnan(az):  # not needed for the verdict (whole all-round sector)
+            e = enu_basis[0, 0] * dx + enu_basis[0, 1] * dy + enu_basis[0, 2] * dz
+            n = enu_basis[1, 0] * dx + enu_basis[1, 1] * dy + enu_basis[1, 2] * dz
+            az = math.atan2(e, n)
+    return code, rng_m, az, el, el_app
+
+
+@njit
+def look_verdict(
+    radar_pos_m: Float,
+    enu_basis: Float,
+    antenna_height_m: float,
+    max_range_m: float,
+    el_min_rad: float,
+    el_max_rad: float,
+    az_center_rad: float,
+    az_half_rad: float,
+    off_lo_rad: float,
+    off_hi_rad: float,
+    x_m: float,
+    y_m: float,
+    z_m: float,
+    target_height_m: float,
+    has_terrain: bool,
+    horizon_slope: Float,
+    mask_az_step_rad: float,
+    mask_range_step_m: float,
+    radar_lat_rad: float,
+    radar_lon_rad: float,
+    target_lat_rad: float,
+    target_lon_rad: float,
+) -> tuple[int, float, float, float]:
+    """:func:`look` without the geometric elevation: (code, range_m, azimuth_rad,
+    apparent_elevation_rad), for callers that need only the verdict (maps, screens).
+
+    Arguments, tests, their order and the values returned are :func:`look`'s, except that
+    the azimuth is NaN (not computed) when the whole sector of an all-round radar is asked
+    for (``az_half_rad >= π`` and slice bounds beyond ±π), where it cannot decide anything.
     """
     ha = antenna_height_m
     ht = target_height_m
@@ -270,20 +339,23 @@ def look(
     dz = z_m - radar_pos_m[2]
     rng_m = math.sqrt(dx * dx + dy * dy + dz * dz)
     if rng_m > max_range_m or rng_m < MIN_RANGE_M:
-        return OUT_OF_RANGE, rng_m, math.nan, math.nan, math.nan
-    e = enu_basis[0, 0] * dx + enu_basis[0, 1] * dy + enu_basis[0, 2] * dz
-    n = enu_basis[1, 0] * dx + enu_basis[1, 1] * dy + enu_basis[1, 2] * dz
-    u = enu_basis[2, 0] * dx + enu_basis[2, 1] * dy + enu_basis[2, 2] * dz
-    az = math.atan2(e, n)
-    el = math.asin(max(min(u / rng_m, 1.0), -1.0))
-    el_app = apparent_elevation_rad(rng_m, ha, ht)
+        return OUT_OF_RANGE, rng_m, math.nan, math.nan
     if rng_m > radio_horizon_m(ha, ht):
-        return BELOW_HORIZON, rng_m, az, el, el_app
+        return BELOW_HORIZON, rng_m, math.nan, math.nan
+    el_app = apparent_elevation_rad(rng_m, ha, ht)
     if el_app < el_min_rad or el_app > el_max_rad:
-        return OUTSIDE_ELEVATION, rng_m, az, el, el_app
-    code = sector_code(sector_offset_rad(az, az_center_rad), az_half_rad, off_lo_rad, off_hi_rad)
-    if code != IN_VIEW:
-        return code, rng_m, az, el, el_app
+        return OUTSIDE_ELEVATION, rng_m, math.nan, el_app
+    az = math.nan
+    if not (az_half_rad >= math.pi and off_lo_rad <= -math.pi and off_hi_rad > math.pi):
+        e = enu_basis[0, 0] * dx + enu_basis[0, 1] * dy + enu_basis[0, 2] * dz
+        n = enu_basis[1, 0] * dx + enu_basis[1, 1] * dy + enu_basis[1, 2] * dz
+        az = math.atan2(e, n)
+        off = sector_offset_rad(az, az_center_rad)
+        code = sector_code(off, az_half_rad, off_lo_rad, off_hi_rad)
+        if code != IN_VIEW:
+            return code, rng_m, az, el_app
+    # else the whole of an all-round sector: the offset lies in [−π, π], so no azimuth
+    # can fall outside it and none is computed (the cost of a map's cell is mostly atan2)
     if has_terrain:
         tlat, tlon = target_lat_rad, target_lon_rad
         if math.isnan(tlat) or math.isnan(tlon):
@@ -299,8 +371,8 @@ def look(
             ground,
             ht,
         ):
-            return BEHIND_TERRAIN, rng_m, az, el, el_app
-    return IN_VIEW, rng_m, az, el, el_app
+            return BEHIND_TERRAIN, rng_m, az, el_app
+    return IN_VIEW, rng_m, az, el_app
 
 
 @njit
