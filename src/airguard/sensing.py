@@ -1,9 +1,10 @@
 """The one look geometry: can a radar see a point, and if not, why not.
 
-Every place that asks whether a radar sees a target — the engine's looks, the
-coverage maps, the exposure of friendly flights, the placement screen — asks
-these compiled scalar kernels, so that a map and a replication never disagree
-about geometry.  The tests of one look, in the engine's order:
+Every place that asks whether a radar sees a target — the coverage maps, the
+exposure of friendly flights, the placement screen, and (with the same
+arithmetic, bit for bit) the engine's looks — asks these compiled scalar
+kernels, so that a map and a replication never disagree about geometry.  The
+tests of one look, in the engine's order:
 
 1. **instrumented range**: slant range R from the antenna's ECEF phase centre
    to the target at most the radar's maximum range (and at least 1 m: a
