@@ -84,8 +84,8 @@ are ``(U, T, ny, nx)``: row 0 is the southern edge, as in
 :class:`airguard.terrain.Terrain`.
 
 Only cells within a radar's reach (instrumented range or horizon) or an interceptor's
-maximum range are visited; a 1,000 × 1,000 km grid at 1 km for ten units takes a few
-tenths of a second (``benchmarks/coverage_grid.py``, docs/coverage.md).
+maximum range are visited; a 1,000 × 1,000 km grid at 1 km for ten units takes about half
+a second (``benchmarks/coverage_grid.py``, docs/coverage.md).
 
 Outputs (:func:`write_geotiff`, :func:`to_geojson`, :func:`write_png`,
 :func:`write_outputs`) import rasterio, contourpy and matplotlib when called.
