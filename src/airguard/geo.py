@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from airguard._jit import njit
 
 __all__ = [
+    "EFFECTIVE_EARTH_FACTOR",
     "MEAN_EARTH_RADIUS_M",
     "WGS84_A_M",
     "WGS84_B_M",
@@ -42,7 +43,16 @@ WGS84_F = 1.0 / 298.257223563
 WGS84_B_M = WGS84_A_M * (1.0 - WGS84_F)
 WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
 MEAN_EARTH_RADIUS_M = 6_371_008.8
-"""IUGG mean Earth radius R1 = (2a + b)/3 (Moritz, *Geodetic Reference System 1980*)."""
+"""IUGG mean Earth radius R1 = (2a + b)/3 (Moritz, *Geodetic Reference System 1980*):
+the one Earth radius of airguard's spheres (great circles, reach tables, the radio horizon)."""
+
+EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
+"""k of the effective Earth of radius k R1 that folds the standard atmosphere's refraction
+into the Earth's curvature, so that radar rays are straight lines over it: the standard
+value (Skolnik, *Introduction to Radar Systems*, 3rd ed., §8.2; ITU-R P.834, effective
+Earth radius; Federal Standard 1037C, "effective Earth radius").  The one home of the
+factor: :mod:`airguard.sensing`, :mod:`airguard.radar` and :mod:`airguard.terrain` read
+it from here."""
 
 Float = NDArray[np.float64]
 

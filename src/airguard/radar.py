@@ -25,6 +25,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special
 
+from airguard.geo import EFFECTIVE_EARTH_FACTOR, MEAN_EARTH_RADIUS_M
+
 __all__ = [
     "BOLTZMANN_J_PER_K",
     "EARTH_RADIUS_M",
@@ -43,10 +45,11 @@ BOLTZMANN_J_PER_K = 1.380649e-23
 SPEED_OF_LIGHT_MPS = 299_792_458.0
 """Speed of light in vacuum c, m/s (exact, SI)."""
 
-EARTH_RADIUS_M = 6_371_000.0
+EARTH_RADIUS_M = MEAN_EARTH_RADIUS_M
 """Mean Earth radius used for the radio horizon, m: the IUGG mean radius
-R1 = 6371.0088 km of the Geodetic Reference System 1980 (Moritz, Bulletin
-Géodésique 54, 1980), rounded to the kilometre."""
+R1 = 6 371 008.8 m of the Geodetic Reference System 1980 (Moritz, Bulletin
+Géodésique 54, 1980) — the same constant as :data:`airguard.geo.MEAN_EARTH_RADIUS_M`,
+the radius of the engine's effective Earth."""
 
 _SERIES_TOLERANCE = 1e-15
 """Relative truncation error allowed in the detection-probability series."""
@@ -505,8 +508,8 @@ def albersheim_snr_db(pd: ArrayLike, pfa: ArrayLike, pulses: ArrayLike = 1) -> f
 def horizon_range_m(
     antenna_height_m: ArrayLike,
     target_height_m: ArrayLike = 0.0,
-    k: ArrayLike = 4.0 / 3.0,
-    earth_radius_m: ArrayLike = EARTH_RADIUS_M,
+    k: ArrayLike = EFFECTIVE_EARTH_FACTOR,
+    earth_radius_m: ArrayLike = MEAN_EARTH_RADIUS_M,
 ) -> float | _RealArray:
     """Smooth-Earth radio horizon between an antenna and a target.
 
@@ -526,9 +529,12 @@ def horizon_range_m(
     target_height_m
         Target height above the smooth Earth, m, >= 0; default 0 m.
     k
-        Effective-Earth-radius factor, dimensionless, default 4/3.
+        Effective-Earth-radius factor, dimensionless, default 4/3
+        (:data:`airguard.geo.EFFECTIVE_EARTH_FACTOR`).
     earth_radius_m
-        True Earth radius Re, m, default 6,371,000 m (:data:`EARTH_RADIUS_M`).
+        True Earth radius Re, m, default 6,371,008.8 m
+        (:data:`airguard.geo.MEAN_EARTH_RADIUS_M`), as the engine's radio horizon
+        (:func:`airguard.sensing.radio_horizon_m`).
 
     Returns
     -------

@@ -10,6 +10,11 @@ reaches it first, while the interceptor still flies faster than
 :data:`MIN_EFFECTIVE_SPEED_MPS`.  Fire control looks the time up to decide
 whether a predicted intercept point is reachable in time; the catalogue's
 range and altitude limits then cut the kinematic envelope.
+
+The one reach-table lookup: :func:`reach_cell` (the nearest cell of a table) and
+:func:`intercept_cell` (whether an interceptor can be at a point in time: the catalogue's
+altitude and range limits, then the table), compiled, with the arithmetic of the
+engine's fire control, so that the engine and the coverage maps read the tables alike.
 """
 
 from __future__ import annotations
@@ -23,13 +28,23 @@ import numpy as np
 from airguard._jit import njit
 from airguard.catalogue.models import DragCurve
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, body_params, height_m, rk4_step
+from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.guidance import GUIDANCE_START_SPEED_MPS
 from airguard.trajectory import _launch_state
 
 __all__ = [
+    "BEYOND_MAX_RANGE",
+    "INSIDE_MIN_RANGE",
+    "INTERCEPT_REASONS",
     "MIN_EFFECTIVE_SPEED_MPS",
+    "OUTSIDE_ALTITUDE",
+    "OUTSIDE_TABLE",
+    "REACHABLE",
+    "TOO_LATE",
     "ReachTable",
+    "intercept_cell",
     "interceptor_params",
+    "reach_cell",
     "reach_table",
     "spec_params",
 ]
@@ -39,6 +54,24 @@ MIN_EFFECTIVE_SPEED_MPS = 400.0
 
 FLYOUT_STEP_S = 0.1
 REFERENCE_LAT_RAD = math.radians(38.0)
+
+# -- whether an interceptor can be at a point in time (codes of intercept_cell) -------------
+
+REACHABLE = 0
+"""Inside the catalogue limits and reached within the time available."""
+OUTSIDE_ALTITUDE = 1
+"""Height above the site below the interceptor's minimum or above its maximum altitude."""
+INSIDE_MIN_RANGE = 2
+"""Slant range from the site under the interceptor's minimum range."""
+BEYOND_MAX_RANGE = 3
+"""Ground range from the site beyond the interceptor's maximum range."""
+OUTSIDE_TABLE = 4
+"""Beyond the reach table's last range or height cell."""
+TOO_LATE = 5
+"""In the table, but not reached within the time available (or never: inf)."""
+
+INTERCEPT_REASONS = ("reachable", "altitude", "min range", "max range", "table", "time")
+"""Short labels of the codes, ``INTERCEPT_REASONS[code]``."""
 
 
 def interceptor_params(
@@ -99,10 +132,19 @@ class ReachTable:
     speed_mps: np.ndarray  # (NR, NH) speed on arrival
 
     def lookup(self, ground_range_m: float, height_m: float) -> float:
-        """Earliest time (s) to reach a point; inf outside the table or out of reach."""
-        ri = int(ground_range_m / self.range_step_m + 0.5)
-        hi = int(height_m / self.height_step_m + 0.5)
-        if ri < 0 or hi < 0 or ri >= self.time_s.shape[0] or hi >= self.time_s.shape[1]:
+        """Earliest time (s) to reach a point; inf outside the table or out of reach.
+
+        The cell is :func:`reach_cell`'s, as in the engine's fire control.
+        """
+        ri, hi = reach_cell(
+            float(ground_range_m),
+            float(height_m),
+            self.range_step_m,
+            self.height_step_m,
+            self.time_s.shape[0],
+            self.time_s.shape[1],
+        )
+        if ri < 0:
             return math.inf
         return float(self.time_s[ri, hi])
 
@@ -115,6 +157,102 @@ class ReachTable:
     def max_height_m(self) -> float:
         reach = np.isfinite(self.time_s).any(axis=0)
         return float(np.nonzero(reach)[0].max() * self.height_step_m) if reach.any() else 0.0
+
+
+@njit
+def reach_cell(
+    ground_range_m: float,
+    height_m: float,
+    range_step_m: float,
+    height_step_m: float,
+    n_range: int,
+    n_height: int,
+) -> tuple[int, int]:
+    """The cell (range index, height index) of a reach table nearest a point; (−1, −1) outside.
+
+    Cell (i, j) is centred on ground range i × `range_step_m` and height j × `height_step_m`
+    (:class:`ReachTable`), so the nearest is ``int(x / step + 0.5)``.
+    """
+    ri = int(ground_range_m / range_step_m + 0.5)
+    hi = int(height_m / height_step_m + 0.5)
+    if ri < 0 or hi < 0 or ri >= n_range or hi >= n_height:
+        return -1, -1
+    return ri, hi
+
+
+@njit
+def intercept_cell(
+    reach_time_s: np.ndarray,
+    range_step_m: float,
+    height_step_m: float,
+    min_alt_m: float,
+    max_alt_m: float,
+    min_range_m: float,
+    max_range_m: float,
+    site_x_m: float,
+    site_y_m: float,
+    site_z_m: float,
+    site_r_m: float,
+    x_m: float,
+    y_m: float,
+    z_m: float,
+    height_m: float,
+    time_s: float,
+) -> tuple[int, int, int]:
+    """Whether an interceptor from a site can be at a point within `time_s`, and its cell.
+
+    The tests of the engine's fire control, in its order: height above the site within
+    the catalogue's altitude limits; slant range from the site at least the minimum
+    range; ground range (the geocentric angle between site and point × the mean Earth
+    radius :data:`~airguard.geo.MEAN_EARTH_RADIUS_M`) at most the maximum range; the
+    point inside the reach table (:func:`reach_cell`); its earliest reach time at most
+    `time_s`.
+
+    Parameters
+    ----------
+    reach_time_s
+        (NR, NH) float64 earliest time to each cell, s (:attr:`ReachTable.time_s`; inf
+        where unreachable).
+    range_step_m, height_step_m
+        The table's cell size, m.
+    min_alt_m, max_alt_m, min_range_m, max_range_m
+        The interceptor's catalogue limits, m (altitudes above the site).
+    site_x_m, site_y_m, site_z_m, site_r_m
+        ECEF position of the launching site, m, and its distance from the Earth's centre.
+    x_m, y_m, z_m
+        ECEF position of the point, m.
+    height_m
+        The point's height above the site, m (as the table's heights).
+    time_s
+        Flight time available, s.
+
+    Returns
+    -------
+    code, range_index, height_index
+        :data:`REACHABLE` and the cell (for the launch elevation of
+        :attr:`ReachTable.elevation_rad`), or the first test that failed
+        (:data:`OUTSIDE_ALTITUDE`, :data:`INSIDE_MIN_RANGE`, :data:`BEYOND_MAX_RANGE`,
+        :data:`OUTSIDE_TABLE`, :data:`TOO_LATE`) and the cell if one was found, else −1.
+    """
+    if height_m < min_alt_m or height_m > max_alt_m:
+        return OUTSIDE_ALTITUDE, -1, -1
+    dx, dy, dz = x_m - site_x_m, y_m - site_y_m, z_m - site_z_m
+    slant = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if slant < min_range_m:
+        return INSIDE_MIN_RANGE, -1, -1
+    br = math.sqrt(x_m**2 + y_m**2 + z_m**2)
+    c = (x_m * site_x_m + y_m * site_y_m + z_m * site_z_m) / (br * site_r_m)
+    g = MEAN_EARTH_RADIUS_M * math.acos(min(max(c, -1.0), 1.0))
+    if g > max_range_m:
+        return BEYOND_MAX_RANGE, -1, -1
+    ri, hi = reach_cell(
+        g, height_m, range_step_m, height_step_m, reach_time_s.shape[0], reach_time_s.shape[1]
+    )
+    if ri < 0:
+        return OUTSIDE_TABLE, -1, -1
+    if reach_time_s[ri, hi] <= time_s:
+        return REACHABLE, ri, hi
+    return TOO_LATE, ri, hi
 
 
 @njit
@@ -136,7 +274,7 @@ def _paint(
     lat = REFERENCE_LAT_RAD
     x0, y0, z0 = _launch_state(lat, 0.0, 0.0, 0.0, 0.5, 0.0)[:3]
     r0 = math.sqrt(x0 * x0 + y0 * y0 + z0 * z0)
-    R = 6_371_008.8
+    R = MEAN_EARTH_RADIUS_M
     for e in range(elevations.shape[0]):
         el = elevations[e]
         st = _launch_state(lat, 0.0, 0.0, 0.0, el, 20.0)

@@ -94,7 +94,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from airguard._jit import njit
 from airguard.errors import InputError
-from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.geo import EFFECTIVE_EARTH_FACTOR, MEAN_EARTH_RADIUS_M
 
 __all__ = [
     "SRTM_VOID",
@@ -118,9 +118,11 @@ Bool = NDArray[np.bool_]
 SRTM_VOID = -32768
 """Void marker of SRTM .hgt files (NASA, *SRTM Topography*, SRTM_Topo.pdf, 2003)."""
 
-STANDARD_K = 4.0 / 3.0
-"""Effective-Earth-radius factor of the standard atmosphere (Federal Standard 1037C,
-"effective Earth radius"; Skolnik, *Introduction to Radar Systems*, 3rd ed., ch. 8)."""
+STANDARD_K = EFFECTIVE_EARTH_FACTOR
+"""Effective-Earth-radius factor of the standard atmosphere, 4/3: the name under which this
+module's functions take it; the constant is :data:`airguard.geo.EFFECTIVE_EARTH_FACTOR`
+(Federal Standard 1037C, "effective Earth radius"; Skolnik, *Introduction to Radar
+Systems*, 3rd ed., ch. 8)."""
 
 _HGT_ARC_SECONDS = {1201: 3, 3601: 1}
 """Samples per side of a 1° SRTM tile → sample spacing in arc-seconds."""

@@ -70,6 +70,7 @@ __all__ = [
     "fly_ballistic",
     "fly_route",
     "hermite_state",
+    "hermite_states",
     "profile_step_m",
     "route_height_profile",
     "terrain_profile",
@@ -907,6 +908,60 @@ def hermite_state(
         v1 = vel[k + 1, i]
         out[i] = h00 * p0 + h10 * dt * v0 + h01 * p1 + h11 * dt * v1
         out[3 + i] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
+
+
+@njit
+def _hermite_states(
+    pos: np.ndarray, vel: np.ndarray, k: np.ndarray, f: np.ndarray, dt: float
+) -> np.ndarray:
+    out = np.empty((k.shape[0], 6))
+    for m in range(k.shape[0]):
+        hermite_state(pos, vel, k[m], f[m], dt, out[m])
+    return out
+
+
+def hermite_states(
+    pos_m: ArrayLike,
+    vel_mps: ArrayLike,
+    time_s: ArrayLike,
+    dt_s: float,
+    k_first: int = 0,
+    k_last: int | None = None,
+) -> NDArray[np.float64]:
+    """States at many times from samples on a regular grid: :func:`hermite_state` for each.
+
+    The engine's reading of a threat's trajectory grid: time t falls in step
+    ``k = floor(t / dt_s)``, held to the valid samples ``k_first .. k_last - 1`` (so
+    that k and k + 1 are both samples; times outside are clamped to the ends), at the
+    fraction ``f = (t - k dt_s) / dt_s`` clipped to [0, 1].
+
+    Parameters
+    ----------
+    pos_m, vel_mps
+        (K, 3) float64 positions (m) and velocities (m/s) at times 0, dt_s, 2 dt_s, …; K ≥ 2.
+    time_s
+        (T,) times, s.
+    dt_s
+        Grid step, s, > 0.
+    k_first, k_last
+        First and last valid samples (default the whole grid).
+
+    Returns
+    -------
+    ndarray
+        (T, 6) float64: position (m) and velocity (m/s) at each time.
+    """
+    pos = np.ascontiguousarray(pos_m, dtype=np.float64)
+    vel = np.ascontiguousarray(vel_mps, dtype=np.float64)
+    t = np.atleast_1d(np.asarray(time_s, dtype=np.float64))
+    n = pos.shape[0]
+    if n < 2 or vel.shape != pos.shape:
+        raise ValueError(f"pos_m, vel_mps: expected two (K, 3) grids with K >= 2, got {pos.shape}")
+    last = n - 1 if k_last is None else int(k_last)
+    hi = min(max(last - 1, int(k_first)), n - 2)
+    k = np.clip(np.floor(t / dt_s).astype(np.int64), min(int(k_first), hi), hi)
+    f = np.clip((t - k * dt_s) / dt_s, 0.0, 1.0)
+    return _hermite_states(pos, vel, k, f, float(dt_s))
 
 
 _ = (FULL, N_PARAMS)

@@ -201,7 +201,9 @@ def horizon(
     k: Annotated[float, typer.Option(help="Effective-Earth-radius factor (4/3 standard).")] = (
         4.0 / 3.0
     ),
-    earth_radius_m: Annotated[float, typer.Option(help="True Earth radius, m.")] = 6_371_000.0,
+    # literals, not airguard.geo's constants, so that --help imports no numpy;
+    # tests/test_cli_calc.py holds them equal to horizon_range_m's defaults
+    earth_radius_m: Annotated[float, typer.Option(help="True Earth radius, m.")] = 6_371_008.8,
     as_json: JsonOption = False,
 ) -> None:
     """Smooth-Earth radio horizon range (airguard.radar.horizon_range_m)."""

@@ -79,24 +79,13 @@ def _hermite(thr: Threats, j: int, t: np.ndarray) -> np.ndarray:
     """True ECEF positions (m) of threat j at times `t` (s, inside its valid grid), (T, 3).
 
     The cubic Hermite interpolation of the engine's 1 s grid (positions and
-    velocities), as the engine itself reads it."""
+    velocities), as the engine itself reads it (:func:`airguard.trajectory.hermite_states`)."""
+    from airguard.trajectory import hermite_states
     from airguard.world import GRID_DT_S
 
-    dt = GRID_DT_S
-    k = np.clip(
-        np.floor(t / dt).astype(np.int64), thr.k_first[j], max(thr.k_last[j] - 1, thr.k_first[j])
-    )
-    f = np.clip((t - k * dt) / dt, 0.0, 1.0)[:, None]
-    k1 = np.minimum(k + 1, thr.pos.shape[1] - 1)
-    p0, p1 = thr.pos[j, k], thr.pos[j, k1]
-    v0, v1 = thr.vel[j, k], thr.vel[j, k1]
-    f2, f3 = f * f, f * f * f
-    out: np.ndarray = (
-        (2 * f3 - 3 * f2 + 1) * p0
-        + (f3 - 2 * f2 + f) * dt * v0
-        + (-2 * f3 + 3 * f2) * p1
-        + (f3 - f2) * dt * v1
-    )
+    out: np.ndarray = hermite_states(
+        thr.pos[j], thr.vel[j], t, GRID_DT_S, int(thr.k_first[j]), int(thr.k_last[j])
+    )[:, :3]
     return out
 
 

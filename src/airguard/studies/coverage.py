@@ -18,7 +18,9 @@ at the type's altitude:
 
 Models (the engine's, imported, not copied)
 -------------------------------------------
-The geometry of a look is that of :func:`airguard.engine._look`, cell by cell:
+Whether a radar sees a cell is the verdict of :func:`airguard.sensing.look`, the one
+look geometry, which the engine's looks share, cell by cell over the radar's whole
+sector:
 
 * slant range from the antenna's ECEF phase centre to the cell's ECEF point
   (WGS84, :func:`airguard.geo.geodetic_to_ecef_kernel`), inside the radar's
@@ -42,15 +44,15 @@ The geometry of a look is that of :func:`airguard.engine._look`, cell by cell:
   distribution the engine draws from.  It is tabulated once per threshold and
   Swerling case every :data:`PD_TABLE_STEP_DB` dB and interpolated linearly.
 
-``_look`` itself takes threats in flight and draws random numbers, so its checks are
-restated here in a compiled kernel over cells, in the same order and with the same
-constants and kernels; the elevation and sector limits are compared as sines and cosines
-rather than through ``asin`` and ``atan2`` (the same conditions, different only in the last
-bit on a boundary).  ``tests/test_coverage.py`` hangs threats over random cells and checks
-that ``_look`` detects exactly where a map gives P_D > 0, and at the mapped rate.
+The kernel over cells adds only cheap bounds that skip cells surely out of view before
+the shared kernel decides: slant range beyond the instrumented range or the horizon, and
+azimuth more than 1 nrad outside a sector (cosines compared; the exact test is the
+kernel's ``atan2``, whose cost per cell it saves).
+``tests/test_coverage.py`` hangs threats over random cells and checks that the engine
+detects exactly where a map gives P_D > 0, and at the mapped rate.
 
-The engagement test is that of :func:`airguard.engine._find_intercept` for a
-point: the threat's height above the unit's site inside the interceptor's
+The engagement test is :func:`airguard.reach.intercept_cell`, the engine's fire-control
+test for a point: the threat's height above the unit's site inside the interceptor's
 catalogue altitude limits, slant range above its minimum range, ground range
 (geocentric angle × mean radius) below its maximum range, and the reach table
 (:mod:`airguard.reach`) reached within the interceptor's flight time; the
@@ -82,8 +84,8 @@ are ``(U, T, ny, nx)``: row 0 is the southern edge, as in
 :class:`airguard.terrain.Terrain`.
 
 Only cells within a radar's reach (instrumented range or horizon) or an interceptor's
-maximum range are visited; a 1,000 × 1,000 km grid at 1 km for ten units takes a few
-tenths of a second (``benchmarks/coverage_grid.py``, docs/coverage.md).
+maximum range are visited; a 1,000 × 1,000 km grid at 1 km for ten units takes about half
+a second (``benchmarks/coverage_grid.py``, docs/coverage.md).
 
 Outputs (:func:`write_geotiff`, :func:`to_geojson`, :func:`write_png`,
 :func:`write_outputs`) import rasterio, contourpy and matplotlib when called.
@@ -105,11 +107,17 @@ from numpy.typing import NDArray
 
 from airguard._jit import njit
 from airguard.catalogue.models import THREAT_CLASSES
-from airguard.engine import EFFECTIVE_EARTH_FACTOR
 from airguard.geo import MEAN_EARTH_RADIUS_M, geodetic_to_ecef_kernel
 from airguard.radar import detection_probability
+from airguard.reach import REACHABLE, intercept_cell
 from airguard.scenario import Scenario, load_scenario
-from airguard.terrain import elevation_kernel, ground_range_azimuth_kernel, mask_visible
+from airguard.sensing import (
+    IN_VIEW,
+    look_verdict,
+    radio_horizon_m,
+    tangent_distance_m,
+)
+from airguard.terrain import elevation_kernel
 from airguard.world import FLIGHT_BALLISTIC, World, compile_world
 
 __all__ = [
@@ -356,66 +364,53 @@ def _radar_looks(
     ``out`` holds the probability that at least one look detects type k; it becomes
     ``1 - (1 - out) (1 - P_D)`` with this radar's P_D (looks independent).
 
-    The geometry, checks and their order are those of :func:`airguard.engine._look`.
-    Targets are at ``height_m`` above the ellipsoid, or at ``ground_m[i, j] + altitude_m``
-    when `follow_ground`.  ``snr_db_k[k]`` is 10 log10(snr_k σ_k); ``pd_table[k]`` P_D
-    against SNR (dB) from `table_db0` in steps of 1 / `table_inv_step`.
+    Whether the radar sees a cell is :func:`airguard.sensing.look`'s verdict over the
+    whole sector (every slice of a rotating radar's scan: no slice bounds).  Targets are at ``height_m``
+    above the ellipsoid, or at ``ground_m[i, j] + altitude_m`` when `follow_ground`.
+    ``snr_db_k[k]`` is 10 log10(snr_k σ_k); ``pd_table[k]`` P_D against SNR (dB) from
+    `table_db0` in steps of 1 / `table_inv_step`.
     """
-    ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
-    horizon_a = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0))
     n_types = snr_db_k.shape[0]
     n_tab = pd_table.shape[1]
-    sector = az_half < math.pi
-    sin_c, cos_c, cos_half = math.sin(az_center), math.cos(az_center), math.cos(az_half)
-    sin_el_min = -2.0 if el_min <= -0.5 * math.pi else math.sin(min(el_min, 0.5 * math.pi))
-    sin_el_max = 2.0 if el_max >= 0.5 * math.pi else math.sin(max(el_max, -0.5 * math.pi))
-    a_row, b_row, ht, horizon_t, bound2 = 0.0, 0.0, height_m, 0.0, 0.0
+    horizon_a = tangent_distance_m(ha)
+    # a bound a little outside the sector (1 nrad, far above the rounding of either test),
+    # to skip cells surely outside it before the exact test; not near an all-round sector,
+    # where cosines cannot resolve the angle
+    sector_bound = az_half < math.pi - 0.01
+    sin_c, cos_c, cos_far = math.sin(az_center), math.cos(az_center), math.cos(az_half + 1e-9)
+    a_row, b_row, ht, bound2 = 0.0, 0.0, height_m, 0.0
     for i in range(i0, i1):
         if not follow_ground:
             # the kernel's x = ((N + h) cos φ) cos λ: evaluated at λ = 0 once per row
             a_row, _, b_row = geodetic_to_ecef_kernel(lat_rad[i], 0.0, height_m)
-            horizon_t = math.sqrt(max((ae + ht) ** 2 - ae * ae, 0.0))
-            # a bound a little above both range limits, to skip far cells before the exact tests
-            bound2 = (min(max_range, horizon_a + horizon_t) * (1.0 + 1e-9) + 1.0) ** 2
+            # a bound a little above both range limits of look(), to skip far cells cheaply
+            bound2 = (min(max_range, horizon_a + tangent_distance_m(ht)) * (1.0 + 1e-9) + 1.0) ** 2
         for j in range(j0, j1):
             if follow_ground:
                 ht = ground_m[i, j] + altitude_m
                 x, y, z = geodetic_to_ecef_kernel(lat_rad[i], lon_rad[j], ht)
-                horizon_t = math.sqrt(max((ae + ht) ** 2 - ae * ae, 0.0))
-                bound2 = (min(max_range, horizon_a + horizon_t) * (1.0 + 1e-9) + 1.0) ** 2
+                bound2 = (
+                    min(max_range, horizon_a + tangent_distance_m(ht)) * (1.0 + 1e-9) + 1.0
+                ) ** 2
             else:
                 x, y, z = a_row * cos_lon[j], a_row * sin_lon[j], b_row
             dx = x - pos[0]
             dy = y - pos[1]
             dz = z - pos[2]
-            r2 = dx * dx + dy * dy + dz * dz
-            if r2 > bound2:
+            if dx * dx + dy * dy + dz * dz > bound2:
                 continue
-            rng_m = math.sqrt(r2)
-            if rng_m > max_range or rng_m < 1.0:
-                continue
-            if rng_m > horizon_a + horizon_t:
-                continue
-            # apparent elevation on the effective Earth within [el_min, el_max], compared as
-            # sines (asin is increasing on [-1, 1])
-            s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng_m * rng_m) / (2.0 * rng_m * (ae + ha))
-            s_el = max(min(s_el, 1.0), -1.0)
-            if s_el < sin_el_min or s_el > sin_el_max:
-                continue
-            if sector:
-                # |azimuth - boresight| <= az_half, as the cosine of the angle off boresight
+            if sector_bound:
                 e = basis[0, 0] * dx + basis[0, 1] * dy + basis[0, 2] * dz
                 n = basis[1, 0] * dx + basis[1, 1] * dy + basis[1, 2] * dz
-                if e * sin_c + n * cos_c < cos_half * math.sqrt(e * e + n * n):
+                if e * sin_c + n * cos_c < cos_far * math.sqrt(e * e + n * n):
                     continue
-            if has_terrain:
-                ground, azg = ground_range_azimuth_kernel(
-                    radar_lat, radar_lon, lat_rad[i], lon_rad[j]
-                )
-                if not mask_visible(
-                    mask_slope, mask_az_step, mask_range_step, ha, ae, azg, ground, ht
-                ):
-                    continue
+            code, rng_m, _, _ = look_verdict(
+                pos, basis, ha, max_range, el_min, el_max, az_center, az_half, -math.inf,
+                math.inf, x, y, z, ht, has_terrain, mask_slope, mask_az_step, mask_range_step,
+                radar_lat, radar_lon, lat_rad[i], lon_rad[j],
+            )  # fmt: skip
+            if code != IN_VIEW:
+                continue
             loss_db = 40.0 * math.log10(rng_m)
             for k in range(n_types):
                 x_tab = (snr_db_k[k] - loss_db - table_db0) * table_inv_step
@@ -467,17 +462,15 @@ def _engage(
     """Mark ``out[out_rows[q], i, j]`` where type q is seen and can be reached, cells i0:i1, j0:j1.
 
     Seen: the picture's P_D ``seen[seen_rows[q], i - si, j - sj]`` at least `pd_min`.
-    Reached: the tests of :func:`airguard.engine._find_intercept` for one point, for one of
-    the `usable` interceptors: height above the unit's site within the altitude limits,
-    slant range at least the minimum range, ground range (geocentric angle × mean radius)
-    at most the maximum range, and the reach table's earliest time within the flight time.
+    Reached: :func:`airguard.reach.intercept_cell` for one of the `usable` interceptors,
+    with its whole flight time (the engine's fire-control test for one point: height
+    above the unit's site within the altitude limits, slant range at least the minimum
+    range, ground range at most the maximum range, the reach table in time).
     """
     n_q = seen_rows.shape[0]
     R = MEAN_EARTH_RADIUS_M
     ux, uy, uz = unit_pos[0], unit_pos[1], unit_pos[2]
     ur = math.sqrt(ux * ux + uy * uy + uz * uz)
-    nr = reach_time.shape[1]
-    nh = reach_time.shape[2]
     g_far = 0.0
     for p in range(usable.shape[0]):
         g_far = max(g_far, max_range[usable[p]])
@@ -501,22 +494,17 @@ def _engage(
                     any_seen = True
             if not any_seen:
                 continue
+            # a bound a little beyond every interceptor's maximum range, to skip far cells
             br = math.sqrt(x * x + y * y + z * z)
-            c = (x * ux + y * uy + z * uz) / (br * ur)
-            if c < c_far:
-                continue  # beyond every interceptor's maximum range
-            dx, dy, dz = x - ux, y - uy, z - uz
-            slant = math.sqrt(dx * dx + dy * dy + dz * dz)
-            g = R * math.acos(min(max(c, -1.0), 1.0))
+            if (x * ux + y * uy + z * uz) / (br * ur) < c_far:
+                continue
             for p in range(usable.shape[0]):
                 k = usable[p]
-                if h < min_alt[k] or h > max_alt[k] or slant < min_range[k] or g > max_range[k]:
-                    continue
-                ri = int(g / reach_dr[k] + 0.5)
-                hi = int(h / reach_dh[k] + 0.5)
-                if ri >= nr or hi >= nh:
-                    continue
-                if reach_time[k, ri, hi] <= max_time[k]:
+                code, _, _ = intercept_cell(
+                    reach_time[k], reach_dr[k], reach_dh[k], min_alt[k], max_alt[k],
+                    min_range[k], max_range[k], ux, uy, uz, ur, x, y, z, h, max_time[k],
+                )  # fmt: skip
+                if code == REACHABLE:
                     for q in range(n_q):
                         out[out_rows[q], i, j] = seen[seen_rows[q], i - si, j - sj] >= pd_min
                     break
@@ -649,14 +637,6 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
     return out
 
 
-def _horizon_m(ha: float, ht: float) -> float:
-    """Sum of the two tangent lengths on the 4/3 effective Earth (the engine's horizon), m."""
-    ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
-    return math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0)) + math.sqrt(
-        max((ae + ht) ** 2 - ae * ae, 0.0)
-    )
-
-
 def _default_bounds(world: World, top_m: Float) -> tuple[float, float, float, float]:
     """Box around every site and asset, padded by the farthest any radar or interceptor reaches."""
     lat = [math.degrees(v) for v in world.radars.lat] + [math.degrees(v) for v in world.asset_lat]
@@ -666,7 +646,10 @@ def _default_bounds(world: World, top_m: Float) -> tuple[float, float, float, fl
     for r in range(world.radars.pos.shape[0]):
         pad = max(
             pad,
-            min(float(world.radars.max_range[r]), _horizon_m(float(world.radars.height[r]), top)),
+            min(
+                float(world.radars.max_range[r]),
+                radio_horizon_m(float(world.radars.height[r]), top),
+            ),
         )
     if world.interceptors.max_range.size:
         pad = max(pad, float(world.interceptors.max_range.max()))
@@ -818,7 +801,7 @@ def _unit_sites(world: World) -> tuple[Float, Float, Float]:
 
 def _radar_window(world: World, r: int, grid: _Grid, field: _Field) -> Box:
     rad = world.radars
-    reach = min(float(rad.max_range[r]), _horizon_m(float(rad.height[r]), field.top_m))
+    reach = min(float(rad.max_range[r]), radio_horizon_m(float(rad.height[r]), field.top_m))
     return _window(grid.lat_rad, grid.lon_rad, float(rad.lat[r]), float(rad.lon[r]), reach)
 
 

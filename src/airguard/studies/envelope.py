@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.reach import ReachTable, reach_table, spec_params
 from airguard.trajectory import _launch_state
 
@@ -118,7 +119,7 @@ def engagement_envelope(
     if offsets_m is None:
         offsets_m = np.arange(0.0, 1.2 * spec.max_range.high.value_si + 1.0, 2_000.0)
     lat0, lon0 = (math.radians(v) for v in REFERENCE_SITE_DEG)
-    R = 6_371_008.8
+    R = MEAN_EARTH_RADIUS_M
     n_grid = 4_000
     unit = np.array(_launch_state(lat0, lon0, 0.0, 0.0, 0.5, 0.0)[:3])
     crossings = []

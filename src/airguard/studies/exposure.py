@@ -13,12 +13,13 @@ models, imported, not copied:
 * the radars are those of :func:`airguard.world.compile_world` (named ``unit/radar``),
   with the engine's calibration of the range equation (:func:`airguard.world.radar_row`:
   ``SNR = snr_k σ / R^4``, Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61);
-* the geometry of a look is that of :func:`airguard.engine._look`, vectorised over the
-  samples: slant range inside the instrumented range, the radio horizon on the 4/3
+* the geometry of a look is :func:`airguard.sensing.look`, the engine's, at every
+  sample: slant range inside the instrumented range, the radio horizon on the 4/3
   effective Earth (``R ≤ sqrt((a_e + h_a)^2 - a_e^2) + sqrt((a_e + h_t)^2 - a_e^2)``,
   Skolnik §8.2), the apparent elevation on the same effective Earth inside the radar's
-  elevation limits, the azimuth sector about the unit's heading, and, with a DEM, the
-  radar's terrain skyline (:func:`airguard.terrain.mask_visible`);
+  elevation limits, the azimuth sector about the unit's heading (all of it: every slice
+  of a rotating radar's scan), and, with a DEM, the radar's terrain skyline
+  (:func:`airguard.terrain.mask_visible`);
 * the single-look detection probability is :func:`airguard.radar.detection_probability`
   (one pulse, square-law detector, the catalogue's Pfa and the aircraft's Swerling case;
   Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., §6.3): the distribution
@@ -75,10 +76,10 @@ from airguard._jit import njit
 from airguard.catalogue import Aircraft
 from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
-from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
+from airguard.geo import EFFECTIVE_EARTH_FACTOR  # re-exported; its home is airguard.geo
 from airguard.radar import detection_probability
 from airguard.scenario import Scenario, load_scenario
-from airguard.terrain import ground_range_azimuth_kernel, mask_visible
+from airguard.sensing import IN_VIEW, apparent_elevation_rad, look_verdict
 from airguard.trajectory import fly_route
 from airguard.world import World, compile_world
 
@@ -118,10 +119,6 @@ quoted detection ranges, the catalogue's ``reference_pd``)."""
 
 ASPECT_BIN_DEG = 15.0
 """Width of the aspect-angle histogram bins (deg), from 0° (nose-on) to 180° (tail)."""
-
-EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
-"""Effective Earth radius factor, as :data:`airguard.engine.EFFECTIVE_EARTH_FACTOR`
-(Skolnik, *Introduction to Radar Systems*, 3rd ed., §8.2)."""
 
 MAX_SAMPLES = 2_000_000
 """Most samples of one flight: a route longer than this many steps is refused."""
@@ -251,34 +248,53 @@ class RadarLook:
     in_view: Bool
     elevation_deg: Float
     aspect_deg: Float
+    reason: NDArray[np.int64]
+    """Why each sample is out of view: :func:`airguard.sensing.look`'s code (0, ``IN_VIEW``,
+    when in view; ``airguard.sensing.LOOK_REASONS[code]`` names it)."""
 
 
 @njit
-def _terrain_clear(
-    mask_slope: Float,
-    az_step: float,
-    range_step: float,
+def _looks(
+    radar_pos: Float,
+    basis: Float,
     ha: float,
-    ae: float,
+    max_range: float,
+    el_min: float,
+    el_max: float,
+    az_center: float,
+    az_half: float,
+    has_terrain: bool,
+    mask_slope: Float,
+    mask_az_step: float,
+    mask_range_step: float,
     radar_lat: float,
     radar_lon: float,
     pos: Float,
     ht: Float,
-    candidate: Bool,
-) -> Bool:
-    """The engine's terrain test (``_look``) at the candidate samples; True elsewhere."""
-    out = np.ones(pos.shape[0], dtype=np.bool_)
-    for i in range(pos.shape[0]):
-        if not candidate[i]:
-            continue
-        tlat, tlon, _ = ecef_to_geodetic_kernel(pos[i, 0], pos[i, 1], pos[i, 2])
-        ground, azg = ground_range_azimuth_kernel(radar_lat, radar_lon, tlat, tlon)
-        out[i] = mask_visible(mask_slope, az_step, range_step, ha, ae, azg, ground, ht[i])
-    return out
+) -> tuple[NDArray[np.int64], Float, Float]:
+    """:func:`airguard.sensing.look_verdict` over the whole sector at each sample (every slice
+    of a scan: no slice bounds): (codes, slant range (m), apparent elevation (rad), the latter
+    at every sample)."""
+    n = pos.shape[0]
+    codes = np.empty(n, dtype=np.int64)
+    rng = np.empty(n)
+    el_app = np.empty(n)
+    for i in range(n):
+        codes[i], rng[i], _, _ = look_verdict(
+            radar_pos, basis, ha, max_range, el_min, el_max, az_center, az_half, -math.inf,
+            math.inf, pos[i, 0], pos[i, 1], pos[i, 2], ht[i], has_terrain, mask_slope,
+            mask_az_step, mask_range_step, radar_lat, radar_lon, math.nan, math.nan,
+        )  # fmt: skip
+        # the elevation is reported at every sample, also where no test needed it
+        el_app[i] = apparent_elevation_rad(max(rng[i], 1e-9), ha, ht[i])
+    return codes, rng, el_app
+
+
+_NO_MASK = np.full((1, 1), -np.inf)
 
 
 def look_geometry(world: World, r: int, pos_m: Float, vel_mps: Float, height_m: Float) -> RadarLook:
-    """Radar r's view of targets at `pos_m`: the checks of :func:`airguard.engine._look`.
+    """Radar r's view of targets at `pos_m`: :func:`airguard.sensing.look` over its sector.
 
     Parameters
     ----------
@@ -295,50 +311,33 @@ def look_geometry(world: World, r: int, pos_m: Float, vel_mps: Float, height_m: 
     -------
     RadarLook
         Slant range, whether a look is possible (instrumented range, 4/3-Earth horizon,
-        apparent elevation limits, azimuth sector, terrain skyline), the apparent elevation
-        (deg) and the aspect angle (deg, 0 nose-on, 180 tail).
+        apparent elevation limits, azimuth sector, terrain skyline) and if not why, the
+        apparent elevation (deg) and the aspect angle (deg, 0 nose-on, 180 tail).
     """
     rad = world.radars
-    ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
-    ha = float(rad.height[r])
-    d = pos_m - rad.pos[r]
-    rng = np.sqrt(np.einsum("ij,ij->i", d, d))
-    enu = d @ rad.basis[r].T
-    az = np.arctan2(enu[:, 0], enu[:, 1])
-    ht = height_m
-    safe = np.maximum(rng, 1e-9)
-    s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng * rng) / (2.0 * safe * (ae + ha))
-    el_app = np.arcsin(np.clip(s_el, -1.0, 1.0))
-    horizon = math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0)) + np.sqrt(
-        np.maximum((ae + ht) ** 2 - ae * ae, 0.0)
-    )
-    off = (az - rad.az_center[r] + math.pi) % (2.0 * math.pi) - math.pi
-    view = (
-        (rng <= rad.max_range[r])
-        & (rng >= 1.0)
-        & (rng <= horizon)
-        & (el_app >= rad.el_min[r])
-        & (el_app <= rad.el_max[r])
-        & (np.abs(off) <= rad.az_half[r])
-    )
     tm = world.terrain
-    if tm is not None and view.any():
-        view &= _terrain_clear(
+    if tm is not None:
+        slope, az_step, rng_step = (
             tm.mask_slope[r],
             float(tm.mask_steps[0]),
             float(tm.mask_steps[1]),
-            ha,
-            ae,
-            float(rad.lat[r]),
-            float(rad.lon[r]),
-            np.ascontiguousarray(pos_m),
-            np.ascontiguousarray(ht),
-            view,
         )
+    else:
+        slope, az_step, rng_step = _NO_MASK, 1.0, 1.0
+    codes, rng, el_app = _looks(
+        rad.pos[r], rad.basis[r], float(rad.height[r]), float(rad.max_range[r]),
+        float(rad.el_min[r]), float(rad.el_max[r]), float(rad.az_center[r]),
+        float(rad.az_half[r]), tm is not None, slope, az_step, rng_step, float(rad.lat[r]),
+        float(rad.lon[r]), np.ascontiguousarray(pos_m, dtype=np.float64),
+        np.ascontiguousarray(height_m, dtype=np.float64),
+    )  # fmt: skip
+    d = pos_m - rad.pos[r]
     speed = np.sqrt(np.einsum("ij,ij->i", vel_mps, vel_mps))
-    cos_aspect = -np.einsum("ij,ij->i", vel_mps, d) / np.maximum(speed * safe, 1e-12)
+    cos_aspect = -np.einsum("ij,ij->i", vel_mps, d) / np.maximum(
+        speed * np.maximum(rng, 1e-9), 1e-12
+    )
     aspect = np.degrees(np.arccos(np.clip(cos_aspect, -1.0, 1.0)))
-    return RadarLook(rng, view, np.degrees(el_app), aspect)
+    return RadarLook(rng, codes == IN_VIEW, np.degrees(el_app), aspect, codes)
 
 
 # ---------------------------------------------------------------- figures

@@ -64,8 +64,11 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from airguard._jit import njit
 from airguard.errors import InputError
+from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.scenario import Position, Scenario, ScenarioBody, Unit
+from airguard.sensing import IN_VIEW, range_and_sector
 
 __all__ = [
     "Confirmation",
@@ -215,7 +218,7 @@ def region_candidates(polygon_deg: Float, spacing_m: float, alt_m: float = 0.0) 
         raise InputError(f"expected a positive spacing, got {spacing_m} m", field="--spacing")
     lat0, lon0 = polygon_deg.min(axis=0)
     lat1, lon1 = polygon_deg.max(axis=0)
-    dlat = math.degrees(spacing_m / 6_371_008.8)
+    dlat = math.degrees(spacing_m / MEAN_EARTH_RADIUS_M)
     dlon = dlat / max(math.cos(math.radians(0.5 * (lat0 + lat1))), 1e-6)
     lats = np.arange(lat0 + 0.5 * dlat, lat1, dlat)
     lons = np.arange(lon0 + 0.5 * dlon, lon1, dlon)
@@ -542,19 +545,40 @@ def build_screen(
 
 def _in_radar_view(world: Any, unit: int, pos_m: Float) -> NDArray[np.bool_]:
     """(P,) whether points (P, 3) ECEF are inside the instrumented range and azimuth sector
-    of one of the unit's radars (the range and sector tests of :func:`airguard.engine._look`;
-    the high threats this is used for are well above the horizon)."""
+    of one of the unit's radars (:func:`airguard.sensing.range_and_sector`, the range and
+    sector tests of the engine's look; the high threats this is used for are well above
+    the horizon)."""
     radars = world.radars
     out = np.zeros(pos_m.shape[0], dtype=np.bool_)
+    points = np.ascontiguousarray(pos_m, dtype=np.float64)
     for r in np.flatnonzero(radars.unit == unit):
-        d = pos_m - radars.pos[r]
-        rng_m = np.linalg.norm(d, axis=1)
-        ok = rng_m <= radars.max_range[r]
-        if radars.az_half[r] < math.pi:
-            e, n = d @ radars.basis[r, 0], d @ radars.basis[r, 1]
-            c = float(radars.az_center[r])
-            ok &= e * math.sin(c) + n * math.cos(c) >= math.cos(radars.az_half[r]) * np.hypot(e, n)
-        out |= ok
+        out |= _range_and_sector_view(
+            radars.pos[r],
+            radars.basis[r],
+            float(radars.max_range[r]),
+            float(radars.az_center[r]),
+            float(radars.az_half[r]),
+            points,
+        )
+    return out
+
+
+@njit
+def _range_and_sector_view(
+    radar_pos: Float,
+    basis: Float,
+    max_range: float,
+    az_center: float,
+    az_half: float,
+    points: Float,
+) -> NDArray[np.bool_]:
+    out = np.empty(points.shape[0], dtype=np.bool_)
+    for p in range(points.shape[0]):
+        code = range_and_sector(
+            radar_pos, basis, max_range, az_center, az_half, points[p, 0], points[p, 1],
+            points[p, 2],
+        )  # fmt: skip
+        out[p] = code == IN_VIEW
     return out
 
 
