@@ -37,7 +37,7 @@ when none did), so a caller can record *why* a threat went unseen; the codes
 are small integers, named below, with :data:`LOOK_REASONS` their labels.  The
 arithmetic is that of the engine's ``_look`` (airguard 0.x, ``engine.py``),
 operation for operation, so that the engine can call :func:`look` with
-bit-identical outcome tables; ``tests/test_sensing.py`` holds the kernel to a
+bit-identical outcome tables; ``tests/models/test_sensing.py`` holds the kernel to a
 transcription of the engine's test and to closed forms.
 
 All kernels take and return scalars (floats in SI: m, rad), except the radar's

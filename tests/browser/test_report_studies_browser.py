@@ -12,7 +12,7 @@ import pytest
 from airguard.report.html import write_report
 from tests.browser.conftest import Page
 from tests.browser.runs import shared_small_runs
-from tests.test_report_studies import SITES, make_studies
+from tests.report.test_studies import SITES, make_studies
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,7 @@ def _world(
     )
     # the battery's tracker sees the drones without measurement error (a few mm, micro-
     # radians), so its tracks are the drones' paths: doctrine, not tracking, is tested here
-    # (tests/test_engine_tracking.py tests the engine on noisy tracks)
+    # (tests/engine/test_engine_tracking.py tests the engine on noisy tracks)
     rad = world.radars
     world = dataclasses.replace(
         world,

@@ -202,7 +202,7 @@ def horizon(
         4.0 / 3.0
     ),
     # literals, not airguard.geo's constants, so that --help imports no numpy;
-    # tests/test_cli_calc.py holds them equal to horizon_range_m's defaults
+    # tests/cli/test_calc.py holds them equal to horizon_range_m's defaults
     earth_radius_m: Annotated[float, typer.Option(help="True Earth radius, m.")] = 6_371_008.8,
     as_json: JsonOption = False,
 ) -> None:

@@ -48,7 +48,7 @@ The kernel over cells adds only cheap bounds that skip cells surely out of view 
 the shared kernel decides: slant range beyond the instrumented range or the horizon, and
 azimuth more than 1 nrad outside a sector (cosines compared; the exact test is the
 kernel's ``atan2``, whose cost per cell it saves).
-``tests/test_coverage.py`` hangs threats over random cells and checks that the engine
+``tests/studies/test_coverage.py`` hangs threats over random cells and checks that the engine
 detects exactly where a map gives P_D > 0, and at the mapped rate.
 
 The engagement test is :func:`airguard.reach.intercept_cell`, the engine's fire-control

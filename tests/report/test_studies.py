@@ -27,8 +27,8 @@ from airguard.scenario import load_scenario
 from airguard.studies.exposure import exposure_analysis, write_outputs
 from airguard.studies.placement import Site, optimise_placement, study_json
 from tests.browser.runs import shared_small_runs
-from tests.test_exposure import SCENARIO as EXPOSURE_SCENARIO
-from tests.test_exposure import SURV
+from tests.studies.test_exposure import SCENARIO as EXPOSURE_SCENARIO
+from tests.studies.test_exposure import SURV
 
 runner = CliRunner()
 app = typer.Typer()
@@ -54,7 +54,7 @@ def studies(runs: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
 
 def make_studies(runs: Path, out: Path) -> tuple[Path, Path]:
     """A placement study of the small runs' patriot variant (the run's seed and replications)
-    and an exposure study of tests/test_exposure.py's scenario, written into `out`."""
+    and an exposure study of tests/studies/test_exposure.py's scenario, written into `out`."""
     manifest = read_manifest(runs / "patriot")
     (scenario,) = load_scenario(runs.parent / "small.yaml", variant="patriot")
     study = optimise_placement(

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from airguard.cli import app
-from tests.test_exposure import SCENARIO
+from tests.studies.test_exposure import SCENARIO
 
 runner = CliRunner()
 

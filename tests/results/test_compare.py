@@ -262,8 +262,8 @@ def test_an_existing_output_directory_is_refused_without_overwrite(small_path, t
 
 
 def test_fratricides_are_compared_when_a_run_had_friendly_flights(tmp_path: Path) -> None:
-    """The F-16 of tests/test_c2_engine.py, identified always (A) or never (B)."""
-    from tests.test_c2_engine import BASE, FLIGHT
+    """The F-16 of tests/engine/test_c2_engine.py, identified always (A) or never (B)."""
+    from tests.engine.test_c2_engine import BASE, FLIGHT
 
     text = (
         BASE.replace("heading: 300 deg", "heading: 240 deg")

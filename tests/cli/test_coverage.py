@@ -22,7 +22,7 @@ from airguard.studies.coverage import coverage_grid, to_geojson
 
 rasterio = pytest.importorskip("rasterio")
 
-SMALL = Path(__file__).parent / "data" / "small.yaml"  # one Patriot battery, or one S-400 battalion
+SMALL = Path(__file__).parents[1] / "data" / "small.yaml"  # one Patriot battery, or one S-400 battalion
 SITE = (37.05, 35.55)  # the unit's site in small.yaml
 BOUNDS = (36.2, 34.5, 37.9, 36.6)
 BOUNDS_ARG = ",".join(str(b) for b in BOUNDS)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import airguard
 from airguard.cli import app
 
-FLAGSHIP = Path(__file__).parents[1] / "scenarios" / "turkey-patriot-vs-s400" / "scenario.yaml"
+FLAGSHIP = Path(__file__).parents[2] / "scenarios" / "turkey-patriot-vs-s400" / "scenario.yaml"
 
 runner = CliRunner()
 

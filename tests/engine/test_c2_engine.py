@@ -1,6 +1,6 @@
 """Battle management in the engine, by construction: early warning, link limits, IFF.
 
-The geometry is that of tests/test_networks.py: battery A defends the base, but its
+The geometry is that of tests/engine/test_networks.py: battery A defends the base, but its
 sector radar looks away from the threat axis (heading 300 deg; the Scuds come from about
 120 deg), so it never sees them with its own radar.  Whatever A fires, it fires on
 someone else's picture.

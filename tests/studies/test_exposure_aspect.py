@@ -3,7 +3,7 @@
 A test aircraft (the F-16 entry under another id) carries a table with a flat frontal sector
 (factor 1 to 150°), a jump to 2.0736 = 1.2⁴ between 160° and 180°, and nothing else; the
 shipped F-16 carries its own (notional) table, 1 nose-on and 10 at the beam.  The radar is the
-S-400's 91N6E of tests/test_exposure.py (reference 500 km for 4 m² at P_D 0.5, P_fa 1e-6).
+S-400's 91N6E of tests/studies/test_exposure.py (reference 500 km for 4 m² at P_D 0.5, P_fa 1e-6).
 
 Hand calculations (Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61, the range
 equation SNR = K σ / R⁴ with K from the reference range):
@@ -24,9 +24,9 @@ from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
 from airguard.scenario import load_scenario
 from airguard.studies.exposure import Exposure, exposure_analysis
-from tests.test_exposure import REF_RANGE_M, REF_RCS_M2, SCENARIO, SPEED, STEP, SURV
+from tests.studies.test_exposure import REF_RANGE_M, REF_RCS_M2, SCENARIO, SPEED, STEP, SURV
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "airguard" / "catalogue" / "data"
+DATA = Path(__file__).resolve().parents[2] / "src" / "airguard" / "catalogue" / "data"
 TAIL_FACTOR = 1.2**4  # 2.0736: moves the P_D = 0.5 range by exactly 1.2
 
 TEST_JET_TABLE = f"""\
@@ -69,7 +69,7 @@ def _catalogue_dir(root: Path, table: str) -> Path:
 
 
 def _write_scenario(root: Path, table: str = TEST_JET_TABLE) -> Path:
-    """The scenario of tests/test_exposure.py with these flights; returns the catalogue dir."""
+    """The scenario of tests/studies/test_exposure.py with these flights; returns the catalogue dir."""
     cat_dir = _catalogue_dir(root, table)
     path = root / "scenario.yaml"
     path.write_text(SCENARIO.split("flights:")[0] + FLIGHTS, encoding="utf-8")
@@ -124,7 +124,7 @@ def test_snr_changes_by_ten_log_of_the_factor_at_the_same_range(
     diff = with_table.snr_db[f]["nominal"][r, view] - scalar.snr_db[f]["nominal"][r, view]
     want = 10.0 * np.log10(table.factor_at(look.aspect_deg[view]))
     assert np.allclose(diff, want, atol=1e-9)
-    # beam-on at the closest approach (aspect 90° within 0.25°, tests/test_exposure.py): the
+    # beam-on at the closest approach (aspect 90° within 0.25°, tests/studies/test_exposure.py): the
     # F-16 table's beam factor 10 against 1 nose-on, so 10 dB, within the table's slope of
     # 5/15 per degree over 0.25° (0.036 dB)
     k = int(np.argmin(look.range_m))

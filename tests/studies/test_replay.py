@@ -17,7 +17,7 @@ from airguard.results.store import query
 from airguard.scenario import load_scenario
 from airguard.studies.replay import replay
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 runner = CliRunner()
 
 

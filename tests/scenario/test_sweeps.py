@@ -12,7 +12,7 @@ from airguard.errors import InputError
 from airguard.scenario import load_scenario
 from airguard.world import compile_world
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 runner = CliRunner()
 
 

@@ -22,8 +22,8 @@ from airguard.errors import InputError
 from airguard.scenario import load_scenario
 from airguard.world import compile_world
 
-DATA = Path(__file__).parent / "data"
-FLAGSHIP = Path(__file__).parent.parent / "scenarios" / "turkey-patriot-vs-s400" / "scenario.yaml"
+DATA = Path(__file__).parents[1] / "data"
+FLAGSHIP = Path(__file__).parents[2] / "scenarios" / "turkey-patriot-vs-s400" / "scenario.yaml"
 
 
 def _drones():
