@@ -1,7 +1,10 @@
 """Compiled kernels: a typed ``numba.njit(cache=True)`` and where its cache lives.
 
 numba ships no type information, so a bare ``@numba.njit`` turns a function
-into ``Any`` for mypy; :func:`njit` keeps the signature.
+into ``Any`` for mypy; :func:`njit` keeps the signature.  ``@njit(inline="always")``
+asks numba to inline a small kernel into its compiled callers at the level of its
+intermediate representation: a call made once per (unit, object) pair or per
+interceptor step then copies no arguments (docs/design-notes.md, "The engine package").
 
 Kernels are cached on disk so a run pays compilation once, not per process.
 numba checks a cached kernel against its own source file only, not against
@@ -26,7 +29,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,8 +72,30 @@ def configure_cache() -> None:
     os.environ["NUMBA_CACHE_DIR"] = os.path.join(root, "numba", digest.hexdigest()[:16])
 
 
-def njit(func: F) -> F:
-    """Compile `func` with ``numba.njit(cache=True)``, keeping its type for mypy."""
+@overload
+def njit(func: F, /) -> F: ...
+
+
+@overload
+def njit(*, inline: Literal["never", "always"] = "never") -> Callable[[F], F]: ...
+
+
+def njit(
+    func: F | None = None, /, *, inline: Literal["never", "always"] = "never"
+) -> F | Callable[[F], F]:
+    """Compile `func` with ``numba.njit(cache=True)``, keeping its type for mypy.
+
+    Use it bare (``@njit``) or with numba's `inline` option (``@njit(inline="always")``:
+    compiled callers inline the function's body; called from Python it is compiled as
+    usual).  Both are cached on disk.
+    """
     import numba
 
-    return cast(F, numba.njit(cache=True)(func))
+    def compile_(f: F) -> F:
+        if inline == "never":  # numba's default: the same kernels as before the option
+            return cast(F, numba.njit(cache=True)(f))
+        return cast(F, numba.njit(cache=True, inline=inline)(f))
+
+    if func is None:
+        return compile_
+    return compile_(func)

@@ -261,7 +261,8 @@ def test_a_threat_below_one_units_horizon_is_engaged_on_anothers_picture(tmp_pat
     inside its radio horizon, sqrt(2 k R 4 m) + sqrt(2 k R 150 m) ≈ 58.7 km (k = 4/3);
     B, 52 km further east, sees them from launch.  Standalone, A fires only once a drone is
     inside its horizon; networked with B, it fires while the drone is still below it."""
-    from airguard.engine import _threat_state, draw_threats, replication_rng
+    from airguard.engine import draw_threats, replication_rng
+    from airguard.engine.threats import threat_state
     from airguard.radar import horizon_range_m
 
     horizon = float(horizon_range_m(4.0, 150.0))
@@ -281,7 +282,7 @@ def test_a_threat_below_one_units_horizon_is_engaged_on_anothers_picture(tmp_pat
             assert mine.size
             i = mine[np.argmin(r.launch_time[mine])]
             buf = np.zeros(7)
-            assert _threat_state(thr, int(r.interceptor_first_target[i]), r.launch_time[i], buf)
+            assert threat_state(thr, int(r.interceptor_first_target[i]), r.launch_time[i], buf)
             first.append(float(np.linalg.norm(buf[:3] - world.units.pos[a])))
         ranges[net] = first
     assert max(ranges["none"]) < horizon + 1_000.0  # own radar: inside the horizon

@@ -7,7 +7,7 @@ R = R_ref (σ/σ_ref)^(1/4) at the reference P_D (Skolnik eq. 2.61; a calibratio
 catalogue's quoted range), the azimuth sector, a ridge's shadow from the path-profile
 condition of ITU-R P.452-16 (Attachment 2 to Annex 1, eqs. 150-154) evaluated here on the
 synthetic ridge's own formula, the interceptor reach tables, and the engine's
-:func:`airguard.engine._look` on threats placed in the cells.  Distances between cells and
+:func:`airguard.engine.looks.look` on threats placed in the cells.  Distances between cells and
 sites come from pymap3d (independent of airguard's geodesy).  Tolerances are one grid cell
 unless stated.
 """
@@ -422,31 +422,21 @@ def _stationary_threats(world: World, lat: np.ndarray, lon: np.ndarray, h: np.nd
 def _engine_detects(world: World, thr, seed: int) -> np.ndarray:  # type: ignore[no-untyped-def]
     """Which threats radar 0 detects in one scan at t = 0.5 s (every slice of its sector once).
 
-    ``_look`` marks a threat's first detection time in ``first_det``; its other arguments
-    (detection buffers) are built by name, so the check holds across their layout.
+    :func:`airguard.engine.looks.look` marks a threat's first detection time in ``first_det``.
     """
-    import inspect
-
-    from airguard import engine
+    from airguard.engine import event_log
+    from airguard.engine.looks import MAX_FALSE_ALARMS_PER_LOOK, look, radar_beam, skylines
+    from airguard.engine.state import new_detections
 
     n = thr.ttype.size
-    n_rad = world.radars.pos.shape[0]
-    ring = getattr(engine, "RING", 8)
     first_det = np.full(n, np.inf)
-    mask_slope, mask_steps, has_terrain = engine._mask_args(world)
-    names = list(inspect.signature(engine._look.py_func).parameters)
+    alive = np.ones(n, dtype=np.bool_)
+    detections = new_detections(n + MAX_FALSE_ALARMS_PER_LOOK)
+    sky = skylines(world)
     rng = np.random.default_rng(seed)
-    slices = int(world.radars.n_sectors[0]) if "sl" in names else 1
-    for sl in range(slices):
-        available = {
-            "rad": world.radars, "r": 0, "sl": sl, "thr": thr, "alive": np.ones(n, dtype=np.bool_),
-            "ts": 0.5, "rng": rng, "det_t": np.zeros((n_rad, n, ring)),
-            "det_p": np.zeros((n_rad, n, ring, 3)), "det_n": np.zeros((n_rad, n), dtype=np.int64),
-            "z": np.zeros((n + 256, 4)), "z_label": np.full(n + 256, -1, dtype=np.int64),
-            "first_det": first_det, "buf": np.zeros(7), "mask_slope": mask_slope,
-            "mask_steps": mask_steps, "has_terrain": has_terrain, "log": engine.event_log(0),
-        }  # fmt: skip
-        engine._look(*(available[name] for name in names))
+    for sl in range(int(world.radars.n_sectors[0])):
+        beam = radar_beam(world.radars, 0, sl, sky)
+        look(beam, thr, alive, 0.5, rng, detections, first_det, np.zeros(7), event_log(0))
     return np.isfinite(first_det)
 
 
@@ -454,7 +444,7 @@ def test_the_engines_look_sees_exactly_the_cells_the_map_says_it_can(
     ridge: tuple[World, World, Path],
 ) -> None:
     """2,000 random cells over ridge country, drones at 150 m above the terrain: a threat with
-    an overwhelming RCS hanging over a cell is detected by the engine's `_look` if and only if
+    an overwhelming RCS hanging over a cell is detected by the engine's `look` if and only if
     the map gives the cell a non-zero P_D (horizon, elevation, sector, skyline)."""
     with_dem, _, directory = ridge
     box = (37.2, 35.0, 37.8, 36.3)

@@ -1,6 +1,6 @@
-"""Interceptor closest approach (`engine._advance`) against the analytic miss distance.
+"""Interceptor closest approach (`engine.flyout.fly_interceptor`) against the analytic miss.
 
-`_advance` flies an interceptor with the shared integrator on steps of its own
+`fly_interceptor` flies an interceptor with the shared integrator on steps of its own
 choosing (a tenth of the time to go, at least 2 ms, at most 0.5 s and never past
 the end of the fire-control cycle) and, in the step where the range starts to
 open, solves the closest approach from the relative positions at the step's two
@@ -11,7 +11,7 @@ and coasts from 20 km altitude under the full model (J2, rotating Earth).  Its
 trajectory is integrated separately with a 1 ms step; the threat's stored
 trajectory is that trajectory plus a prescribed relative motion
 rho(tau) = d m^ + V w^ tau + a/2 tau^2 m^, with m^ perpendicular to w^ and tau
-the time from the closest approach.  So the relative motion seen by `_advance`
+the time from the closest approach.  So the relative motion seen by `fly_interceptor`
 is known in closed form.
 
 Closed forms
@@ -36,7 +36,10 @@ import numpy as np
 import pytest
 
 from airguard.dynamics import FULL, body_params, rk4_step
-from airguard.engine import MISS, Threats, _advance
+from airguard.engine import MISS
+from airguard.engine.flyout import fly_interceptor
+from airguard.engine.state import new_flights
+from airguard.engine.threats import Threats
 from airguard.geo import enu_basis, geodetic2ecef
 from airguard.world import GRID_DT_S, Interceptors
 
@@ -120,30 +123,16 @@ def _threat(miss_m: float, accel_mps2: float) -> Threats:
 
 
 def _fly(thr: Threats, cycle_s: float) -> tuple[int, float, float]:
-    """Drive `_advance` cycle by cycle, as the engine does, until it reports an outcome."""
+    """Drive `fly_interceptor` cycle by cycle, as the engine does, until it reports an outcome."""
     itc = _unguided()
-    state = START.copy().reshape(1, 6)
+    flights = new_flights(1, np.zeros(1))  # one interceptor, launched at 0 s
+    flights.m_state[0] = START
+    flights.m_acq[0] = True  # the seeker has the target: the approach is to it
     rng = np.random.Generator(np.random.PCG64(1))
     t = 0.0
     while t < N_GRID * GRID_DT_S:
-        outcome, t_end, miss = _advance(
-            itc,
-            thr,
-            0,
-            0,
-            0,
-            True,
-            t,
-            t + cycle_s,
-            state,
-            np.zeros((1, 3)),
-            np.zeros(1),
-            np.zeros((1, 8)),
-            np.ones(1, dtype=np.bool_),  # the seeker has the target: the approach is to it
-            np.full(1, math.inf),
-            rng,
-            np.zeros(7),
-            np.zeros(34),
+        outcome, t_end, miss = fly_interceptor(
+            itc, thr, flights, 0, 0, 0, True, t, t + cycle_s, np.full(1, math.inf), rng, np.zeros(7)
         )
         if outcome >= 0:
             return outcome, t_end, miss

@@ -1,4 +1,4 @@
-"""The engine's radar look (`engine._look`) draws detections with the textbook statistics.
+"""The engine's radar look (`engine.looks.look`) draws detections with the textbook statistics.
 
 One radar looks once at many identical, stationary threats; the fraction
 detected is compared with the closed-form single-look detection probability,
@@ -31,7 +31,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from airguard.engine import Threats, _look, event_log
+from airguard.engine import event_log
+from airguard.engine.looks import look, radar_beam
+from airguard.engine.state import Skylines, new_detections
+from airguard.engine.threats import Threats
 from airguard.geo import enu_basis, geodetic2ecef
 from airguard.radar import horizon_range_m
 from airguard.world import Radars
@@ -105,21 +108,16 @@ def _detected(radar: Radars, thr: Threats, seed: int) -> np.ndarray:
     """One look; returns a bool per threat."""
     n = thr.ttype.shape[0]
     first_det = np.full(n, math.inf)
-    _look(
-        radar,
-        0,
-        0,  # the one slice of an electronic radar's sector
+    no_terrain = Skylines(np.full((1, 1, 1), -np.inf), np.array([1.0, 1.0]), False)
+    look(
+        radar_beam(radar, 0, 0, no_terrain),  # the one slice of an electronic radar's sector
         thr,
         np.ones(n, dtype=np.bool_),
         LOOK_TIME_S,
         np.random.Generator(np.random.PCG64(seed)),
-        np.zeros((n, 4)),
-        np.zeros(n, dtype=np.int64),
+        new_detections(n),
         first_det,
         np.zeros(7),
-        np.full((1, 1, 1), -np.inf),  # no terrain
-        np.array([1.0, 1.0]),
-        False,
         event_log(0),
     )
     return np.isfinite(first_det)

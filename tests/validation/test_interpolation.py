@@ -2,8 +2,8 @@
 
 Threat trajectories are stored on the engine's 1 s grid (position and velocity)
 and read back between samples by cubic Hermite interpolation
-(`trajectory.hermite_state`, its vectorised `trajectory.hermite_states` that the
-scene's playback reads, and the copy inlined in `engine._threat_state`).
+(`trajectory.hermite_state`, which the engine's `engine.threats.threat_state` calls,
+and its vectorised `trajectory.hermite_states` that the scene's playback reads).
 
 Source
 ------
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from airguard.engine import Threats, _threat_state
+from airguard.engine.threats import Threats, threat_state
 from airguard.trajectory import hermite_state, hermite_states
 from airguard.world import GRID_DT_S
 
@@ -114,7 +114,7 @@ def _one_threat(t_launch: float, t_impact: float, n_grid: int) -> Threats:
 
 
 def test_engine_threat_state_reproduces_constant_jerk_motion() -> None:
-    """[BF] Thm 3.9 through the engine's own copy: `_threat_state` is exact for a cubic.
+    """[BF] Thm 3.9 through the engine's own copy: `threat_state` is exact for a cubic.
 
     Threat launched at 0 s, impact at 11.5 s, 13 grid samples; read at 200
     random times in flight.  Tolerance 1 µm and 1 µm/s.
@@ -123,7 +123,7 @@ def test_engine_threat_state_reproduces_constant_jerk_motion() -> None:
     rng = np.random.Generator(np.random.PCG64(5))
     out = np.empty(7)
     for t in rng.uniform(0.0, 11.5, 200):
-        assert _threat_state(thr, 0, float(t), out)
+        assert threat_state(thr, 0, float(t), out)
         exp_p, exp_v = _cubic(t)
         np.testing.assert_allclose(out[:3], exp_p, rtol=0, atol=1e-6)  # m
         np.testing.assert_allclose(out[3:6], exp_v, rtol=0, atol=1e-6)  # m/s
@@ -133,7 +133,7 @@ def test_engine_threat_state_is_undefined_outside_flight() -> None:
     """Contract: no state before launch or after impact (the threat is not in the air)."""
     thr = _one_threat(2.0, 9.5, 13)
     out = np.empty(7)
-    assert not _threat_state(thr, 0, 1.99, out)
-    assert _threat_state(thr, 0, 2.0, out)
-    assert _threat_state(thr, 0, 9.5, out)
-    assert not _threat_state(thr, 0, 9.51, out)
+    assert not threat_state(thr, 0, 1.99, out)
+    assert threat_state(thr, 0, 2.0, out)
+    assert threat_state(thr, 0, 9.5, out)
+    assert not threat_state(thr, 0, 9.51, out)

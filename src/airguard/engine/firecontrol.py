@@ -1,0 +1,382 @@
+"""Stage 4: fire control, each cycle, network group by network group.
+
+Threat evaluation of each unit's picture (:mod:`airguard.c2.evaluation`:
+threatened asset, time to go, priority = value per second to go); the group's
+ready (unit, object) pairs taken greedily by priority × the kill probability of
+the unit's salvo, one engagement per object at a time; for each, the doctrine's
+interceptor types in order of preference, the earliest predicted intercept
+inside the interceptor's kinematic reach (its fly-out table) and catalogue
+limits (:func:`find_intercept`), a salvo (or one round under shoot–look–shoot)
+from loaded, ready launchers within the unit's fire channels.  Ballistic
+threats are engaged in free flight; after a group's rounds at an object end it
+waits the kill-assessment time before firing at it again; friendly flights are
+engaged only when the group misidentified them (one IFF draw per flight and
+group).  Fire control plans a point and a time; nothing leaves the rail before
+its plan says so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from airguard._jit import njit
+from airguard.c2.evaluation import (
+    MIN_TIME_TO_GO_S,
+    UNAIMED_VALUE_FRACTION,
+    predict_position,
+)
+from airguard.dynamics import FULL, height_m
+from airguard.engine.events import EV_LAUNCH, EV_TRACK, EventLog, log_event
+from airguard.engine.state import (
+    Assets,
+    Evaluations,
+    Flights,
+    KernelOut,
+    Ledger,
+    Magazines,
+    Scene,
+    Scratch,
+)
+from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.world import (
+    MAX_LAUNCHERS,
+    MAX_PREFERENCES,
+    POLICY_SHOOT_LOOK_SHOOT,
+    Interceptors,
+    Units,
+)
+
+__all__ = [
+    "FREE_FLIGHT_THRESHOLD",
+    "SEARCH_STEP_S",
+    "TRACK_STALE_S",
+    "Reach",
+    "add_pair",
+    "find_intercept",
+    "free_flight",
+    "launch_salvo",
+    "load_launchers",
+    "load_salvo",
+    "note_first_track",
+    "priority",
+    "salvo_pk",
+    "salvo_size",
+    "set_aim",
+    "unit_reach",
+]
+
+FREE_FLIGHT_THRESHOLD = 0.5
+"""A ballistic track whose acceleration model holds at least this probability is taken to
+be under thrust and is not engaged."""
+
+TRACK_STALE_S = 30.0
+"""A picture older than this is no longer engaged (s)."""
+
+SEARCH_STEP_S = 1.0
+"""Time step of the intercept-point search (s)."""
+
+
+@njit(inline="always")
+def salvo_size(policy: np.ndarray, salvo: np.ndarray, u: int, cl: int) -> int:
+    """Rounds unit u fires at an object of class cl: its salvo, or one under
+    shoot–look–shoot (``policy``, ``salvo``: the Units fields)."""
+    return int(1 if policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else salvo[u, cl])
+
+
+@njit(inline="always")
+def salvo_pk(
+    prefs: np.ndarray,
+    policy: np.ndarray,
+    salvo: np.ndarray,
+    pk: np.ndarray,
+    rounds: np.ndarray,
+    u: int,
+    cl: int,
+) -> float:
+    """Kill probability of unit u's salvo at an object of class cl, with the first type
+    of its doctrine that it still has rounds of (0: none).  ``prefs``, ``policy`` and
+    ``salvo`` are the Units fields, ``pk`` the Interceptors field, ``rounds`` (U, I)."""
+    pk_eff = 0.0
+    for p in range(MAX_PREFERENCES):
+        ty = prefs[u, cl, p]
+        if ty < 0:
+            break
+        if rounds[u, ty] > 0:
+            n_salvo = 1 if policy[u, cl] == POLICY_SHOOT_LOOK_SHOOT else salvo[u, cl]
+            pk_eff = 1.0 - (1.0 - pk[ty, cl]) ** n_salvo
+            break
+    return pk_eff
+
+
+@njit
+def note_first_track(
+    u: int, j: int, t: float, n_thr: int, est: np.ndarray, led: Ledger, log: EventLog
+) -> None:
+    """Record unit u's first firm picture of object j (state ``est``) at time t."""
+    led.first_track[u, j] = t
+    if j < n_thr and t < led.first_trk[j]:
+        led.first_trk[j] = t
+    # a unit's first firm picture: unit, object (-1: a phantom);
+    # position (ECEF), speed
+    speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+    log_event(log, EV_TRACK, t, u, j if j < n_thr else -1, 0, est[0], est[1], est[2], speed)
+
+
+@njit(inline="always")
+def priority(ev: Evaluations, assets: Assets, u: int, j: int, t: float) -> float:
+    """Priority of object j to unit u at time t: the value of the asset its picture
+    threatens (as evaluated in ``ev``) per second to go (c2.evaluation)."""
+    a = ev.asset[u, j]
+    value = assets.value[a] if a >= 0 else UNAIMED_VALUE_FRACTION * assets.least_value
+    return float(value / max(ev.when[u, j] - t, MIN_TIME_TO_GO_S))
+
+
+@njit(inline="always")
+def add_pair(
+    scr: Scratch, n_pairs: int, u: int, j: int, key: float, est: np.ndarray, unit_pos: np.ndarray
+) -> int:
+    """Append the candidate pair (unit u, object j) with sort `key` and the squared
+    distance from the unit to the picture ``est``; returns the number of pairs."""
+    scr.pair_u[n_pairs] = u
+    scr.pair_j[n_pairs] = j
+    scr.pair_key[n_pairs] = key
+    dx = est[0] - unit_pos[u, 0]
+    dy = est[1] - unit_pos[u, 1]
+    dz = est[2] - unit_pos[u, 2]
+    scr.pair_dist[n_pairs] = dx * dx + dy * dy + dz * dz
+    return n_pairs + 1
+
+
+@njit
+def launch_salvo(
+    pair: tuple[int, int, int, int],
+    fired: int,
+    t_est: float,
+    shot: tuple[float, float],
+    sc: Scene,
+    led: Ledger,
+    mag: Magazines,
+    fl: Flights,
+    scr: Scratch,
+    out: KernelOut,
+    log: EventLog,
+) -> None:
+    """Launch interceptors ``fl.n[0]`` … + `fired` − 1 (launch times already in
+    ``out.m_t0``) for the intercept `shot` (time, launch elevation), each guided on the
+    picture (``scr.est`` at `t_est`), and book them: `pair` = (unit, object, interceptor
+    type, object class)."""
+    u, j, ty, cl = pair
+    units = sc.units
+    n_thr = sc.thr.ttype.shape[0]
+    est, buf2 = scr.est, scr.buf2
+    t_int, elev = shot
+    predict_position(est, t_int - t_est, cl == 0, buf2)
+    m0 = fl.n[0]
+    for m in range(m0, m0 + fired):
+        _launch(units, u, buf2, elev, fl.m_state[m])
+        set_aim(fl.m_aim[m], t_est, est, cl == 0)
+        out.m_unit[m] = u
+        out.m_type[m] = ty
+        out.m_target[m] = j
+        out.m_first_target[m] = j
+        out.m_t1[m] = math.inf
+        out.m_miss[m] = math.inf
+        out.m_outcome[m] = -1
+        fl.flying[m] = True
+        # launch: unit, object (-1: a phantom), interceptor; predicted
+        # intercept time and point (ECEF)
+        jl = j if j < n_thr else -1
+        log_event(log, EV_LAUNCH, out.m_t0[m], u, jl, m, t_int, buf2[0], buf2[1], buf2[2])
+    fl.n[0] = m0 + fired
+    mag.rounds[u, ty] -= fired
+    mag.channels[u] += fired
+    led.inflight[units.group[u], j] += fired
+    if j < n_thr:
+        out.fired_at[j] += fired
+
+
+@njit(inline="always")
+def load_salvo(
+    u: int,
+    ty: int,
+    t: float,
+    want: int,
+    units: Units,
+    itc: Interceptors,
+    mag: Magazines,
+    n_m: int,
+    m_t0: np.ndarray,
+) -> int:
+    """Take up to `want` rounds of type ty off unit u's ready launchers for interceptors
+    `n_m` on (launched so far); writes their launch times to ``m_t0`` (M,); returns how
+    many.
+
+    The rounds of a salvo leave one launch interval apart, from one launcher or
+    several; a launcher emptied is reloaded from the unit's reserve.  (It calls no
+    compiled function: inlined, it copies none of its tuples.)
+    """
+    max_m = m_t0.shape[0]
+    fired = 0
+    for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
+        if mag.ready[u, ty, lch] > t:
+            continue
+        while fired < want and n_m < max_m and mag.loaded[u, ty, lch] > 0:
+            t_launch = t + fired * itc.launch_interval[ty]
+            mag.ready[u, ty, lch] = t_launch + itc.launch_interval[ty]
+            mag.loaded[u, ty, lch] -= 1
+            if mag.loaded[u, ty, lch] == 0 and mag.reserve[u, ty] > 0:
+                refill = min(units.per_launcher[u, ty], mag.reserve[u, ty])
+                mag.reserve[u, ty] -= refill
+                mag.loaded[u, ty, lch] = refill
+                mag.ready[u, ty, lch] = t_launch + max(units.reload[u, ty], itc.launch_interval[ty])
+            m_t0[n_m] = t_launch
+            n_m += 1
+            fired += 1
+            if mag.ready[u, ty, lch] > t_launch + itc.launch_interval[ty]:
+                break  # reloading
+    return fired
+
+
+class Reach(NamedTuple):
+    """What the intercept search needs of one unit and one interceptor type."""
+
+    x: float  # the unit's site, ECEF m
+    y: float
+    z: float
+    alt: float  # its height above the ellipsoid, m
+    max_time: float  # the type's flight time, s
+    min_alt: float  # its altitude limits above the site, m
+    max_alt: float
+    min_range: float  # its slant range limit, m
+    max_range: float  # its ground range limit, m
+    dr: float  # the reach table's ground range step, m
+    dh: float  # its height step, m
+    time: np.ndarray  # (NR, NH) fly-out time to each (ground range, height), s
+    elev: np.ndarray  # (NR, NH) launch elevation for it, rad
+
+
+@njit(inline="always")
+def unit_reach(units: Units, itc: Interceptors, u: int, i: int) -> Reach:
+    """Unit u's reach with interceptor type i (straight-line code: inlined, it copies no
+    arguments)."""
+    return Reach(
+        units.pos[u, 0],
+        units.pos[u, 1],
+        units.pos[u, 2],
+        units.alt[u],
+        itc.max_time[i],
+        itc.min_alt[i],
+        itc.max_alt[i],
+        itc.min_range[i],
+        itc.max_range[i],
+        itc.reach_dr[i],
+        itc.reach_dh[i],
+        itc.reach_time[i],
+        itc.reach_elev[i],
+    )
+
+
+@njit
+def find_intercept(
+    reach: Reach,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    ballistic: bool,
+    buf: np.ndarray,
+) -> tuple[float, float]:
+    """Earliest intercept time (abs) and launch elevation, or (-1, 0) if none.
+
+    A unit's interceptor type (its ``reach``, :func:`unit_reach`) against the picture
+    ``est`` (9,) taken at `t_est`, predicted
+    (:func:`airguard.c2.evaluation.predict_position`) every :data:`SEARCH_STEP_S` from
+    time t: the first point inside the type's altitude and range limits that its reach
+    table says it reaches in time.  ``buf`` (7,) is scratch.
+    """
+    R = MEAN_EARTH_RADIUS_M
+    ux, uy, uz = reach.x, reach.y, reach.z
+    ur = math.sqrt(ux * ux + uy * uy + uz * uz)
+    nr = reach.time.shape[0]
+    nh = reach.time.shape[1]
+    tau = 2.0
+    while tau <= reach.max_time:
+        predict_position(est, t + tau - t_est, ballistic, buf)
+        # heights relative to the unit's site: the catalogue's altitude limits and
+        # the reach table are above the launcher (no terrain model yet)
+        h = height_m(buf[0], buf[1], buf[2], FULL) - reach.alt
+        if h < 0.0:
+            break
+        tau += SEARCH_STEP_S
+        if h < reach.min_alt or h > reach.max_alt:
+            continue
+        dx, dy, dz = buf[0] - ux, buf[1] - uy, buf[2] - uz
+        slant = math.sqrt(dx * dx + dy * dy + dz * dz)
+        if slant < reach.min_range:
+            continue
+        br = math.sqrt(buf[0] ** 2 + buf[1] ** 2 + buf[2] ** 2)
+        c = (buf[0] * ux + buf[1] * uy + buf[2] * uz) / (br * ur)
+        g = R * math.acos(min(max(c, -1.0), 1.0))
+        if g > reach.max_range:
+            continue
+        ri = int(g / reach.dr + 0.5)
+        hi = int(h / reach.dh + 0.5)
+        if ri >= nr or hi >= nh:
+            continue
+        if reach.time[ri, hi] <= tau - SEARCH_STEP_S:
+            return t + tau - SEARCH_STEP_S, reach.elev[ri, hi]
+    return -1.0, 0.0
+
+
+@njit
+def free_flight(est: np.ndarray) -> bool:
+    """Whether a ballistic track is in free flight: the tracker's model of acceleration
+    (CA) holds less than half the probability (``est[8]``), or, without one, the
+    track descends."""
+    if est[8] >= 0.0:
+        return bool(est[8] < FREE_FLIGHT_THRESHOLD)
+    return bool(est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0)
+
+
+@njit
+def set_aim(aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool) -> None:
+    """Guide on this track from now: its time, state and motion (``aim`` (8,); see
+    :func:`airguard.engine.flyout.aim_state`)."""
+    aim[0] = t_est
+    for i in range(6):
+        aim[1 + i] = est[i]
+    aim[7] = 1.0 if ballistic else 0.0
+
+
+@njit
+def load_launchers(units: Units, loaded: np.ndarray, reserve: np.ndarray) -> None:
+    """Spread each unit's rounds over its launchers, a launcher's load at most; the rest
+    is the reserve that reloads empty launchers."""
+    for u in range(units.rounds.shape[0]):
+        for ty in range(units.rounds.shape[1]):
+            left = units.rounds[u, ty]
+            for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
+                n = min(units.per_launcher[u, ty], left)
+                loaded[u, ty, lch] = n
+                left -= n
+            reserve[u, ty] = left
+
+
+@njit
+def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) -> None:
+    """Interceptor state at launch: at the unit, pointed at the intercept point's azimuth."""
+    dx = aim[0] - units.pos[u, 0]
+    dy = aim[1] - units.pos[u, 1]
+    dz = aim[2] - units.pos[u, 2]
+    e = units.basis[u, 0, 0] * dx + units.basis[u, 0, 1] * dy + units.basis[u, 0, 2] * dz
+    n = units.basis[u, 1, 0] * dx + units.basis[u, 1, 1] * dy + units.basis[u, 1, 2] * dz
+    az = math.atan2(e, n)
+    ce = math.cos(elev)
+    de, dn, du = ce * math.sin(az), ce * math.cos(az), math.sin(elev)
+    speed0 = 20.0
+    for i in range(3):
+        d = units.basis[u, 0, i] * de + units.basis[u, 1, i] * dn + units.basis[u, 2, i] * du
+        st[i] = units.pos[u, i] + 5.0 * units.basis[u, 2, i]
+        st[3 + i] = speed0 * d

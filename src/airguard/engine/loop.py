@@ -1,0 +1,385 @@
+"""One replication: the stages in their time loop, and the result.
+
+:func:`run_replication` draws the threats (stage 1), the IFF draws and builds
+the :class:`~airguard.engine.state.Scene`; :func:`engage` allocates the
+replication's state and runs the fire-control cycles, each one stage after
+another (looks and trackers, fire control, fly-out, resolution of the flights
+that ended), then scores the outcome (stage 6).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from airguard._jit import njit
+from airguard.c2.evaluation import evaluate_kernel
+from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
+from airguard.engine.events import NO_LOG, EventLog
+from airguard.engine.firecontrol import (
+    TRACK_STALE_S,
+    add_pair,
+    find_intercept,
+    free_flight,
+    launch_salvo,
+    load_launchers,
+    load_salvo,
+    note_first_track,
+    priority,
+    salvo_pk,
+    salvo_size,
+    set_aim,
+    unit_reach,
+)
+from airguard.engine.flyout import fly_interceptor, log_state, note_end, redirect, resolve_ends
+from airguard.engine.looks import (
+    MAX_FALSE_ALARMS_PER_LOOK,
+    look,
+    object_exists,
+    radar_beam,
+    scan_look,
+    skylines,
+    unit_picture,
+)
+from airguard.engine.scoring import score
+from airguard.engine.state import (
+    Assets,
+    Flights,
+    KernelOut,
+    Ledger,
+    Magazines,
+    Scene,
+    Scratch,
+    Sensing,
+    new_flights,
+    new_ledger,
+    new_magazines,
+    new_scratch,
+    new_sensing,
+)
+from airguard.engine.threats import Threats, draw_threats
+from airguard.tracking.core import Tracks, new_tracks
+from airguard.world import MAX_PREFERENCES, World, acceleration_model_index, track_rows
+
+__all__ = ["KernelOut", "ReplicationResult", "engage", "replication_rng", "run_replication"]
+
+
+def replication_rng(seed: int, replication: int) -> np.random.Generator:
+    """The random generator of replication `replication` of campaign `seed`."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,)))
+    )
+
+
+@njit
+def engage(
+    sc: Scene,
+    rng: np.random.Generator,
+    trk: Tracks,
+    pic: Pictures,
+    out: KernelOut,
+    log: EventLog,
+) -> None:
+    """Stages 2–6 of one replication over the scene `sc`, drawing from `rng`; ``trk`` and
+    ``pic``: the units' empty track tables and pictures; ``out``: the result; ``log``: the
+    events (capacity 0: none).  The cycle's loops are here, calling the stages' kernels
+    item by item: this function holds the replication's arrays once, where a compiled
+    call per cycle would copy and count every one of them (docs/design-notes.md)."""
+    rad, units, itc, thr, tp, assets = sc.rad, sc.units, sc.itc, sc.thr, sc.tp, sc.assets
+    n_thr, rows, im, n_units = thr.ttype.shape[0], sc.rows_per_unit, sc.im, units.pos.shape[0]
+    led, mag, sen, fl, scr = _new_state(sc, pic, out, rng)
+    alive, killed_at, first_det, inflight, ev = (
+        led.alive, led.killed_at, led.first_det, led.inflight, led.ev
+    )  # fmt: skip
+    channels, rounds, m_acq, m_target = mag.channels, mag.rounds, fl.m_acq, out.m_target
+    buf, est, tmp, t_impact = scr.buf, scr.est, scr.tmp, thr.t_impact
+    asset_pos, asset_radius, asset_value = assets.pos, assets.radius, assets.value
+    logging = log.kind.shape[0] > 0
+    for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
+        t = s * sc.step
+        # 2-3. sensor looks due up to now, each followed by its unit's tracker
+        for r in range(rad.unit.shape[0]):
+            while sen.next_scan[r] <= t:
+                ts = sen.next_scan[r]
+                beam = radar_beam(rad, r, sen.slice_no[r] % rad.n_sectors[r], sc.sky)
+                n = look(beam, thr, alive, ts, rng, sen.det, first_det, buf, log)
+                count_detections(sen, n)
+                u = rad.unit[r]
+                scan_look(trk, tp, sen, u, rows, beam, ts, n)
+                refresh(
+                    pic, trk.status, trk.id, trk.t, trk.x, trk.P, trk.mu, trk.label, u, rows,
+                    n_thr, im, ts, scr.best, tmp,
+                )  # fmt: skip
+                sen.slice_no[r] += 1
+                sen.next_scan[r] += rad.period[r] / rad.n_sectors[r]
+        # 4. fire control, network group by network group: each ready unit's candidates
+        #    are evaluated (threatened asset, time to go, priority), then the group's
+        #    (unit, object) pairs are taken greedily by marginal return, priority × the
+        #    salvo's kill probability, one engagement per object
+        n_live = n_thr + pic.n_phantoms[0]
+        for g in range(sc.n_groups):
+            n_pairs = 0
+            for u in range(n_units):
+                if units.group[u] != g or channels[u] >= units.fire_channels[u]:
+                    continue
+                for j in range(n_live):
+                    if inflight[g, j] > 0 or t < led.assess_until[g, j]:
+                        continue  # being engaged, or being assessed
+                    if j < n_thr and first_det[j] == math.inf:
+                        continue  # never seen by any radar
+                    if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
+                        continue
+                    if j < n_thr and thr.friendly[j] and not sc.iff_fail[g, j]:
+                        continue  # identified as friendly
+                    t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
+                    if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                        continue
+                    if j >= n_thr:
+                        speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+                        led.obj_cls[j] = kinematic_class(speed)
+                    cl = led.obj_cls[j]
+                    if cl == 0 and not free_flight(est):
+                        continue  # still under thrust or climbing: no free-fall prediction
+                    pk_eff = salvo_pk(units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl)
+                    if pk_eff <= 0.0:
+                        continue
+                    if led.first_track[u, j] == math.inf:
+                        note_first_track(u, j, t, n_thr, est, led, log)
+                    if t < led.first_track[u, j] + units.reaction[u]:
+                        continue
+                    if ev.time[u, j] != t_est:  # evaluate again when the picture changes
+                        a, tgo, _ = evaluate_kernel(est, cl == 0, asset_pos, asset_radius, asset_value, buf)  # fmt:skip
+                        ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
+                    key = -priority(ev, assets, u, j, t) * pk_eff
+                    n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos)
+            if n_pairs == 0:
+                continue
+            # highest marginal return first; between equals, the nearer unit
+            by_dist = np.argsort(scr.pair_dist[:n_pairs], kind="mergesort")
+            by_key = np.argsort(scr.pair_key[:n_pairs][by_dist], kind="mergesort")
+            for c in range(n_pairs):
+                u, j = scr.pair_u[by_dist[by_key[c]]], scr.pair_j[by_dist[by_key[c]]]
+                if inflight[g, j] > 0 or channels[u] >= units.fire_channels[u]:
+                    continue
+                t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
+                cl = led.obj_cls[j]
+                for p in range(MAX_PREFERENCES):  # the doctrine's types in order
+                    ty = units.prefs[u, cl, p]
+                    if ty < 0:
+                        break
+                    if rounds[u, ty] <= 0:
+                        continue
+                    shot = find_intercept(
+                        unit_reach(units, itc, u, ty), est, t_est, t, cl == 0, buf
+                    )
+                    if shot[0] < 0.0:
+                        continue
+                    # salvo from ready launchers within free fire channels
+                    free = units.fire_channels[u] - channels[u]
+                    want = min(salvo_size(units.policy, units.salvo, u, cl), rounds[u, ty], free)
+                    fired = load_salvo(u, ty, t, want, units, itc, mag, fl.n[0], out.m_t0)
+                    if fired > 0:
+                        launch_salvo((u, j, ty, cl), fired, t_est, shot, sc, led, mag, fl, scr, out, log)  # fmt: skip
+                        break
+        # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
+        #    until the seeker takes over; then the flights that ended, in time order
+        n_ev = 0
+        t_next = t + sc.step
+        for m in range(fl.n[0]):
+            if not fl.flying[m]:
+                continue
+            j, u = m_target[m], out.m_unit[m]
+            if j < n_thr and killed_at[j] <= t and units.retarget[u] == 1:
+                j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
+            if not m_acq[m]:
+                t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
+                if t_est > fl.m_aim[m, 0]:
+                    set_aim(fl.m_aim[m], t_est, est, led.obj_cls[j] == 0)
+            exists = object_exists(j, n_thr, alive, t_impact, t, pic, trk)
+            oc, te, miss = fly_interceptor(
+                itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, buf
+            )
+            n_ev = note_end(fl, n_ev, m, oc, te, miss)
+            if oc < 0 and logging and out.m_t0[m] < t_next:
+                log_state(log, fl, m, m_target[m], n_thr, t_next)
+        if n_ev > 0:
+            resolve_ends(n_ev, sc, led, mag, fl, out, log)
+        # killed threats leave the sky; objects gone free their slots on limited links
+        linked = sc.capacity_limited and pic.n_carried.sum() > 0
+        for j in range(n_thr):
+            if killed_at[j] < math.inf:
+                alive[j] = False
+        if linked:
+            free_link_slots(t_next, sc, led, trk, pic)
+        if t_next > sc.duration + 1e-9:
+            break
+    # 6. impacts of threats not killed, scored against assets
+    score(sc, led, fl, sen, pic, out, log)
+
+
+@njit
+def _new_state(
+    sc: Scene, pic: Pictures, out: KernelOut, rng: np.random.Generator
+) -> tuple[Ledger, Magazines, Sensing, Flights, Scratch]:
+    """The replication's state (state.py), launchers loaded; draws each radar's first look."""
+    n_thr, n_obj, n_units = sc.thr.ttype.shape[0], pic.row.shape[1], sc.units.pos.shape[0]
+    led = new_ledger(
+        sc.thr, n_units, n_obj, sc.n_groups, out.killed_at, out.first_det, out.first_trk
+    )
+    mag = new_magazines(sc.units, sc.itc.max_range.shape[0])
+    load_launchers(sc.units, mag.loaded, mag.reserve)
+    sen = new_sensing(sc.rad, n_thr + MAX_FALSE_ALARMS_PER_LOOK, rng)
+    fl = new_flights(out.m_unit.shape[0], out.m_t0)
+    return led, mag, sen, fl, new_scratch(n_units, n_obj)
+
+
+@njit(inline="always")
+def count_detections(sen: Sensing, n: int) -> None:
+    """Count the `n` detections of a look in ``sen.det`` (real objects, false alarms)."""
+    for i in range(n):
+        if sen.det.z_label[i] >= 0:
+            sen.n_detections[0] += 1
+        else:
+            sen.n_false_alarms[0] += 1
+
+
+@njit
+def free_link_slots(t_next: float, sc: Scene, led: Ledger, trk: Tracks, pic: Pictures) -> None:
+    """Objects no longer there at t_next free their slots on the networks' links."""
+    n_thr = sc.thr.ttype.shape[0]
+    for j in range(n_thr + pic.n_phantoms[0]):
+        if not object_exists(j, n_thr, led.alive, sc.thr.t_impact, t_next, pic, trk):
+            for nw in range(pic.n_carried.shape[0]):  # the link's slot frees
+                if pic.carried[nw, j]:
+                    pic.carried[nw, j] = False
+                    pic.n_carried[nw] -= 1
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What happened in one replication, as arrays."""
+
+    replication: int
+    threats: Threats
+    killed_at: np.ndarray
+    impacted: np.ndarray
+    first_detection: np.ndarray
+    first_track: np.ndarray
+    fired_at: np.ndarray
+    asset_hits: np.ndarray
+    interceptor_unit: np.ndarray
+    interceptor_type: np.ndarray
+    interceptor_target: np.ndarray
+    interceptor_first_target: np.ndarray
+    launch_time: np.ndarray
+    end_time: np.ndarray
+    miss_distance: np.ndarray
+    outcome: np.ndarray
+    n_detections: int
+    n_false_alarms: int = 0
+    n_phantoms: int = 0
+
+
+def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
+    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets."""
+    return KernelOut(
+        killed_at=np.full(n, math.inf),
+        impacted=np.zeros(n, dtype=np.bool_),
+        first_det=np.full(n, math.inf),
+        first_trk=np.full(n, math.inf),
+        fired_at=np.zeros(n, dtype=np.int64),
+        m_unit=np.zeros(max_m, dtype=np.int64),
+        m_type=np.zeros(max_m, dtype=np.int64),
+        m_target=np.zeros(max_m, dtype=np.int64),
+        m_first_target=np.zeros(max_m, dtype=np.int64),
+        m_t0=np.zeros(max_m),
+        m_t1=np.zeros(max_m),
+        m_miss=np.zeros(max_m),
+        m_outcome=np.zeros(max_m, dtype=np.int64),
+        n_launched=np.zeros(1, dtype=np.int64),
+        asset_hits=np.zeros(n_assets, dtype=np.int64),
+        n_detections=np.zeros(1, dtype=np.int64),
+        n_false_alarms=np.zeros(1, dtype=np.int64),
+        n_phantoms=np.zeros(1, dtype=np.int64),
+    )
+
+
+def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows: int) -> Scene:
+    """The scene of one replication of `world` with threats `thr`."""
+    units = world.units
+    return Scene(
+        rad=world.radars,
+        units=units,
+        itc=world.interceptors,
+        thr=thr,
+        assets=Assets(
+            pos=world.asset_pos,
+            radius=world.asset_radius,
+            value=world.asset_value,
+            least_value=min(world.asset_value.tolist(), default=math.inf),
+        ),
+        iff_fail=iff_fail,
+        n_groups=n_groups,
+        capacity_limited=bool((units.capacity >= 0).any()),
+        sky=skylines(world),
+        tp=world.tracker,
+        rows_per_unit=rows,
+        im=acceleration_model_index(world.tracker),
+        duration=world.duration_s,
+        step=world.step_s,
+    )
+
+
+def run_replication(
+    world: World, seed: int, replication: int, log: EventLog | None = None
+) -> ReplicationResult:
+    """Run replication `replication` of campaign `seed` on `world`.
+
+    The result depends only on (world, seed, replication): re-running one
+    replication alone gives the same bits, with or without an event `log`
+    (:func:`~airguard.engine.events.event_log`), which records every detection, first
+    track, launch, retarget, interceptor end and impact.
+    """
+    rng = replication_rng(seed, replication)
+    thr = draw_threats(world, rng)
+    n = world.n_threats
+    out = _kernel_out(n, int(world.units.rounds.sum()), len(world.asset_names))
+    n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
+    if thr.friendly.any():
+        # identification of each friendly flight by each network group, drawn once
+        iff_fail = rng.random((n_groups, n)) >= world.iff_reliability
+        iff_fail &= thr.friendly[None, :]
+    else:
+        iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
+    n_units = world.units.pos.shape[0]
+    rows = track_rows(world.radars, world.tracker, n_units, n)
+    tracks = new_tracks(max(n_units, 1) * rows, world.tracker.models.shape[0])
+    n_nets = int(world.units.network.max()) + 1 if n_units else 1
+    pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)
+    # the engine's groups: at least one (group numbers start at 0)
+    scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows)
+    engage(scene, rng, tracks, pictures, out, NO_LOG if log is None else log)
+    k = int(out.n_launched[0])
+    return ReplicationResult(
+        replication=replication,
+        threats=thr,
+        killed_at=out.killed_at,
+        impacted=out.impacted,
+        first_detection=out.first_det,
+        first_track=out.first_trk,
+        fired_at=out.fired_at,
+        asset_hits=out.asset_hits,
+        interceptor_unit=out.m_unit[:k],
+        interceptor_type=out.m_type[:k],
+        interceptor_target=out.m_target[:k],
+        interceptor_first_target=out.m_first_target[:k],
+        launch_time=out.m_t0[:k],
+        end_time=out.m_t1[:k],
+        miss_distance=out.m_miss[:k],
+        outcome=out.m_outcome[:k],
+        n_detections=int(out.n_detections[0]),
+        n_false_alarms=int(out.n_false_alarms[0]),
+        n_phantoms=int(out.n_phantoms[0]),
+    )

@@ -1,0 +1,93 @@
+"""Stage 6: what the replication comes to.
+
+Impacts of threats that were not killed are scored against the assets (a hit
+when the impact point lies within an asset's radius); interceptors still flying
+at the end time out; phantoms (tracks of false alarms) leave the engine as
+target -1; the counters are written out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from airguard._jit import njit
+from airguard.c2.picture import Pictures
+from airguard.engine.events import EV_END, EV_IMPACT, TIMEOUT, EventLog, log_event
+from airguard.engine.state import Flights, KernelOut, Ledger, Scene, Sensing
+
+__all__ = ["score"]
+
+
+@njit
+def score(
+    sc: Scene,
+    led: Ledger,
+    fl: Flights,
+    sen: Sensing,
+    pic: Pictures,
+    out: KernelOut,
+    log: EventLog,
+) -> None:
+    """Stage 6, after the last cycle: impacts, open flights, phantoms and counters."""
+    _score_impacts(sc, led, out, log)
+    _end_open_flights(sc, fl, out, log)
+    n_thr = sc.thr.ttype.shape[0]
+    n_m = fl.n[0]
+    for m in range(n_m):  # phantoms leave the engine as -1
+        if out.m_target[m] >= n_thr:
+            out.m_target[m] = -1
+        if out.m_first_target[m] >= n_thr:
+            out.m_first_target[m] = -1
+    out.n_launched[0] = n_m
+    out.n_detections[0] = sen.n_detections[0]
+    out.n_false_alarms[0] = sen.n_false_alarms[0]
+    out.n_phantoms[0] = pic.n_phantoms[0]
+
+
+@njit
+def _score_impacts(sc: Scene, led: Ledger, out: KernelOut, log: EventLog) -> None:
+    """Impacts of threats not killed by the end, scored against assets."""
+    thr, asset_pos, asset_radius = sc.thr, sc.assets.pos, sc.assets.radius
+    for j in range(thr.ttype.shape[0]):
+        if thr.friendly[j]:
+            continue  # a friendly flight ends its route; it is no threat
+        if led.killed_at[j] == math.inf and thr.t_impact[j] <= sc.duration:
+            out.impacted[j] = True
+            hit = -1
+            for a in range(asset_pos.shape[0]):
+                dx = thr.impact_pos[j, 0] - asset_pos[a, 0]
+                dy = thr.impact_pos[j, 1] - asset_pos[a, 1]
+                dz = thr.impact_pos[j, 2] - asset_pos[a, 2]
+                if dx * dx + dy * dy + dz * dz <= asset_radius[a] ** 2:
+                    out.asset_hits[a] += 1
+                    if hit < 0:
+                        hit = a
+            # impact: threat, asset hit (-1: none); impact point (ECEF)
+            log_event(
+                log,
+                EV_IMPACT,
+                thr.t_impact[j],
+                j,
+                hit,
+                0,
+                thr.impact_pos[j, 0],
+                thr.impact_pos[j, 1],
+                thr.impact_pos[j, 2],
+                0.0,
+            )
+
+
+@njit
+def _end_open_flights(sc: Scene, fl: Flights, out: KernelOut, log: EventLog) -> None:
+    """Interceptors still flying at the end time out."""
+    n_thr = sc.thr.ttype.shape[0]
+    duration = sc.duration
+    for m in range(fl.n[0]):
+        if fl.flying[m]:
+            out.m_outcome[m] = TIMEOUT
+            out.m_t1[m] = duration
+            j = out.m_target[m]
+            log_event(
+                log, EV_END, duration, m, j if j < n_thr else -1, TIMEOUT, math.inf,
+                fl.m_state[m, 0], fl.m_state[m, 1], fl.m_state[m, 2],
+            )  # fmt: skip

@@ -1,0 +1,315 @@
+"""The state of one replication, as a few NamedTuples of arrays.
+
+What the stages read and write, allocated once per replication and handed to
+the stage functions, which run once per fire-control cycle:
+
+* :class:`Scene` — what the replication is about and does not change: sensors,
+  fire units, interceptor types, the flown threats, the assets (:class:`Assets`),
+  the IFF draws.
+* :class:`Sensing` — stages 2–3: when each radar looks next, the buffers of one look.
+* :class:`Ledger` — per object (threat or phantom): alive, killed, first seen, first
+  tracked; per network group: rounds in flight, kill assessment; per unit: the
+  cached threat evaluation of its picture (:class:`Evaluations`).
+* :class:`Magazines` — per fire unit: fire channels in use, rounds left, launchers.
+* :class:`Flights` — per interceptor: its flight state and the ends of flights in
+  the present cycle.
+* :class:`Scratch` — small work arrays and the present group's candidate pairs.
+* :class:`KernelOut` — what the replication returns.
+
+Stage functions take these tuples.  Helpers called once per (unit, object)
+pair, per (look, threat) or per interceptor step take arrays, scalars and small
+tuples (a few arrays: :class:`Assets`, :class:`Evaluations`, the looks'
+``Beam``) and are inlined (``njit(inline="always")``); the one exception is a
+straight-line wrapper that only unpacks a large tuple into a call (looks.unit_picture).
+A large tuple handed to a small or inlined function costs a reference count per
+array per call (docs/design-notes.md, "The engine package").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from airguard._jit import njit
+from airguard.engine.threats import Threats
+from airguard.tracking.core import TrackerParams
+from airguard.world import MAX_LAUNCHERS, Interceptors, Radars, Units
+
+__all__ = [
+    "Assets",
+    "Detections",
+    "Evaluations",
+    "Flights",
+    "KernelOut",
+    "Ledger",
+    "Magazines",
+    "Scene",
+    "Scratch",
+    "Sensing",
+    "Skylines",
+    "new_detections",
+    "new_flights",
+    "new_ledger",
+    "new_magazines",
+    "new_scratch",
+    "new_sensing",
+]
+
+
+class KernelOut(NamedTuple):
+    """What the compiled replication returns, written in place."""
+
+    killed_at: np.ndarray  # (N,) inf if not killed
+    impacted: np.ndarray  # (N,) bool
+    first_det: np.ndarray  # (N,) first detection time, inf if never
+    first_trk: np.ndarray  # (N,) first confirmed track of any unit, inf if never
+    fired_at: np.ndarray  # (N,) interceptors launched at the threat
+    m_unit: np.ndarray  # (M,)
+    m_type: np.ndarray
+    m_target: np.ndarray  # threat, or -1: a phantom (a track of false alarms)
+    m_first_target: np.ndarray  # target at launch (m_target differs once redirected)
+    m_t0: np.ndarray
+    m_t1: np.ndarray
+    m_miss: np.ndarray
+    m_outcome: np.ndarray
+    n_launched: np.ndarray  # (1,)
+    asset_hits: np.ndarray  # (A,)
+    n_detections: np.ndarray  # (1,) detections of real objects
+    n_false_alarms: np.ndarray  # (1,)
+    n_phantoms: np.ndarray  # (1,) confirmed tracks made of false alarms
+
+
+class Skylines(NamedTuple):
+    """The radars' terrain skylines for :func:`airguard.engine.looks.look`."""
+
+    mask_slope: np.ndarray  # (R, n_az, n_col) each radar's skyline (terrain.horizon_mask)
+    # (placeholders without terrain: (R, 1, 1) of -inf)
+    mask_steps: np.ndarray  # (2,) azimuth step (rad) and range step (m) of the skylines
+    has_terrain: bool  # False: placeholders, nothing is masked
+
+
+class Assets(NamedTuple):
+    """The defended assets (A)."""
+
+    pos: np.ndarray  # (A, 3) ECEF, m
+    radius: np.ndarray  # (A,) m: an impact within it hits the asset
+    value: np.ndarray  # (A,)
+    least_value: float  # the smallest value (inf without assets)
+
+
+class Scene(NamedTuple):
+    """What one replication is about, fixed for its length."""
+
+    rad: Radars
+    units: Units
+    itc: Interceptors
+    thr: Threats
+    assets: Assets
+    iff_fail: np.ndarray  # (G, N) bool: group g misidentifies friendly flight j
+    n_groups: int  # network groups (G): units of one group coordinate fire
+    capacity_limited: bool  # some network carries a limited number of tracks
+    sky: Skylines
+    tp: TrackerParams
+    rows_per_unit: int  # rows of the track table per unit
+    im: int  # index of the tracker's acceleration model (-1: none)
+    duration: float  # s
+    step: float  # fire-control cycle, s
+
+
+class Detections(NamedTuple):
+    """The detections of one look (:func:`airguard.engine.looks.look`), up to D."""
+
+    z: np.ndarray  # (D, 4) measured range (m), azimuth, elevation (rad), range rate (m/s)
+    z_label: np.ndarray  # (D,) int64 the object that made each (threat index, -1: false alarm)
+
+
+class Sensing(NamedTuple):
+    """Stages 2–3: the radars' schedule, the buffers of one look, the counts of detections."""
+
+    next_scan: np.ndarray  # (R,) time of each radar's next look, s
+    slice_no: np.ndarray  # (R,) int64 looks so far (a rotating radar's slice: modulo its slices)
+    det: Detections  # N + MAX_FALSE_ALARMS_PER_LOOK rows
+    sigma: np.ndarray  # (4,) the looking radar's measurement sigmas
+    fov: np.ndarray  # (5,) its field of view in this look
+    counter: np.ndarray  # (1,) int64 track ids issued
+    n_detections: np.ndarray  # (1,) int64 detections of real objects
+    n_false_alarms: np.ndarray  # (1,) int64
+
+
+class Evaluations(NamedTuple):
+    """Threat evaluation of each unit's (U) picture of each object (O), kept until the
+    picture changes (c2.evaluation)."""
+
+    time: np.ndarray  # (U, O) time of the evaluated picture (nan: none)
+    when: np.ndarray  # (U, O) predicted time of arrival at the asset, s
+    asset: np.ndarray  # (U, O) int64 threatened asset (-1: none)
+
+
+class Ledger(NamedTuple):
+    """Per object (N threats, then phantoms up to O), per group and per unit."""
+
+    alive: np.ndarray  # (N,) bool: not killed by the end of the last cycle
+    killed_at: np.ndarray  # (N,) kill time, inf if not killed (KernelOut's)
+    first_det: np.ndarray  # (N,) first detection time, inf if never (KernelOut's)
+    first_trk: np.ndarray  # (N,) first firm picture of any unit, inf if never (KernelOut's)
+    first_track: np.ndarray  # (U, O) each unit's first firm picture, inf if never
+    obj_cls: np.ndarray  # (O,) int64 class: the threat's, or a phantom's kinematic class
+    inflight: np.ndarray  # (G, O) int64 rounds of the group flying at the object
+    # a group fires again at an object only after its rounds have ended and the
+    # kill-assessment time has passed
+    assess_until: np.ndarray  # (G, O)
+    # threat evaluation of each unit's picture, kept until the picture changes
+    ev: Evaluations
+
+
+class Magazines(NamedTuple):
+    """Per fire unit (U) and interceptor type (I): channels, rounds and launchers."""
+
+    channels: np.ndarray  # (U,) int64 fire channels in use
+    rounds: np.ndarray  # (U, I) int64 rounds left
+    ready: np.ndarray  # (U, I, MAX_LAUNCHERS) when each launcher can fire next, s
+    loaded: np.ndarray  # (U, I, MAX_LAUNCHERS) int64 rounds on each launcher
+    reserve: np.ndarray  # (U, I) int64 rounds left to reload launchers
+
+
+class Flights(NamedTuple):
+    """Interceptors (M at most): their flight states, and the flights ending this cycle."""
+
+    m_state: np.ndarray  # (M, 6) position, velocity (ECEF)
+    m_ach: np.ndarray  # (M, 3) achieved lateral acceleration (autopilot lag state)
+    m_aim: np.ndarray  # (M, 8) the track an interceptor is guided on
+    m_acq: np.ndarray  # (M,) bool: its seeker has the target
+    m_t0: np.ndarray  # (M,) launch time, s (KernelOut's)
+    flying: np.ndarray  # (M,) bool
+    n: np.ndarray  # (1,) int64 interceptors launched
+    end_t: np.ndarray  # (M,) this cycle's flight ends: time, s
+    end_m: np.ndarray  # (M,) int64 interceptor
+    end_outcome: np.ndarray  # (M,) int64 outcome
+    end_miss: np.ndarray  # (M,) miss distance, m
+    work: np.ndarray  # (34,) scratch of a flight step (no allocation in the step loop)
+
+
+class Scratch(NamedTuple):
+    """Small work arrays, and the candidate (unit, object) pairs of one group."""
+
+    buf: np.ndarray  # (7,) a threat's state (threat_state)
+    buf2: np.ndarray  # (7,) a predicted intercept point
+    est: np.ndarray  # (9,) a unit's picture of an object (c2.picture.picture)
+    tmp: np.ndarray  # (9,)
+    best: np.ndarray  # (O,) (c2.picture.refresh)
+    pair_u: np.ndarray  # (U * O,) int64 unit
+    pair_j: np.ndarray  # (U * O,) int64 object
+    pair_key: np.ndarray  # (U * O,) minus the marginal return, priority × salvo Pk
+    pair_dist: np.ndarray  # (U * O,) squared distance from unit to object, m^2
+
+
+@njit
+def new_detections(n_rows: int) -> Detections:
+    """Room for the detections of one look, `n_rows` at most."""
+    return Detections(z=np.zeros((n_rows, 4)), z_label=np.zeros(n_rows, dtype=np.int64))
+
+
+@njit
+def new_sensing(rad: Radars, n_rows: int, rng: np.random.Generator) -> Sensing:
+    """The radars' schedule, each radar's first look at a random time in its first
+    slice (one draw per radar, in order), and look buffers of `n_rows` rows."""
+    n_rad = rad.unit.shape[0]
+    next_scan = np.empty(n_rad)
+    for r in range(n_rad):
+        next_scan[r] = rng.random() * rad.period[r] / rad.n_sectors[r]
+    return Sensing(
+        next_scan=next_scan,
+        slice_no=np.zeros(n_rad, dtype=np.int64),
+        det=new_detections(n_rows),
+        sigma=np.zeros(4),
+        fov=np.zeros(5),
+        counter=np.zeros(1, dtype=np.int64),
+        n_detections=np.zeros(1, dtype=np.int64),
+        n_false_alarms=np.zeros(1, dtype=np.int64),
+    )
+
+
+@njit
+def new_ledger(
+    thr: Threats,
+    n_units: int,
+    n_obj: int,
+    n_groups: int,
+    killed_at: np.ndarray,
+    first_det: np.ndarray,
+    first_trk: np.ndarray,
+) -> Ledger:
+    """A ledger for N threats and O objects; resets the three result arrays (N,) to inf."""
+    n_thr = thr.ttype.shape[0]
+    killed_at[:] = math.inf
+    first_det[:] = math.inf
+    first_trk[:] = math.inf
+    obj_cls = np.zeros(n_obj, dtype=np.int64)
+    obj_cls[:n_thr] = thr.cls
+    return Ledger(
+        alive=np.ones(n_thr, dtype=np.bool_),
+        killed_at=killed_at,
+        first_det=first_det,
+        first_trk=first_trk,
+        first_track=np.full((n_units, n_obj), math.inf),
+        obj_cls=obj_cls,
+        inflight=np.zeros((n_groups, n_obj), dtype=np.int64),
+        assess_until=np.full((n_groups, n_obj), -math.inf),
+        ev=Evaluations(
+            time=np.full((n_units, n_obj), math.nan),
+            when=np.zeros((n_units, n_obj)),
+            asset=np.zeros((n_units, n_obj), dtype=np.int64),
+        ),
+    )
+
+
+@njit
+def new_magazines(units: Units, n_types: int) -> Magazines:
+    """Each unit's full inventory, launchers empty (see firecontrol.load_launchers)."""
+    n_units = units.pos.shape[0]
+    return Magazines(
+        channels=np.zeros(n_units, dtype=np.int64),
+        rounds=units.rounds.copy(),
+        ready=np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS)),
+        loaded=np.zeros((n_units, max(n_types, 1), MAX_LAUNCHERS), dtype=np.int64),
+        reserve=np.zeros((n_units, max(n_types, 1)), dtype=np.int64),
+    )
+
+
+@njit
+def new_flights(max_m: int, m_t0: np.ndarray) -> Flights:
+    """Room for `max_m` interceptors launched at the times in ``m_t0`` (M,)."""
+    n = max(max_m, 1)
+    return Flights(
+        m_state=np.zeros((n, 6)),
+        m_ach=np.zeros((n, 3)),
+        m_aim=np.zeros((n, 8)),
+        m_acq=np.zeros(n, dtype=np.bool_),
+        m_t0=m_t0,
+        flying=np.zeros(n, dtype=np.bool_),
+        n=np.zeros(1, dtype=np.int64),
+        end_t=np.empty(n),
+        end_m=np.empty(n, dtype=np.int64),
+        end_outcome=np.empty(n, dtype=np.int64),
+        end_miss=np.empty(n),
+        work=np.zeros(34),
+    )
+
+
+@njit
+def new_scratch(n_units: int, n_obj: int) -> Scratch:
+    """Work arrays for U units and O objects."""
+    n_pairs = max(n_units * n_obj, 1)
+    return Scratch(
+        buf=np.zeros(7),
+        buf2=np.zeros(7),
+        est=np.zeros(9),
+        tmp=np.zeros(9),
+        best=np.zeros(n_obj),
+        pair_u=np.empty(n_pairs, dtype=np.int64),
+        pair_j=np.empty(n_pairs, dtype=np.int64),
+        pair_key=np.empty(n_pairs),
+        pair_dist=np.empty(n_pairs),
+    )

@@ -1,0 +1,392 @@
+"""Stage 1: the threats of a replication, drawn and flown before the defence acts.
+
+Threats do not react to the defence, so their trajectories are drawn (launch
+points, times, aim points) and flown all at once with the shared integrator
+(:func:`airguard.trajectory.aim_ballistic`, :func:`airguard.trajectory.fly_route`),
+stored on the engine's grid of :data:`~airguard.world.GRID_DT_S` and read back by
+cubic Hermite interpolation (:func:`threat_state`); a kill only truncates a row.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from airguard._jit import njit
+from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.terrain import elevation_kernel
+from airguard.trajectory import (
+    TERRAIN_LOOKAHEAD_M,
+    TERRAIN_MAX_GRADIENT,
+    aim_ballistic,
+    fly_route,
+    route_height_profile,
+)
+from airguard.world import FLIGHT_BALLISTIC, GRID_DT_S, Raids, TerrainModel, ThreatTypes, World
+
+__all__ = ["RouteTerrain", "Threats", "draw_threats", "route_terrain", "threat_state"]
+
+
+class Threats(NamedTuple):
+    """Threats of one replication, flown (numba-compatible)."""
+
+    ttype: np.ndarray
+    cls: np.ndarray
+    target: np.ndarray
+    t_launch: np.ndarray
+    t_impact: np.ndarray
+    impact_pos: np.ndarray  # (N, 3)
+    k_first: np.ndarray  # first valid grid sample
+    k_last: np.ndarray  # last valid grid sample (just after impact)
+    pos: np.ndarray  # (N, K, 3)
+    vel: np.ndarray  # (N, K, 3)
+    h: np.ndarray  # (N, K)
+    rcs: np.ndarray
+    swerling: np.ndarray
+    friendly: np.ndarray  # (N,) bool: a friendly flight, not a threat
+
+
+class RouteTerrain(NamedTuple):
+    """What cruise routes need of the terrain (placeholders without terrain)."""
+
+    has_terrain: bool
+    dem: np.ndarray  # (n_lat, n_lon) heights above the ellipsoid, m
+    grid: np.ndarray  # (4,) lat0, lon0, dlat, dlon of the DEM, rad
+    profile_step: float  # terrain sampling step of cruise routes, m
+
+
+_NO_DEM = np.zeros((1, 1))
+_NO_GRID = np.array([0.0, 0.0, 1.0, 1.0])
+
+
+def route_terrain(tm: TerrainModel | None) -> RouteTerrain:
+    """The terrain arguments of the threat kernels (placeholders without terrain)."""
+    if tm is None:
+        return RouteTerrain(False, _NO_DEM, _NO_GRID, 0.0)
+    return RouteTerrain(True, tm.heights_m, tm.grid, tm.profile_step_m)
+
+
+@njit
+def _route_points(
+    raids: Raids, q: int, lat: float, lon: float, extra: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes (rad) of raid q's route from (lat, lon) through its
+    waypoints, with `extra` free places at the end (the aim point)."""
+    s = raids.wp_start[q]
+    nw = raids.wp_count[q]
+    lats = np.empty(nw + 1 + extra)
+    lons = np.empty(nw + 1 + extra)
+    lats[0], lons[0] = lat, lon
+    for w in range(nw):
+        lats[w + 1] = raids.wp_lat[s + w]
+        lons[w + 1] = raids.wp_lon[s + w]
+    return lats, lons
+
+
+@njit
+def _launch_point(
+    raids: Raids, q: int, u1: float, u2: float, u3: float
+) -> tuple[float, float, float]:
+    """Launch latitude, longitude (rad) and time (s) of a threat of raid q from three
+    uniform draws: uniform in the launch disc (great-circle offset) and window."""
+    R = MEAN_EARTH_RADIUS_M
+    d = raids.radius[q] * math.sqrt(u1) / R
+    brg = 2.0 * math.pi * u2
+    la0, lo0 = raids.lat[q], raids.lon[q]
+    lat = math.asin(math.sin(la0) * math.cos(d) + math.cos(la0) * math.sin(d) * math.cos(brg))
+    lon = lo0 + math.atan2(
+        math.sin(brg) * math.sin(d) * math.cos(la0),
+        math.cos(d) - math.sin(la0) * math.sin(lat),
+    )
+    tl = raids.t0[q] + (raids.t1[q] - raids.t0[q]) * u3
+    return lat, lon, tl
+
+
+@njit
+def _aim_point(
+    tt: ThreatTypes,
+    ty: int,
+    asset_lat: float,
+    asset_lon: float,
+    asset_alt: float,
+    n1: float,
+    n2: float,
+) -> tuple[float, float, float]:
+    """Aim latitude, longitude (rad) and height (m) of a threat of type ty at an asset,
+    from two standard normal draws (east, north)."""
+    # aim point: circular normal about the asset, sigma = CEP / 1.1774 (CEP of a
+    # circular normal distribution, e.g. Driels, Weaponeering, 2nd ed., §5)
+    R = MEAN_EARTH_RADIUS_M
+    sigma = tt.cep[ty] / 1.1774
+    alat = asset_lat + sigma * n2 / R
+    alon = asset_lon + sigma * n1 / (R * math.cos(asset_lat))
+    return alat, alon, asset_alt
+
+
+@njit
+def _start_row(
+    tt: ThreatTypes, ty: int, j: int, target: int, tl: float, grid_dt: float, out: Threats
+) -> None:
+    """Threat j's type, class, target and launch time, and its first grid sample."""
+    out.ttype[j] = ty
+    out.cls[j] = tt.cls[ty]
+    out.target[j] = target
+    out.t_launch[j] = tl
+    out.k_first[j] = max(int(math.ceil(tl / grid_dt - 1e-9)), 0)
+
+
+@njit
+def _fly_friendly(
+    tt: ThreatTypes,
+    raids: Raids,
+    q: int,
+    j: int,
+    launch: tuple[float, float, float],
+    grid_dt: float,
+    out: Threats,
+) -> None:
+    """A friendly flight: along its route at its altitude, no aim point."""
+    lat, lon, tl = launch
+    ty = raids.ttype[q]
+    n_grid = out.pos.shape[1]
+    _start_row(tt, ty, j, -1, tl, grid_dt, out)
+    lats, lons = _route_points(raids, q, lat, lon, 0)
+    speed = raids.speed[q] if raids.speed[q] > 0.0 else tt.speed[ty]
+    h = raids.alt[q]
+    ti, xi, yi, zi = fly_route(
+        lats,
+        lons,
+        h,
+        0.0,
+        h,
+        speed,
+        tl,
+        0.0,
+        grid_dt,
+        out.pos[j],
+        out.vel[j],
+        out.h[j],
+        np.empty(0),
+        np.empty(0),
+    )
+    out.t_impact[j] = ti
+    out.impact_pos[j, 0], out.impact_pos[j, 1], out.impact_pos[j, 2] = xi, yi, zi
+    out.k_last[j] = min(max(int(math.floor(ti / grid_dt)) + 1, 0), n_grid - 1)
+
+
+@njit
+def _fly_cruise(
+    tt: ThreatTypes,
+    raids: Raids,
+    q: int,
+    j: int,
+    launch: tuple[float, float, float],
+    aim: tuple[float, float, float],
+    grid_dt: float,
+    ground: RouteTerrain,
+    out: Threats,
+) -> tuple[float, float, float, float]:
+    """Fly a cruise missile or drone of raid q along its route to its aim point; returns
+    the impact time (s) and point (ECEF, m).
+
+    With terrain it follows the ground at its cruise height
+    (:func:`airguard.trajectory.route_height_profile`) and leaves the ground at its
+    launch point.
+    """
+    lat, lon, tl = launch
+    alat, alon, aalt = aim
+    ty = raids.ttype[q]
+    lats, lons = _route_points(raids, q, lat, lon, 1)
+    lats[-1], lons[-1] = alat, alon
+    h_launch = raids.alt[q]
+    if ground.has_terrain:
+        dem, dem_grid = ground.dem, ground.grid
+        g0, g1, g2, g3 = dem_grid[0], dem_grid[1], dem_grid[2], dem_grid[3]
+        h_launch = max(h_launch, elevation_kernel(dem, g0, g1, g2, g3, lat, lon))
+        prof_s, prof_h = route_height_profile(
+            lats,
+            lons,
+            h_launch,
+            tt.cruise_height[ty],
+            aalt,
+            dem,
+            g0,
+            g1,
+            g2,
+            g3,
+            ground.profile_step,
+            TERRAIN_LOOKAHEAD_M,
+            TERRAIN_MAX_GRADIENT,
+        )
+    else:
+        prof_s, prof_h = np.empty(0), np.empty(0)
+    return fly_route(
+        lats,
+        lons,
+        h_launch,
+        tt.cruise_height[ty],
+        aalt,
+        tt.speed[ty],
+        tl,
+        0.0,
+        grid_dt,
+        out.pos[j],
+        out.vel[j],
+        out.h[j],
+        prof_s,
+        prof_h,
+    )
+
+
+@njit
+def _fly_threat(
+    tt: ThreatTypes,
+    raids: Raids,
+    q: int,
+    j: int,
+    launch: tuple[float, float, float],
+    aim: tuple[float, float, float],
+    grid_dt: float,
+    ground: RouteTerrain,
+    out: Threats,
+) -> None:
+    """Fly threat j of raid q from its launch point to its aim point: a ballistic missile
+    on the trajectory that reaches it, any other threat along its route."""
+    lat, lon, tl = launch
+    alat, alon, aalt = aim
+    ty = raids.ttype[q]
+    n_grid = out.pos.shape[1]
+    _start_row(tt, ty, j, raids.target[q], tl, grid_dt, out)
+    if tt.flight[ty] == FLIGHT_BALLISTIC:
+        ti, xi, yi, zi = aim_ballistic(
+            tt.aim_cutoff[ty],
+            tt.aim_range[ty],
+            tt.elevation[ty],
+            tt.params[ty],
+            lat,
+            lon,
+            raids.alt[q],
+            alat,
+            alon,
+            aalt,
+            tl,
+            grid_dt,
+            out.pos[j],
+            out.vel[j],
+            out.h[j],
+        )
+    else:
+        ti, xi, yi, zi = _fly_cruise(tt, raids, q, j, launch, aim, grid_dt, ground, out)
+    out.t_impact[j] = ti
+    out.impact_pos[j, 0], out.impact_pos[j, 1], out.impact_pos[j, 2] = xi, yi, zi
+    if math.isfinite(ti):
+        out.k_last[j] = min(max(int(math.floor(ti / grid_dt)) + 1, 0), n_grid - 1)
+    else:
+        out.k_last[j] = n_grid - 1
+
+
+@njit
+def _fly_all(
+    tt: ThreatTypes,
+    raids: Raids,
+    asset_lat: np.ndarray,
+    asset_lon: np.ndarray,
+    asset_alt: np.ndarray,
+    draws: np.ndarray,
+    grid_dt: float,
+    ground: RouteTerrain,
+    out: Threats,
+) -> None:
+    """Draw launch points, times and aim points from `draws` and fly every threat.
+
+    `draws`: (N, 5) per threat, uniform launch radius, bearing and time, standard
+    normal aim east and north.  Writes rows of `out` (its grid has K samples of
+    `grid_dt`).  With terrain, cruise missiles and drones follow it at their cruise
+    height (:func:`airguard.trajectory.route_height_profile`) and leave the ground at
+    their launch point.
+    """
+    j = 0
+    for q in range(raids.ttype.shape[0]):
+        ty = raids.ttype[q]
+        a = raids.target[q]
+        for _ in range(raids.size[q]):
+            u1, u2, u3, n1, n2 = draws[j, 0], draws[j, 1], draws[j, 2], draws[j, 3], draws[j, 4]
+            launch = _launch_point(raids, q, u1, u2, u3)
+            if a < 0:  # a friendly flight: along its route at its altitude, no aim point
+                _fly_friendly(tt, raids, q, j, launch, grid_dt, out)
+                j += 1
+                continue
+            aim = _aim_point(tt, ty, asset_lat[a], asset_lon[a], asset_alt[a], n1, n2)
+            _fly_threat(tt, raids, q, j, launch, aim, grid_dt, ground, out)
+            j += 1
+
+
+def draw_threats(world: World, rng: np.random.Generator) -> Threats:
+    """Draw and fly the threats of one replication (step 1 of the engine)."""
+    n = world.n_threats
+    k = world.n_grid
+    # five draws per threat in a fixed order: launch radius, bearing, time, aim east, aim north
+    draws = np.empty((n, 5))
+    draws[:, :3] = rng.random((n, 3))
+    draws[:, 3:] = rng.standard_normal((n, 2))
+    out = Threats(
+        ttype=np.zeros(n, dtype=np.int64),
+        cls=np.zeros(n, dtype=np.int64),
+        target=np.zeros(n, dtype=np.int64),
+        t_launch=np.zeros(n),
+        t_impact=np.zeros(n),
+        impact_pos=np.zeros((n, 3)),
+        k_first=np.zeros(n, dtype=np.int64),
+        k_last=np.zeros(n, dtype=np.int64),
+        pos=np.zeros((n, k, 3)),
+        vel=np.zeros((n, k, 3)),
+        h=np.zeros((n, k)),
+        rcs=np.zeros(n),
+        swerling=np.zeros(n, dtype=np.int64),
+        friendly=np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size),
+    )
+    _fly_all(
+        world.threat_types,
+        world.raids,
+        world.asset_lat,
+        world.asset_lon,
+        world.asset_alt,
+        draws,
+        GRID_DT_S,
+        route_terrain(world.terrain),
+        out,
+    )
+    out.rcs[:] = world.threat_types.rcs[out.ttype]
+    out.swerling[:] = world.threat_types.swerling[out.ttype]
+    return out
+
+
+@njit
+def threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
+    """Interpolated truth state of threat j at time t; False when not in flight.
+
+    ``out`` (7,): position (ECEF, m), velocity (m/s) and height (m).  Cubic Hermite
+    interpolation between the grid samples (Burden & Faires, *Numerical Analysis*,
+    9th ed., §3.4: exact for constant jerk), linear in height; the same polynomial as
+    :func:`airguard.trajectory.hermite_state`, inlined here.
+    """
+    if t < thr.t_launch[j] or t > thr.t_impact[j]:
+        return False
+    k = int(math.floor(t / GRID_DT_S))
+    if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
+        return False
+    f = (t - k * GRID_DT_S) / GRID_DT_S
+    f2, f3 = f * f, f * f * f
+    dt = GRID_DT_S
+    h00, h10, h01, h11 = 2 * f3 - 3 * f2 + 1, f3 - 2 * f2 + f, -2 * f3 + 3 * f2, f3 - f2
+    d00, d10 = (6 * f2 - 6 * f) / dt, 3 * f2 - 4 * f + 1
+    d01, d11 = (-6 * f2 + 6 * f) / dt, 3 * f2 - 2 * f
+    for i in range(3):
+        p0, p1 = thr.pos[j, k, i], thr.pos[j, k + 1, i]
+        v0, v1 = thr.vel[j, k, i], thr.vel[j, k + 1, i]
+        out[i] = h00 * p0 + h10 * dt * v0 + h01 * p1 + h11 * dt * v1
+        out[3 + i] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
+    out[6] = thr.h[j, k] + f * (thr.h[j, k + 1] - thr.h[j, k])
+    return True
