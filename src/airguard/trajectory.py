@@ -882,7 +882,7 @@ def terrain_profile(
     )
 
 
-@njit
+@njit(inline="always")
 def hermite_state(
     pos: np.ndarray, vel: np.ndarray, k: int, f: float, dt: float, out: np.ndarray
 ) -> None:

@@ -40,7 +40,7 @@ from airguard.engine.state import (
     Scene,
     Scratch,
 )
-from airguard.geo import MEAN_EARTH_RADIUS_M
+from airguard.reach import REACHABLE, intercept_cell
 from airguard.world import (
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
@@ -296,11 +296,8 @@ def find_intercept(
     time t: the first point inside the type's altitude and range limits that its reach
     table says it reaches in time.  ``buf`` (7,) is scratch.
     """
-    R = MEAN_EARTH_RADIUS_M
     ux, uy, uz = reach.x, reach.y, reach.z
     ur = math.sqrt(ux * ux + uy * uy + uz * uz)
-    nr = reach.time.shape[0]
-    nh = reach.time.shape[1]
     tau = 2.0
     while tau <= reach.max_time:
         predict_position(est, t + tau - t_est, ballistic, buf)
@@ -310,22 +307,13 @@ def find_intercept(
         if h < 0.0:
             break
         tau += SEARCH_STEP_S
-        if h < reach.min_alt or h > reach.max_alt:
-            continue
-        dx, dy, dz = buf[0] - ux, buf[1] - uy, buf[2] - uz
-        slant = math.sqrt(dx * dx + dy * dy + dz * dz)
-        if slant < reach.min_range:
-            continue
-        br = math.sqrt(buf[0] ** 2 + buf[1] ** 2 + buf[2] ** 2)
-        c = (buf[0] * ux + buf[1] * uy + buf[2] * uz) / (br * ur)
-        g = R * math.acos(min(max(c, -1.0), 1.0))
-        if g > reach.max_range:
-            continue
-        ri = int(g / reach.dr + 0.5)
-        hi = int(h / reach.dh + 0.5)
-        if ri >= nr or hi >= nh:
-            continue
-        if reach.time[ri, hi] <= tau - SEARCH_STEP_S:
+        # the one reach-table test (airguard.reach): altitude and range limits, then the
+        # table in time
+        code, ri, hi = intercept_cell(
+            reach.time, reach.dr, reach.dh, reach.min_alt, reach.max_alt, reach.min_range,
+            reach.max_range, ux, uy, uz, ur, buf[0], buf[1], buf[2], h, tau - SEARCH_STEP_S,
+        )  # fmt: skip
+        if code == REACHABLE:
             return t + tau - SEARCH_STEP_S, reach.elev[ri, hi]
     return -1.0, 0.0
 

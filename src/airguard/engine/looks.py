@@ -26,8 +26,9 @@ from airguard.c2.picture import Pictures, phantom_alive, picture
 from airguard.engine.events import EV_DETECTION, EventLog, log_event
 from airguard.engine.state import Detections, Sensing, Skylines
 from airguard.engine.threats import Threats, threat_state
-from airguard.geo import MEAN_EARTH_RADIUS_M, ecef_to_geodetic_kernel
-from airguard.terrain import ground_range_azimuth_kernel, mask_visible
+from airguard.geo import EFFECTIVE_EARTH_FACTOR, MEAN_EARTH_RADIUS_M
+from airguard.sensing import IN_VIEW, tangent_distance_m
+from airguard.sensing import look as sensing_look
 from airguard.tracking.core import TrackerParams, Tracks, scan
 from airguard.world import GRID_DT_S, Radars, Units, World
 
@@ -49,10 +50,6 @@ MAX_FALSE_ALARMS_PER_LOOK = 64
 
 FALSE_ALARM_RANGE_RATE_MPS = 1500.0
 """A false alarm's range rate is uniform within ± this (for radars that measure it)."""
-
-EFFECTIVE_EARTH_FACTOR = 4.0 / 3.0
-"""Effective Earth radius factor for refraction in a standard atmosphere (Skolnik,
-*Introduction to Radar Systems*, 3rd ed., ch. 8)."""
 
 
 def skylines(world: World) -> Skylines:
@@ -112,7 +109,7 @@ def radar_beam(rad: Radars, r: int, sl: int, sky: Skylines) -> Beam:
         basis=rad.basis[r],
         height=ha,
         ae=ae,
-        horizon=math.sqrt(max((ae + ha) ** 2 - ae * ae, 0.0)),
+        horizon=tangent_distance_m(ha),
         max_range=rad.max_range[r],
         el_min=rad.el_min[r],
         el_max=rad.el_max[r],
@@ -163,7 +160,6 @@ def look(
     z, z_label = det.z, det.z_label
     n_det = 0
     cap = z.shape[0]
-    ae, ha = beam.ae, beam.height
     k = int(math.floor(ts / GRID_DT_S))
     for j in range(thr.ttype.shape[0]):
         if not alive[j] or n_det >= cap:
@@ -174,17 +170,15 @@ def look(
             continue
         if not threat_state(thr, j, ts, buf):
             continue
-        rng_m, az, el = _in_view(beam, buf)
-        if rng_m < 0.0:
+        # the one look geometry (airguard.sensing): range, horizon, elevation, slice, terrain
+        code, rng_m, az, el, _ = sensing_look(
+            beam.pos, beam.basis, beam.height, beam.max_range, beam.el_min, beam.el_max,
+            beam.az_center, beam.az_half, beam.off_lo, beam.off_hi, buf[0], buf[1], buf[2],
+            buf[6], beam.has_terrain, beam.mask_slope, beam.mask_step_az, beam.mask_step_r,
+            beam.lat, beam.lon, math.nan, math.nan,
+        )  # fmt: skip
+        if code != IN_VIEW:
             continue
-        if beam.has_terrain:
-            ht = buf[6]
-            tlat, tlon, _ = ecef_to_geodetic_kernel(buf[0], buf[1], buf[2])
-            ground, azg = ground_range_azimuth_kernel(beam.lat, beam.lon, tlat, tlon)
-            if not mask_visible(
-                beam.mask_slope, beam.mask_step_az, beam.mask_step_r, ha, ae, azg, ground, ht
-            ):
-                continue
         # Swerling fluctuation of the RCS, scan to scan (Swerling 1960; Skolnik §2.8)
         sw = thr.swerling[j]
         rcs = thr.rcs[j]
@@ -235,7 +229,6 @@ def _surely_out_of_reach(
     # A cheap bound from the grid sample before the look: a threat surely beyond
     # the instrumented range or the radio horizon is skipped before its state is
     # interpolated.  It draws no random numbers, so the outcome is the same.
-    ae = beam.ae
     gx = pos[j, k, 0] - beam.pos[0]
     gy = pos[j, k, 1] - beam.pos[1]
     gz = pos[j, k, 2] - beam.pos[2]
@@ -243,42 +236,8 @@ def _surely_out_of_reach(
     v1 = math.sqrt(vel[j, k + 1, 0] ** 2 + vel[j, k + 1, 1] ** 2 + vel[j, k + 1, 2] ** 2)
     margin = (v0 + v1) * GRID_DT_S + 100.0
     h_top = max(h[j, k], h[j, k + 1]) + margin
-    reach = min(beam.max_range, beam.horizon + math.sqrt(max((ae + h_top) ** 2 - ae * ae, 0.0)))
+    reach = min(beam.max_range, beam.horizon + tangent_distance_m(h_top))
     return bool(gx * gx + gy * gy + gz * gz > (reach + margin) ** 2)
-
-
-@njit(inline="always")
-def _in_view(beam: Beam, buf: np.ndarray) -> tuple[float, float, float]:
-    """Range (m), azimuth and elevation (rad) of the object at ``buf`` (threat_state) in
-    the beam, or a range of -1 when the look cannot see it: beyond the instrumented
-    range, below the radio horizon, outside the elevation limits or the slice of the
-    sector (the terrain skyline is the caller's)."""
-    ae, ha = beam.ae, beam.height
-    dx = buf[0] - beam.pos[0]
-    dy = buf[1] - beam.pos[1]
-    dz = buf[2] - beam.pos[2]
-    rng_m = math.sqrt(dx * dx + dy * dy + dz * dz)
-    if rng_m > beam.max_range or rng_m < 1.0:
-        return -1.0, 0.0, 0.0
-    e = beam.basis[0, 0] * dx + beam.basis[0, 1] * dy + beam.basis[0, 2] * dz
-    n = beam.basis[1, 0] * dx + beam.basis[1, 1] * dy + beam.basis[1, 2] * dz
-    u = beam.basis[2, 0] * dx + beam.basis[2, 1] * dy + beam.basis[2, 2] * dz
-    az = math.atan2(e, n)
-    el = math.asin(max(min(u / rng_m, 1.0), -1.0))
-    # apparent elevation on the 4/3 effective Earth (straight rays over radius k*Re):
-    # sin(el) = ((ae+ht)^2 - (ae+ha)^2 - R^2) / (2 R (ae+ha))
-    ht = buf[6]
-    s_el = ((ae + ht) ** 2 - (ae + ha) ** 2 - rng_m * rng_m) / (2.0 * rng_m * (ae + ha))
-    el_app = math.asin(max(min(s_el, 1.0), -1.0))
-    # below the radio horizon: beyond the sum of the two tangent distances on the
-    # effective Earth (the geometry of airguard.radar.horizon_range_m)
-    horizon = beam.horizon + math.sqrt(max((ae + ht) ** 2 - ae * ae, 0.0))
-    if rng_m > horizon or el_app < beam.el_min or el_app > beam.el_max:
-        return -1.0, 0.0, 0.0
-    off = (az - beam.az_center + math.pi) % (2.0 * math.pi) - math.pi
-    if abs(off) > beam.az_half or off < beam.off_lo or off >= beam.off_hi:
-        return -1.0, 0.0, 0.0
-    return rng_m, az, el
 
 
 @njit(inline="always")

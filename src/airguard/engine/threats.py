@@ -22,6 +22,7 @@ from airguard.trajectory import (
     TERRAIN_MAX_GRADIENT,
     aim_ballistic,
     fly_route,
+    hermite_state,
     route_height_profile,
 )
 from airguard.world import FLIGHT_BALLISTIC, GRID_DT_S, Raids, TerrainModel, ThreatTypes, World
@@ -369,8 +370,8 @@ def threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
 
     ``out`` (7,): position (ECEF, m), velocity (m/s) and height (m).  Cubic Hermite
     interpolation between the grid samples (Burden & Faires, *Numerical Analysis*,
-    9th ed., §3.4: exact for constant jerk), linear in height; the same polynomial as
-    :func:`airguard.trajectory.hermite_state`, inlined here.
+    9th ed., §3.4: exact for constant jerk) by :func:`airguard.trajectory.hermite_state`,
+    linear in height.
     """
     if t < thr.t_launch[j] or t > thr.t_impact[j]:
         return False
@@ -378,15 +379,6 @@ def threat_state(thr: Threats, j: int, t: float, out: np.ndarray) -> bool:
     if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
         return False
     f = (t - k * GRID_DT_S) / GRID_DT_S
-    f2, f3 = f * f, f * f * f
-    dt = GRID_DT_S
-    h00, h10, h01, h11 = 2 * f3 - 3 * f2 + 1, f3 - 2 * f2 + f, -2 * f3 + 3 * f2, f3 - f2
-    d00, d10 = (6 * f2 - 6 * f) / dt, 3 * f2 - 4 * f + 1
-    d01, d11 = (-6 * f2 + 6 * f) / dt, 3 * f2 - 2 * f
-    for i in range(3):
-        p0, p1 = thr.pos[j, k, i], thr.pos[j, k + 1, i]
-        v0, v1 = thr.vel[j, k, i], thr.vel[j, k + 1, i]
-        out[i] = h00 * p0 + h10 * dt * v0 + h01 * p1 + h11 * dt * v1
-        out[3 + i] = d00 * p0 + d10 * v0 + d01 * p1 + d11 * v1
+    hermite_state(thr.pos[j], thr.vel[j], k, f, GRID_DT_S, out)
     out[6] = thr.h[j, k] + f * (thr.h[j, k + 1] - thr.h[j, k])
     return True
