@@ -30,7 +30,7 @@ from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "source_files"]
+__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "njit_inline", "source_files"]
 
 #: Subpackages of airguard that hold no kernels: the front ends.
 FRONT_ENDS = ("cli", "scene", "report", "viewer", "export")
@@ -74,3 +74,12 @@ def njit(func: F) -> F:
     import numba
 
     return cast(F, numba.njit(cache=True)(func))
+
+
+def njit_inline(func: F) -> F:
+    """:func:`njit` with ``inline="always"``: numba inlines `func` into every kernel that
+    calls it (at numba's IR level), so that a stage split out of a hot kernel costs no
+    call.  For helpers called only from kernels."""
+    import numba
+
+    return cast(F, numba.njit(cache=True, inline="always")(func))
