@@ -560,6 +560,7 @@ def _comparisons(runs: Sequence[RunFigures], notes: list[str]) -> list[Compariso
 
 
 def _sensitivity_blocks(reports: Sequence[dict[str, Any]]) -> list[str]:
+    """Each sensitivity report's chart of total Sobol indices, with its summary."""
     from airguard.report import charts
 
     sens_blocks = []
@@ -577,6 +578,7 @@ def _sensitivity_blocks(reports: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def _map_section(map_blocks: Sequence[str]) -> str:
+    """The maps, with a note on how to read them (or a warning that there are none)."""
     return (
         f'<div class="maps">{"".join(map_blocks)}</div>'
         '<p class="note">Equirectangular projection about the centre of the region (distances '

@@ -330,6 +330,7 @@ class _Flights(NamedTuple):
 
 
 def _flights(log: _Log) -> _Flights:
+    """What the log says of each interceptor's flight (see :class:`_Flights`)."""
     from airguard.engine import EV_END, EV_LAUNCH, EV_RETARGET, EV_STATE
 
     kind, t_ev, ints, vals = log
