@@ -1205,39 +1205,8 @@ def ballistic_flight(
     lon_deg = _finite("longitude_deg", longitude_deg)
     az_deg = _finite("azimuth_deg", azimuth_deg)
     dt = _finite("step_s", step_s)
-    if h0 < 0.0:
-        raise ValueError(f"burnout_altitude_m: expected >= 0 m, got {h0:g}")
-    if v0 < 0.0:
-        raise ValueError(f"burnout_speed_mps: expected >= 0 m/s, got {v0:g}")
-    if not -90.0 < gamma_deg < 90.0:
-        raise ValueError(
-            f"flight_path_angle_deg: expected an angle strictly between -90 and 90 degrees, "
-            f"got {gamma_deg:g}"
-        )
-    if h0 == 0.0 and not (gamma_deg > 0.0 and v0 > 0.0):
-        raise ValueError(
-            "flight_path_angle_deg: a burnout on the surface needs a positive flight-path angle "
-            f"and speed, got {gamma_deg:g} deg at {v0:g} m/s"
-        )
-    if earth not in EARTH_MODELS:
-        raise ValueError(f"earth: expected one of {', '.join(EARTH_MODELS)}, got {earth!r}")
-    if not -90.0 <= lat_deg <= 90.0:
-        raise ValueError(f"latitude_deg: expected -90 to 90 degrees, got {lat_deg:g}")
-    if dt <= 0.0:
-        raise ValueError(f"step_s: expected a positive step in seconds, got {dt:g}")
-    cda_m2 = 0.0
-    if drag:
-        if ballistic_coefficient_kg_m2 is None:
-            raise ValueError(
-                "ballistic_coefficient_kg_m2: drag=True needs a ballistic coefficient "
-                "(kg/m^2); give one, or pass drag=False"
-            )
-        beta = _finite("ballistic_coefficient_kg_m2", ballistic_coefficient_kg_m2)
-        if beta <= 0.0:
-            raise ValueError(
-                f"ballistic_coefficient_kg_m2: expected a positive value in kg/m^2, got {beta:g}"
-            )
-        cda_m2 = 1.0 / beta
+    _check_burnout(h0, v0, gamma_deg, earth, lat_deg, dt)
+    cda_m2 = _drag_area_m2(drag, ballistic_coefficient_kg_m2)
 
     flags = (SPHERE if earth == "sphere" else J2) | (ROTATING if rotating else 0)
     if drag:
@@ -1245,40 +1214,8 @@ def ballistic_flight(
     params = body_params(mass0_kg=1.0, cda_m2=cda_m2)
     cmd = np.zeros(3)
 
-    # burnout state: local east, north, up from the sphere's radius or the ellipsoid normal
-    east, north, up = enu_basis(lat_deg, lon_deg)
-    if earth == "sphere":
-        pos = (WGS84_A_M + h0) * up
-    else:
-        pos = np.array(geodetic_to_ecef_kernel(math.radians(lat_deg), math.radians(lon_deg), h0))
-    g, a = math.radians(gamma_deg), math.radians(az_deg)
-    direction = math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up
-    st = np.concatenate([pos, v0 * direction])
-
-    times = [0.0]
-    states = [st.copy()]
-    heights = [height_m(st[0], st[1], st[2], flags)]
-    t = 0.0
-    for k in range(1, math.ceil(MAX_FREE_FLIGHT_S / dt) + 1):
-        prev = st.copy()
-        rk4_step(st, t, dt, params, cmd, flags)
-        hh = height_m(st[0], st[1], st[2], flags)
-        if hh <= 0.0:  # the first step end on or below the surface
-            s = _surface_crossing_s(prev, t, dt, max(heights[-1], 0.0), hh, params, cmd, flags)
-            st, hh = _height_after(prev, t, s, params, cmd, flags)
-            times.append(t + s)
-            states.append(st)
-            heights.append(hh)
-            break
-        t = k * dt
-        times.append(t)
-        states.append(st.copy())
-        heights.append(hh)
-    else:
-        raise ValueError(
-            f"burnout_speed_mps: the body has not come down {MAX_FREE_FLIGHT_S / 3600:g} h after "
-            f"burnout at {v0:g} m/s (in orbit or escaping)"
-        )
+    st = _burnout_state(earth, h0, v0, gamma_deg, lat_deg, lon_deg, az_deg)
+    times, states, heights = _fall(st, dt, params, cmd, flags, v0)
 
     altitude = np.array(heights)
     apogee = _apogee_m(states, times, altitude, params, cmd, flags)
@@ -1305,3 +1242,104 @@ def ballistic_flight(
         velocity_mps=arrays[2],
         altitude_m=arrays[3],
     )
+
+
+def _check_burnout(
+    h0: float, v0: float, gamma_deg: float, earth: str, lat_deg: float, dt: float
+) -> None:
+    """ValueError unless the burnout point, the Earth model and the step can be flown
+    (see :func:`ballistic_flight`)."""
+    if h0 < 0.0:
+        raise ValueError(f"burnout_altitude_m: expected >= 0 m, got {h0:g}")
+    if v0 < 0.0:
+        raise ValueError(f"burnout_speed_mps: expected >= 0 m/s, got {v0:g}")
+    if not -90.0 < gamma_deg < 90.0:
+        raise ValueError(
+            f"flight_path_angle_deg: expected an angle strictly between -90 and 90 degrees, "
+            f"got {gamma_deg:g}"
+        )
+    if h0 == 0.0 and not (gamma_deg > 0.0 and v0 > 0.0):
+        raise ValueError(
+            "flight_path_angle_deg: a burnout on the surface needs a positive flight-path angle "
+            f"and speed, got {gamma_deg:g} deg at {v0:g} m/s"
+        )
+    if earth not in EARTH_MODELS:
+        raise ValueError(f"earth: expected one of {', '.join(EARTH_MODELS)}, got {earth!r}")
+    if not -90.0 <= lat_deg <= 90.0:
+        raise ValueError(f"latitude_deg: expected -90 to 90 degrees, got {lat_deg:g}")
+    if dt <= 0.0:
+        raise ValueError(f"step_s: expected a positive step in seconds, got {dt:g}")
+
+
+def _drag_area_m2(drag: bool, ballistic_coefficient_kg_m2: float | None) -> float:
+    """CdA (m²) of a 1 kg body with ballistic coefficient β = m/(Cd A): 1/β, or 0 without
+    drag (ValueError for drag without a positive β)."""
+    cda_m2 = 0.0
+    if drag:
+        if ballistic_coefficient_kg_m2 is None:
+            raise ValueError(
+                "ballistic_coefficient_kg_m2: drag=True needs a ballistic coefficient "
+                "(kg/m^2); give one, or pass drag=False"
+            )
+        beta = _finite("ballistic_coefficient_kg_m2", ballistic_coefficient_kg_m2)
+        if beta <= 0.0:
+            raise ValueError(
+                f"ballistic_coefficient_kg_m2: expected a positive value in kg/m^2, got {beta:g}"
+            )
+        cda_m2 = 1.0 / beta
+    return cda_m2
+
+
+def _burnout_state(
+    earth: str,
+    h0: float,
+    v0: float,
+    gamma_deg: float,
+    lat_deg: float,
+    lon_deg: float,
+    az_deg: float,
+) -> np.ndarray:
+    """State (6,) at burnout: ECEF position m and velocity m/s, `v0` at `gamma_deg` above
+    the local horizontal towards `az_deg`, `h0` above the sphere or the ellipsoid."""
+    # burnout state: local east, north, up from the sphere's radius or the ellipsoid normal
+    east, north, up = enu_basis(lat_deg, lon_deg)
+    if earth == "sphere":
+        pos = (WGS84_A_M + h0) * up
+    else:
+        pos = np.array(geodetic_to_ecef_kernel(math.radians(lat_deg), math.radians(lon_deg), h0))
+    g, a = math.radians(gamma_deg), math.radians(az_deg)
+    direction = math.cos(g) * (math.sin(a) * east + math.cos(a) * north) + math.sin(g) * up
+    return np.concatenate([pos, v0 * direction])
+
+
+def _fall(
+    st: np.ndarray, dt: float, params: np.ndarray, cmd: np.ndarray, flags: int, v0: float
+) -> tuple[list[float], list[np.ndarray], list[float]]:
+    """Fly state `st` (6,) on RK4 steps of `dt` s until it reaches the surface, the last
+    step cut to end on it: the times (s), states and heights (m) of every step end, from
+    burnout.  ValueError if it has not come down after :data:`MAX_FREE_FLIGHT_S`."""
+    times = [0.0]
+    states = [st.copy()]
+    heights = [height_m(st[0], st[1], st[2], flags)]
+    t = 0.0
+    for k in range(1, math.ceil(MAX_FREE_FLIGHT_S / dt) + 1):
+        prev = st.copy()
+        rk4_step(st, t, dt, params, cmd, flags)
+        hh = height_m(st[0], st[1], st[2], flags)
+        if hh <= 0.0:  # the first step end on or below the surface
+            s = _surface_crossing_s(prev, t, dt, max(heights[-1], 0.0), hh, params, cmd, flags)
+            st, hh = _height_after(prev, t, s, params, cmd, flags)
+            times.append(t + s)
+            states.append(st)
+            heights.append(hh)
+            break
+        t = k * dt
+        times.append(t)
+        states.append(st.copy())
+        heights.append(hh)
+    else:
+        raise ValueError(
+            f"burnout_speed_mps: the body has not come down {MAX_FREE_FLIGHT_S / 3600:g} h after "
+            f"burnout at {v0:g} m/s (in orbit or escaping)"
+        )
+    return times, states, heights

@@ -21,6 +21,7 @@ from airguard import geo
 from airguard.catalogue import (
     Aircraft,
     Catalogue,
+    Composition,
     DefenceSystem,
     RadarSpec,
     SensorSystem,
@@ -31,7 +32,7 @@ from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
 from airguard.reach import ReachTable, reach_table, spec_params
-from airguard.scenario import Scenario, Sensor, Tracking, Unit
+from airguard.scenario import Scenario, ScenarioBody, Sensor, Tracking, Unit
 from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
@@ -335,6 +336,63 @@ def compile_world(scenario: Scenario) -> World:
 
     # interceptor types used by any unit, and threat types of any raid
     systems = [cat.defence(u.system) for u in body.units]
+    interceptor_ids, threat_ids = _type_ids(body, systems)
+
+    interceptors, reach = _compile_interceptors(interceptor_ids, cat)
+
+    # radars and units
+    table = _UnitTable(body, interceptor_ids)
+    for ui, (unit, sysm) in enumerate(zip(body.units, systems, strict=True)):
+        table.add_unit(ui, unit, sysm)
+    for si, sensor in enumerate(body.sensors):
+        sensor_sys = cat.entries[sensor.system]
+        assert isinstance(sensor_sys, SensorSystem)
+        table.add_sensor(len(body.units) + si, sensor, sensor_sys)
+    r_rows = table.r_rows
+    radars = _stack(
+        Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos": (3,), "basis": (3, 3)}
+    )
+    units = table.units()
+
+    threat_types = compile_threat_types(threat_ids, cat)
+    raids = _compile_raids(body, threat_ids)
+    _check_ballistic_reach(scenario, threat_types, threat_ids)
+
+    return World(
+        name=scenario.name,
+        label=scenario.label,
+        digest=scenario.digest,
+        seed=body.seed,
+        duration_s=body.duration,
+        step_s=body.time_step,
+        asset_names=[a.name for a in body.assets],
+        asset_pos=asset_pos,
+        asset_lat=np.radians(a_lat),
+        asset_lon=np.radians(a_lon),
+        asset_alt=a_alt,
+        asset_radius=_f([a.radius for a in body.assets]),
+        asset_value=_f([a.value for a in body.assets]),
+        radar_names=table.radar_names,
+        radars=radars,
+        unit_names=[u.name for u in body.units] + [x.name for x in body.sensors],
+        unit_systems=[u.system for u in body.units] + [x.system for x in body.sensors],
+        units=units,
+        interceptor_names=interceptor_ids,
+        interceptors=interceptors,
+        reach=reach,
+        threat_names=threat_ids,
+        threat_types=threat_types,
+        raid_names=[r.name for r in body.raids] + [f.name for f in body.flights],
+        raids=raids,
+        iff_reliability=body.iff_reliability,
+        terrain=_terrain_model(scenario, r_rows),
+        tracker=compile_tracker(body.tracking),
+    )
+
+
+def _type_ids(body: ScenarioBody, systems: list[DefenceSystem]) -> tuple[list[str], list[str]]:
+    """The interceptor types of the units' systems and the threat types of the raids and
+    flights, each in order of first use."""
     interceptor_ids: list[str] = []
     for sysm in systems:
         for iid in sysm.interceptors:
@@ -347,141 +405,174 @@ def compile_world(scenario: Scenario) -> World:
     for flight in body.flights:
         if flight.aircraft not in threat_ids:
             threat_ids.append(flight.aircraft)
+    return interceptor_ids, threat_ids
 
-    interceptors, reach = _compile_interceptors(interceptor_ids, cat)
 
-    # radars and units
-    r_rows: list[dict[str, Any]] = []
-    radar_names: list[str] = []
-    networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
-    net_spec = {n.name: n for n in body.networks}
-    u_update: list[float] = []
-    u_capacity: list[int] = []
-    u_pos, u_basis, u_group, u_net, u_lat_s, u_ch, u_react = [], [], [], [], [], [], []
-    n_all = len(body.units) + len(body.sensors)  # sensors are units without weapons
-    u_salvo = np.ones((n_all, 4), dtype=np.int64)
-    u_prefs = -np.ones((n_all, 4, MAX_PREFERENCES), dtype=np.int64)
-    u_rounds = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
-    u_launch = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
-    u_per = np.ones((n_all, len(interceptor_ids)), dtype=np.int64)
-    u_reload = np.zeros((n_all, len(interceptor_ids)))
-    u_policy = np.zeros((n_all, 4), dtype=np.int64)
-    u_assess, u_retarget = [], []
-    next_group = len(body.networks)
-    for ui, (unit, sysm) in enumerate(zip(body.units, systems, strict=True)):
+class _UnitTable:
+    """The rows of :class:`Units` and of :class:`Radars`, filled unit by unit: the fire
+    units (:meth:`add_unit`), then the sensors (:meth:`add_sensor`)."""
+
+    def __init__(self, body: ScenarioBody, interceptor_ids: list[str]) -> None:
+        self.body = body
+        self.interceptor_ids = interceptor_ids
+        self.r_rows: list[dict[str, Any]] = []
+        self.radar_names: list[str] = []
+        self.networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
+        self.net_spec = {n.name: n for n in body.networks}
+        self.u_update: list[float] = []
+        self.u_capacity: list[int] = []
+        self.u_pos: list[np.ndarray] = []
+        self.u_basis: list[np.ndarray] = []
+        self.u_group: list[int] = []
+        self.u_net: list[int] = []
+        self.u_lat_s: list[float] = []
+        self.u_ch: list[int] = []
+        self.u_react: list[float] = []
+        n_all = len(body.units) + len(body.sensors)  # sensors are units without weapons
+        self.u_salvo = np.ones((n_all, 4), dtype=np.int64)
+        self.u_prefs = -np.ones((n_all, 4, MAX_PREFERENCES), dtype=np.int64)
+        self.u_rounds = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
+        self.u_launch = np.zeros((n_all, len(interceptor_ids)), dtype=np.int64)
+        self.u_per = np.ones((n_all, len(interceptor_ids)), dtype=np.int64)
+        self.u_reload = np.zeros((n_all, len(interceptor_ids)))
+        self.u_policy = np.zeros((n_all, 4), dtype=np.int64)
+        self.u_assess: list[float] = []
+        self.u_retarget: list[int] = []
+        self.next_group = len(body.networks)
+
+    def add_unit(self, ui: int, unit: Unit, sysm: DefenceSystem) -> None:
+        """Fire unit `ui`: its site, network, doctrine, inventory and radars."""
         p = unit.position
-        u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
-        u_basis.append(geo.enu_basis(p.lat, p.lon))
+        self.u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
+        self.u_basis.append(geo.enu_basis(p.lat, p.lon))
         if unit.network == "none":
-            u_net.append(-1)
-            u_group.append(next_group)
-            next_group += 1
-            u_lat_s.append(0.0)
-            u_update.append(0.0)
-            u_capacity.append(-1)
+            self.u_net.append(-1)
+            self.u_group.append(self.next_group)
+            self.next_group += 1
+            self.u_lat_s.append(0.0)
+            self.u_update.append(0.0)
+            self.u_capacity.append(-1)
         else:
-            nid, latency = networks[unit.network]
-            u_net.append(nid)
-            if net_spec[unit.network].coordinate:
-                u_group.append(nid)
+            nid, latency = self.networks[unit.network]
+            self.u_net.append(nid)
+            if self.net_spec[unit.network].coordinate:
+                self.u_group.append(nid)
             else:  # shares the picture but decides alone
-                u_group.append(next_group)
-                next_group += 1
-            u_lat_s.append(latency)
-            u_update.append(net_spec[unit.network].update_interval)
-            u_capacity.append(net_spec[unit.network].track_capacity or -1)
+                self.u_group.append(self.next_group)
+                self.next_group += 1
+            self.u_lat_s.append(latency)
+            self.u_update.append(self.net_spec[unit.network].update_interval)
+            self.u_capacity.append(self.net_spec[unit.network].track_capacity or -1)
         comp = sysm.composition
-        u_ch.append(int(comp.fire_channels.value))
-        u_react.append(comp.reaction_time.value)
-        for cls, rule in comp.doctrine.items():
-            c = CLASS_INDEX[cls]
-            over = unit.doctrine.get(cls)
-            prefs = over.interceptors if over is not None and over.interceptors else rule.interceptors
-            salvo = over.salvo if over is not None and over.salvo is not None else rule.salvo
-            policy = over.policy if over is not None and over.policy is not None else rule.policy
-            u_salvo[ui, c] = salvo
-            u_policy[ui, c] = POLICIES[policy]
-            for k, iid in enumerate(prefs[:MAX_PREFERENCES]):
-                u_prefs[ui, c, k] = interceptor_ids.index(iid)
-        u_assess.append(
+        self.u_ch.append(int(comp.fire_channels.value))
+        self.u_react.append(comp.reaction_time.value)
+        self._doctrine(ui, unit, comp)
+        self.u_assess.append(
             comp.kill_assessment_time.value
             if unit.kill_assessment_time is None
             else unit.kill_assessment_time
         )
-        u_retarget.append(
-            int(comp.in_flight_retarget if unit.in_flight_retarget is None else unit.in_flight_retarget)
+        self.u_retarget.append(
+            int(
+                comp.in_flight_retarget
+                if unit.in_flight_retarget is None
+                else unit.in_flight_retarget
+            )
         )
-        n_launchers = unit.launchers
-        if n_launchers is None:
-            n_launchers = int(sum(f.value for f in comp.launchers.values()))
-        # default inventory: the composition's load on each launcher
-        inventory: dict[str, int] = {}
-        if unit.inventory is not None:
-            inventory = dict(unit.inventory)
-        else:
-            total_launchers = sum(int(f.value) for f in comp.launchers.values()) or 1
-            for lid, load in comp.load.items():
-                share = int(comp.launchers[lid].value) if lid in comp.launchers else 0
-                scale = n_launchers / total_launchers
-                for iid, cnt in load.items():
-                    inventory[iid] = inventory.get(iid, 0) + round(int(cnt.value) * share * scale)
+        n_launchers, inventory = _inventory(unit, comp)
         for iid, n_rounds in inventory.items():
-            ii = interceptor_ids.index(iid)
-            u_rounds[ui, ii] = n_rounds
-            u_launch[ui, ii] = min(n_launchers, MAX_LAUNCHERS)
-            u_per[ui, ii], u_reload[ui, ii] = _launcher_load(sysm, iid)
+            ii = self.interceptor_ids.index(iid)
+            self.u_rounds[ui, ii] = n_rounds
+            self.u_launch[ui, ii] = min(n_launchers, MAX_LAUNCHERS)
+            self.u_per[ui, ii], self.u_reload[ui, ii] = _launcher_load(sysm, iid)
         for rid in comp.radars:
             spec = sysm.radars[rid]
-            radar_names.append(f"{unit.name}/{rid}")
-            r_rows.append(radar_row(spec, unit, ui))
+            self.radar_names.append(f"{unit.name}/{rid}")
+            self.r_rows.append(radar_row(spec, unit, ui))
 
-    for si, sensor in enumerate(body.sensors):
-        ui = len(body.units) + si
+    def _doctrine(self, ui: int, unit: Unit, comp: Composition) -> None:
+        """Salvo, fire policy and interceptor preferences of unit `ui` by threat class: the
+        system's doctrine, as the unit overrides it."""
+        for cls, rule in comp.doctrine.items():
+            c = CLASS_INDEX[cls]
+            over = unit.doctrine.get(cls)
+            prefs = (
+                over.interceptors if over is not None and over.interceptors else rule.interceptors
+            )
+            salvo = over.salvo if over is not None and over.salvo is not None else rule.salvo
+            policy = over.policy if over is not None and over.policy is not None else rule.policy
+            self.u_salvo[ui, c] = salvo
+            self.u_policy[ui, c] = POLICIES[policy]
+            for k, iid in enumerate(prefs[:MAX_PREFERENCES]):
+                self.u_prefs[ui, c, k] = self.interceptor_ids.index(iid)
+
+    def add_sensor(self, ui: int, sensor: Sensor, sensor_sys: SensorSystem) -> None:
+        """Sensor `ui` (after the fire units): a unit without weapons on its network."""
         p = sensor.position
-        u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
-        u_basis.append(geo.enu_basis(p.lat, p.lon))
-        nid, latency = networks[sensor.network]
-        u_net.append(nid)
-        u_group.append(nid)
-        u_lat_s.append(latency)
-        u_update.append(net_spec[sensor.network].update_interval)
-        u_capacity.append(net_spec[sensor.network].track_capacity or -1)
-        u_ch.append(0)
-        u_react.append(0.0)
-        u_assess.append(0.0)
-        u_retarget.append(0)
-        sensor_sys = cat.entries[sensor.system]
-        assert isinstance(sensor_sys, SensorSystem)
+        self.u_pos.append(geo.geodetic2ecef(p.lat, p.lon, p.alt))
+        self.u_basis.append(geo.enu_basis(p.lat, p.lon))
+        nid, latency = self.networks[sensor.network]
+        self.u_net.append(nid)
+        self.u_group.append(nid)
+        self.u_lat_s.append(latency)
+        self.u_update.append(self.net_spec[sensor.network].update_interval)
+        self.u_capacity.append(self.net_spec[sensor.network].track_capacity or -1)
+        self.u_ch.append(0)
+        self.u_react.append(0.0)
+        self.u_assess.append(0.0)
+        self.u_retarget.append(0)
         for rid, spec in sensor_sys.radars.items():
-            radar_names.append(f"{sensor.name}/{rid}")
-            r_rows.append(radar_row(spec, sensor, ui))
+            self.radar_names.append(f"{sensor.name}/{rid}")
+            self.r_rows.append(radar_row(spec, sensor, ui))
 
-    radars = _stack(Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos": (3,), "basis": (3, 3)})
-    units = Units(
-        pos=np.asarray(u_pos, dtype=np.float64).reshape(-1, 3),
-        basis=np.asarray(u_basis, dtype=np.float64).reshape(-1, 3, 3),
-        alt=_f([u.position.alt for u in body.units] + [x.position.alt for x in body.sensors]),
-        group=_i(u_group),
-        network=_i(u_net),
-        latency=_f(u_lat_s),
-        fire_channels=_i(u_ch),
-        reaction=_f(u_react),
-        salvo=u_salvo,
-        prefs=u_prefs,
-        rounds=u_rounds,
-        launchers=u_launch,
-        per_launcher=u_per,
-        reload=u_reload,
-        policy=u_policy,
-        assess=_f(u_assess),
-        retarget=_i(u_retarget),
-        update=_f(u_update),
-        capacity=_i(u_capacity),
-    )
+    def units(self) -> Units:
+        """The :class:`Units` of the fire units and sensors added."""
+        body = self.body
+        return Units(
+            pos=np.asarray(self.u_pos, dtype=np.float64).reshape(-1, 3),
+            basis=np.asarray(self.u_basis, dtype=np.float64).reshape(-1, 3, 3),
+            alt=_f([u.position.alt for u in body.units] + [x.position.alt for x in body.sensors]),
+            group=_i(self.u_group),
+            network=_i(self.u_net),
+            latency=_f(self.u_lat_s),
+            fire_channels=_i(self.u_ch),
+            reaction=_f(self.u_react),
+            salvo=self.u_salvo,
+            prefs=self.u_prefs,
+            rounds=self.u_rounds,
+            launchers=self.u_launch,
+            per_launcher=self.u_per,
+            reload=self.u_reload,
+            policy=self.u_policy,
+            assess=_f(self.u_assess),
+            retarget=_i(self.u_retarget),
+            update=_f(self.u_update),
+            capacity=_i(self.u_capacity),
+        )
 
-    threat_types = compile_threat_types(threat_ids, cat)
 
-    # raids
+def _inventory(unit: Unit, comp: Composition) -> tuple[int, dict[str, int]]:
+    """The unit's launchers, and its rounds of each interceptor type: as given, or by
+    default the composition's load on each launcher."""
+    n_launchers = unit.launchers
+    if n_launchers is None:
+        n_launchers = int(sum(f.value for f in comp.launchers.values()))
+    # default inventory: the composition's load on each launcher
+    inventory: dict[str, int] = {}
+    if unit.inventory is not None:
+        inventory = dict(unit.inventory)
+    else:
+        total_launchers = sum(int(f.value) for f in comp.launchers.values()) or 1
+        for lid, load in comp.load.items():
+            share = int(comp.launchers[lid].value) if lid in comp.launchers else 0
+            scale = n_launchers / total_launchers
+            for iid, cnt in load.items():
+                inventory[iid] = inventory.get(iid, 0) + round(int(cnt.value) * share * scale)
+    return n_launchers, inventory
+
+
+def _compile_raids(body: ScenarioBody, threat_ids: list[str]) -> Raids:
+    """The raids, then the friendly flights as raids of one aircraft each."""
     asset_index = {a.name: i for i, a in enumerate(body.assets)}
     wp_lat: list[float] = []
     wp_lon: list[float] = []
@@ -525,38 +616,7 @@ def compile_world(scenario: Scenario) -> World:
         speed=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
     )
     assert raids.ttype.size == raids_and_flights
-    _check_ballistic_reach(scenario, threat_types, threat_ids)
-
-    return World(
-        name=scenario.name,
-        label=scenario.label,
-        digest=scenario.digest,
-        seed=body.seed,
-        duration_s=body.duration,
-        step_s=body.time_step,
-        asset_names=[a.name for a in body.assets],
-        asset_pos=asset_pos,
-        asset_lat=np.radians(a_lat),
-        asset_lon=np.radians(a_lon),
-        asset_alt=a_alt,
-        asset_radius=_f([a.radius for a in body.assets]),
-        asset_value=_f([a.value for a in body.assets]),
-        radar_names=radar_names,
-        radars=radars,
-        unit_names=[u.name for u in body.units] + [x.name for x in body.sensors],
-        unit_systems=[u.system for u in body.units] + [x.system for x in body.sensors],
-        units=units,
-        interceptor_names=interceptor_ids,
-        interceptors=interceptors,
-        reach=reach,
-        threat_names=threat_ids,
-        threat_types=threat_types,
-        raid_names=[r.name for r in body.raids] + [f.name for f in body.flights],
-        raids=raids,
-        iff_reliability=body.iff_reliability,
-        terrain=_terrain_model(scenario, r_rows),
-        tracker=compile_tracker(body.tracking),
-    )
+    return raids
 
 
 TRACK_ROOM = 48

@@ -1241,6 +1241,219 @@ def _gub_duals(
 
 
 @njit
+def _devex_entering(
+    col_cost: Any,
+    col_target: Any,
+    col_start: Any,
+    col_weapon: Any,
+    col_shots: Any,
+    in_basis: Any,
+    mu: Any,
+    pi: Any,
+    weight: Any,
+    tol_cost: float,
+) -> int:
+    """The entering column by Devex pricing (Harris 1973), or -1 if no reduced cost is
+    below ``-tol_cost`` (an optimum)."""
+    n_columns = col_cost.size
+    # Devex pricing: the most negative reduced cost relative to its reference weight.
+    q = -1
+    best_score = 0.0
+    for j in range(n_columns):
+        if in_basis[j]:
+            continue
+        t = col_target[j]
+        d = col_cost[j] - (pi[t] if t >= 0 else 0.0)
+        for e in range(col_start[j], col_start[j + 1]):
+            d -= col_shots[e] * mu[col_weapon[e]]
+        if d < -tol_cost:
+            score = d * d / weight[j]
+            if score > best_score or q < 0:
+                best_score = score
+                q = j
+    return q
+
+
+@njit
+def _harris_leaving(
+    col_target: Any,
+    nonkey: Any,
+    t_q: int,
+    beta: Any,
+    rate: Any,
+    y_key: Any,
+    y_nonkey: Any,
+    tol_pivot: float,
+    tol_primal: float,
+) -> tuple[float, int, int]:
+    """The step and the leaving variable of the entering column (its reduced column
+    ``beta``, its target ``t_q``), by the two-pass ratio test of Harris (1973): the step
+    theta, and the position in ``nonkey`` or the target whose key leaves (-1: none).
+    ``rate`` (zero on entry) receives d y_key / d theta of each target."""
+    n_weapons = nonkey.size
+    # Raising y_q by theta lowers y_nonkey by theta beta and moves each key by theta rate.
+    for i in range(n_weapons):
+        t = col_target[nonkey[i]]
+        if t >= 0:
+            rate[t] += beta[i]
+    if t_q >= 0:
+        rate[t_q] -= 1.0
+    theta_max = np.inf
+    for i in range(n_weapons):
+        if beta[i] > tol_pivot:
+            theta_max = min(theta_max, (y_nonkey[i] + tol_primal) / beta[i])
+    for i in range(n_weapons + 1):
+        t = col_target[nonkey[i]] if i < n_weapons else t_q
+        if t >= 0 and rate[t] < -tol_pivot:
+            theta_max = min(theta_max, (y_key[t] + tol_primal) / -rate[t])
+    leave_nonkey = -1
+    leave_key = -1
+    largest = 0.0
+    for i in range(n_weapons):
+        if beta[i] > tol_pivot and y_nonkey[i] / beta[i] <= theta_max and beta[i] > largest:
+            largest = beta[i]
+            leave_nonkey = i
+    for i in range(n_weapons + 1):
+        t = col_target[nonkey[i]] if i < n_weapons else t_q
+        if (
+            t >= 0
+            and rate[t] < -tol_pivot
+            and y_key[t] / -rate[t] <= theta_max
+            and -rate[t] > largest
+        ):
+            largest = -rate[t]
+            leave_nonkey = -1
+            leave_key = t
+    if leave_key >= 0:
+        theta = max(y_key[leave_key] / -rate[leave_key], 0.0)
+    elif leave_nonkey >= 0:
+        theta = max(y_nonkey[leave_nonkey] / beta[leave_nonkey], 0.0)
+    else:
+        theta = 0.0  # unbounded: impossible, every y is at most 1 and every slack at most cap
+    return theta, leave_nonkey, leave_key
+
+
+@njit
+def _gub_step(
+    theta: float,
+    col_target: Any,
+    nonkey: Any,
+    t_q: int,
+    beta: Any,
+    rate: Any,
+    y_key: Any,
+    y_nonkey: Any,
+) -> None:
+    """Move the basic values by the step theta along ``beta`` and ``rate`` (which is reset
+    to zero)."""
+    n_weapons = nonkey.size
+    for i in range(n_weapons):
+        y_nonkey[i] = max(y_nonkey[i] - theta * beta[i], 0.0)
+    for i in range(n_weapons + 1):
+        t = col_target[nonkey[i]] if i < n_weapons else t_q
+        if t >= 0 and rate[t] != 0.0:
+            y_key[t] = max(y_key[t] + theta * rate[t], 0.0)
+            rate[t] = 0.0
+
+
+@njit
+def _gub_new_key(
+    r: int,
+    t_leave: int,
+    col_target: Any,
+    key: Any,
+    nonkey: Any,
+    y_key: Any,
+    y_nonkey: Any,
+    d_inv: Any,
+    pivot_row: Any,
+) -> None:
+    """Make nonkey r the key of target ``t_leave``, whose key leaves the basis; the old key
+    takes position r of the working basis D, and D⁻¹ is updated to match."""
+    n_weapons = nonkey.size
+    old_key = key[t_leave]
+    # Make nonkey r the key of t_leave; the old key takes position r of D.
+    # Columns of D from t_leave become D_i − D_r and D_r becomes −D_r, so row r
+    # of the inverse becomes −(row r + Σ rows i of t_leave).
+    key[t_leave] = nonkey[r]
+    nonkey[r] = old_key
+    y_key[t_leave] = y_nonkey[r]
+    y_nonkey[r] = 0.0
+    for k in range(n_weapons):
+        pivot_row[k] = -d_inv[r, k]
+    for i in range(n_weapons):
+        if i != r and col_target[nonkey[i]] == t_leave:
+            for k in range(n_weapons):
+                pivot_row[k] -= d_inv[i, k]
+    for k in range(n_weapons):
+        d_inv[r, k] = pivot_row[k]
+
+
+@njit
+def _devex_weights(
+    col_target: Any,
+    col_start: Any,
+    col_weapon: Any,
+    col_shots: Any,
+    key: Any,
+    nonkey: Any,
+    in_basis: Any,
+    d_inv: Any,
+    weight: Any,
+    key_part: Any,
+    q: int,
+    r: int,
+    pivot: float,
+) -> None:
+    """Update the Devex reference weights for a pivot on row r (entering column q) with
+    pivot element ``pivot`` (Harris 1973); all reset to 1 when one grows too large."""
+    n_targets = key.size
+    n_columns = col_target.size
+    # Devex reference weights from the pivot row (row r of D⁻¹ times each column).
+    for t in range(n_targets):
+        k = key[t]
+        s = 0.0
+        for e in range(col_start[k], col_start[k + 1]):
+            s += col_shots[e] * d_inv[r, col_weapon[e]]
+        key_part[t] = s
+    weight_q = weight[q]
+    reset = False
+    for j in range(n_columns):
+        if in_basis[j] or j == q:
+            continue
+        s = 0.0
+        for e in range(col_start[j], col_start[j + 1]):
+            s += col_shots[e] * d_inv[r, col_weapon[e]]
+        t = col_target[j]
+        if t >= 0:
+            s -= key_part[t]
+        if s != 0.0:
+            w_new = (s / pivot) ** 2 * weight_q
+            if w_new > weight[j]:
+                weight[j] = w_new
+                reset |= w_new > 1e6
+    leaving = nonkey[r]
+    weight[leaving] = max(weight_q / (pivot * pivot), 1.0)
+    if reset or weight[leaving] > 1e6:
+        weight[:] = 1.0
+
+
+@njit
+def _gub_pivot(d_inv: Any, beta: Any, r: int, pivot: float, pivot_row: Any) -> None:
+    """Update D⁻¹ for the entering column, whose reduced column is ``beta``, replacing
+    the column in position r (the product-form update of the inverse)."""
+    n_weapons = beta.size
+    for k in range(n_weapons):
+        pivot_row[k] = d_inv[r, k] / pivot
+        d_inv[r, k] = pivot_row[k]
+    for i in range(n_weapons):
+        b = beta[i]
+        if i != r and b != 0.0:
+            for k in range(n_weapons):
+                d_inv[i, k] -= b * pivot_row[k]
+
+
+@njit
 def _gub_simplex(
     rhs: Any,
     col_cost: Any,
@@ -1272,7 +1485,6 @@ def _gub_simplex(
     """
     n_weapons = nonkey.size
     n_targets = key.size
-    n_columns = col_cost.size
     mu = np.empty(n_weapons)
     pi = np.empty(n_targets)
     beta = np.empty(n_weapons)
@@ -1289,72 +1501,19 @@ def _gub_simplex(
     _gub_duals(col_cost, col_target, col_start, col_weapon, col_shots, key, nonkey, d_inv, mu, pi)
     since_refactor = 0
     for _ in range(max_iterations):
-        # Devex pricing: the most negative reduced cost relative to its reference weight.
-        q = -1
-        best_score = 0.0
-        for j in range(n_columns):
-            if in_basis[j]:
-                continue
-            t = col_target[j]
-            d = col_cost[j] - (pi[t] if t >= 0 else 0.0)
-            for e in range(col_start[j], col_start[j + 1]):
-                d -= col_shots[e] * mu[col_weapon[e]]
-            if d < -tol_cost:
-                score = d * d / weight[j]
-                if score > best_score or q < 0:
-                    best_score = score
-                    q = j
+        q = _devex_entering(
+            col_cost, col_target, col_start, col_weapon, col_shots, in_basis, mu, pi, weight,
+            tol_cost,
+        )  # fmt: skip
         if q < 0:
             return 0
         t_q = col_target[q]
         _gub_reduced_column(q, key, col_target, col_start, col_weapon, col_shots, column)
         _multiply(d_inv, column, beta)
-        # Raising y_q by theta lowers y_nonkey by theta beta and moves each key by theta rate.
-        for i in range(n_weapons):
-            t = col_target[nonkey[i]]
-            if t >= 0:
-                rate[t] += beta[i]
-        if t_q >= 0:
-            rate[t_q] -= 1.0
-        theta_max = np.inf
-        for i in range(n_weapons):
-            if beta[i] > tol_pivot:
-                theta_max = min(theta_max, (y_nonkey[i] + tol_primal) / beta[i])
-        for i in range(n_weapons + 1):
-            t = col_target[nonkey[i]] if i < n_weapons else t_q
-            if t >= 0 and rate[t] < -tol_pivot:
-                theta_max = min(theta_max, (y_key[t] + tol_primal) / -rate[t])
-        leave_nonkey = -1
-        leave_key = -1
-        largest = 0.0
-        for i in range(n_weapons):
-            if beta[i] > tol_pivot and y_nonkey[i] / beta[i] <= theta_max and beta[i] > largest:
-                largest = beta[i]
-                leave_nonkey = i
-        for i in range(n_weapons + 1):
-            t = col_target[nonkey[i]] if i < n_weapons else t_q
-            if (
-                t >= 0
-                and rate[t] < -tol_pivot
-                and y_key[t] / -rate[t] <= theta_max
-                and -rate[t] > largest
-            ):
-                largest = -rate[t]
-                leave_nonkey = -1
-                leave_key = t
-        if leave_key >= 0:
-            theta = max(y_key[leave_key] / -rate[leave_key], 0.0)
-        elif leave_nonkey >= 0:
-            theta = max(y_nonkey[leave_nonkey] / beta[leave_nonkey], 0.0)
-        else:
-            theta = 0.0  # unbounded: impossible, every y is at most 1 and every slack at most cap
-        for i in range(n_weapons):
-            y_nonkey[i] = max(y_nonkey[i] - theta * beta[i], 0.0)
-        for i in range(n_weapons + 1):
-            t = col_target[nonkey[i]] if i < n_weapons else t_q
-            if t >= 0 and rate[t] != 0.0:
-                y_key[t] = max(y_key[t] + theta * rate[t], 0.0)
-                rate[t] = 0.0
+        theta, leave_nonkey, leave_key = _harris_leaving(
+            col_target, nonkey, t_q, beta, rate, y_key, y_nonkey, tol_pivot, tol_primal
+        )
+        _gub_step(theta, col_target, nonkey, t_q, beta, rate, y_key, y_nonkey)
         if leave_nonkey < 0 and leave_key < 0:
             return 1
         r = leave_nonkey
@@ -1379,59 +1538,16 @@ def _gub_simplex(
                     d_inv, mu, pi,
                 )  # fmt: skip
                 continue
-            # Make nonkey r the key of t_leave; the old key takes position r of D.
-            # Columns of D from t_leave become D_i − D_r and D_r becomes −D_r, so row r
-            # of the inverse becomes −(row r + Σ rows i of t_leave).
-            key[t_leave] = nonkey[r]
-            nonkey[r] = old_key
-            y_key[t_leave] = y_nonkey[r]
-            y_nonkey[r] = 0.0
-            for k in range(n_weapons):
-                pivot_row[k] = -d_inv[r, k]
-            for i in range(n_weapons):
-                if i != r and col_target[nonkey[i]] == t_leave:
-                    for k in range(n_weapons):
-                        pivot_row[k] -= d_inv[i, k]
-            for k in range(n_weapons):
-                d_inv[r, k] = pivot_row[k]
+            _gub_new_key(r, t_leave, col_target, key, nonkey, y_key, y_nonkey, d_inv, pivot_row)
             _gub_reduced_column(q, key, col_target, col_start, col_weapon, col_shots, column)
             _multiply(d_inv, column, beta)
         pivot = beta[r]
-        # Devex reference weights from the pivot row (row r of D⁻¹ times each column).
-        for t in range(n_targets):
-            k = key[t]
-            s = 0.0
-            for e in range(col_start[k], col_start[k + 1]):
-                s += col_shots[e] * d_inv[r, col_weapon[e]]
-            key_part[t] = s
-        weight_q = weight[q]
-        reset = False
-        for j in range(n_columns):
-            if in_basis[j] or j == q:
-                continue
-            s = 0.0
-            for e in range(col_start[j], col_start[j + 1]):
-                s += col_shots[e] * d_inv[r, col_weapon[e]]
-            t = col_target[j]
-            if t >= 0:
-                s -= key_part[t]
-            if s != 0.0:
-                w_new = (s / pivot) ** 2 * weight_q
-                if w_new > weight[j]:
-                    weight[j] = w_new
-                    reset |= w_new > 1e6
+        _devex_weights(
+            col_target, col_start, col_weapon, col_shots, key, nonkey, in_basis, d_inv, weight,
+            key_part, q, r, pivot,
+        )  # fmt: skip
         leaving = nonkey[r]
-        weight[leaving] = max(weight_q / (pivot * pivot), 1.0)
-        if reset or weight[leaving] > 1e6:
-            weight[:] = 1.0
-        for k in range(n_weapons):
-            pivot_row[k] = d_inv[r, k] / pivot
-            d_inv[r, k] = pivot_row[k]
-        for i in range(n_weapons):
-            b = beta[i]
-            if i != r and b != 0.0:
-                for k in range(n_weapons):
-                    d_inv[i, k] -= b * pivot_row[k]
+        _gub_pivot(d_inv, beta, r, pivot, pivot_row)
         in_basis[leaving] = False
         in_basis[q] = True
         nonkey[r] = q

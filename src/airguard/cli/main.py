@@ -20,6 +20,8 @@ from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from airguard.montecarlo.campaign import Run
 
 app = typer.Typer(
@@ -198,8 +200,7 @@ def run(
     from rich.console import Console
 
     from airguard.montecarlo import BACKENDS, BackendError
-    from airguard.montecarlo.campaign import check_resumable, default_run_dir, simulate
-    from airguard.results.store import read_manifest, read_progress, remove_run_files
+    from airguard.montecarlo.campaign import simulate
     from airguard.scenario import load_scenario
 
     if backend not in BACKENDS:
@@ -222,49 +223,10 @@ def run(
         except BackendError as exc:
             fail(str(exc))
 
-    def recorded(path: Path) -> dict[str, Any] | None:
-        """What a run directory records of its run, if it holds one."""
-        if (path / "manifest.json").is_file():
-            return read_manifest(path)
-        return read_progress(path)
-
-    targets: list[Path]
     if resume is not None:
-        if out is not None and out.resolve() != resume.resolve():
-            fail("--resume RUN continues RUN: pass --out only to name the same directory")
-        if overwrite:
-            fail("--resume continues a run and --overwrite discards it: pass one of them")
-        if resume.exists() and not resume.is_dir():
-            fail(f"{resume}: not a run directory")
-        root = resume
-        single = recorded(root) if root.is_dir() else None
-        if len(scenarios) == 1:
-            nested = root / scenarios[0].label
-            use_nested = single is None and root.is_dir() and recorded(nested) is not None
-            targets = [nested if use_nested else root]
-        elif single is not None:
-            fail(
-                f"{root}: holds the run of one variant ({single.get('variant')}); "
-                f"resume it with --variant {single.get('variant')}"
-            )
-        else:
-            targets = [root / sc.label for sc in scenarios]
-        for sc, target in zip(scenarios, targets, strict=True):
-            try:  # refuse before the progress bars start
-                check_resumable(target, sc, reps, seed=seed)
-            except InputError as exc:
-                fail(str(exc))
+        targets = _resume_targets(scenarios, resume, out, overwrite, reps, seed)
     else:
-        root = out if out is not None else default_run_dir(scenarios[0])
-        if root.exists() and any(root.iterdir()):
-            if not overwrite:
-                fail(
-                    f"{root}: the run directory exists and is not empty; choose another --out, "
-                    "pass --overwrite, or continue an interrupted run with --resume"
-                )
-            for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
-                remove_run_files(path)
-        targets = [root] if len(scenarios) == 1 else [root / sc.label for sc in scenarios]
+        targets = _fresh_targets(scenarios, out, overwrite)
     err = Console(stderr=True)
     runs: list[Run] = []
     with _progress(err, as_json) as progress:
@@ -286,13 +248,85 @@ def run(
             except (InputError, BackendError) as exc:
                 fail(str(exc))
             runs.append(result)
+    _print_runs(runs, reps, resume is not None, as_json, err)
+
+
+def _recorded(path: Path) -> dict[str, Any] | None:
+    """What a run directory records of its run, if it holds one."""
+    from airguard.results.store import read_manifest, read_progress
+
+    if (path / "manifest.json").is_file():
+        return read_manifest(path)
+    return read_progress(path)
+
+
+def _resume_targets(
+    scenarios: list[Any],
+    resume: Path,
+    out: Path | None,
+    overwrite: bool,
+    reps: int,
+    seed: int | None,
+) -> list[Path]:
+    """The run directory of each variant that ``--resume`` continues, each checked to be
+    resumable with these options (exit 2 otherwise)."""
+    from airguard.montecarlo.campaign import check_resumable
+
+    if out is not None and out.resolve() != resume.resolve():
+        fail("--resume RUN continues RUN: pass --out only to name the same directory")
+    if overwrite:
+        fail("--resume continues a run and --overwrite discards it: pass one of them")
+    if resume.exists() and not resume.is_dir():
+        fail(f"{resume}: not a run directory")
+    root = resume
+    single = _recorded(root) if root.is_dir() else None
+    if len(scenarios) == 1:
+        nested = root / scenarios[0].label
+        use_nested = single is None and root.is_dir() and _recorded(nested) is not None
+        targets = [nested if use_nested else root]
+    elif single is not None:
+        fail(
+            f"{root}: holds the run of one variant ({single.get('variant')}); "
+            f"resume it with --variant {single.get('variant')}"
+        )
+    else:
+        targets = [root / sc.label for sc in scenarios]
+    for sc, target in zip(scenarios, targets, strict=True):
+        try:  # refuse before the progress bars start
+            check_resumable(target, sc, reps, seed=seed)
+        except InputError as exc:
+            fail(str(exc))
+    return targets
+
+
+def _fresh_targets(scenarios: list[Any], out: Path | None, overwrite: bool) -> list[Path]:
+    """The run directory of each variant of a new run, emptied of an old run's files with
+    ``--overwrite`` (exit 2 if it holds anything without)."""
+    from airguard.montecarlo.campaign import default_run_dir
+    from airguard.results.store import remove_run_files
+
+    root = out if out is not None else default_run_dir(scenarios[0])
+    if root.exists() and any(root.iterdir()):
+        if not overwrite:
+            fail(
+                f"{root}: the run directory exists and is not empty; choose another --out, "
+                "pass --overwrite, or continue an interrupted run with --resume"
+            )
+        for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
+            remove_run_files(path)
+    return [root] if len(scenarios) == 1 else [root / sc.label for sc in scenarios]
+
+
+def _print_runs(runs: list[Run], reps: int, resumed: bool, as_json: bool, err: Console) -> None:
+    """The summaries of `runs` side by side (or as JSON on stdout), and a note on each:
+    how many replications ran, where and how long (on `err` with JSON, when resumed)."""
     notes = []
     for r in runs:
         ran = r.summary.replications - r.resumed_from
         where = f"on {r.workers} worker{'s' if r.workers > 1 else ''}" + (
             f" ({r.backend})" if r.backend != "local" else ""
         )
-        if resume is not None and ran == 0:
+        if resumed and ran == 0:
             note = f"{r.scenario.label}: already complete ({r.summary.replications} replications); nothing to run"
         elif r.resumed_from:
             note = (
@@ -303,7 +337,7 @@ def run(
             note = f"{r.scenario.label}: {r.summary.replications} replications in {r.seconds:.1f} s {where}"
         notes.append(f"{note} → {r.run_dir}")
     if as_json:
-        if resume is not None:
+        if resumed:
             for note in notes:
                 err.print(note, markup=False, highlight=False)
         if len(runs) == 1:
@@ -316,6 +350,7 @@ def run(
             }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
+    from rich.console import Console
     from rich.markup import escape
 
     from airguard.report.table import summary_table

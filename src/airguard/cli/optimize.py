@@ -21,7 +21,8 @@ from airguard.cli._common import fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.studies.placement import PlacementStudy
+    from airguard.scenario import Scenario
+    from airguard.studies.placement import PlacementStudy, Site
 
 __all__ = ["optimize"]
 
@@ -164,44 +165,14 @@ def optimize(
     ] = None,
 ) -> None:
     """Choose sites and headings for fire units; confirm against the given sites by Monte Carlo."""
-    from airguard.scenario import load_scenario
-    from airguard.studies.placement import (
-        budget_comparison,
-        load_candidates,
-        optimise_placement,
-        parse_polygon,
-        region_candidates,
-    )
+    from airguard.studies.placement import budget_comparison, optimise_placement
 
     try:
-        if (candidates is None) == (region is None):
-            raise InputError("give exactly one of --candidates FILE or --region POLYGON")
-        if objective not in ("survival", "cost"):
-            raise InputError(f"expected survival or cost, got '{objective}'", field="--objective")
-        if not 0.0 < target <= 1.0:
-            raise InputError(f"expected a fraction in (0, 1], got {target}", field="--target")
-        spend = None if budget is None else _budget(budget)
-        if spend is None and objective == "survival" and units is None:
-            raise InputError("give --units N (or --objective cost, or --budget USD)")
-        if spend is None and len(system) > 1:
-            raise InputError("several --system need --budget to compare them", field="--system")
-        resolution_m = _quantity(resolution, "--resolution", "LENGTH")
-        if not resolution_m > 0.0:
-            raise InputError(f"expected a positive cell size, got '{resolution}'",
-                             field="--resolution")  # fmt: skip
-        scenarios = load_scenario(file, variant=variant)
-        if len(scenarios) > 1:
-            names = ", ".join(str(s.variant) for s in scenarios)
-            raise InputError(f"several variants ({names}): choose one with --variant", file=file)
-        scenario = scenarios[0]
-        if candidates is not None:
-            sites = load_candidates(candidates)
-        else:
-            sites = region_candidates(
-                parse_polygon(str(region)),
-                _quantity(spacing, "--spacing", "LENGTH"),
-                _quantity(site_alt, "--site-alt", "LENGTH"),
-            )
+        spend, resolution_m = _checked(
+            candidates, region, objective, target, budget, units, system, resolution
+        )
+        scenario = _one_variant(file, variant)
+        sites = _candidate_sites(candidates, region, spacing, site_alt)
         common = {
             "headings": headings,
             "replications": reps,
@@ -237,3 +208,60 @@ def optimize(
 
         data = study_json(scenario, studies, spend)
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _checked(
+    candidates: Path | None,
+    region: str | None,
+    objective: str,
+    target: float,
+    budget: str | None,
+    units: int | None,
+    system: list[str],
+    resolution: str,
+) -> tuple[float | None, float]:
+    """The budget (USD; None without ``--budget``) and the screening cell size (m), once
+    the options agree with each other (InputError otherwise)."""
+    if (candidates is None) == (region is None):
+        raise InputError("give exactly one of --candidates FILE or --region POLYGON")
+    if objective not in ("survival", "cost"):
+        raise InputError(f"expected survival or cost, got '{objective}'", field="--objective")
+    if not 0.0 < target <= 1.0:
+        raise InputError(f"expected a fraction in (0, 1], got {target}", field="--target")
+    spend = None if budget is None else _budget(budget)
+    if spend is None and objective == "survival" and units is None:
+        raise InputError("give --units N (or --objective cost, or --budget USD)")
+    if spend is None and len(system) > 1:
+        raise InputError("several --system need --budget to compare them", field="--system")
+    resolution_m = _quantity(resolution, "--resolution", "LENGTH")
+    if not resolution_m > 0.0:
+        raise InputError(f"expected a positive cell size, got '{resolution}'",
+                         field="--resolution")  # fmt: skip
+    return spend, resolution_m
+
+
+def _one_variant(file: Path, variant: str | None) -> Scenario:
+    """The scenario in `file`: its only variant, or `variant` (InputError if it has several
+    and none is chosen)."""
+    from airguard.scenario import load_scenario
+
+    scenarios = load_scenario(file, variant=variant)
+    if len(scenarios) > 1:
+        names = ", ".join(str(s.variant) for s in scenarios)
+        raise InputError(f"several variants ({names}): choose one with --variant", file=file)
+    return scenarios[0]
+
+
+def _candidate_sites(
+    candidates: Path | None, region: str | None, spacing: str, site_alt: str
+) -> list[Site]:
+    """The sites of the ``--candidates`` file, or a grid over the ``--region`` polygon."""
+    from airguard.studies.placement import load_candidates, parse_polygon, region_candidates
+
+    if candidates is not None:
+        return load_candidates(candidates)
+    return region_candidates(
+        parse_polygon(str(region)),
+        _quantity(spacing, "--spacing", "LENGTH"),
+        _quantity(site_alt, "--site-alt", "LENGTH"),
+    )

@@ -96,7 +96,23 @@ def to_czml(
             "step": "SYSTEM_CLOCK_MULTIPLIER",
         },
     }
-    packets: list[dict[str, Any]] = [doc]
+    packets: list[dict[str, Any]] = [doc, *_site_packets(scene)]
+    for th in playback["threats"]:
+        track = th.get("track")
+        if not track or len(track["t"]) < 2:
+            continue
+        packets.append(_threat_packet(th, epoch))
+    for m in playback["interceptors"]:
+        if len(m["track"]["t"]) < 2:
+            continue
+        packets.append(_interceptor_packet(m, epoch))
+    packets += _event_packets(playback["events"], epoch, end)
+    return packets
+
+
+def _site_packets(scene: dict[str, Any]) -> list[dict[str, Any]]:
+    """The defended assets (with their damage radii), the fire units and the sensors."""
+    packets = []
     for a in scene["assets"]:
         p = _static(
             "asset",
@@ -132,90 +148,93 @@ def to_czml(
                 [("system", s["system_name"]), ("network", s["network"])],
             )
         )
-    for th in playback["threats"]:
-        track = th.get("track")
-        if not track or len(track["t"]) < 2:
-            continue
-        cls = "aircraft" if th["friendly"] else th["class"]
-        rgba = _CLASS_RGBA.get(cls, [85, 85, 85, 255])
-        packets.append(
-            {
-                "id": f"threat/{th['id']}",
-                "name": f"threat {th['id']} {th['type']}",
-                "description": _html_table(
-                    [
-                        ("raid", th["raid"]),
-                        ("target", th["target"]),
-                        ("launched (s)", th["launch_s"]),
-                        ("fate", th["fate"]),
-                        ("ended (s)", th["end_s"]),
-                        ("asset hit", th["asset_hit"]),
-                        ("killed by interceptor", th["killed_by"]),
-                    ]
+    return packets
+
+
+def _threat_packet(th: dict[str, Any], epoch: datetime) -> dict[str, Any]:
+    """A threat (or friendly flight) of the playback moving along its track."""
+    track = th["track"]
+    cls = "aircraft" if th["friendly"] else th["class"]
+    rgba = _CLASS_RGBA.get(cls, [85, 85, 85, 255])
+    return {
+        "id": f"threat/{th['id']}",
+        "name": f"threat {th['id']} {th['type']}",
+        "description": _html_table(
+            [
+                ("raid", th["raid"]),
+                ("target", th["target"]),
+                ("launched (s)", th["launch_s"]),
+                ("fate", th["fate"]),
+                ("ended (s)", th["end_s"]),
+                ("asset hit", th["asset_hit"]),
+                ("killed by interceptor", th["killed_by"]),
+            ]
+        ),
+        "availability": f"{iso(epoch, track['t'][0])}/{iso(epoch, track['t'][-1])}",
+        "position": {
+            "epoch": iso(epoch, 0.0),
+            "cartographicDegrees": _samples(track),
+            "interpolationAlgorithm": "LAGRANGE",
+            "interpolationDegree": 1,
+        },
+        "point": {
+            "pixelSize": 8,
+            "color": {"rgba": rgba},
+            "outlineColor": {"rgba": [255, 255, 255, 255]},
+            "outlineWidth": 1,
+        },
+        "path": {
+            "material": {"solidColor": {"color": {"rgba": rgba}}},
+            "width": 2,
+            "leadTime": 0,
+            "trailTime": 3600,
+            "resolution": 1,
+        },
+    }
+
+
+def _interceptor_packet(m: dict[str, Any], epoch: datetime) -> dict[str, Any]:
+    """An interceptor of the playback moving along its path."""
+    track = m["track"]
+    return {
+        "id": f"interceptor/{m['id']}",
+        "name": f"interceptor {m['id']} {m['type']}",
+        "description": _html_table(
+            [
+                ("unit", m["unit"]),
+                ("target threat", m["target"]),
+                ("outcome", m["outcome"]),
+                ("miss distance (m)", m["miss_m"]),
+                ("cost (USD)", m["cost_usd"]),
+                (
+                    "path",
+                    "approximate: straight segments between launch, retargets and end"
+                    if m["approximate"]
+                    else "the engine's positions once a cycle",
                 ),
-                "availability": f"{iso(epoch, track['t'][0])}/{iso(epoch, track['t'][-1])}",
-                "position": {
-                    "epoch": iso(epoch, 0.0),
-                    "cartographicDegrees": _samples(track),
-                    "interpolationAlgorithm": "LAGRANGE",
-                    "interpolationDegree": 1,
-                },
-                "point": {
-                    "pixelSize": 8,
-                    "color": {"rgba": rgba},
-                    "outlineColor": {"rgba": [255, 255, 255, 255]},
-                    "outlineWidth": 1,
-                },
-                "path": {
-                    "material": {"solidColor": {"color": {"rgba": rgba}}},
-                    "width": 2,
-                    "leadTime": 0,
-                    "trailTime": 3600,
-                    "resolution": 1,
-                },
-            }
-        )
-    for m in playback["interceptors"]:
-        track = m["track"]
-        if len(track["t"]) < 2:
-            continue
-        packets.append(
-            {
-                "id": f"interceptor/{m['id']}",
-                "name": f"interceptor {m['id']} {m['type']}",
-                "description": _html_table(
-                    [
-                        ("unit", m["unit"]),
-                        ("target threat", m["target"]),
-                        ("outcome", m["outcome"]),
-                        ("miss distance (m)", m["miss_m"]),
-                        ("cost (USD)", m["cost_usd"]),
-                        (
-                            "path",
-                            "approximate: straight segments between launch, retargets and end"
-                            if m["approximate"]
-                            else "the engine's positions once a cycle",
-                        ),
-                    ]
-                ),
-                "availability": f"{iso(epoch, track['t'][0])}/{iso(epoch, track['t'][-1])}",
-                "position": {
-                    "epoch": iso(epoch, 0.0),
-                    "cartographicDegrees": _samples(track),
-                    "interpolationAlgorithm": "LAGRANGE",
-                    "interpolationDegree": 1,
-                },
-                "point": {"pixelSize": 5, "color": {"rgba": _INTERCEPTOR_RGBA}},
-                "path": {
-                    "material": {"solidColor": {"color": {"rgba": _INTERCEPTOR_RGBA}}},
-                    "width": 1,
-                    "leadTime": 0,
-                    "trailTime": 3600,
-                    "resolution": 1,
-                },
-            }
-        )
-    events = playback["events"]
+            ]
+        ),
+        "availability": f"{iso(epoch, track['t'][0])}/{iso(epoch, track['t'][-1])}",
+        "position": {
+            "epoch": iso(epoch, 0.0),
+            "cartographicDegrees": _samples(track),
+            "interpolationAlgorithm": "LAGRANGE",
+            "interpolationDegree": 1,
+        },
+        "point": {"pixelSize": 5, "color": {"rgba": _INTERCEPTOR_RGBA}},
+        "path": {
+            "material": {"solidColor": {"color": {"rgba": _INTERCEPTOR_RGBA}}},
+            "width": 1,
+            "leadTime": 0,
+            "trailTime": 3600,
+            "resolution": 1,
+        },
+    }
+
+
+def _event_packets(events: dict[str, Any], epoch: datetime, end: float) -> list[dict[str, Any]]:
+    """Intercepts and impacts, each shown from its time to the `end` (s)."""
+    packets = []
     for k, ev in enumerate(events["intercepts"]):
         rgba = [46, 125, 50, 255] if ev["outcome"] == "kill" else [249, 168, 37, 255]
         packets.append(

@@ -13,6 +13,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 import numpy as np
@@ -336,23 +337,10 @@ def timeline_chart(
     legend_y = top + plot_h + 40
     height = legend_y + 26
 
-    def end_of(t: dict[str, Any]) -> float:
-        finite = [
-            float(v)
-            for v in (t.get("kill_time_s"), t.get("impact_time_s"))
-            if v is not None and math.isfinite(float(v))
-        ]
-        return min(min(finite) if finite else duration_s, duration_s)
-
-    ends = [end_of(t) for t in rows]
+    ends = [_timeline_end(t, duration_s) for t in rows]
     ends += [float(e["end_time_s"]) for e in engagements if e.get("end_time_s") is not None]
     x_max = min(duration_s, max([*ends, 60.0]) * 1.05)
-
-    def x(t: float) -> float:
-        return left + plot_w * min(max(t, 0.0), x_max) / x_max
-
-    def y(i: int) -> float:
-        return top + row_h * (i + 0.5)
+    ax = _TimeAxes(left, top, row_h, plot_w, plot_h, x_max)
 
     out: list[str] = [
         f'<svg class="chart" data-chart="{escape(chart_id)}" role="img" xmlns="http://www.w3.org/2000/svg" '
@@ -361,24 +349,117 @@ def timeline_chart(
         f"<title>{escape(title)}</title>",
         f'<text x="{left:.0f}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
     ]
-    step = _nice_step(x_max)
+    out += _timeline_ticks(ax)
+    marks: dict[str, list[str]] = {}
+    out += _timeline_threats(ax, rows, ends, marks)
+    out += _timeline_flights(ax, engagements, y_of, marks)
+    for kind, (attrs, _) in _TIMELINE_MARKS.items():
+        if kind in marks:
+            out.append(f'<path class="mark-{kind}" d="{"".join(marks[kind])}" {attrs}/>')
+    out.append(
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{plot_w:.1f}" height="{plot_h:.1f}" fill="none" stroke="#999"/>'
+    )
+    legend, legend_y = _timeline_legend(rows, marks, left, legend_y, width)
+    out += legend
+    out.append("</svg>")
+    svg = "".join(out)
+    if legend_y + 12 > height:  # the legend wrapped: make room for its last line
+        svg = svg.replace(
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"',
+            f'height="{legend_y + 12:.0f}" viewBox="0 0 {width:.0f} {legend_y + 12:.0f}"',
+            1,
+        )
+    return svg
+
+
+@dataclass(frozen=True)
+class _TimeAxes:
+    """Where :func:`timeline_chart` draws: rows `row_h` px apart below `top`, and times
+    from 0 to `x_max` s over `plot_w` px right of `left`."""
+
+    left: float
+    top: float
+    row_h: float
+    plot_w: float
+    plot_h: float
+    x_max: float
+
+    def x(self, t: float) -> float:
+        return self.left + self.plot_w * min(max(t, 0.0), self.x_max) / self.x_max
+
+    def y(self, i: int) -> float:
+        return self.top + self.row_h * (i + 0.5)
+
+
+_TIMELINE_MARKS = {
+    "earlier": ('fill="#777"', "launched before t = 0"),
+    "detection": ('stroke="#111" stroke-width="1.4" fill="none"', "first detection"),
+    "launch": ('stroke="#1565c0" stroke-width="1.2" fill="none"', "interceptor launched"),
+    "end-kill": ('fill="#2e7d32"', "interceptor: kill"),
+    "end-other": ('fill="#f9a825"', "interceptor: no kill"),
+    "killed": ('stroke="#2e7d32" stroke-width="2.2" fill="none"', "threat killed"),
+    "leaked": ('fill="#b71c1c"', "impact (leaker)"),
+}
+"""The timeline's marks, in drawing order: SVG attributes and legend text."""
+
+_TIMELINE_SAMPLES = {
+    "earlier": "M1 0l5 -4v8z",
+    "detection": "M5 -5v10",
+    "launch": "M5 -3v6",
+    "end-kill": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
+    "end-other": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
+    "killed": "M1 -4l8 8m0 -8l-8 8",
+    "leaked": "M1 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0",
+}
+"""Each mark as drawn in the timeline's legend (SVG path)."""
+
+
+def _timeline_end(t: dict[str, Any], duration_s: float) -> float:
+    """When threat row `t` ends on the timeline: its kill or impact, else the end (s)."""
+    finite = [
+        float(v)
+        for v in (t.get("kill_time_s"), t.get("impact_time_s"))
+        if v is not None and math.isfinite(float(v))
+    ]
+    return min(min(finite) if finite else duration_s, duration_s)
+
+
+def _timeline_ticks(ax: _TimeAxes) -> list[str]:
+    """The time axis: a grid line and label at each round step, and the axis title."""
+    out = []
+    step = _nice_step(ax.x_max)
     tick = 0.0
-    while tick <= x_max + 1e-9:
-        xt = x(tick)
+    top, plot_h = ax.top, ax.plot_h
+    while tick <= ax.x_max + 1e-9:
+        xt = ax.x(tick)
         out.append(
             f'<line x1="{xt:.1f}" y1="{top:.1f}" x2="{xt:.1f}" y2="{top + plot_h:.1f}" stroke="#eee"/>'
             f'<text x="{xt:.1f}" y="{top + plot_h + 13:.1f}" font-size="9" text-anchor="middle">{tick:g}</text>'
         )
         tick += step
     out.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 28:.1f}" font-size="10" '
+        f'<text x="{ax.left + ax.plot_w / 2:.1f}" y="{top + plot_h + 28:.1f}" font-size="10" '
         f'text-anchor="middle">time from the scenario\'s t = 0 (s)</text>'
     )
-    marks: dict[str, list[str]] = {}
+    return out
+
+
+def _timeline_threats(
+    ax: _TimeAxes,
+    rows: Sequence[dict[str, Any]],
+    ends: Sequence[float],
+    marks: dict[str, list[str]],
+) -> list[str]:
+    """A labelled line per threat row from launch to `ends[i]`; its marks (launched
+    earlier, first detection, killed, leaked) go to `marks`."""
+    from html import escape
+
+    out = []
+    left = ax.left
     for i, t in enumerate(rows):
-        yy = y(i)
+        yy = ax.y(i)
         colour = "#00838f" if t.get("friendly") else CLASS_COLOURS.get(str(t.get("class")), "#555")
-        x0, x1 = x(float(t["launch_time_s"])), x(ends[i])
+        x0, x1 = ax.x(float(t["launch_time_s"])), ax.x(ends[i])
         label = f"{t['threat']} {t['threat_type']}"
         out.append(
             f'<g class="threat-row" data-threat="{int(t["threat"])}">'
@@ -390,7 +471,7 @@ def timeline_chart(
             marks.setdefault("earlier", []).append(f"M{x0 + 1:.1f} {yy:.1f}l5 -4v8z")
         det = t.get("first_detection_s")
         if det is not None and math.isfinite(float(det)):
-            xd = x(float(det))
+            xd = ax.x(float(det))
             marks.setdefault("detection", []).append(f"M{xd:.1f} {yy - 5:.1f}v10")
         if t.get("killed"):
             marks.setdefault("killed", []).append(f"M{x1 - 4:.1f} {yy - 4:.1f}l8 8m0 -8l-8 8")
@@ -398,13 +479,25 @@ def timeline_chart(
             marks.setdefault("leaked", []).append(
                 f"M{x1 - 4:.1f} {yy:.1f}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0"
             )
+    return out
+
+
+def _timeline_flights(
+    ax: _TimeAxes,
+    engagements: Sequence[dict[str, Any]],
+    y_of: dict[int, int],
+    marks: dict[str, list[str]],
+) -> list[str]:
+    """Each interceptor's flight under the row of the threat it was first fired at (row
+    `y_of[threat]`); its launch and end marks go to `marks`."""
+    x = ax.x
     flights: list[str] = []
     for e in engagements:
         target = e.get("first_target")
         row = y_of.get(int(target if target is not None else e["target"]))
         if row is None:
             continue
-        yy = y(row) + 4.2
+        yy = ax.y(row) + 4.2
         t0 = float(e["launch_time_s"])
         t1 = float(e["end_time_s"]) if e.get("end_time_s") is not None else t0
         flights.append(f"M{x(t0):.1f} {yy:.1f}H{x(t1):.1f}")
@@ -413,42 +506,35 @@ def timeline_chart(
         marks.setdefault(kind, []).append(
             f"M{x(t1) - 1.6:.1f} {yy:.1f}a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0"
         )
-    if flights:
-        out.append(
-            f'<path d="{"".join(flights)}" stroke="#1565c0" stroke-width="0.8" stroke-opacity="0.6" fill="none"/>'
-        )
-    style = {
-        "earlier": ('fill="#777"', "launched before t = 0"),
-        "detection": ('stroke="#111" stroke-width="1.4" fill="none"', "first detection"),
-        "launch": ('stroke="#1565c0" stroke-width="1.2" fill="none"', "interceptor launched"),
-        "end-kill": ('fill="#2e7d32"', "interceptor: kill"),
-        "end-other": ('fill="#f9a825"', "interceptor: no kill"),
-        "killed": ('stroke="#2e7d32" stroke-width="2.2" fill="none"', "threat killed"),
-        "leaked": ('fill="#b71c1c"', "impact (leaker)"),
-    }
-    for kind, (attrs, _) in style.items():
-        if kind in marks:
-            out.append(f'<path class="mark-{kind}" d="{"".join(marks[kind])}" {attrs}/>')
-    out.append(
-        f'<rect x="{left:.1f}" y="{top:.1f}" width="{plot_w:.1f}" height="{plot_h:.1f}" fill="none" stroke="#999"/>'
-    )
+    if not flights:
+        return []
+    return [
+        f'<path d="{"".join(flights)}" stroke="#1565c0" stroke-width="0.8" stroke-opacity="0.6" fill="none"/>'
+    ]
+
+
+def _timeline_legend(
+    rows: Sequence[dict[str, Any]],
+    marks: dict[str, list[str]],
+    left: float,
+    legend_y: float,
+    width: float,
+) -> tuple[list[str], float]:
+    """The legend of the classes and marks drawn, in lines from (`left`, `legend_y`) px
+    that wrap before `width`; and the y (px) of its last line."""
+    from html import escape
+
     legend: list[tuple[str, str]] = [
         (f'<line x1="0" y1="0" x2="14" y2="0" stroke="{c}" stroke-width="3.2"/>', k)
         for k, c in CLASS_COLOURS.items()
         if any(str(t.get("class")) == k or (k == "aircraft" and t.get("friendly")) for t in rows)
     ]
-    samples = {
-        "earlier": "M1 0l5 -4v8z",
-        "detection": "M5 -5v10",
-        "launch": "M5 -3v6",
-        "end-kill": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
-        "end-other": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
-        "killed": "M1 -4l8 8m0 -8l-8 8",
-        "leaked": "M1 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0",
-    }
     legend += [
-        (f'<path d="{samples[k]}" {style[k][0]}/>', style[k][1]) for k in style if k in marks
+        (f'<path d="{_TIMELINE_SAMPLES[k]}" {_TIMELINE_MARKS[k][0]}/>', _TIMELINE_MARKS[k][1])
+        for k in _TIMELINE_MARKS
+        if k in marks
     ]
+    out = []
     lx = left
     for symbol, text in legend:
         out.append(
@@ -459,12 +545,4 @@ def timeline_chart(
         if lx > width - 90:
             legend_y += 14
             lx = left
-    out.append("</svg>")
-    svg = "".join(out)
-    if legend_y + 12 > height:  # the legend wrapped: make room for its last line
-        svg = svg.replace(
-            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"',
-            f'height="{legend_y + 12:.0f}" viewBox="0 0 {width:.0f} {legend_y + 12:.0f}"',
-            1,
-        )
-    return svg
+    return out, legend_y

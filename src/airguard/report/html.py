@@ -37,6 +37,7 @@ from airguard.scene.web import web_asset
 
 if TYPE_CHECKING:
     from airguard.report.outcomes import Interval, RunFigures
+    from airguard.report.studies import ExposureStudy, PlacementDoc
     from airguard.results.compare import Comparison
     from airguard.scenario import Scenario
 
@@ -296,55 +297,22 @@ def build_report(
         If a path is not a finished run, a sensitivity report cannot be read, or a study
         file is missing or malformed (naming the file and the field).
     """
-    from airguard.report import charts, studies
+    from airguard.report import charts
     from airguard.report.outcomes import run_figures
-    from airguard.results.compare import compare_runs
-    from airguard.results.store import run_dirs
-    from airguard.scene import run_scenario, scene, scene_box
-    from airguard.scene.footprints import coverage_features
-    from airguard.scene.playback import playback, representative_replication
-    from airguard.world import compile_world
+    from airguard.scene import scene_box
+    from airguard.scene.playback import representative_replication
 
     started = time.perf_counter()
-    dirs: list[Path] = []
-    for p in [*run_paths, *vs]:
-        try:
-            dirs += run_dirs(p)
-        except FileNotFoundError as exc:
-            raise InputError(str(exc)) from None
+    dirs = _run_dirs([*run_paths, *vs])
     runs = [run_figures(d) for d in dirs]
     labels = _labels(runs)
     notes: list[str] = []
-
-    scenarios: list[tuple[Scenario, list[str]] | None] = []
-    for d in dirs:
-        try:
-            scenarios.append(run_scenario(d))
-        except InputError as exc:
-            scenarios.append(None)
-            notes.append(f"{d}: no map ({exc})")
+    scenarios = _scenarios(dirs, notes)
     known = [s[0] for s in scenarios if s is not None]
     box = scene_box(known) if known else None
+    reports = _sensitivity_reports(uncertainty, runs, [*run_paths, *vs])
 
-    if uncertainty:
-        reports = [r for path in uncertainty for r in _read_uncertainty(Path(path))]
-    else:  # found beside the runs: only those about these runs' scenarios and variants
-        ours = {(r.scenario, r.variant) for r in runs}
-        reports = [
-            r
-            for r in find_uncertainty([Path(p) for p in [*run_paths, *vs]])
-            if (r.get("scenario"), r.get("variant")) in ours
-        ]
-
-    found_placement, found_exposure = studies.find_studies([Path(p) for p in run_paths])
-    placement_docs = [
-        studies.load_placement(p)
-        for p in (found_placement if placement is None else [Path(x) for x in placement])
-    ]
-    exposure_docs = [
-        studies.load_exposure(p)
-        for p in (found_exposure if exposure is None else [Path(x) for x in exposure])
-    ]
+    placement_docs, exposure_docs = _study_docs(run_paths, placement, exposure)
 
     representative: dict[str, int] = {}
     map_blocks: list[str] = []
@@ -355,66 +323,232 @@ def build_report(
         k = int(rep["replication"])
         representative[label] = k
         threats, engagements = _replication_rows(run.run_dir, k)
-        warnings: list[str] = []
+        classes: dict[str, str] = {}
         if sc is not None:
-            scenario, warnings = sc
-            world = compile_world(scenario)
-            cov, why = coverage_features(world, box)
-            if why and why not in notes:
-                notes.append(why)
-            data = scene(scenario, box=box, coverage=cov, warnings=warnings)
-            if tracks and not warnings:
-                try:
-                    pb = playback(
-                        run.run_dir, k, step_s=TRACK_STEP_S, scenario=scenario, world=world
-                    )
-                    data["replication"] = {
-                        "replication": k,
-                        "threats": [
-                            {kk: v for kk, v in t.items() if kk != "interceptors"}
-                            for t in pb["threats"]
-                        ],
-                    }
-                except (InputError, RuntimeError, OSError) as exc:
-                    warnings = [*warnings, f"no ground tracks: {exc}"]
-            data_blocks.append(json_script(f"scene-{i}", data))
-            warn = "".join(f'<p class="warning">{esc(w)}</p>' for w in warnings)
-            map_blocks.append(
-                f"<figure><figcaption>{esc(label)}</figcaption>"
-                f'<div class="map-holder" data-scene="scene-{i}" id="map-{i}"></div>{warn}</figure>'
-            )
-            classes = {r["threat"]: r["threat_class"] for r in data["raids"]}
-        else:
-            classes = {}
-        for t in threats:
-            t["class"] = (
-                "aircraft" if t.get("friendly") else classes.get(t["threat_type"], "unknown")
-            )
-        duration = (
-            float(sc[0].body.duration)
-            if sc is not None
-            else max([float(t.get("impact_time_s") or 0.0) for t in threats] + [60.0])
-        )
-        medians = rep["median"]
+            map_block, data_block, classes = _map_block(i, run, label, sc, k, box, tracks, notes)
+            data_blocks.append(data_block)
+            map_blocks.append(map_block)
         timeline_blocks.append(
-            f'<div class="timeline" data-run="{esc(label)}" data-replication="{k}">'
-            f"<h3>{esc(label)}: replication {k}</h3>"
-            f'<p class="note">{esc(_replication_summary(threats, engagements))} Chosen as closest to '
-            f"the median outcome: {int(rep['leakers'])} leakers (median {medians['leakers']:g}), "
-            f"{int(rep['assets_damaged'])} assets damaged (median {medians['assets_damaged']:g}), "
-            f"interceptor cost ${rep['interceptor_cost_usd'] / 1e6:,.1f} M (median "
-            f"${medians['interceptor_cost_usd'] / 1e6:,.1f} M). Play it back with "
-            f"<code>airguard serve</code> or export it with <code>airguard export {esc(run.run_dir)} "
-            f"--rep {k} --format czml</code>.</p>"
-            + charts.timeline_chart(
-                threats,
-                engagements,
-                duration,
-                f"Replication {k} of {label}: threats over time",
-                chart_id=f"timeline-{i}",
-            )
-            + "</div>"
+            _timeline_block(i, run, label, sc, rep, threats, engagements, classes)
         )
+
+    comparisons = _comparisons(runs, notes)
+    chart_blocks = [
+        charts.survival_chart(runs),
+        charts.leakers_chart(runs),
+        charts.expenditure_chart(runs),
+        charts.cost_chart(runs),
+    ]
+    sens_blocks = _sensitivity_blocks(reports)
+
+    sections = [
+        ("map", "Map", _map_section(map_blocks)),
+        (
+            "outcomes",
+            "Outcomes",
+            _outcome_table(runs, labels) + _comparison_table(labels[0], labels[1:], comparisons),
+        ),
+        ("charts", "Charts", '<div class="charts">' + "".join(chart_blocks) + "</div>"),
+    ]
+    if sens_blocks:
+        sections.append(("sensitivity", "Sensitivity", "".join(sens_blocks)))
+    sections += _study_sections(placement_docs, exposure_docs, data_blocks, notes)
+    sections.append(
+        (
+            "timeline",
+            "Representative replication",
+            f'<div class="timelines">{"".join(timeline_blocks)}</div>',
+        )
+    )
+    sections.append(("method", "Method", _method_note(notes)))
+    page = _page(runs, labels, dirs, bool(vs), known, sections, data_blocks)
+    info = ReportInfo(
+        path=Path(),
+        runs=dirs,
+        placement=[d.path for d in placement_docs],
+        exposure=[e.path for e in exposure_docs],
+        representative=representative,
+        seconds=time.perf_counter() - started,
+        notes=notes,
+    )
+    return page, info
+
+
+def _run_dirs(paths: Sequence[str | Path]) -> list[Path]:
+    """The variants' run directories at or under `paths` (InputError if there are none)."""
+    from airguard.results.store import run_dirs
+
+    dirs: list[Path] = []
+    for p in paths:
+        try:
+            dirs += run_dirs(p)
+        except FileNotFoundError as exc:
+            raise InputError(str(exc)) from None
+    return dirs
+
+
+def _scenarios(dirs: Sequence[Path], notes: list[str]) -> list[tuple[Scenario, list[str]] | None]:
+    """Each run's scenario and its warnings, or None (with a note) where it cannot be read."""
+    from airguard.scene import run_scenario
+
+    scenarios: list[tuple[Scenario, list[str]] | None] = []
+    for d in dirs:
+        try:
+            scenarios.append(run_scenario(d))
+        except InputError as exc:
+            scenarios.append(None)
+            notes.append(f"{d}: no map ({exc})")
+    return scenarios
+
+
+def _sensitivity_reports(
+    uncertainty: Sequence[str | Path], runs: Sequence[RunFigures], paths: Sequence[str | Path]
+) -> list[dict[str, Any]]:
+    """The sensitivity reports in the files `uncertainty`, else those beside the runs."""
+    if uncertainty:
+        return [r for path in uncertainty for r in _read_uncertainty(Path(path))]
+    # found beside the runs: only those about these runs' scenarios and variants
+    ours = {(r.scenario, r.variant) for r in runs}
+    return [
+        r
+        for r in find_uncertainty([Path(p) for p in paths])
+        if (r.get("scenario"), r.get("variant")) in ours
+    ]
+
+
+def _study_docs(
+    run_paths: Sequence[str | Path],
+    placement: Sequence[str | Path] | None,
+    exposure: Sequence[str | Path] | None,
+) -> tuple[list[PlacementDoc], list[ExposureStudy]]:
+    """The placement and exposure studies given, or (None) those found in the runs."""
+    from airguard.report import studies
+
+    found_placement, found_exposure = studies.find_studies([Path(p) for p in run_paths])
+    placement_docs = [
+        studies.load_placement(p)
+        for p in (found_placement if placement is None else [Path(x) for x in placement])
+    ]
+    exposure_docs = [
+        studies.load_exposure(p)
+        for p in (found_exposure if exposure is None else [Path(x) for x in exposure])
+    ]
+    return placement_docs, exposure_docs
+
+
+def _study_sections(
+    placement_docs: Sequence[PlacementDoc],
+    exposure_docs: Sequence[ExposureStudy],
+    data_blocks: list[str],
+    notes: list[str],
+) -> list[tuple[str, str, str]]:
+    """The Placement and Exposure sections; their scripts go to `data_blocks`, the exposure
+    studies' notes to `notes`."""
+    from airguard.report import studies
+
+    sections = []
+    for j, doc in enumerate(placement_docs):
+        content, script = studies.placement_block(doc, j)
+        sections.append((f"placement{'-' + str(j) if j else ''}", "Placement", content))
+        data_blocks.append(script)
+    for j, study in enumerate(exposure_docs):
+        content, script = studies.exposure_block(study, j)
+        sections.append((f"exposure{'-' + str(j) if j else ''}", "Exposure", content))
+        if script:
+            data_blocks.append(script)
+        notes += study.notes
+    return sections
+
+
+def _map_block(
+    i: int,
+    run: RunFigures,
+    label: str,
+    sc: tuple[Scenario, list[str]],
+    k: int,
+    box: tuple[float, float, float, float] | None,
+    tracks: bool,
+    notes: list[str],
+) -> tuple[str, str, dict[str, str]]:
+    """Run i's map: its figure, the script holding its data (with the ground tracks of
+    replication k when `tracks`), and the class of each threat type."""
+    from airguard.scene import scene
+    from airguard.scene.footprints import coverage_features
+    from airguard.scene.playback import playback
+    from airguard.world import compile_world
+
+    scenario, warnings = sc
+    world = compile_world(scenario)
+    cov, why = coverage_features(world, box)
+    if why and why not in notes:
+        notes.append(why)
+    data = scene(scenario, box=box, coverage=cov, warnings=warnings)
+    if tracks and not warnings:
+        try:
+            pb = playback(run.run_dir, k, step_s=TRACK_STEP_S, scenario=scenario, world=world)
+            data["replication"] = {
+                "replication": k,
+                "threats": [
+                    {kk: v for kk, v in t.items() if kk != "interceptors"} for t in pb["threats"]
+                ],
+            }
+        except (InputError, RuntimeError, OSError) as exc:
+            warnings = [*warnings, f"no ground tracks: {exc}"]
+    warn = "".join(f'<p class="warning">{esc(w)}</p>' for w in warnings)
+    figure = (
+        f"<figure><figcaption>{esc(label)}</figcaption>"
+        f'<div class="map-holder" data-scene="scene-{i}" id="map-{i}"></div>{warn}</figure>'
+    )
+    classes = {r["threat"]: r["threat_class"] for r in data["raids"]}
+    return figure, json_script(f"scene-{i}", data), classes
+
+
+def _timeline_block(
+    i: int,
+    run: RunFigures,
+    label: str,
+    sc: tuple[Scenario, list[str]] | None,
+    rep: dict[str, Any],
+    threats: list[dict[str, Any]],
+    engagements: list[dict[str, Any]],
+    classes: dict[str, str],
+) -> str:
+    """Run i's representative replication `rep`: why it was chosen, and its timeline."""
+    from airguard.report import charts
+
+    k = int(rep["replication"])
+    for t in threats:
+        t["class"] = "aircraft" if t.get("friendly") else classes.get(t["threat_type"], "unknown")
+    duration = (
+        float(sc[0].body.duration)
+        if sc is not None
+        else max([float(t.get("impact_time_s") or 0.0) for t in threats] + [60.0])
+    )
+    medians = rep["median"]
+    return (
+        f'<div class="timeline" data-run="{esc(label)}" data-replication="{k}">'
+        f"<h3>{esc(label)}: replication {k}</h3>"
+        f'<p class="note">{esc(_replication_summary(threats, engagements))} Chosen as closest to '
+        f"the median outcome: {int(rep['leakers'])} leakers (median {medians['leakers']:g}), "
+        f"{int(rep['assets_damaged'])} assets damaged (median {medians['assets_damaged']:g}), "
+        f"interceptor cost ${rep['interceptor_cost_usd'] / 1e6:,.1f} M (median "
+        f"${medians['interceptor_cost_usd'] / 1e6:,.1f} M). Play it back with "
+        f"<code>airguard serve</code> or export it with <code>airguard export {esc(run.run_dir)} "
+        f"--rep {k} --format czml</code>.</p>"
+        + charts.timeline_chart(
+            threats,
+            engagements,
+            duration,
+            f"Replication {k} of {label}: threats over time",
+            chart_id=f"timeline-{i}",
+        )
+        + "</div>"
+    )
+
+
+def _comparisons(runs: Sequence[RunFigures], notes: list[str]) -> list[Comparison]:
+    """Each run after the first compared with the first (a note where that fails)."""
+    from airguard.results.compare import compare_runs
 
     comparisons = []
     for r in runs[1:]:
@@ -422,12 +556,13 @@ def build_report(
             comparisons.append(compare_runs(runs[0].run_dir, r.run_dir))
         except (OSError, ValueError) as exc:
             notes.append(f"no comparison of {r.label} with {runs[0].label}: {exc}")
-    chart_blocks = [
-        charts.survival_chart(runs),
-        charts.leakers_chart(runs),
-        charts.expenditure_chart(runs),
-        charts.cost_chart(runs),
-    ]
+    return comparisons
+
+
+def _sensitivity_blocks(reports: Sequence[dict[str, Any]]) -> list[str]:
+    """Each sensitivity report's chart of total Sobol indices, with its summary."""
+    from airguard.report import charts
+
     sens_blocks = []
     for j, rep_json in enumerate(reports):
         sentences = "".join(f"<li>{esc(s)}</li>" for s in rep_json.get("summary", []))
@@ -439,54 +574,41 @@ def build_report(
             f"{esc(rep_json.get('distribution', ''))}.</p>"
             f'<ul class="sentences">{sentences}</ul></div>'
         )
+    return sens_blocks
 
+
+def _map_section(map_blocks: Sequence[str]) -> str:
+    """The maps, with a note on how to read them (or a warning that there are none)."""
+    return (
+        f'<div class="maps">{"".join(map_blocks)}</div>'
+        '<p class="note">Equirectangular projection about the centre of the region (distances '
+        "within a few per cent). Borders: Natural Earth 1:50m (public domain). Shaded: each "
+        "unit's footprint against the threat type chosen on the map (engagement: an intercept "
+        "is possible there; detection: one look detects with P ≥ 0.5; airguard.studies.coverage, at the "
+        "threat type's altitude). Dashed rings (off when footprints are shown): each unit's "
+        "longest nominal interceptor range (catalogue). Arrows: threat axes from the launch area "
+        "through the waypoints to the aim point. Drag to pan, scroll to zoom.</p>"
+        if map_blocks
+        else '<p class="warning">No map: the scenario files are missing.</p>'
+    )
+
+
+def _page(
+    runs: Sequence[RunFigures],
+    labels: Sequence[str],
+    dirs: Sequence[Path],
+    vs: bool,
+    known: Sequence[Scenario],
+    sections: Sequence[tuple[str, str, str]],
+    data_blocks: Sequence[str],
+) -> str:
+    """The whole HTML page: the `sections` (id, title, content), with a navigation bar,
+    and after them the `data_blocks`, the map's and the report's scripts."""
     first = runs[0]
     title = first.scenario + (
         " vs " + runs[-1].scenario if vs and runs[-1].scenario != first.scenario else ""
     )
     description = known[0].body.description if known else ""
-    sections = [
-        (
-            "map",
-            "Map",
-            f'<div class="maps">{"".join(map_blocks)}</div>'
-            '<p class="note">Equirectangular projection about the centre of the region (distances '
-            "within a few per cent). Borders: Natural Earth 1:50m (public domain). Shaded: each "
-            "unit's footprint against the threat type chosen on the map (engagement: an intercept "
-            "is possible there; detection: one look detects with P ≥ 0.5; airguard.studies.coverage, at the "
-            "threat type's altitude). Dashed rings (off when footprints are shown): each unit's "
-            "longest nominal interceptor range (catalogue). Arrows: threat axes from the launch area "
-            "through the waypoints to the aim point. Drag to pan, scroll to zoom.</p>"
-            if map_blocks
-            else '<p class="warning">No map: the scenario files are missing.</p>',
-        ),
-        (
-            "outcomes",
-            "Outcomes",
-            _outcome_table(runs, labels) + _comparison_table(labels[0], labels[1:], comparisons),
-        ),
-        ("charts", "Charts", '<div class="charts">' + "".join(chart_blocks) + "</div>"),
-    ]
-    if sens_blocks:
-        sections.append(("sensitivity", "Sensitivity", "".join(sens_blocks)))
-    for j, doc in enumerate(placement_docs):
-        content, script = studies.placement_block(doc, j)
-        sections.append((f"placement{'-' + str(j) if j else ''}", "Placement", content))
-        data_blocks.append(script)
-    for j, study in enumerate(exposure_docs):
-        content, script = studies.exposure_block(study, j)
-        sections.append((f"exposure{'-' + str(j) if j else ''}", "Exposure", content))
-        if script:
-            data_blocks.append(script)
-        notes += study.notes
-    sections.append(
-        (
-            "timeline",
-            "Representative replication",
-            f'<div class="timelines">{"".join(timeline_blocks)}</div>',
-        )
-    )
-    sections.append(("method", "Method", _method_note(notes)))
     nav = "".join(f'<a href="#{sid}">{esc(name)}</a>' for sid, name, _ in sections)
     body = "".join(
         f'<section id="{sid}"><h2>{esc(name)}</h2>{content}</section>'
@@ -500,7 +622,7 @@ def build_report(
         f"Made by airguard {esc(__version__)} on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"from {', '.join(esc(d) for d in dirs)}. Self-contained: no network needed."
     )
-    page = f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -527,16 +649,6 @@ def build_report(
 </body>
 </html>
 """
-    info = ReportInfo(
-        path=Path(),
-        runs=dirs,
-        placement=[d.path for d in placement_docs],
-        exposure=[e.path for e in exposure_docs],
-        representative=representative,
-        seconds=time.perf_counter() - started,
-        notes=notes,
-    )
-    return page, info
 
 
 def _method_note(notes: Sequence[str]) -> str:

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
-    from airguard.engine import Threats
+    from airguard.engine import ReplicationResult, Threats
     from airguard.scenario import Scenario
     from airguard.world import World
 
@@ -122,6 +122,16 @@ def _track(t: np.ndarray, xyz: np.ndarray) -> dict[str, list[float]]:
     return {"t": np.round(t, 3).tolist(), "lat": lat, "lon": lon, "alt": alt}
 
 
+class _Log(NamedTuple):
+    """The replication's event log cut to its events: kinds, times (s), the integer and
+    the float fields of each (see :class:`airguard.engine.EventLog`)."""
+
+    kind: np.ndarray
+    t: np.ndarray
+    ints: np.ndarray
+    vals: np.ndarray
+
+
 def playback(
     run_dir: str | Path,
     replication: int,
@@ -143,24 +153,55 @@ def playback(
         If the directory is not a finished run, the replication is not in it, or its
         scenario file is missing or changed since the run.
     """
-    from airguard.engine import (
-        EV_DETECTION,
-        EV_END,
-        EV_IMPACT,
-        EV_LAUNCH,
-        EV_RETARGET,
-        EV_STATE,
-        EV_TRACK,
-        OUTCOME_NAMES,
-    )
-    from airguard.results.store import read_manifest
-    from airguard.scene import run_scenario
     from airguard.studies.replay import rerun_logged
-    from airguard.world import compile_world
 
     if step_s < 1.0:
         raise ValueError(f"step_s: expected at least 1 s (the engine's grid), got {step_s}")
     root = Path(run_dir)
+    scenario, manifest = _checked_run(root, replication, scenario)
+    if world is None:
+        from airguard.world import compile_world
+
+        world = compile_world(scenario)
+    seed = int(manifest["seed"])
+    result, log, outcome, stored = rerun_logged(root, world, seed, replication)
+    outcome["assets_damaged"] = int((stored or {}).get("assets_damaged") or 0)
+    duration = float(world.duration_s)
+
+    n = int(log.n[0])
+    events = _Log(log.kind[:n], log.t[:n], log.ints[:n], log.vals[:n])
+    threats = _threats(world, result, events, step_s)
+    interceptors, intercepts = _interceptors(world, result, events, step_s)
+    return {
+        "version": PLAYBACK_VERSION,
+        "scenario": scenario.body.name,
+        "variant": scenario.variant,
+        "replication": replication,
+        "seed": seed,
+        "start_s": 0.0,
+        "end_s": duration,
+        "step_s": step_s,
+        "outcome": outcome,
+        "radars": list(world.radar_names),
+        "threats": threats,
+        "interceptors": interceptors,
+        "events": _events(world, events, intercepts),
+        "notes": [
+            "threat positions are the engine's true trajectories",
+            "interceptor paths are approximate: straight segments between the launch, any "
+            "retarget and the end (the engine logs no interceptor states in between)",
+        ],
+    }
+
+
+def _checked_run(
+    root: Path, replication: int, scenario: Scenario | None
+) -> tuple[Scenario, dict[str, Any]]:
+    """The run's scenario and manifest, once the replication is known to be in the run and
+    the scenario unchanged since (InputError otherwise)."""
+    from airguard.results.store import read_manifest
+    from airguard.scene import run_scenario
+
     if scenario is None:
         scenario, _ = run_scenario(root)
     manifest = read_manifest(root)
@@ -176,18 +217,21 @@ def playback(
             "as it was",
             file=str(manifest.get("scenario_file")),
         )
-    if world is None:
-        world = compile_world(scenario)
-    seed = int(manifest["seed"])
-    result, log, outcome, stored = rerun_logged(root, world, seed, replication)
-    outcome["assets_damaged"] = int((stored or {}).get("assets_damaged") or 0)
+    return scenario, manifest
+
+
+# --- threats
+
+
+def _threats(
+    world: World, result: ReplicationResult, log: _Log, step_s: float
+) -> list[dict[str, Any]]:
+    """Each threat (and friendly flight): what it was, its fate and its track."""
+    from airguard.engine import EV_IMPACT, EV_TRACK, OUTCOME_NAMES
+
+    kind, t_ev, ints, _ = log
     thr = result.threats
     duration = float(world.duration_s)
-
-    n = int(log.n[0])
-    kind, t_ev, ints, vals = log.kind[:n], log.t[:n], log.ints[:n], log.vals[:n]
-
-    # --- threats
     raid_of = np.repeat(np.arange(len(world.raid_names)), world.raids.size)
     classes = ("ballistic", "cruise", "drone", "aircraft")
     first_track: dict[int, float] = {}
@@ -210,24 +254,13 @@ def playback(
         )
     threats = []
     for j in range(world.n_threats):
-        killed_at = float(result.killed_at[j])
-        friendly = bool(thr.friendly[j])
-        t_impact = float(thr.t_impact[j])
-        if math.isfinite(killed_at):
-            fate, end_s = ("shot down" if friendly else "killed"), killed_at
-        elif bool(result.impacted[j]):
-            fate, end_s = "leaked", t_impact
-        elif friendly:
-            fate, end_s = "flew", min(t_impact, duration)
-        elif t_impact <= duration:
-            fate, end_s = "landed", t_impact
-        else:
-            fate, end_s = "in flight at the end", duration
+        fate, end_s = _fate(result, j, duration)
         span = _threat_span(thr, j, end_s)
         track = None
         if span is not None:
             ts = _samples(span[0], span[1], step_s)
             track = _track(ts, _hermite(thr, j, ts))
+        friendly = bool(thr.friendly[j])
         target = int(thr.target[j])
         first_det = float(result.first_detection[j])
         threats.append(
@@ -253,22 +286,49 @@ def playback(
                 "track": track,
             }
         )
+    return threats
 
-    # --- interceptors: launch, retargets, end
-    unit_xyz = world.units.pos + 5.0 * world.units.basis[:, 2, :]
+
+def _fate(result: ReplicationResult, j: int, duration: float) -> tuple[str, float]:
+    """How threat j's flight ended, and when (s)."""
+    thr = result.threats
+    killed_at = float(result.killed_at[j])
+    friendly = bool(thr.friendly[j])
+    t_impact = float(thr.t_impact[j])
+    if math.isfinite(killed_at):
+        return ("shot down" if friendly else "killed"), killed_at
+    if bool(result.impacted[j]):
+        return "leaked", t_impact
+    if friendly:
+        return "flew", min(t_impact, duration)
+    if t_impact <= duration:
+        return "landed", t_impact
+    return "in flight at the end", duration
+
+
+# --- interceptors: launch, retargets, end
+
+
+class _Flights(NamedTuple):
+    """What the log says of each interceptor, by interceptor number."""
+
+    launch_pip: dict[int, tuple[np.ndarray, float]]  # aim at launch: ECEF m, time s
+    retargets: dict[int, list[tuple[float, int]]]  # time s and new target of each turn
+    logged: dict[int, list[tuple[float, np.ndarray]]]  # the engine's own positions, ECEF m
+    ended: dict[int, np.ndarray]  # where its flight ended, ECEF m
+
+
+def _flights(log: _Log) -> _Flights:
+    """What the log says of each interceptor's flight (see :class:`_Flights`)."""
+    from airguard.engine import EV_END, EV_LAUNCH, EV_RETARGET, EV_STATE
+
+    kind, t_ev, ints, vals = log
     launch_pip: dict[int, tuple[np.ndarray, float]] = {}
     for e in np.flatnonzero(kind == EV_LAUNCH):
         launch_pip[int(ints[e, 2])] = (vals[e, 1:4].copy(), float(vals[e, 0]))
     retargets: dict[int, list[tuple[float, int]]] = {}
     for e in np.flatnonzero(kind == EV_RETARGET):
         retargets.setdefault(int(ints[e, 0]), []).append((float(t_ev[e]), int(ints[e, 2])))
-
-    def toward(p0: np.ndarray, t0: float, aim: np.ndarray, t_aim: float, t: float) -> np.ndarray:
-        """Where a straight flight from p0 at t0 that reaches `aim` at `t_aim` is at t."""
-        f = 1.0 if t_aim <= t0 else min(max((t - t0) / (t_aim - t0), 0.0), 1.0)
-        out: np.ndarray = p0 + f * (aim - p0)
-        return out
-
     # the engine's own positions of each interceptor: once a cycle in flight, and at its end
     logged: dict[int, list[tuple[float, np.ndarray]]] = {}
     for e in np.flatnonzero(kind == EV_STATE):
@@ -277,42 +337,34 @@ def playback(
     for e in np.flatnonzero(kind == EV_END):
         if np.any(vals[e, 1:4] != 0.0):
             ended[int(ints[e, 0])] = vals[e, 1:4].copy()
+    return _Flights(launch_pip, retargets, logged, ended)
 
+
+def _toward(p0: np.ndarray, t0: float, aim: np.ndarray, t_aim: float, t: float) -> np.ndarray:
+    """Where a straight flight from p0 at t0 that reaches `aim` at `t_aim` is at t."""
+    f = 1.0 if t_aim <= t0 else min(max((t - t0) / (t_aim - t0), 0.0), 1.0)
+    out: np.ndarray = p0 + f * (aim - p0)
+    return out
+
+
+def _interceptors(
+    world: World, result: ReplicationResult, log: _Log, step_s: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each interceptor with its path, and the intercepts (flights that ended at their
+    target) with their positions."""
+    from airguard.engine import OUTCOME_NAMES
+
+    flights = _flights(log)
+    unit_xyz = world.units.pos + 5.0 * world.units.basis[:, 2, :]
     interceptors = []
     intercepts = []
     for i in range(result.outcome.size):
         u = int(result.interceptor_unit[i])
         t0, t1 = float(result.launch_time[i]), float(result.end_time[i])
         outcome_name = OUTCOME_NAMES[int(result.outcome[i])]
-        target = int(result.interceptor_target[i])
-        p0 = unit_xyz[u]
-        pip, t_pip = launch_pip.get(i, (p0, t1))
-        knots_t = [t0]
-        knots_p = [p0]
-        for t_r, _new in retargets.get(i, []):  # where it turned: on its way to the old aim
-            knots_p.append(toward(knots_p[-1], knots_t[-1], pip, t_pip, t_r))
-            knots_t.append(t_r)
-        span = _threat_span(thr, target, float(thr.t_impact[target]) if target >= 0 else t1)
-        at_target = outcome_name in _HIT_OUTCOMES and span is not None and span[0] <= t1 <= span[1]
-        exact = i in ended
-        if exact:
-            knots_t, knots_p = [t0], [p0]
-            for t_s, p_s in logged.get(i, []):
-                if knots_t[-1] < t_s < t1:
-                    knots_t.append(t_s)
-                    knots_p.append(p_s)
-            end = ended[i]
-        elif at_target:
-            end = _hermite(thr, target, np.array([t1]))[0]
-        else:
-            end = toward(knots_p[-1], knots_t[-1], pip, t_pip, t1)
-        if t1 > knots_t[-1]:
-            knots_t.append(t1)
-            knots_p.append(end)
-        ts = _samples(t0, t1, step_s) if t1 > t0 else np.array([t0])
-        kt, kp = np.array(knots_t), np.array(knots_p)
-        xyz = np.stack([np.interp(ts, kt, kp[:, c]) for c in range(3)], axis=1)
+        ts, xyz, end, exact = _interceptor_path(result, flights, i, unit_xyz[u], step_s)
         miss = float(result.miss_distance[i])
+        target = int(result.interceptor_target[i])
         interceptors.append(
             {
                 "id": i,
@@ -325,7 +377,7 @@ def playback(
                 "outcome": outcome_name,
                 "miss_m": round(miss, 1) if math.isfinite(miss) else None,
                 "cost_usd": float(world.interceptors.cost[int(result.interceptor_type[i])]),
-                "retargets": [{"t": t, "threat": j} for t, j in retargets.get(i, [])],
+                "retargets": [{"t": t, "threat": j} for t, j in flights.retargets.get(i, [])],
                 "approximate": not exact,
                 "track": _track(ts, xyz),
             }
@@ -343,8 +395,58 @@ def playback(
                     "alt": alt[0],
                 }
             )
+    return interceptors, intercepts
 
-    # --- events with positions
+
+def _interceptor_path(
+    result: ReplicationResult, flights: _Flights, i: int, p0: np.ndarray, step_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Interceptor i's path from its unit's site `p0` (ECEF m): times (T,) s, positions
+    (T, 3) ECEF m, where it ended (3,), and whether the path is the engine's own (exact)."""
+    from airguard.engine import OUTCOME_NAMES
+
+    thr = result.threats
+    t0, t1 = float(result.launch_time[i]), float(result.end_time[i])
+    outcome_name = OUTCOME_NAMES[int(result.outcome[i])]
+    target = int(result.interceptor_target[i])
+    pip, t_pip = flights.launch_pip.get(i, (p0, t1))
+    knots_t = [t0]
+    knots_p = [p0]
+    for t_r, _new in flights.retargets.get(i, []):  # where it turned: on its way to the old aim
+        knots_p.append(_toward(knots_p[-1], knots_t[-1], pip, t_pip, t_r))
+        knots_t.append(t_r)
+    span = _threat_span(thr, target, float(thr.t_impact[target]) if target >= 0 else t1)
+    at_target = outcome_name in _HIT_OUTCOMES and span is not None and span[0] <= t1 <= span[1]
+    exact = i in flights.ended
+    if exact:
+        knots_t, knots_p = [t0], [p0]
+        for t_s, p_s in flights.logged.get(i, []):
+            if knots_t[-1] < t_s < t1:
+                knots_t.append(t_s)
+                knots_p.append(p_s)
+        end = flights.ended[i]
+    elif at_target:
+        end = _hermite(thr, target, np.array([t1]))[0]
+    else:
+        end = _toward(knots_p[-1], knots_t[-1], pip, t_pip, t1)
+    if t1 > knots_t[-1]:
+        knots_t.append(t1)
+        knots_p.append(end)
+    ts = _samples(t0, t1, step_s) if t1 > t0 else np.array([t0])
+    kt, kp = np.array(knots_t), np.array(knots_p)
+    xyz = np.stack([np.interp(ts, kt, kp[:, c]) for c in range(3)], axis=1)
+    return ts, xyz, end, exact
+
+
+# --- events with positions
+
+
+def _events(world: World, log: _Log, intercepts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Detections, first tracks, launches, the `intercepts` and impacts, with positions."""
+    from airguard.engine import EV_DETECTION, EV_IMPACT, EV_LAUNCH, EV_TRACK
+
+    kind, t_ev, ints, vals = log
+
     def positions(mask: np.ndarray, cols: slice) -> tuple[list[float], list[float], list[float]]:
         return _geodetic(vals[mask][:, cols]) if mask.any() else ([], [], [])
 
@@ -411,28 +513,9 @@ def playback(
         )
     ]
     return {
-        "version": PLAYBACK_VERSION,
-        "scenario": scenario.body.name,
-        "variant": scenario.variant,
-        "replication": replication,
-        "seed": seed,
-        "start_s": 0.0,
-        "end_s": duration,
-        "step_s": step_s,
-        "outcome": outcome,
-        "radars": list(world.radar_names),
-        "threats": threats,
-        "interceptors": interceptors,
-        "events": {
-            "detections": detections,
-            "tracks": tracks,
-            "launches": launches,
-            "intercepts": intercepts,
-            "impacts": impacts,
-        },
-        "notes": [
-            "threat positions are the engine's true trajectories",
-            "interceptor paths are approximate: straight segments between the launch, any "
-            "retarget and the end (the engine logs no interceptor states in between)",
-        ],
+        "detections": detections,
+        "tracks": tracks,
+        "launches": launches,
+        "intercepts": intercepts,
+        "impacts": impacts,
     }

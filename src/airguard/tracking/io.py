@@ -279,6 +279,30 @@ def read_detections(
             f"{', '.join(REQUIRED_COLUMNS)} (and optionally range_rate, label, sigma_*)",
             file=p,
         )
+    cols, sensors, rr, label = _row_values(table, names, where)
+    # per-look values: column or option
+    defaults: dict[str, float | None] = {
+        "sigma_range": sigma_range_m,
+        "sigma_azimuth": sigma_azimuth_deg,
+        "sigma_elevation": sigma_elevation_deg,
+        "sigma_range_rate": 0.0 if sigma_range_rate_mps is None else sigma_range_rate_mps,
+        "max_range": max_range_m,
+        "azimuth_center": azimuth_center_deg,
+        "azimuth_half_width": azimuth_half_width_deg,
+        "min_elevation": min_elevation_deg,
+        "max_elevation": max_elevation_deg,
+    }
+    look = _look_values(table, names, where, defaults)
+    order, starts = _looks(cols, sensors, look, where)
+    return _grouped(p, cols, rr, label, look, order, starts)
+
+
+def _row_values(
+    table: Any, names: set[str], where: _Where
+) -> tuple[dict[str, Float], NDArray[np.object_], Float, NDArray[np.int64]]:
+    """The checked values of each detection: the numeric required columns by name, the
+    sensor ids (as text), the range rates (m/s, 0 without the column) and the labels
+    (-1 without the column)."""
     n = table.num_rows
     cols: dict[str, Float] = {}
     for name in (*REQUIRED_COLUMNS[:1], *REQUIRED_COLUMNS[2:]):
@@ -308,18 +332,15 @@ def read_detections(
         lab = _numbers(table, "label", where)
         _check(lab, lab == np.round(lab), "label", where, "an integer label")
         label = lab.astype(np.int64)
-    # per-look values: column or option
-    defaults: dict[str, float | None] = {
-        "sigma_range": sigma_range_m,
-        "sigma_azimuth": sigma_azimuth_deg,
-        "sigma_elevation": sigma_elevation_deg,
-        "sigma_range_rate": 0.0 if sigma_range_rate_mps is None else sigma_range_rate_mps,
-        "max_range": max_range_m,
-        "azimuth_center": azimuth_center_deg,
-        "azimuth_half_width": azimuth_half_width_deg,
-        "min_elevation": min_elevation_deg,
-        "max_elevation": max_elevation_deg,
-    }
+    return cols, sensors, rr, label
+
+
+def _look_values(
+    table: Any, names: set[str], where: _Where, defaults: dict[str, float | None]
+) -> dict[str, Float]:
+    """Each of :data:`LOOK_COLUMNS` for each detection, checked: from its column, else the
+    value in `defaults` (InputError where that is None)."""
+    n = table.num_rows
     option = {
         "sigma_range": "--sigma-range",
         "sigma_azimuth": "--sigma-az",
@@ -334,7 +355,7 @@ def read_detections(
             if value is None:
                 raise InputError(
                     f"no '{name}' column and no value given ({option[name]} on the command line)",
-                    file=p,
+                    file=where.path,
                     field=name,
                 )
             look[name] = np.full(n, float(value))
@@ -348,7 +369,22 @@ def read_detections(
     _check(half, (half > 0.0) & (half <= 180.0), "azimuth_half_width", where, "0 < deg <= 180")
     for name in ("azimuth_center", "min_elevation", "max_elevation"):
         _check(look[name], np.isfinite(look[name]), name, where, "a finite angle in deg")
+    return look
+
+
+def _looks(
+    cols: dict[str, Float],
+    sensors: NDArray[np.object_],
+    look: dict[str, Float],
+    where: _Where,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The looks: the detections' rows in look order, and where each look starts in it.
+
+    A look is the detections of one sensor at one time; looks in time order, ties by
+    sensor id.  The sensor's position and the per-look values must agree within a look
+    (InputError naming the first row that differs)."""
     # looks: (time, sensor) groups in time order, ties by sensor id
+    n = sensors.shape[0]
     _, sensor_code = np.unique(sensors, return_inverse=True)
     order = np.lexsort((sensor_code, cols["time"]))
     t_sorted = cols["time"][order]
@@ -358,9 +394,9 @@ def read_detections(
         new_look[1:] = (np.diff(t_sorted) != 0.0) | (np.diff(s_sorted) != 0)
     starts = np.nonzero(new_look)[0]
     per_look = {
-        "sensor_lat": lat,
-        "sensor_lon": lon,
-        "sensor_alt": alt,
+        "sensor_lat": cols["sensor_lat"],
+        "sensor_lon": cols["sensor_lon"],
+        "sensor_alt": cols["sensor_alt"],
         **look,
     }
     look_of_row = np.cumsum(new_look) - 1
@@ -377,6 +413,24 @@ def read_detections(
                 f"differs within one look (sensor {sensors[i]} at time {cols['time'][i]:g} s): "
                 f"{values[i]:g} here, {values[j]:g} on data row {j + 1}",
             )
+    return order, starts
+
+
+def _grouped(
+    p: Path,
+    cols: dict[str, Float],
+    rr: Float,
+    label: NDArray[np.int64],
+    look: dict[str, Float],
+    order: NDArray[np.intp],
+    starts: NDArray[np.intp],
+) -> Detections:
+    """The checked detections of the file `p` in look order (see :func:`_looks`), in SI
+    units and ECEF."""
+    n = order.shape[0]
+    lat, lon, alt = cols["sensor_lat"], cols["sensor_lon"], cols["sensor_alt"]
+    rng, az, el = cols["range"], cols["azimuth"], cols["elevation"]
+    t_sorted = cols["time"][order]
     first_rows = order[starts]
     s = len(starts)
     sensor_pos = geo.geodetic2ecef(lat[first_rows], lon[first_rows], alt[first_rows]).reshape(s, 3)
