@@ -33,7 +33,7 @@ from typing import Any, Literal, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "njit_inline", "source_files"]
+__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "source_files"]
 
 #: Subpackages of airguard that hold no kernels: the front ends.
 FRONT_ENDS = ("cli", "scene", "report", "viewer", "export")
