@@ -85,7 +85,7 @@ def main() -> None:
     print(
         f"grid {ny} × {nx} cells ({cov.cell_size_m[0] / 1e3:.3f} × {cov.cell_size_m[1] / 1e3:.3f} "
         f"km), {len(cov.unit_names)} units, {len(cov.threat_names)} threat types "
-        f"({', '.join(cov.threat_names)}), {world.radars.pos.shape[0]} radars"
+        f"({', '.join(cov.threat_names)}), {world.radars.pos_ecef_m.shape[0]} radars"
     )
     print(f"first call (kernels loaded or compiled): {warm:.2f} s")
     print(f"timed calls: best {best:.3f} s, median {median:.3f} s of {REPEATS}")

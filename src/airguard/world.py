@@ -64,103 +64,103 @@ EMPTY = np.zeros(0)
 class Radars(NamedTuple):
     """All radars of all units, one row each (numba-compatible)."""
 
-    pos: np.ndarray  # (R, 3) ECEF m, antenna phase centre
-    basis: np.ndarray  # (R, 3, 3) ENU rows
-    height: np.ndarray  # (R,) antenna height above ellipsoid, m
+    pos_ecef_m: np.ndarray  # (R, 3) ECEF m, antenna phase centre
+    enu_basis: np.ndarray  # (R, 3, 3) ENU rows
+    height_m: np.ndarray  # (R,) antenna height above ellipsoid, m
     unit: np.ndarray  # (R,) int64 owning unit
-    snr_k: np.ndarray  # (R,) mean SNR = snr_k * rcs / range^4 (linear)
+    snr_k_m2: np.ndarray  # (R,) mean SNR = snr_k * rcs / range^4 (linear)
     threshold: np.ndarray  # (R,) square-law threshold in noise powers, -ln(Pfa)
-    max_range: np.ndarray
-    az_center: np.ndarray  # rad
-    az_half: np.ndarray  # rad, pi for 360 deg
-    el_min: np.ndarray
-    el_max: np.ndarray
-    period: np.ndarray  # s
-    sigma_range: np.ndarray  # m
-    sigma_az: np.ndarray  # rad
-    sigma_el: np.ndarray  # rad
-    lat: np.ndarray  # (R,) geodetic latitude of the site, rad
-    lon: np.ndarray  # (R,) longitude, rad
-    false_alarms: np.ndarray  # (R,) expected false alarms per scan period, Pfa x cells
+    max_range_m: np.ndarray
+    az_center_rad: np.ndarray  # rad
+    az_half_rad: np.ndarray  # rad, pi for 360 deg
+    el_min_rad: np.ndarray
+    el_max_rad: np.ndarray
+    period_s: np.ndarray  # s
+    sigma_range_m: np.ndarray  # m
+    sigma_az_rad: np.ndarray  # rad
+    sigma_el_rad: np.ndarray  # rad
+    lat_rad: np.ndarray  # (R,) geodetic latitude of the site, rad
+    lon_rad: np.ndarray  # (R,) longitude, rad
+    false_alarms_per_scan: np.ndarray  # (R,) expected false alarms per scan period, Pfa x cells
     n_sectors: np.ndarray  # (R,) int64 looks per period: 1 (electronic), sector slices (rotating)
-    sigma_rr: np.ndarray  # (R,) range-rate sigma, m/s; 0: no range rate measured
+    sigma_range_rate_mps: np.ndarray  # (R,) range-rate sigma, m/s; 0: no range rate measured
 
 
 class Units(NamedTuple):
-    pos: np.ndarray  # (U, 3) ECEF
-    basis: np.ndarray  # (U, 3, 3)
-    alt: np.ndarray  # (U,) site height above the ellipsoid, m
+    pos_ecef_m: np.ndarray  # (U, 3) ECEF
+    enu_basis: np.ndarray  # (U, 3, 3)
+    alt_m: np.ndarray  # (U,) site height above the ellipsoid, m
     group: np.ndarray  # (U,) int64: units of one network coordinate fire
     network: np.ndarray  # (U,) int64, -1 for none
-    latency: np.ndarray  # (U,) s, latency of remote pictures
+    latency_s: np.ndarray  # (U,) s, latency of remote pictures
     fire_channels: np.ndarray  # (U,) int64
-    reaction: np.ndarray  # (U,) s
+    reaction_s: np.ndarray  # (U,) s
     salvo: np.ndarray  # (U, 4) int64 by threat class
     prefs: np.ndarray  # (U, 4, MAX_PREFERENCES) int64 interceptor type, -1 padding
     rounds: np.ndarray  # (U, I) int64 initial inventory
     launchers: np.ndarray  # (U, I) int64 launchers able to fire this type
     per_launcher: np.ndarray  # (U, I) int64 rounds of this type a launcher holds
-    reload: np.ndarray  # (U, I) s to reload a launcher with this type
+    reload_s: np.ndarray  # (U, I) s to reload a launcher with this type
     policy: np.ndarray  # (U, 4) int64 POLICY_SHOOT_SHOOT or POLICY_SHOOT_LOOK_SHOOT
-    assess: np.ndarray  # (U,) s, kill-assessment time
+    assess_s: np.ndarray  # (U,) s, kill-assessment time
     retarget: np.ndarray  # (U,) int64 1: redirect interceptors whose target dies
-    update: np.ndarray  # (U,) s, update interval of the unit's network (0: continuous)
+    update_s: np.ndarray  # (U,) s, update interval of the unit's network (0: continuous)
     capacity: np.ndarray  # (U,) int64 tracks the unit's network carries, -1: no limit
 
 
 class Interceptors(NamedTuple):
     params: np.ndarray  # (I, N_PARAMS)
-    max_range: np.ndarray
-    min_range: np.ndarray
-    max_alt: np.ndarray
-    min_alt: np.ndarray
-    lethal_radius: np.ndarray
-    seeker_range: np.ndarray  # (I,) m; 0: guided on the unit's track to the end
+    max_range_m: np.ndarray
+    min_range_m: np.ndarray
+    max_alt_m: np.ndarray
+    min_alt_m: np.ndarray
+    lethal_radius_m: np.ndarray
+    seeker_range_m: np.ndarray  # (I,) m; 0: guided on the unit's track to the end
     seeker_tan: np.ndarray  # (I,) tangent of half the seeker's field of view
     pk: np.ndarray  # (I, 4)
-    cost: np.ndarray
+    cost_usd: np.ndarray
     nav_ratio: np.ndarray
-    lag: np.ndarray  # autopilot time constant, s
-    max_accel: np.ndarray
-    max_time: np.ndarray
-    launch_interval: np.ndarray
-    reach_time: np.ndarray  # (I, NR, NH)
-    reach_elev: np.ndarray  # (I, NR, NH)
-    reach_dr: np.ndarray  # (I,)
-    reach_dh: np.ndarray  # (I,)
+    lag_s: np.ndarray  # autopilot time constant, s
+    max_accel_mps2: np.ndarray
+    max_time_s: np.ndarray
+    launch_interval_s: np.ndarray
+    reach_time_s: np.ndarray  # (I, NR, NH)
+    reach_elev_rad: np.ndarray  # (I, NR, NH)
+    reach_dr_m: np.ndarray  # (I,)
+    reach_dh_m: np.ndarray  # (I,)
 
 
 class ThreatTypes(NamedTuple):
     cls: np.ndarray  # (Ty,) int64 class index
     flight: np.ndarray  # (Ty,) FLIGHT_BALLISTIC or FLIGHT_ROUTE
-    rcs: np.ndarray
+    rcs_m2: np.ndarray
     swerling: np.ndarray  # int64
-    cost: np.ndarray
-    cep: np.ndarray
+    cost_usd: np.ndarray
+    cep_m: np.ndarray
     params: np.ndarray  # (Ty, N_PARAMS) ballistic body
-    elevation: np.ndarray  # pitch after the vertical rise, rad
-    speed: np.ndarray  # route speed m/s
-    cruise_height: np.ndarray  # m
-    aim_cutoff: np.ndarray  # (Ty, NA) motor cut-off grid, s
-    aim_range: np.ndarray  # (Ty, NA) ground range reached, m
+    elevation_rad: np.ndarray  # pitch after the vertical rise, rad
+    speed_mps: np.ndarray  # route speed m/s
+    cruise_height_m: np.ndarray  # m
+    aim_cutoff_s: np.ndarray  # (Ty, NA) motor cut-off grid, s
+    aim_range_m: np.ndarray  # (Ty, NA) ground range reached, m
 
 
 class Raids(NamedTuple):
     ttype: np.ndarray  # (Q,) int64
     size: np.ndarray  # threats in the raid
-    lat: np.ndarray  # rad
-    lon: np.ndarray
-    alt: np.ndarray
-    radius: np.ndarray
-    t0: np.ndarray
-    t1: np.ndarray
+    lat_rad: np.ndarray  # rad
+    lon_rad: np.ndarray
+    alt_m: np.ndarray
+    radius_m: np.ndarray
+    t0_s: np.ndarray
+    t1_s: np.ndarray
     target: np.ndarray  # asset index
     wp_start: np.ndarray  # (Q,) index into waypoint arrays
     wp_count: np.ndarray
-    wp_lat: np.ndarray  # (W,) rad
-    wp_lon: np.ndarray
+    wp_lat_rad: np.ndarray  # (W,) rad
+    wp_lon_rad: np.ndarray
     friendly: np.ndarray  # (Q,) int64 1: a friendly flight (no target; route at its altitude)
-    speed: np.ndarray  # (Q,) route speed, m/s (0: the type's)
+    speed_mps: np.ndarray  # (Q,) route speed, m/s (0: the type's)
 
 
 @dataclass
@@ -174,11 +174,11 @@ class World:
     duration_s: float
     step_s: float
     asset_names: list[str]
-    asset_pos: np.ndarray
-    asset_lat: np.ndarray
-    asset_lon: np.ndarray
-    asset_alt: np.ndarray
-    asset_radius: np.ndarray
+    asset_pos_ecef_m: np.ndarray
+    asset_lat_rad: np.ndarray
+    asset_lon_rad: np.ndarray
+    asset_alt_m: np.ndarray
+    asset_radius_m: np.ndarray
     asset_value: np.ndarray
     radar_names: list[str]
     radars: Radars
@@ -265,10 +265,10 @@ def _terrain_model(scenario: Scenario, r_rows: list[dict[str, Any]]) -> TerrainM
     for row in r_rows:
         m = horizon_mask(
             terrain,
-            math.degrees(row["lat"]),
-            math.degrees(row["lon"]),
-            row["height"],
-            min(row["max_range"], MASK_MAX_RANGE_M),
+            math.degrees(row["lat_rad"]),
+            math.degrees(row["lon_rad"]),
+            row["height_m"],
+            min(row["max_range_m"], MASK_MAX_RANGE_M),
             azimuth_step_deg=MASK_AZIMUTH_STEP_DEG,
             range_step_m=range_step,
         )
@@ -350,7 +350,7 @@ def compile_world(scenario: Scenario) -> World:
         table.add_sensor(len(body.units) + si, sensor, sensor_sys)
     r_rows = table.r_rows
     radars = _stack(
-        Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos": (3,), "basis": (3, 3)}
+        Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos_ecef_m": (3,), "enu_basis": (3, 3)}
     )
     units = table.units()
 
@@ -366,11 +366,11 @@ def compile_world(scenario: Scenario) -> World:
         duration_s=body.duration,
         step_s=body.time_step,
         asset_names=[a.name for a in body.assets],
-        asset_pos=asset_pos,
-        asset_lat=np.radians(a_lat),
-        asset_lon=np.radians(a_lon),
-        asset_alt=a_alt,
-        asset_radius=_f([a.radius for a in body.assets]),
+        asset_pos_ecef_m=asset_pos,
+        asset_lat_rad=np.radians(a_lat),
+        asset_lon_rad=np.radians(a_lon),
+        asset_alt_m=a_alt,
+        asset_radius_m=_f([a.radius for a in body.assets]),
         asset_value=_f([a.value for a in body.assets]),
         radar_names=table.radar_names,
         radars=radars,
@@ -529,24 +529,24 @@ class _UnitTable:
         """The :class:`Units` of the fire units and sensors added."""
         body = self.body
         return Units(
-            pos=np.asarray(self.u_pos, dtype=np.float64).reshape(-1, 3),
-            basis=np.asarray(self.u_basis, dtype=np.float64).reshape(-1, 3, 3),
-            alt=_f([u.position.alt for u in body.units] + [x.position.alt for x in body.sensors]),
+            pos_ecef_m=np.asarray(self.u_pos, dtype=np.float64).reshape(-1, 3),
+            enu_basis=np.asarray(self.u_basis, dtype=np.float64).reshape(-1, 3, 3),
+            alt_m=_f([u.position.alt for u in body.units] + [x.position.alt for x in body.sensors]),
             group=_i(self.u_group),
             network=_i(self.u_net),
-            latency=_f(self.u_lat_s),
+            latency_s=_f(self.u_lat_s),
             fire_channels=_i(self.u_ch),
-            reaction=_f(self.u_react),
+            reaction_s=_f(self.u_react),
             salvo=self.u_salvo,
             prefs=self.u_prefs,
             rounds=self.u_rounds,
             launchers=self.u_launch,
             per_launcher=self.u_per,
-            reload=self.u_reload,
+            reload_s=self.u_reload,
             policy=self.u_policy,
-            assess=_f(self.u_assess),
+            assess_s=_f(self.u_assess),
             retarget=_i(self.u_retarget),
-            update=_f(self.u_update),
+            update_s=_f(self.u_update),
             capacity=_i(self.u_capacity),
         )
 
@@ -597,23 +597,23 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str]) -> Raids:
             + [threat_ids.index(f.aircraft) for f in flights]
         ),
         size=_i([r.count for r in body.raids] + [1] * len(flights)),
-        lat=np.radians(
+        lat_rad=np.radians(
             _f([r.launch_area.lat for r in body.raids] + [f.route[0].lat for f in flights])
         ),
-        lon=np.radians(
+        lon_rad=np.radians(
             _f([r.launch_area.lon for r in body.raids] + [f.route[0].lon for f in flights])
         ),
-        alt=_f([r.launch_area.alt for r in body.raids] + [f.route[0].alt for f in flights]),
-        radius=_f([r.launch_area.radius for r in body.raids] + [0.0] * len(flights)),
-        t0=_f([r.launch_window.start for r in body.raids] + [f.start for f in flights]),
-        t1=_f([r.launch_window.end for r in body.raids] + [f.start for f in flights]),
+        alt_m=_f([r.launch_area.alt for r in body.raids] + [f.route[0].alt for f in flights]),
+        radius_m=_f([r.launch_area.radius for r in body.raids] + [0.0] * len(flights)),
+        t0_s=_f([r.launch_window.start for r in body.raids] + [f.start for f in flights]),
+        t1_s=_f([r.launch_window.end for r in body.raids] + [f.start for f in flights]),
         target=_i([asset_index[r.target] for r in body.raids] + [-1] * len(flights)),
         wp_start=_i(wp_start),
         wp_count=_i(wp_count),
-        wp_lat=_f(wp_lat),
-        wp_lon=_f(wp_lon),
+        wp_lat_rad=_f(wp_lat),
+        wp_lon_rad=_f(wp_lon),
         friendly=_i([0] * len(body.raids) + [1] * len(flights)),
-        speed=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
+        speed_mps=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
     )
     assert raids.ttype.size == raids_and_flights
     return raids
@@ -630,7 +630,7 @@ def track_rows(radars: Radars, tracker: TrackerParams, n_units: int, n_objects: 
     rate = np.zeros(max(n_units, 1))
     for r in range(radars.unit.shape[0]):
         if 0 <= radars.unit[r] < rate.size:
-            rate[radars.unit[r]] += radars.false_alarms[r] / radars.period[r]
+            rate[radars.unit[r]] += radars.false_alarms_per_scan[r] / radars.period_s[r]
     life = min(tracker.coast_s, 600.0)
     return int(n_objects + TRACK_ROOM + math.ceil(2.0 * float(rate.max()) * life))
 
@@ -691,30 +691,30 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
     sector = spec.azimuth_sector.value
     heading = unit.heading or 0.0
     return {
-        "lat": math.radians(p.lat),
-        "lon": math.radians(p.lon),
-        "pos": pos,
-        "basis": geo.enu_basis(p.lat, p.lon),
-        "height": height,
+        "lat_rad": math.radians(p.lat),
+        "lon_rad": math.radians(p.lon),
+        "pos_ecef_m": pos,
+        "enu_basis": geo.enu_basis(p.lat, p.lon),
+        "height_m": height,
         "unit": ui,
-        "snr_k": snr_k,
+        "snr_k_m2": snr_k,
         "threshold": -math.log(spec.reference_pfa.value),
-        "max_range": spec.max_range.value,
-        "az_center": heading,
-        "az_half": min(sector, 2 * math.pi) / 2.0 if sector < 2 * math.pi - 1e-6 else math.pi,
-        "el_min": spec.min_elevation.value,
-        "el_max": spec.max_elevation.value,
-        "period": spec.scan_period.value,
-        "sigma_range": spec.range_accuracy.value,
-        "sigma_az": spec.azimuth_accuracy.value,
-        "sigma_el": spec.elevation_accuracy.value,
-        "false_alarms": false_alarms_per_scan(spec),
+        "max_range_m": spec.max_range.value,
+        "az_center_rad": heading,
+        "az_half_rad": min(sector, 2 * math.pi) / 2.0 if sector < 2 * math.pi - 1e-6 else math.pi,
+        "el_min_rad": spec.min_elevation.value,
+        "el_max_rad": spec.max_elevation.value,
+        "period_s": spec.scan_period.value,
+        "sigma_range_m": spec.range_accuracy.value,
+        "sigma_az_rad": spec.azimuth_accuracy.value,
+        "sigma_el_rad": spec.elevation_accuracy.value,
+        "false_alarms_per_scan": false_alarms_per_scan(spec),
         "n_sectors": (
             max(1, round(math.degrees(min(sector, 2 * math.pi)) / ROTATING_SLICE_DEG))
             if spec.search == "rotating"
             else 1
         ),
-        "sigma_rr": spec.range_rate_accuracy.value if spec.range_rate_accuracy else 0.0,
+        "sigma_range_rate_mps": spec.range_rate_accuracy.value if spec.range_rate_accuracy else 0.0,
     }
 
 
@@ -823,24 +823,24 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
     return (
         Interceptors(
             params=np.asarray(rows.get("params", []), dtype=np.float64).reshape(n, N_PARAMS),
-            max_range=_f(rows.get("max_range", [])),
-            min_range=_f(rows.get("min_range", [])),
-            max_alt=_f(rows.get("max_alt", [])),
-            min_alt=_f(rows.get("min_alt", [])),
-            lethal_radius=_f(rows.get("lethal_radius", [])),
-            seeker_range=_f(rows.get("seeker_range", [])),
+            max_range_m=_f(rows.get("max_range", [])),
+            min_range_m=_f(rows.get("min_range", [])),
+            max_alt_m=_f(rows.get("max_alt", [])),
+            min_alt_m=_f(rows.get("min_alt", [])),
+            lethal_radius_m=_f(rows.get("lethal_radius", [])),
+            seeker_range_m=_f(rows.get("seeker_range", [])),
             seeker_tan=_f(rows.get("seeker_tan", [])),
             pk=np.asarray(rows.get("pk", []), dtype=np.float64).reshape(n, 4),
-            cost=_f(rows.get("cost", [])),
+            cost_usd=_f(rows.get("cost", [])),
             nav_ratio=_f(rows.get("nav_ratio", [])),
-            lag=_f(rows.get("lag", [])),
-            max_accel=_f(rows.get("max_accel", [])),
-            max_time=_f(rows.get("max_time", [])),
-            launch_interval=_f(rows.get("launch_interval", [])),
-            reach_time=rt,
-            reach_elev=re,
-            reach_dr=_f([t.range_step_m for t in tables]),
-            reach_dh=_f([t.height_step_m for t in tables]),
+            lag_s=_f(rows.get("lag", [])),
+            max_accel_mps2=_f(rows.get("max_accel", [])),
+            max_time_s=_f(rows.get("max_time", [])),
+            launch_interval_s=_f(rows.get("launch_interval", [])),
+            reach_time_s=rt,
+            reach_elev_rad=re,
+            reach_dr_m=_f([t.range_step_m for t in tables]),
+            reach_dh_m=_f([t.height_step_m for t in tables]),
         ),
         tables,
     )
@@ -988,7 +988,7 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
             )
             + raid.launch_area.radius
         )
-        reach = float(types.aim_range[k].max())
+        reach = float(types.aim_range_m[k].max())
         if far > reach * 1.02:
             raise InputError(
                 f"{raid.target} is up to {far / 1000:.0f} km away, beyond the {reach / 1000:.0f} km that "
@@ -996,7 +996,7 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
                 file=scenario.file,
                 field=f"raids[{i}].target",
             )
-        near = float(types.aim_range[k].min())
+        near = float(types.aim_range_m[k].min())
         if far - 2 * raid.launch_area.radius < near:
             raise InputError(
                 f"{raid.target} is closer than the {near / 1000:.0f} km minimum the flight model of "

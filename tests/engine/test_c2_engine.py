@@ -157,7 +157,7 @@ def _fratricides(tmp_path: Path, reliability: float, reps: int) -> np.ndarray:
     pk[:, CLASS_INDEX["aircraft"]] = 1.0
     world = dataclasses.replace(
         world,
-        interceptors=itc._replace(pk=pk, lethal_radius=np.full_like(itc.lethal_radius, 200.0)),
+        interceptors=itc._replace(pk=pk, lethal_radius_m=np.full_like(itc.lethal_radius_m, 200.0)),
     )
     out = np.zeros(reps, dtype=bool)
     for k in range(reps):
@@ -283,7 +283,7 @@ def test_a_threat_below_one_units_horizon_is_engaged_on_anothers_picture(tmp_pat
             i = mine[np.argmin(r.launch_time[mine])]
             buf = np.zeros(7)
             assert threat_state(thr, int(r.interceptor_first_target[i]), r.launch_time[i], buf)
-            first.append(float(np.linalg.norm(buf[:3] - world.units.pos[a])))
+            first.append(float(np.linalg.norm(buf[:3] - world.units.pos_ecef_m[a])))
         ranges[net] = first
     assert max(ranges["none"]) < horizon + 1_000.0  # own radar: inside the horizon
     assert min(ranges["nato"]) > horizon  # on B's picture: still below A's horizon

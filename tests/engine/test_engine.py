@@ -65,7 +65,7 @@ def test_threats_fly_from_launch_to_their_aim_within_cep_scale(small_worlds):
     # every impact lies within 5 CEP of its aimed asset (a circular normal exceeds
     # 5 CEP = 4.25 sigma with probability exp(-4.25^2/2) ~ 1e-4)
     cep = world.threat_types.cep[thr.ttype]
-    miss = np.linalg.norm(thr.impact_pos - world.asset_pos[thr.target], axis=1)
+    miss = np.linalg.norm(thr.impact_pos - world.asset_pos_ecef_m[thr.target], axis=1)
     assert np.all(miss < 5 * cep + 50.0)
 
 

@@ -91,7 +91,7 @@ def _world(tmp_path: Path, text: str) -> World:
 
 def test_the_radar_period_is_the_catalogues(tmp_path: Path) -> None:
     world = _world(tmp_path, SCUD.format(confirm="3/4"))
-    assert world.radars.period.tolist() == [PATRIOT_PERIOD_S]
+    assert world.radars.period_s.tolist() == [PATRIOT_PERIOD_S]
 
 
 @pytest.mark.parametrize(("m", "n"), [(2, 3), (5, 5)])
@@ -140,9 +140,9 @@ def test_a_false_track_draws_interceptors_where_the_doctrine_allows(tmp_path: Pa
     world = _world(tmp_path, PHANTOMS.format(doctrine=""))
     rotating = world.radars.n_sectors > 1
     assert rotating.any()
-    assert np.all(world.radars.false_alarms[rotating] > 1.0)
+    assert np.all(world.radars.false_alarms_per_scan[rotating] > 1.0)
     # the 92N6E scans electronically: alert-confirm leaves it Pfa² × cells
-    assert np.all(world.radars.false_alarms[~rotating] < 1e-3)
+    assert np.all(world.radars.false_alarms_per_scan[~rotating] < 1e-3)
     at_phantoms = 0
     for k in range(3):
         r = run_replication(world, 5, k)

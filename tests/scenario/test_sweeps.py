@@ -43,7 +43,7 @@ def test_a_figure_sweep_changes_the_catalogue_of_each_point(tmp_path: Path) -> N
         tmp_path, "sweeps:\n  - figure: pac-2-gem-t max_range\n    values: [40 km, 90 km]\n"
     )
     worlds = [compile_world(s) for s in load_scenario(path)]
-    got = [w.interceptors.max_range[w.interceptor_names.index("pac-2-gem-t")] for w in worlds]
+    got = [w.interceptors.max_range_m[w.interceptor_names.index("pac-2-gem-t")] for w in worlds]
     assert got == [40_000.0, 90_000.0]
     # the shared catalogue is untouched
     assert load_scenario(DATA / "drones.yaml")[0].catalogue.interceptor("pac-2-gem-t")[
@@ -68,7 +68,7 @@ def test_sweeps_make_a_grid_within_each_variant(tmp_path: Path) -> None:
     )
     world = compile_world(one)
     assert world.n_threats == 4
-    assert world.threat_types.cruise_height[0] == 500.0
+    assert world.threat_types.cruise_height_m[0] == 500.0
     assert one.body.seed == 12
 
 

@@ -179,11 +179,11 @@ def test_360_deg_radar_footprint_edge_is_the_4_3_earth_radio_horizon(flat: World
     """
     rad = flat.radars
     wide = rad._replace(
-        az_half=np.full_like(rad.az_half, math.pi),
-        el_min=np.full_like(rad.el_min, -0.2),
-        el_max=np.full_like(rad.el_max, 0.5 * math.pi),
-        max_range=np.full_like(rad.max_range, 3.0e6),
-        snr_k=rad.snr_k * 1e12,  # the range equation far beyond the horizon
+        az_half_rad=np.full_like(rad.az_half_rad, math.pi),
+        el_min_rad=np.full_like(rad.el_min_rad, -0.2),
+        el_max_rad=np.full_like(rad.el_max_rad, 0.5 * math.pi),
+        max_range_m=np.full_like(rad.max_range_m, 3.0e6),
+        snr_k_m2=rad.snr_k_m2 * 1e12,  # the range equation far beyond the horizon
     )
     world = dataclasses.replace(flat, radars=wide)
     h_t = 10_000.0
@@ -334,11 +334,11 @@ def _reach_expected(world: World, cov: Coverage, t: int) -> np.ndarray:
         table = world.reach[i]
         t_reach = np.vectorize(table.lookup)(g, np.full(g.shape, h))
         ok |= (
-            (h >= itc.min_alt[i])
-            & (h <= itc.max_alt[i])
-            & (slant >= itc.min_range[i])
-            & (g <= itc.max_range[i])
-            & (t_reach <= itc.max_time[i])
+            (h >= itc.min_alt_m[i])
+            & (h <= itc.max_alt_m[i])
+            & (slant >= itc.min_range_m[i])
+            & (g <= itc.max_range_m[i])
+            & (t_reach <= itc.max_time_s[i])
         )
         assert name in ("pac-3-mse", "pac-2-gem-t")
     return ok

@@ -59,7 +59,7 @@ def test_a_design_runs_with_its_levels() -> None:
         cat = unc.with_levels(scenario.catalogue, figures, levels)
         (changed,) = load_scenario(DATA / "drones.yaml", catalogue=cat)
         world = compile_world(changed)
-        assert world.interceptors.max_range[world.interceptor_names.index("pac-3-mse")] == expect
+        assert world.interceptors.max_range_m[world.interceptor_names.index("pac-3-mse")] == expect
     # the original catalogue is untouched
     assert scenario.catalogue.interceptor("pac-3-mse")[1].max_range.value == 70_000.0
 

@@ -75,23 +75,23 @@ def _unguided() -> Interceptors:
     one = np.ones(1)
     return Interceptors(
         params=COAST.reshape(1, -1),
-        max_range=one * 1e6,
-        min_range=np.zeros(1),
-        max_alt=one * 1e6,
-        min_alt=np.zeros(1),
-        lethal_radius=np.zeros(1),  # every closest approach is scored a miss: no Pk draw
+        max_range_m=one * 1e6,
+        min_range_m=np.zeros(1),
+        max_alt_m=one * 1e6,
+        min_alt_m=np.zeros(1),
+        lethal_radius_m=np.zeros(1),  # every closest approach is scored a miss: no Pk draw
         pk=np.zeros((1, 4)),
-        cost=one,
+        cost_usd=one,
         nav_ratio=np.zeros(1),
-        lag=np.zeros(1),
-        max_accel=np.zeros(1),
-        max_time=one * 100.0,
-        launch_interval=one,
-        reach_time=np.zeros((1, 1, 1)),
-        reach_elev=np.zeros((1, 1, 1)),
-        reach_dr=one,
-        reach_dh=one,
-        seeker_range=np.zeros(1),  # unguided anyway: no seeker
+        lag_s=np.zeros(1),
+        max_accel_mps2=np.zeros(1),
+        max_time_s=one * 100.0,
+        launch_interval_s=one,
+        reach_time_s=np.zeros((1, 1, 1)),
+        reach_elev_rad=np.zeros((1, 1, 1)),
+        reach_dr_m=one,
+        reach_dh_m=one,
+        seeker_range_m=np.zeros(1),  # unguided anyway: no seeker
         seeker_tan=np.zeros(1),
     )
 

@@ -56,26 +56,26 @@ def _radar(
     pos = geodetic2ecef(RADAR_LAT_DEG, RADAR_LON_DEG, height_m)
     one = np.ones(1)
     return Radars(
-        pos=pos.reshape(1, 3),
-        basis=enu_basis(RADAR_LAT_DEG, RADAR_LON_DEG).reshape(1, 3, 3),
-        height=np.array([height_m]),
+        pos_ecef_m=pos.reshape(1, 3),
+        enu_basis=enu_basis(RADAR_LAT_DEG, RADAR_LON_DEG).reshape(1, 3, 3),
+        height_m=np.array([height_m]),
         unit=np.zeros(1, dtype=np.int64),
-        snr_k=np.array([snr_k]),
+        snr_k_m2=np.array([snr_k]),
         threshold=np.array([-math.log(pfa)]),
-        max_range=np.array([1e7]),
-        az_center=np.array([az_center_rad]),
-        az_half=np.array([az_half_rad]),
-        el_min=np.array([-0.5 * math.pi]),
-        el_max=np.array([0.5 * math.pi]),
-        period=one.copy(),
-        sigma_range=np.zeros(1),
-        sigma_az=np.zeros(1),
-        sigma_el=np.zeros(1),
-        lat=np.radians([RADAR_LAT_DEG]),
-        lon=np.radians([RADAR_LON_DEG]),
-        false_alarms=np.zeros(1),  # no false alarms: only the target's own draw is tested
+        max_range_m=np.array([1e7]),
+        az_center_rad=np.array([az_center_rad]),
+        az_half_rad=np.array([az_half_rad]),
+        el_min_rad=np.array([-0.5 * math.pi]),
+        el_max_rad=np.array([0.5 * math.pi]),
+        period_s=one.copy(),
+        sigma_range_m=np.zeros(1),
+        sigma_az_rad=np.zeros(1),
+        sigma_el_rad=np.zeros(1),
+        lat_rad=np.radians([RADAR_LAT_DEG]),
+        lon_rad=np.radians([RADAR_LON_DEG]),
+        false_alarms_per_scan=np.zeros(1),  # no false alarms: only the target's own draw is tested
         n_sectors=np.ones(1, dtype=np.int64),
-        sigma_rr=np.zeros(1),
+        sigma_range_rate_mps=np.zeros(1),
     )
 
 
@@ -84,7 +84,7 @@ def _threats(
 ) -> Threats:
     """Stationary threats at local (east, north, up) offsets from the radar; heights given."""
     n = enu_m.shape[0]
-    ecef = radar.pos[0] + enu_m @ radar.basis[0]
+    ecef = radar.pos_ecef_m[0] + enu_m @ radar.enu_basis[0]
     pos = np.repeat(ecef[:, None, :], 3, axis=1)
     return Threats(
         ttype=np.zeros(n, dtype=np.int64),

@@ -89,7 +89,7 @@ def _world(
     world = dataclasses.replace(
         world,
         interceptors=itc._replace(
-            pk=np.full_like(itc.pk, pk), lethal_radius=np.full_like(itc.lethal_radius, 100.0)
+            pk=np.full_like(itc.pk, pk), lethal_radius_m=np.full_like(itc.lethal_radius_m, 100.0)
         ),
     )
     # the battery's tracker sees the drones without measurement error (a few mm, micro-
@@ -99,16 +99,16 @@ def _world(
     world = dataclasses.replace(
         world,
         radars=rad._replace(
-            sigma_range=np.full_like(rad.sigma_range, 1e-3),
-            sigma_az=np.full_like(rad.sigma_az, 1e-8),
-            sigma_el=np.full_like(rad.sigma_el, 1e-8),
+            sigma_range_m=np.full_like(rad.sigma_range_m, 1e-3),
+            sigma_az_rad=np.full_like(rad.sigma_az_rad, 1e-8),
+            sigma_el_rad=np.full_like(rad.sigma_el_rad, 1e-8),
         ),
     )
     units = world.units
     if reload_s is not None:
-        units = units._replace(reload=np.full_like(units.reload, reload_s))
+        units = units._replace(reload_s=np.full_like(units.reload_s, reload_s))
     if assess_s is not None:
-        units = units._replace(assess=np.full_like(units.assess, assess_s))
+        units = units._replace(assess_s=np.full_like(units.assess_s, assess_s))
     return dataclasses.replace(world, units=units)
 
 

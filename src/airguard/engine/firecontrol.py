@@ -224,18 +224,18 @@ def load_salvo(
         if mag.ready[u, ty, lch] > t:
             continue
         while fired < want and n_m < max_m and mag.loaded[u, ty, lch] > 0:
-            t_launch = t + fired * itc.launch_interval[ty]
-            mag.ready[u, ty, lch] = t_launch + itc.launch_interval[ty]
+            t_launch = t + fired * itc.launch_interval_s[ty]
+            mag.ready[u, ty, lch] = t_launch + itc.launch_interval_s[ty]
             mag.loaded[u, ty, lch] -= 1
             if mag.loaded[u, ty, lch] == 0 and mag.reserve[u, ty] > 0:
                 refill = min(units.per_launcher[u, ty], mag.reserve[u, ty])
                 mag.reserve[u, ty] -= refill
                 mag.loaded[u, ty, lch] = refill
-                mag.ready[u, ty, lch] = t_launch + max(units.reload[u, ty], itc.launch_interval[ty])
+                mag.ready[u, ty, lch] = t_launch + max(units.reload_s[u, ty], itc.launch_interval_s[ty])
             m_t0[n_m] = t_launch
             n_m += 1
             fired += 1
-            if mag.ready[u, ty, lch] > t_launch + itc.launch_interval[ty]:
+            if mag.ready[u, ty, lch] > t_launch + itc.launch_interval_s[ty]:
                 break  # reloading
     return fired
 
@@ -263,19 +263,19 @@ def unit_reach(units: Units, itc: Interceptors, u: int, i: int) -> Reach:
     """Unit u's reach with interceptor type i (straight-line code: inlined, it copies no
     arguments)."""
     return Reach(
-        units.pos[u, 0],
-        units.pos[u, 1],
-        units.pos[u, 2],
-        units.alt[u],
-        itc.max_time[i],
-        itc.min_alt[i],
-        itc.max_alt[i],
-        itc.min_range[i],
-        itc.max_range[i],
-        itc.reach_dr[i],
-        itc.reach_dh[i],
-        itc.reach_time[i],
-        itc.reach_elev[i],
+        units.pos_ecef_m[u, 0],
+        units.pos_ecef_m[u, 1],
+        units.pos_ecef_m[u, 2],
+        units.alt_m[u],
+        itc.max_time_s[i],
+        itc.min_alt_m[i],
+        itc.max_alt_m[i],
+        itc.min_range_m[i],
+        itc.max_range_m[i],
+        itc.reach_dr_m[i],
+        itc.reach_dh_m[i],
+        itc.reach_time_s[i],
+        itc.reach_elev_rad[i],
     )
 
 
@@ -355,16 +355,16 @@ def load_launchers(units: Units, loaded: np.ndarray, reserve: np.ndarray) -> Non
 @njit
 def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) -> None:
     """Interceptor state at launch: at the unit, pointed at the intercept point's azimuth."""
-    dx = aim[0] - units.pos[u, 0]
-    dy = aim[1] - units.pos[u, 1]
-    dz = aim[2] - units.pos[u, 2]
-    e = units.basis[u, 0, 0] * dx + units.basis[u, 0, 1] * dy + units.basis[u, 0, 2] * dz
-    n = units.basis[u, 1, 0] * dx + units.basis[u, 1, 1] * dy + units.basis[u, 1, 2] * dz
+    dx = aim[0] - units.pos_ecef_m[u, 0]
+    dy = aim[1] - units.pos_ecef_m[u, 1]
+    dz = aim[2] - units.pos_ecef_m[u, 2]
+    e = units.enu_basis[u, 0, 0] * dx + units.enu_basis[u, 0, 1] * dy + units.enu_basis[u, 0, 2] * dz
+    n = units.enu_basis[u, 1, 0] * dx + units.enu_basis[u, 1, 1] * dy + units.enu_basis[u, 1, 2] * dz
     az = math.atan2(e, n)
     ce = math.cos(elev)
     de, dn, du = ce * math.sin(az), ce * math.cos(az), math.sin(elev)
     speed0 = 20.0
     for i in range(3):
-        d = units.basis[u, 0, i] * de + units.basis[u, 1, i] * dn + units.basis[u, 2, i] * du
-        st[i] = units.pos[u, i] + 5.0 * units.basis[u, 2, i]
+        d = units.enu_basis[u, 0, i] * de + units.enu_basis[u, 1, i] * dn + units.enu_basis[u, 2, i] * du
+        st[i] = units.pos_ecef_m[u, i] + 5.0 * units.enu_basis[u, 2, i]
         st[3 + i] = speed0 * d

@@ -141,7 +141,7 @@ def resolve_ends(
         mag.channels[u] -= 1
         g = units.group[u]
         led.inflight[g, j] -= 1
-        led.assess_until[g, j] = max(led.assess_until[g, j], fl.end_t[k] + units.assess[u])
+        led.assess_until[g, j] = max(led.assess_until[g, j], fl.end_t[k] + units.assess_s[u])
 
 
 @njit
@@ -199,7 +199,7 @@ def _new_target(
     inflight = led.inflight[sc.units.group[u]]
     est = scr.est
     st = fl.m_state[m]
-    left = itc.max_time[ty] - (t - fl.m_t0[m])
+    left = itc.max_time_s[ty] - (t - fl.m_t0[m])
     best = -1
     best_r = math.inf
     for j in range(n_thr + pic.n_phantoms[0]):
@@ -261,7 +261,7 @@ def fly_interceptor(
     """
     params = itc.params[ty]
     st, ach, aim = fl.m_state[m], fl.m_ach[m], fl.m_aim[m]
-    nav, amax, tau = itc.nav_ratio[ty], itc.max_accel[ty], itc.lag[ty]
+    nav, amax, tau = itc.nav_ratio[ty], itc.max_accel_mps2[ty], itc.lag_s[ty]
     real = o < thr.ttype.shape[0]
     work = fl.work
     rel, cmd, cmd0, cmd1 = work[0:6], work[6:9], work[9:12], work[12:15]
@@ -276,8 +276,8 @@ def fly_interceptor(
         elif not exists:
             return TARGET_GONE, tm, math.inf
         aim_state(aim, tm, tgt)
-        if real and not fl.m_acq[m] and itc.seeker_range[ty] > 0.0:
-            fl.m_acq[m] = _acquires(itc.seeker_range[ty], itc.seeker_tan[ty], st, buf, tgt)
+        if real and not fl.m_acq[m] and itc.seeker_range_m[ty] > 0.0:
+            fl.m_acq[m] = _acquires(itc.seeker_range_m[ty], itc.seeker_tan[ty], st, buf, tgt)
         homing = real and fl.m_acq[m]
         _take_target(homing, buf, tgt)
         rn, vc = _guidance_command(st, tgt, nav, amax, rel, gcomp, cmd)
@@ -291,7 +291,7 @@ def fly_interceptor(
         boost = sp < GUIDANCE_START_SPEED_MPS and age < params[3]
         if boost:
             cmd[:] = 0.0
-        h, timeout = _step_length(rn, vc, t_to - tm, age, params[3], itc.max_time[ty])
+        h, timeout = _step_length(rn, vc, t_to - tm, age, params[3], itc.max_time_s[ty])
         if timeout:
             return TIMEOUT, tm, rn
         ahead = True
@@ -332,10 +332,10 @@ def fly_interceptor(
             else:
                 return MISS, tm, math.inf
             pk = itc.pk[ty, thr.cls[o]]
-            return _pk_draw(itc.lethal_radius[ty], pk, tm - h + f * h, miss, rng)
+            return _pk_draw(itc.lethal_radius_m[ty], pk, tm - h + f * h, miss, rng)
         if height_m(st[0], st[1], st[2], FULL) < -10.0:
             return GROUND, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
-        if tm - t0 >= itc.max_time[ty] - 1e-9:
+        if tm - t0 >= itc.max_time_s[ty] - 1e-9:
             return TIMEOUT, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
     return -1, tm, math.inf
 

@@ -56,7 +56,7 @@ def skylines(world: World) -> Skylines:
     """The radars' terrain skylines for :func:`look` (placeholders without terrain)."""
     tm = world.terrain
     if tm is None:
-        n_rad = max(world.radars.pos.shape[0], 1)
+        n_rad = max(world.radars.pos_ecef_m.shape[0], 1)
         return Skylines(np.full((n_rad, 1, 1), -np.inf), np.array([1.0, 1.0]), False)
     return Skylines(tm.mask_slope, tm.mask_steps, True)
 
@@ -99,38 +99,38 @@ class Beam(NamedTuple):
 def radar_beam(rad: Radars, r: int, sl: int, sky: Skylines) -> Beam:
     """Radar r's look at slice `sl` of its sector (``sky``: the radars' skylines)."""
     ae = EFFECTIVE_EARTH_FACTOR * MEAN_EARTH_RADIUS_M
-    ha = rad.height[r]
-    width = 2.0 * rad.az_half[r] / rad.n_sectors[r]
-    off_lo = -rad.az_half[r] + sl * width
+    ha = rad.height_m[r]
+    width = 2.0 * rad.az_half_rad[r] / rad.n_sectors[r]
+    off_lo = -rad.az_half_rad[r] + sl * width
     return Beam(
         radar=r,
         slice_no=sl,
-        pos=rad.pos[r],
-        basis=rad.basis[r],
+        pos=rad.pos_ecef_m[r],
+        basis=rad.enu_basis[r],
         height=ha,
         ae=ae,
         horizon=tangent_distance_m(ha),
-        max_range=rad.max_range[r],
-        el_min=rad.el_min[r],
-        el_max=rad.el_max[r],
-        az_center=rad.az_center[r],
-        az_half=rad.az_half[r],
+        max_range=rad.max_range_m[r],
+        el_min=rad.el_min_rad[r],
+        el_max=rad.el_max_rad[r],
+        az_center=rad.az_center_rad[r],
+        az_half=rad.az_half_rad[r],
         off_lo=off_lo,
         off_hi=off_lo + width,
         width=width,
-        lat=rad.lat[r],
-        lon=rad.lon[r],
+        lat=rad.lat_rad[r],
+        lon=rad.lon_rad[r],
         has_terrain=sky.has_terrain,
         mask_slope=sky.mask_slope[r],
         mask_step_az=sky.mask_steps[0],
         mask_step_r=sky.mask_steps[1],
-        snr_k=rad.snr_k[r],
+        snr_k=rad.snr_k_m2[r],
         threshold=rad.threshold[r],
-        sigma_range=rad.sigma_range[r],
-        sigma_az=rad.sigma_az[r],
-        sigma_el=rad.sigma_el[r],
-        sigma_rr=rad.sigma_rr[r],
-        false_alarms=rad.false_alarms[r] / rad.n_sectors[r],
+        sigma_range=rad.sigma_range_m[r],
+        sigma_az=rad.sigma_az_rad[r],
+        sigma_el=rad.sigma_el_rad[r],
+        sigma_rr=rad.sigma_range_rate_mps[r],
+        false_alarms=rad.false_alarms_per_scan[r] / rad.n_sectors[r],
     )
 
 
@@ -382,8 +382,8 @@ def unit_picture(
         trk.P,
         trk.mu,
         units.network,
-        units.latency[u],
-        units.update[u],
+        units.latency_s[u],
+        units.update_s[u],
         units.capacity[u],
         u,
         j,

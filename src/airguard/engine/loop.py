@@ -88,7 +88,7 @@ def engage(
     item by item: this function holds the replication's arrays once, where a compiled
     call per cycle would copy and count every one of them (docs/design-notes.md)."""
     rad, units, itc, thr, tp, assets = sc.rad, sc.units, sc.itc, sc.thr, sc.tp, sc.assets
-    n_thr, rows, im, n_units = thr.ttype.shape[0], sc.rows_per_unit, sc.im, units.pos.shape[0]
+    n_thr, rows, im, n_units = thr.ttype.shape[0], sc.rows_per_unit, sc.im, units.pos_ecef_m.shape[0]
     led, mag, sen, fl, scr = _new_state(sc, pic, out, rng)
     alive, killed_at, first_det, inflight, ev = (
         led.alive, led.killed_at, led.first_det, led.inflight, led.ev
@@ -113,7 +113,7 @@ def engage(
                     n_thr, im, ts, scr.best, tmp,
                 )  # fmt: skip
                 sen.slice_no[r] += 1
-                sen.next_scan[r] += rad.period[r] / rad.n_sectors[r]
+                sen.next_scan[r] += rad.period_s[r] / rad.n_sectors[r]
         # 4. fire control, network group by network group: each ready unit's candidates
         #    are evaluated (threatened asset, time to go, priority), then the group's
         #    (unit, object) pairs are taken greedily by marginal return, priority × the
@@ -147,13 +147,13 @@ def engage(
                         continue
                     if led.first_track[u, j] == math.inf:
                         note_first_track(u, j, t, n_thr, est, led, log)
-                    if t < led.first_track[u, j] + units.reaction[u]:
+                    if t < led.first_track[u, j] + units.reaction_s[u]:
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
                         a, tgo, _ = evaluate_kernel(est, cl == 0, asset_pos, asset_radius, asset_value, buf)  # fmt:skip
                         ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
                     key = -priority(ev, assets, u, j, t) * pk_eff
-                    n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos)
+                    n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos_ecef_m)
             if n_pairs == 0:
                 continue
             # highest marginal return first; between equals, the nearer unit
@@ -224,11 +224,11 @@ def _new_state(
     sc: Scene, pic: Pictures, out: KernelOut, rng: np.random.Generator
 ) -> tuple[Ledger, Magazines, Sensing, Flights, Scratch]:
     """The replication's state (state.py), launchers loaded; draws each radar's first look."""
-    n_thr, n_obj, n_units = sc.thr.ttype.shape[0], pic.row.shape[1], sc.units.pos.shape[0]
+    n_thr, n_obj, n_units = sc.thr.ttype.shape[0], pic.row.shape[1], sc.units.pos_ecef_m.shape[0]
     led = new_ledger(
         sc.thr, n_units, n_obj, sc.n_groups, out.killed_at, out.first_det, out.first_trk
     )
-    mag = new_magazines(sc.units, sc.itc.max_range.shape[0])
+    mag = new_magazines(sc.units, sc.itc.max_range_m.shape[0])
     load_launchers(sc.units, mag.loaded, mag.reserve)
     sen = new_sensing(sc.rad, n_thr + MAX_FALSE_ALARMS_PER_LOOK, rng)
     fl = new_flights(out.m_unit.shape[0], out.m_t0)
@@ -315,8 +315,8 @@ def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows
         itc=world.interceptors,
         thr=thr,
         assets=Assets(
-            pos=world.asset_pos,
-            radius=world.asset_radius,
+            pos=world.asset_pos_ecef_m,
+            radius=world.asset_radius_m,
             value=world.asset_value,
             least_value=min(world.asset_value.tolist(), default=math.inf),
         ),
@@ -353,7 +353,7 @@ def run_replication(
         iff_fail &= thr.friendly[None, :]
     else:
         iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
-    n_units = world.units.pos.shape[0]
+    n_units = world.units.pos_ecef_m.shape[0]
     rows = track_rows(world.radars, world.tracker, n_units, n)
     tracks = new_tracks(max(n_units, 1) * rows, world.tracker.models.shape[0])
     n_nets = int(world.units.network.max()) + 1 if n_units else 1

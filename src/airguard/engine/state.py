@@ -218,7 +218,7 @@ def new_sensing(rad: Radars, n_rows: int, rng: np.random.Generator) -> Sensing:
     n_rad = rad.unit.shape[0]
     next_scan = np.empty(n_rad)
     for r in range(n_rad):
-        next_scan[r] = rng.random() * rad.period[r] / rad.n_sectors[r]
+        next_scan[r] = rng.random() * rad.period_s[r] / rad.n_sectors[r]
     return Sensing(
         next_scan=next_scan,
         slice_no=np.zeros(n_rad, dtype=np.int64),
@@ -268,7 +268,7 @@ def new_ledger(
 @njit
 def new_magazines(units: Units, n_types: int) -> Magazines:
     """Each unit's full inventory, launchers empty (see firecontrol.load_launchers)."""
-    n_units = units.pos.shape[0]
+    n_units = units.pos_ecef_m.shape[0]
     return Magazines(
         channels=np.zeros(n_units, dtype=np.int64),
         rounds=units.rounds.copy(),

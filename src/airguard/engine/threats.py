@@ -81,8 +81,8 @@ def _route_points(
     lons = np.empty(nw + 1 + extra)
     lats[0], lons[0] = lat, lon
     for w in range(nw):
-        lats[w + 1] = raids.wp_lat[s + w]
-        lons[w + 1] = raids.wp_lon[s + w]
+        lats[w + 1] = raids.wp_lat_rad[s + w]
+        lons[w + 1] = raids.wp_lon_rad[s + w]
     return lats, lons
 
 
@@ -93,15 +93,15 @@ def _launch_point(
     """Launch latitude, longitude (rad) and time (s) of a threat of raid q from three
     uniform draws: uniform in the launch disc (great-circle offset) and window."""
     R = MEAN_EARTH_RADIUS_M
-    d = raids.radius[q] * math.sqrt(u1) / R
+    d = raids.radius_m[q] * math.sqrt(u1) / R
     brg = 2.0 * math.pi * u2
-    la0, lo0 = raids.lat[q], raids.lon[q]
+    la0, lo0 = raids.lat_rad[q], raids.lon_rad[q]
     lat = math.asin(math.sin(la0) * math.cos(d) + math.cos(la0) * math.sin(d) * math.cos(brg))
     lon = lo0 + math.atan2(
         math.sin(brg) * math.sin(d) * math.cos(la0),
         math.cos(d) - math.sin(la0) * math.sin(lat),
     )
-    tl = raids.t0[q] + (raids.t1[q] - raids.t0[q]) * u3
+    tl = raids.t0_s[q] + (raids.t1_s[q] - raids.t0_s[q]) * u3
     return lat, lon, tl
 
 
@@ -120,7 +120,7 @@ def _aim_point(
     # aim point: circular normal about the asset, sigma = CEP / 1.1774 (CEP of a
     # circular normal distribution, e.g. Driels, Weaponeering, 2nd ed., §5)
     R = MEAN_EARTH_RADIUS_M
-    sigma = tt.cep[ty] / 1.1774
+    sigma = tt.cep_m[ty] / 1.1774
     alat = asset_lat + sigma * n2 / R
     alon = asset_lon + sigma * n1 / (R * math.cos(asset_lat))
     return alat, alon, asset_alt
@@ -154,8 +154,8 @@ def _fly_friendly(
     n_grid = out.pos.shape[1]
     _start_row(tt, ty, j, -1, tl, grid_dt, out)
     lats, lons = _route_points(raids, q, lat, lon, 0)
-    speed = raids.speed[q] if raids.speed[q] > 0.0 else tt.speed[ty]
-    h = raids.alt[q]
+    speed = raids.speed_mps[q] if raids.speed_mps[q] > 0.0 else tt.speed_mps[ty]
+    h = raids.alt_m[q]
     ti, xi, yi, zi = fly_route(
         lats,
         lons,
@@ -201,7 +201,7 @@ def _fly_cruise(
     ty = raids.ttype[q]
     lats, lons = _route_points(raids, q, lat, lon, 1)
     lats[-1], lons[-1] = alat, alon
-    h_launch = raids.alt[q]
+    h_launch = raids.alt_m[q]
     if ground.has_terrain:
         dem, dem_grid = ground.dem, ground.grid
         g0, g1, g2, g3 = dem_grid[0], dem_grid[1], dem_grid[2], dem_grid[3]
@@ -210,7 +210,7 @@ def _fly_cruise(
             lats,
             lons,
             h_launch,
-            tt.cruise_height[ty],
+            tt.cruise_height_m[ty],
             aalt,
             dem,
             g0,
@@ -227,9 +227,9 @@ def _fly_cruise(
         lats,
         lons,
         h_launch,
-        tt.cruise_height[ty],
+        tt.cruise_height_m[ty],
         aalt,
-        tt.speed[ty],
+        tt.speed_mps[ty],
         tl,
         0.0,
         grid_dt,
@@ -262,13 +262,13 @@ def _fly_threat(
     _start_row(tt, ty, j, raids.target[q], tl, grid_dt, out)
     if tt.flight[ty] == FLIGHT_BALLISTIC:
         ti, xi, yi, zi = aim_ballistic(
-            tt.aim_cutoff[ty],
-            tt.aim_range[ty],
-            tt.elevation[ty],
+            tt.aim_cutoff_s[ty],
+            tt.aim_range_m[ty],
+            tt.elevation_rad[ty],
             tt.params[ty],
             lat,
             lon,
-            raids.alt[q],
+            raids.alt_m[q],
             alat,
             alon,
             aalt,
@@ -351,15 +351,15 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
     _fly_all(
         world.threat_types,
         world.raids,
-        world.asset_lat,
-        world.asset_lon,
-        world.asset_alt,
+        world.asset_lat_rad,
+        world.asset_lon_rad,
+        world.asset_alt_m,
         draws,
         GRID_DT_S,
         route_terrain(world.terrain),
         out,
     )
-    out.rcs[:] = world.threat_types.rcs[out.ttype]
+    out.rcs[:] = world.threat_types.rcs_m2[out.ttype]
     out.swerling[:] = world.threat_types.swerling[out.ttype]
     return out
 

@@ -124,7 +124,7 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
 
     fired = np.array([r.outcome.size for r in results], dtype=np.int64)
     cost = np.array(
-        [float(world.interceptors.cost[r.interceptor_type].sum()) for r in results],
+        [float(world.interceptors.cost_usd[r.interceptor_type].sum()) for r in results],
         dtype=np.float64,
     )
     leaked = np.array([int(r.impacted.sum()) for r in results], dtype=np.int64)
@@ -205,13 +205,13 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             np.where(np.isfinite(r.miss_distance), r.miss_distance, np.nan)
         )
         ea("outcome", []).append(np.array(OUTCOME_NAMES, dtype=object)[r.outcome])
-        ea("cost_usd", []).append(world.interceptors.cost[r.interceptor_type])
+        ea("cost_usd", []).append(world.interceptors.cost_usd[r.interceptor_type])
         hit = np.nonzero(r.impacted)[0]
         from airguard.geo import ecef2geodetic
 
         lat, lon, _ = ecef2geodetic(t.impact_pos[hit]) if hit.size else (np.zeros(0),) * 3
-        d = np.linalg.norm(t.impact_pos[hit][:, None, :] - world.asset_pos[None, :, :], axis=2)
-        inside = d <= world.asset_radius[None, :]
+        d = np.linalg.norm(t.impact_pos[hit][:, None, :] - world.asset_pos_ecef_m[None, :, :], axis=2)
+        inside = d <= world.asset_radius_m[None, :]
         first_asset = (
             np.where(inside.any(axis=1), asset_names[np.argmax(inside, axis=1)], None)
             if hit.size

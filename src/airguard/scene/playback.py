@@ -355,7 +355,7 @@ def _interceptors(
     from airguard.engine import OUTCOME_NAMES
 
     flights = _flights(log)
-    unit_xyz = world.units.pos + 5.0 * world.units.basis[:, 2, :]
+    unit_xyz = world.units.pos_ecef_m + 5.0 * world.units.enu_basis[:, 2, :]
     interceptors = []
     intercepts = []
     for i in range(result.outcome.size):
@@ -376,7 +376,7 @@ def _interceptors(
                 "end_s": round(t1, 3),
                 "outcome": outcome_name,
                 "miss_m": round(miss, 1) if math.isfinite(miss) else None,
-                "cost_usd": float(world.interceptors.cost[int(result.interceptor_type[i])]),
+                "cost_usd": float(world.interceptors.cost_usd[int(result.interceptor_type[i])]),
                 "retargets": [{"t": t, "threat": j} for t, j in flights.retargets.get(i, [])],
                 "approximate": not exact,
                 "track": _track(ts, xyz),

@@ -619,7 +619,7 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
     out = np.zeros(len(types))
     for k, t in enumerate(types):
         if tt.flight[t] != FLIGHT_BALLISTIC:
-            out[k] = tt.cruise_height[t]
+            out[k] = tt.cruise_height_m[t]
             continue
         cls = int(tt.cls[t])
         used = sorted(
@@ -628,31 +628,31 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
         if not used:
             out[k] = DEFAULT_BALLISTIC_ALTITUDE_M
             continue
-        lo = max(float(itc.min_alt[i]) for i in used)
-        hi = min(float(itc.max_alt[i]) for i in used)
+        lo = max(float(itc.min_alt_m[i]) for i in used)
+        hi = min(float(itc.max_alt_m[i]) for i in used)
         if hi <= lo:
-            lo = min(float(itc.min_alt[i]) for i in used)
-            hi = max(float(itc.max_alt[i]) for i in used)
+            lo = min(float(itc.min_alt_m[i]) for i in used)
+            hi = max(float(itc.max_alt_m[i]) for i in used)
         out[k] = 0.5 * (lo + hi)
     return out
 
 
 def _default_bounds(world: World, top_m: Float) -> tuple[float, float, float, float]:
     """Box around every site and asset, padded by the farthest any radar or interceptor reaches."""
-    lat = [math.degrees(v) for v in world.radars.lat] + [math.degrees(v) for v in world.asset_lat]
-    lon = [math.degrees(v) for v in world.radars.lon] + [math.degrees(v) for v in world.asset_lon]
+    lat = [math.degrees(v) for v in world.radars.lat_rad] + [math.degrees(v) for v in world.asset_lat_rad]
+    lon = [math.degrees(v) for v in world.radars.lon_rad] + [math.degrees(v) for v in world.asset_lon_rad]
     pad = 0.0
     top = float(np.max(top_m)) if top_m.size else 0.0
-    for r in range(world.radars.pos.shape[0]):
+    for r in range(world.radars.pos_ecef_m.shape[0]):
         pad = max(
             pad,
             min(
-                float(world.radars.max_range[r]),
-                radio_horizon_m(float(world.radars.height[r]), top),
+                float(world.radars.max_range_m[r]),
+                radio_horizon_m(float(world.radars.height_m[r]), top),
             ),
         )
-    if world.interceptors.max_range.size:
-        pad = max(pad, float(world.interceptors.max_range.max()))
+    if world.interceptors.max_range_m.size:
+        pad = max(pad, float(world.interceptors.max_range_m.max()))
     pad = pad * WINDOW_MARGIN + 2_000.0
     dlat = math.degrees(pad / MEAN_EARTH_RADIUS_M)
     lat0, lat1 = max(min(lat) - dlat, -89.0), min(max(lat) + dlat, 89.0)
@@ -789,20 +789,20 @@ def _unit_sites(world: World) -> tuple[Float, Float, Float]:
     """Latitude (deg), longitude (deg) and height (m) of every unit's site."""
     from airguard.geo import ecef2geodetic
 
-    if not world.units.pos.shape[0]:
+    if not world.units.pos_ecef_m.shape[0]:
         return np.zeros(0), np.zeros(0), np.zeros(0)
-    lat, lon, _ = ecef2geodetic(world.units.pos)
+    lat, lon, _ = ecef2geodetic(world.units.pos_ecef_m)
     return (
         np.asarray(lat, dtype=np.float64),
         np.asarray(lon, dtype=np.float64),
-        np.asarray(world.units.alt, dtype=np.float64).copy(),
+        np.asarray(world.units.alt_m, dtype=np.float64).copy(),
     )
 
 
 def _radar_window(world: World, r: int, grid: _Grid, field: _Field) -> Box:
     rad = world.radars
-    reach = min(float(rad.max_range[r]), radio_horizon_m(float(rad.height[r]), field.top_m))
-    return _window(grid.lat_rad, grid.lon_rad, float(rad.lat[r]), float(rad.lon[r]), reach)
+    reach = min(float(rad.max_range_m[r]), radio_horizon_m(float(rad.height_m[r]), field.top_m))
+    return _window(grid.lat_rad, grid.lon_rad, float(rad.lat_rad[r]), float(rad.lon_rad[r]), reach)
 
 
 def _radar_pd(
@@ -822,7 +822,7 @@ def _radar_pd(
     rad = world.radars
     tt = world.threat_types
     tm = world.terrain
-    snr_db = np.array([10.0 * math.log10(float(rad.snr_k[r] * tt.rcs[t])) for t in types])
+    snr_db = np.array([10.0 * math.log10(float(rad.snr_k_m2[r] * tt.rcs_m2[t])) for t in types])
     tables = np.stack([pd_table(float(rad.threshold[r]), int(tt.swerling[t])) for t in types])
     if tm is not None:
         slope, az_step, rng_step = (
@@ -834,10 +834,10 @@ def _radar_pd(
         slope, az_step, rng_step = _NO_MASK, 1.0, 1.0
     _radar_looks(
         grid.lat_rad, grid.lon_rad, grid.cos_lon, grid.sin_lon, cells[0], cells[1], cells[2],
-        cells[3], field.height_m, grid.ground_m, field.follow, field.altitude_m, rad.pos[r],
-        rad.basis[r], float(rad.height[r]), float(rad.max_range[r]), float(rad.az_center[r]),
-        float(rad.az_half[r]), float(rad.el_min[r]), float(rad.el_max[r]), float(rad.lat[r]),
-        float(rad.lon[r]), snr_db, tables, PD_TABLE_MIN_DB, 1.0 / PD_TABLE_STEP_DB, slope,
+        cells[3], field.height_m, grid.ground_m, field.follow, field.altitude_m, rad.pos_ecef_m[r],
+        rad.enu_basis[r], float(rad.height_m[r]), float(rad.max_range_m[r]), float(rad.az_center_rad[r]),
+        float(rad.az_half_rad[r]), float(rad.el_min_rad[r]), float(rad.el_max_rad[r]), float(rad.lat_rad[r]),
+        float(rad.lon_rad[r]), snr_db, tables, PD_TABLE_MIN_DB, 1.0 / PD_TABLE_STEP_DB, slope,
         az_step, rng_step, tm is not None, out, np.asarray(rows, dtype=np.int64), origin[0],
         origin[1],
     )  # fmt: skip
@@ -911,7 +911,7 @@ def coverage_grid(
     tm = world.terrain
     tt = world.threat_types
     follow = [tm is not None and int(tt.flight[t]) != FLIGHT_BALLISTIC for t in types]
-    unit_alt = np.asarray(world.units.alt, dtype=np.float64)
+    unit_alt = np.asarray(world.units.alt_m, dtype=np.float64)
     highest_site = float(unit_alt.max(initial=0.0))
     dem_top = float(tm.heights_m.max(initial=0.0)) if tm is not None else 0.0
     top = np.array([a + (dem_top if f else highest_site) for a, f in zip(alt, follow, strict=True)])
@@ -962,7 +962,7 @@ def coverage_grid(
                 if not ints:
                     continue
                 kc = [k for k in ks if int(tt.cls[types[k]]) == c]
-                reach_m = float(max(itc.max_range[i] for i in ints))
+                reach_m = float(max(itc.max_range_m[i] for i in ints))
                 rb = _window(
                     lat_rad, lon_rad, math.radians(ulat[u]), math.radians(ulon[u]), reach_m
                 )
@@ -980,9 +980,9 @@ def coverage_grid(
                     seen, seen_rows, origin = pd[u], kc, (0, 0)
                 _engage(
                     lat_rad, lon_rad, grid.cos_lon, grid.sin_lon, rb[0], rb[1], rb[2], rb[3],
-                    height, ground, f, a, world.units.pos[u], float(unit_alt[u]),
-                    np.asarray(ints, dtype=np.int64), itc.max_range, itc.min_range, itc.max_alt,
-                    itc.min_alt, itc.max_time, itc.reach_time, itc.reach_dr, itc.reach_dh, seen,
+                    height, ground, f, a, world.units.pos_ecef_m[u], float(unit_alt[u]),
+                    np.asarray(ints, dtype=np.int64), itc.max_range_m, itc.min_range_m, itc.max_alt_m,
+                    itc.min_alt_m, itc.max_time_s, itc.reach_time_s, itc.reach_dr_m, itc.reach_dh_m, seen,
                     np.asarray(seen_rows, dtype=np.int64), origin[0], origin[1], pd_min32,
                     engage[u], np.asarray(kc, dtype=np.int64),
                 )  # fmt: skip
@@ -1010,8 +1010,8 @@ def coverage_grid(
         engageable=engage,
         pd_min=float(pd_min),
         asset_names=list(world.asset_names),
-        asset_lat_deg=np.degrees(world.asset_lat),
-        asset_lon_deg=np.degrees(world.asset_lon),
+        asset_lat_deg=np.degrees(world.asset_lat_rad),
+        asset_lon_deg=np.degrees(world.asset_lon_rad),
         terrain=tm is not None,
     )
 

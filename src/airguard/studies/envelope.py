@@ -130,12 +130,12 @@ def engagement_envelope(
         vel = np.zeros((n_grid, 3))
         hh = np.zeros(n_grid)
         if tspec.is_ballistic:
-            dist = 0.9 * float(tt.aim_range[0].max())
+            dist = 0.9 * float(tt.aim_range_m[0].max())
             lat, lon = alat - dist / R, alon
             ti, *_ = aim_ballistic(
-                tt.aim_cutoff[0],
-                tt.aim_range[0],
-                float(tt.elevation[0]),
+                tt.aim_cutoff_s[0],
+                tt.aim_range_m[0],
+                float(tt.elevation_rad[0]),
                 tt.params[0],
                 lat,
                 lon,
@@ -155,9 +155,9 @@ def engagement_envelope(
                 np.array([alat - dist / R, alat]),
                 np.array([alon, alon]),
                 0.0,
-                float(tt.cruise_height[0]),
+                float(tt.cruise_height_m[0]),
                 0.0,
-                float(tt.speed[0]),
+                float(tt.speed_mps[0]),
                 0.0,
                 0.0,
                 1.0,

@@ -325,13 +325,13 @@ def look_geometry(world: World, r: int, pos_m: Float, vel_mps: Float, height_m: 
     else:
         slope, az_step, rng_step = _NO_MASK, 1.0, 1.0
     codes, rng, el_app = _looks(
-        rad.pos[r], rad.basis[r], float(rad.height[r]), float(rad.max_range[r]),
-        float(rad.el_min[r]), float(rad.el_max[r]), float(rad.az_center[r]),
-        float(rad.az_half[r]), tm is not None, slope, az_step, rng_step, float(rad.lat[r]),
-        float(rad.lon[r]), np.ascontiguousarray(pos_m, dtype=np.float64),
+        rad.pos_ecef_m[r], rad.enu_basis[r], float(rad.height_m[r]), float(rad.max_range_m[r]),
+        float(rad.el_min_rad[r]), float(rad.el_max_rad[r]), float(rad.az_center_rad[r]),
+        float(rad.az_half_rad[r]), tm is not None, slope, az_step, rng_step, float(rad.lat_rad[r]),
+        float(rad.lon_rad[r]), np.ascontiguousarray(pos_m, dtype=np.float64),
         np.ascontiguousarray(height_m, dtype=np.float64),
     )  # fmt: skip
-    d = pos_m - rad.pos[r]
+    d = pos_m - rad.pos_ecef_m[r]
     speed = np.sqrt(np.einsum("ij,ij->i", vel_mps, vel_mps))
     cos_aspect = -np.einsum("ij,ij->i", vel_mps, d) / np.maximum(
         speed * np.maximum(rng, 1e-9), 1e-12
@@ -571,7 +571,7 @@ def exposure_analysis(
                 sigma = fs.rcs_m2[level] * (
                     1.0 if fs.rcs_aspect is None else fs.rcs_aspect.factor_at(lk.aspect_deg)
                 )
-                snr_r = 10.0 * np.log10(rad.snr_k[r] * sigma) - 40.0 * np.log10(
+                snr_r = 10.0 * np.log10(rad.snr_k_m2[r] * sigma) - 40.0 * np.log10(
                     np.maximum(lk.range_m, 1.0)
                 )
                 snr[r, lk.in_view] = snr_r[lk.in_view]
@@ -585,7 +585,7 @@ def exposure_analysis(
             snr_f[level], pd_f[level] = snr, pd
             for r, lk in enumerate(fl):
                 rows.append(
-                    _row(fs, w.radar_names[r], float(rad.period[r]), lk, level, snr[r], pd[r],
+                    _row(fs, w.radar_names[r], float(rad.period_s[r]), lk, level, snr[r], pd[r],
                          step_s, pd_min)
                 )  # fmt: skip
         snrs.append(snr_f)
@@ -597,9 +597,9 @@ def exposure_analysis(
         pd_min=pd_min,
         levels=tuple(levels),
         radar_names=list(w.radar_names),
-        radar_lat_deg=np.degrees(rad.lat),
-        radar_lon_deg=np.degrees(rad.lon),
-        radar_period_s=rad.period.copy(),
+        radar_lat_deg=np.degrees(rad.lat_rad),
+        radar_lon_deg=np.degrees(rad.lon_rad),
+        radar_period_s=rad.period_s.copy(),
         flights=flights,
         looks=looks,
         snr_db=snrs,

@@ -415,13 +415,13 @@ def build_screen(
     ballistic = world.threat_types.flight == FLIGHT_BALLISTIC
     tcls_all = world.threat_types.cls[ttype_all]
     units, itc = world.units, world.interceptors
-    reaction_s = float(units.reaction[0])
+    reaction_s = float(units.reaction_s[0])
     # mean fly-out speed of the first doctrine interceptor per class: max range / max time
     mean_speed = np.full(4, np.inf)
     for c in range(4):
         first = [int(i) for i in units.prefs[0, c] if i >= 0 and units.rounds[0, i] > 0]
         if first:
-            mean_speed[c] = float(itc.max_range[first[0]] / itc.max_time[first[0]])
+            mean_speed[c] = float(itc.max_range_m[first[0]] / itc.max_time_s[first[0]])
 
     # Cruise missiles and drones fly at a height above their target's ground, not above
     # a unit's site: each route raid is mapped at its own height (the median of its
@@ -463,7 +463,7 @@ def build_screen(
                 )
             )
         cov = covs[0]
-        site_ecef = sub_world.units.pos[0]
+        site_ecef = sub_world.units.pos_ecef_m[0]
         col = {name: k for k, name in enumerate(cov.threat_names)}
         dlat, dlon = cov.cell_deg
         lat0, lon0 = cov.bounds_deg[0], cov.bounds_deg[1]
@@ -531,7 +531,7 @@ def build_screen(
             pk[u, s] = np.where(engage[u, s], 1.0 - (1.0 - p_engagement) ** shots[u, s], 0.0)
 
     target = np.repeat(world.raids.target, world.raids.size)[hostile].astype(np.int64)
-    p_dmg = _p_damage(world.asset_radius[target], world.threat_types.cep[ttype])
+    p_dmg = _p_damage(world.asset_radius_m[target], world.threat_types.cep_m[ttype])
     return Screen(
         options=list(options),
         pk=pk,

@@ -92,7 +92,7 @@ def rerun_logged(
         "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
         "leakers": int(result.impacted.sum()),
         "interceptors_fired": int(result.outcome.size),
-        "interceptor_cost_usd": float(world.interceptors.cost[result.interceptor_type].sum()),
+        "interceptor_cost_usd": float(world.interceptors.cost_usd[result.interceptor_type].sum()),
     }
     stored = _stored_row(Path(run_dir), replication)
     if stored is not None:

@@ -159,7 +159,7 @@ def _outcomes(job: _Job) -> NDArray[np.float64]:
         r = run_replication(world, job.seed, k)
         undamaged += r.asset_hits == 0
         leakers += float(r.impacted.sum())
-        cost += float(world.interceptors.cost[r.interceptor_type].sum())
+        cost += float(world.interceptors.cost_usd[r.interceptor_type].sum())
     n = job.replications
     return np.concatenate([undamaged / n, [leakers / n, cost / n]])
 
