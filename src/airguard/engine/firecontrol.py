@@ -13,6 +13,13 @@ waits the kill-assessment time before firing at it again; friendly flights are
 engaged only when the group misidentified them (one IFF draw per flight and
 group).  Fire control plans a point and a time; nothing leaves the rail before
 its plan says so.
+
+The pass itself (the loops over groups, units, objects and ordered pairs) runs in
+:func:`airguard.engine.loop.engage`, which holds the replication's arrays; this
+module holds what it calls per pair: the salvo's kill probability
+(:func:`salvo_pk`), the priority (:func:`priority`), the intercept search
+(:func:`find_intercept` on a unit's :class:`Reach`), the launchers
+(:func:`load_salvo`) and the launch (:func:`launch_salvo`).
 """
 
 from __future__ import annotations

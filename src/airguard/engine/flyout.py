@@ -10,6 +10,9 @@ with the (notional) single-shot Pk.  An interceptor whose target dies is
 destroyed, or redirected to the nearest unengaged threat it can reach when the
 unit's doctrine says so.  The ends of flights in a cycle are resolved in time
 order (:func:`resolve_ends`): of two kills of one threat only the first counts.
+
+The loop over the interceptors in the air runs in
+:func:`airguard.engine.loop.engage`; it calls :func:`fly_interceptor` for each.
 """
 
 from __future__ import annotations
@@ -238,26 +241,19 @@ def fly_interceptor(
     buf: np.ndarray,
 ) -> tuple[int, float, float]:
     """Fly interceptor m (of type ty) at object o from t_from to t_to; returns (outcome or
-    -1, time, miss).
+    -1, time, miss).  ``fl``: its state and the steps' scratch (``work``); ``killed_at``
+    (N,): the threats' kill times; ``buf`` (7,): scratch for the target's state.
 
-    ``fl`` holds its state (``m_state``, ``m_ach``, ``m_aim``, ``m_acq``, ``m_t0``) and
-    the scratch of its steps (``work``: no allocation in the step loop); ``killed_at``
-    (N,) the threats' kill times; ``buf`` (7,) is scratch for the target's state.
-
-    Until its seeker acquires the target the interceptor is guided on its
-    unit's track (``m_aim[m]``, refreshed each fire-control cycle: command
-    guidance); the seeker acquires when the target is within the
-    interceptor's seeker range and inside its field of view around the
-    track's prediction (``m_acq[m]`` then stays set), and it homes on the
-    target itself from then on.  A phantom (``o`` ≥ threats; `exists` while
-    its track lasts) is never acquired.
-
-    Each step holds the mean of the guidance command at its two ends (a trial
-    step first: :func:`airguard.guidance.trapezoid_hold`), passes it through the
-    first-order autopilot lag exactly (:func:`airguard.guidance.lag_mean`), and
-    ends at the closest approach solved inside the step
-    (:func:`airguard.guidance.closest_approach`): to the target once acquired,
-    else to the track's aim point, scored by the true miss in that step.
+    Until its seeker acquires the target the interceptor is guided on its unit's track
+    (``m_aim[m]``, refreshed each cycle: command guidance); the seeker acquires when
+    the target is within its range and inside its field of view around the track's
+    prediction (``m_acq[m]`` then stays set), and it homes on the target from then on.
+    A phantom (``o`` ≥ threats; `exists` while its track lasts) is never acquired.
+    Each step holds the mean of the guidance command at its two ends (a trial step
+    first: :func:`airguard.guidance.trapezoid_hold`), passes it through the autopilot
+    lag exactly (:func:`airguard.guidance.lag_mean`), and ends at the closest approach
+    solved inside the step (:func:`airguard.guidance.closest_approach`): to the target
+    once acquired, else to the track's aim point, scored by the true miss.
     """
     params = itc.params[ty]
     st, ach, aim = fl.m_state[m], fl.m_ach[m], fl.m_aim[m]

@@ -5,6 +5,15 @@ the :class:`~airguard.engine.state.Scene`; :func:`engage` allocates the
 replication's state and runs the fire-control cycles, each one stage after
 another (looks and trackers, fire control, fly-out, resolution of the flights
 that ended), then scores the outcome (stage 6).
+
+The cycle's loops live in :func:`engage` itself, calling the stage modules'
+kernels per look, per (unit, object) pair and per interceptor.  A compiled
+function pays for every array it is handed: numba passes a NamedTuple as its
+arrays' fields one by one (the flagship's state is about 1,400 machine words)
+and counts a reference to each array it holds across a call.  Per look, pair or
+interceptor the original engine paid that already; a stage function called per
+cycle with the replication's tuples cost 6.5 µs of copying per call
+(docs/design-notes.md, "The engine package").
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """The state of one replication, as a few NamedTuples of arrays.
 
-What the stages read and write, allocated once per replication and handed to
-the stage functions, which run once per fire-control cycle:
+What the stages read and write, allocated once per replication:
 
 * :class:`Scene` — what the replication is about and does not change: sensors,
   fire units, interceptor types, the flown threats, the assets (:class:`Assets`),
@@ -16,13 +15,18 @@ the stage functions, which run once per fire-control cycle:
 * :class:`Scratch` — small work arrays and the present group's candidate pairs.
 * :class:`KernelOut` — what the replication returns.
 
-Stage functions take these tuples.  Helpers called once per (unit, object)
-pair, per (look, threat) or per interceptor step take arrays, scalars and small
-tuples (a few arrays: :class:`Assets`, :class:`Evaluations`, the looks'
-``Beam``) and are inlined (``njit(inline="always")``); the one exception is a
-straight-line wrapper that only unpacks a large tuple into a call (looks.unit_picture).
-A large tuple handed to a small or inlined function costs a reference count per
-array per call (docs/design-notes.md, "The engine package").
+:func:`airguard.engine.loop.engage` allocates them and holds them for the whole
+replication; what it calls per look, per (unit, object) pair or per interceptor
+takes arrays, scalars and small tuples (a few arrays: :class:`Assets`,
+:class:`Evaluations`, the looks' ``Beam``, fire control's ``Reach``).  numba hands
+a compiled function a tuple as its arrays' fields one by one and counts a
+reference to every array the function holds across a call of its own, so a
+large tuple costs per call: once per replication it is free, once per pair it
+is not.  Small helpers that call no compiled function are inlined
+(``njit(inline="always")``) and may take anything: their copies of the
+arguments are dropped again.  Straight-line wrappers that only unpack tuples
+into one call (looks.unit_picture, looks.object_exists) cost what the call
+would have cost anyway (docs/design-notes.md, "The engine package").
 """
 
 from __future__ import annotations

@@ -892,21 +892,7 @@ def coverage_grid(
         From loading a scenario file.
     """
     world = _as_world(source, variant)
-    if not (math.isfinite(resolution_m) and resolution_m > 0.0):
-        raise ValueError(f"resolution_m: expected a positive cell size in m, got {resolution_m}")
-    if not (0.0 < pd_min < 1.0):
-        raise ValueError(f"pd_min: expected a probability strictly between 0 and 1, got {pd_min}")
-    if threats is not None:
-        for name in threats:
-            if name not in world.threat_names:
-                raise ValueError(
-                    f"threats: no threat type {name!r} in the scenario "
-                    f"(have: {', '.join(world.threat_names)})"
-                )
-        types = [world.threat_names.index(n) for n in threats]
-    else:
-        friendly = world.raids.friendly.astype(bool)
-        types = sorted({int(t) for t in world.raids.ttype[~friendly]})
+    types = _map_types(world, resolution_m, pd_min, threats)
     alt = _altitudes(world, types, altitude_m)
     tm = world.terrain
     tt = world.threat_types
@@ -991,6 +977,48 @@ def coverage_grid(
         [any(usable[(u, c)] for c in range(len(THREAT_CLASSES))) for u in range(n_units)],
         dtype=np.bool_,
     )
+    return _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, follow, pd, engage,
+                     pd_min, armed)  # fmt: skip
+
+def _map_types(
+    world: World, resolution_m: float, pd_min: float, threats: Sequence[str] | None
+) -> list[int]:
+    """The threat types to map (indices into the World's types) after checking the
+    arguments of :func:`coverage_grid`: every hostile type when `threats` is None."""
+    if not (math.isfinite(resolution_m) and resolution_m > 0.0):
+        raise ValueError(f"resolution_m: expected a positive cell size in m, got {resolution_m}")
+    if not (0.0 < pd_min < 1.0):
+        raise ValueError(f"pd_min: expected a probability strictly between 0 and 1, got {pd_min}")
+    if threats is not None:
+        for name in threats:
+            if name not in world.threat_names:
+                raise ValueError(
+                    f"threats: no threat type {name!r} in the scenario "
+                    f"(have: {', '.join(world.threat_names)})"
+                )
+        return [world.threat_names.index(n) for n in threats]
+    friendly = world.raids.friendly.astype(bool)
+    return sorted({int(t) for t in world.raids.ttype[~friendly]})
+
+
+def _coverage(
+    world: World,
+    box: tuple[float, float, float, float],
+    resolution_m: float,
+    lat_deg: Float,
+    lon_deg: Float,
+    types: list[int],
+    alt: Float,
+    follow: list[bool],
+    pd: Float32,
+    engage: NDArray[np.bool_],
+    pd_min: float,
+    armed: NDArray[np.bool_],
+) -> Coverage:
+    """The maps of :func:`coverage_grid` with what they describe."""
+    ulat, ulon, _ = _unit_sites(world)
+    tt = world.threat_types
+    tm = world.terrain
     return Coverage(
         label=world.label,
         lat_deg=lat_deg,
@@ -1000,7 +1028,7 @@ def coverage_grid(
         unit_names=list(world.unit_names),
         unit_lat_deg=ulat,
         unit_lon_deg=ulon,
-        unit_alt_m=unit_alt.copy(),
+        unit_alt_m=np.asarray(world.units.alt_m, dtype=np.float64).copy(),
         unit_armed=armed,
         threat_names=[world.threat_names[t] for t in types],
         threat_classes=[THREAT_CLASSES[int(tt.cls[t])] for t in types],

@@ -369,8 +369,6 @@ def build_screen(
     seed
         Seed of the threat samples; default the scenario's.
     """
-    from airguard.engine import draw_threats
-    from airguard.geo import ecef2geodetic
     from airguard.studies.coverage import coverage_grid
     from airguard.world import FLIGHT_BALLISTIC, GRID_DT_S, compile_world
 
@@ -383,30 +381,7 @@ def build_screen(
     seed = scenario.body.seed if seed is None else seed
     hostile = ~np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size)
 
-    # threat paths of a few replications, as geodetic points
-    paths: list[list[tuple[int, Float, Float, Float, Float]]] = []
-    lat_all, lon_all = [], []
-    for s in range(samples):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(s,)))
-        thr = draw_threats(world, rng)
-        rows: list[tuple[int, Float, Float, Float, Float]] = []
-        for n in np.flatnonzero(hostile).tolist():
-            k0, k1 = int(thr.k_first[n]), int(thr.k_last[n])
-            lat, lon, _ = ecef2geodetic(thr.pos[n, k0 : k1 + 1])
-            h = np.asarray(thr.h[n, k0 : k1 + 1], dtype=np.float64)
-            pos = np.asarray(thr.pos[n, k0 : k1 + 1], dtype=np.float64)
-            rows.append((int(n), np.asarray(lat), np.asarray(lon), h, pos))
-            lat_all.append(lat)
-            lon_all.append(lon)
-        paths.append(rows)
-    lat_cat, lon_cat = np.concatenate(lat_all), np.concatenate(lon_all)
-    pad = 0.1
-    bounds = (
-        float(lat_cat.min()) - pad,
-        float(lon_cat.min()) - pad,
-        float(lat_cat.max()) + pad,
-        float(lon_cat.max()) + pad,
-    )
+    paths, bounds = _sample_paths(world, hostile, samples, seed)
     n_opt, n_thr = len(options), int(hostile.sum())
     ttype_all = np.repeat(world.raids.ttype, world.raids.size)
     raid_all = np.repeat(np.arange(world.raids.size.shape[0]), world.raids.size)
@@ -423,23 +398,7 @@ def build_screen(
         if first:
             mean_speed[c] = float(itc.max_range_m[first[0]] / itc.max_time_s[first[0]])
 
-    # Cruise missiles and drones fly at a height above their target's ground, not above
-    # a unit's site: each route raid is mapped at its own height (the median of its
-    # sampled path, above the ellipsoid), as a height above each candidate site.
-    raid_heights: dict[int, list[Float]] = {}
-    for rows in paths:
-        for n, _, _, h, _ in rows:
-            if not ballistic[ttype_all[n]]:
-                raid_heights.setdefault(int(raid_all[n]), []).append(h)
-    levels: dict[int, list[float]] = {}  # threat type -> distinct raid heights, m
-    level_of_raid: dict[int, int] = {}
-    for q, hs in sorted(raid_heights.items()):
-        hq = round(float(np.median(np.concatenate(hs))), -1)
-        of_type = levels.setdefault(int(world.raids.ttype[q]), [])
-        if hq not in of_type:
-            of_type.append(hq)
-        level_of_raid[q] = of_type.index(hq)
-    n_levels = max((len(v) for v in levels.values()), default=1)
+    levels, level_of_raid, n_levels = _route_levels(world, paths, ttype_all, raid_all, ballistic)
 
     groups: dict[tuple[float, float, float], list[int]] = {}
     for u, o in enumerate(options):
@@ -515,6 +474,93 @@ def build_screen(
     # engagements a unit can fire at one threat: one per shot cycle it spends in the footprint
     shots = np.clip(np.floor(dwell_s / SHOT_CYCLE_S), 1, MAX_SHOTS)
 
+    pk = _screen_pk(units, itc, engage, shots, tcls)
+
+    target = np.repeat(world.raids.target, world.raids.size)[hostile].astype(np.int64)
+    p_dmg = _p_damage(world.asset_radius_m[target], world.threat_types.cep_m[ttype])
+    return Screen(
+        options=list(options),
+        pk=pk,
+        p_damage=p_dmg,
+        target=target,
+        asset_value=np.asarray(world.asset_value, dtype=np.float64),
+        asset_names=list(world.asset_names),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _sample_paths(
+    world: Any, hostile: NDArray[np.bool_], samples: int, seed: int
+) -> tuple[list[list[tuple[int, Float, Float, Float, Float]]], tuple[float, float, float, float]]:
+    """Hostile threat paths of replications 0..samples-1 of `seed`, as (threat, lat (deg),
+    lon (deg), height (m), ECEF position (m)) per threat, and a box around them all
+    (south, west, north, east, degrees, padded 0.1°)."""
+    from airguard.engine import draw_threats
+    from airguard.geo import ecef2geodetic
+
+    # threat paths of a few replications, as geodetic points
+    paths: list[list[tuple[int, Float, Float, Float, Float]]] = []
+    lat_all, lon_all = [], []
+    for s in range(samples):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(s,)))
+        thr = draw_threats(world, rng)
+        rows: list[tuple[int, Float, Float, Float, Float]] = []
+        for n in np.flatnonzero(hostile).tolist():
+            k0, k1 = int(thr.k_first[n]), int(thr.k_last[n])
+            lat, lon, _ = ecef2geodetic(thr.pos[n, k0 : k1 + 1])
+            h = np.asarray(thr.h[n, k0 : k1 + 1], dtype=np.float64)
+            pos = np.asarray(thr.pos[n, k0 : k1 + 1], dtype=np.float64)
+            rows.append((int(n), np.asarray(lat), np.asarray(lon), h, pos))
+            lat_all.append(lat)
+            lon_all.append(lon)
+        paths.append(rows)
+    lat_cat, lon_cat = np.concatenate(lat_all), np.concatenate(lon_all)
+    pad = 0.1
+    bounds = (
+        float(lat_cat.min()) - pad,
+        float(lon_cat.min()) - pad,
+        float(lat_cat.max()) + pad,
+        float(lon_cat.max()) + pad,
+    )
+    return paths, bounds
+
+
+def _route_levels(
+    world: Any,
+    paths: list[list[tuple[int, Float, Float, Float, Float]]],
+    ttype_all: NDArray[np.int64],
+    raid_all: NDArray[np.int64],
+    ballistic: NDArray[np.bool_],
+) -> tuple[dict[int, list[float]], dict[int, int], int]:
+    """The heights each route threat type is mapped at: per type its raids' distinct
+    heights (m), each raid's index into its type's list, and the most heights of a type."""
+    # Cruise missiles and drones fly at a height above their target's ground, not above
+    # a unit's site: each route raid is mapped at its own height (the median of its
+    # sampled path, above the ellipsoid), as a height above each candidate site.
+    raid_heights: dict[int, list[Float]] = {}
+    for rows in paths:
+        for n, _, _, h, _ in rows:
+            if not ballistic[ttype_all[n]]:
+                raid_heights.setdefault(int(raid_all[n]), []).append(h)
+    levels: dict[int, list[float]] = {}  # threat type -> distinct raid heights, m
+    level_of_raid: dict[int, int] = {}
+    for q, hs in sorted(raid_heights.items()):
+        hq = round(float(np.median(np.concatenate(hs))), -1)
+        of_type = levels.setdefault(int(world.raids.ttype[q]), [])
+        if hq not in of_type:
+            of_type.append(hq)
+        level_of_raid[q] = of_type.index(hq)
+    return levels, level_of_raid, max((len(v) for v in levels.values()), default=1)
+
+
+
+def _screen_pk(
+    units: Any, itc: Any, engage: NDArray[np.bool_], shots: Float, tcls: NDArray[np.int64]
+) -> Float:
+    """(options, samples, threats) kill probability of each option against each sampled
+    threat: the first doctrine interceptor's salvo P_k, per shot cycle in the footprint,
+    scaled down where the option's rounds cannot cover the raid's demand."""
+    n_opt, samples, n_thr = engage.shape
     pk = np.zeros((n_opt, samples, n_thr))
     pk_cls = np.zeros(4)
     for c in range(4):
@@ -529,18 +575,7 @@ def build_screen(
             scale = min(1.0, rounds / demand) if demand > 0 else 1.0
             p_engagement = pk_cls[tcls] * scale
             pk[u, s] = np.where(engage[u, s], 1.0 - (1.0 - p_engagement) ** shots[u, s], 0.0)
-
-    target = np.repeat(world.raids.target, world.raids.size)[hostile].astype(np.int64)
-    p_dmg = _p_damage(world.asset_radius_m[target], world.threat_types.cep_m[ttype])
-    return Screen(
-        options=list(options),
-        pk=pk,
-        p_damage=p_dmg,
-        target=target,
-        asset_value=np.asarray(world.asset_value, dtype=np.float64),
-        asset_names=list(world.asset_names),
-        seconds=time.perf_counter() - started,
-    )
+    return pk
 
 
 def _in_radar_view(world: Any, unit: int, pos_m: Float) -> NDArray[np.bool_]:
