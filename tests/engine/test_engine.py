@@ -64,7 +64,7 @@ def test_threats_fly_from_launch_to_their_aim_within_cep_scale(small_worlds):
     assert np.all(thr.t_impact > thr.t_launch)
     # every impact lies within 5 CEP of its aimed asset (a circular normal exceeds
     # 5 CEP = 4.25 sigma with probability exp(-4.25^2/2) ~ 1e-4)
-    cep = world.threat_types.cep[thr.ttype]
+    cep = world.threat_types.cep_m[thr.ttype]
     miss = np.linalg.norm(thr.impact_pos - world.asset_pos_ecef_m[thr.target], axis=1)
     assert np.all(miss < 5 * cep + 50.0)
 
@@ -94,7 +94,7 @@ def test_interceptors_are_accounted_for(small_worlds):
     )
     np.testing.assert_allclose(r.end_time[kills], r.killed_at[r.interceptor_target[kills]])
     # a kill needs the miss inside the lethal radius
-    lethal = world.interceptors.lethal_radius[r.interceptor_type[kills]]
+    lethal = world.interceptors.lethal_radius_m[r.interceptor_type[kills]]
     assert np.all(r.miss_distance[kills] <= lethal)
     # inventory is never exceeded
     for u in range(world.units.rounds.shape[0]):

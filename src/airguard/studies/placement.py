@@ -59,7 +59,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -69,6 +69,9 @@ from airguard.errors import InputError
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.scenario import Position, Scenario, ScenarioBody, Unit
 from airguard.sensing import IN_VIEW, range_and_sector
+
+if TYPE_CHECKING:
+    from airguard.world import Interceptors, Units, World
 
 __all__ = [
     "Confirmation",
@@ -490,7 +493,7 @@ def build_screen(
 
 
 def _sample_paths(
-    world: Any, hostile: NDArray[np.bool_], samples: int, seed: int
+    world: World, hostile: NDArray[np.bool_], samples: int, seed: int
 ) -> tuple[list[list[tuple[int, Float, Float, Float, Float]]], tuple[float, float, float, float]]:
     """Hostile threat paths of replications 0..samples-1 of `seed`, as (threat, lat (deg),
     lon (deg), height (m), ECEF position (m)) per threat, and a box around them all
@@ -526,7 +529,7 @@ def _sample_paths(
 
 
 def _route_levels(
-    world: Any,
+    world: World,
     paths: list[list[tuple[int, Float, Float, Float, Float]]],
     ttype_all: NDArray[np.int64],
     raid_all: NDArray[np.int64],
@@ -555,7 +558,11 @@ def _route_levels(
 
 
 def _screen_pk(
-    units: Any, itc: Any, engage: NDArray[np.bool_], shots: Float, tcls: NDArray[np.int64]
+    units: Units,
+    itc: Interceptors,
+    engage: NDArray[np.bool_],
+    shots: Float,
+    tcls: NDArray[np.int64],
 ) -> Float:
     """(options, samples, threats) kill probability of each option against each sampled
     threat: the first doctrine interceptor's salvo P_k, per shot cycle in the footprint,
@@ -578,7 +585,7 @@ def _screen_pk(
     return pk
 
 
-def _in_radar_view(world: Any, unit: int, pos_m: Float) -> NDArray[np.bool_]:
+def _in_radar_view(world: World, unit: int, pos_m: Float) -> NDArray[np.bool_]:
     """(P,) whether points (P, 3) ECEF are inside the instrumented range and azimuth sector
     of one of the unit's radars (:func:`airguard.sensing.range_and_sector`, the range and
     sector tests of the engine's look; the high threats this is used for are well above
@@ -588,11 +595,11 @@ def _in_radar_view(world: Any, unit: int, pos_m: Float) -> NDArray[np.bool_]:
     points = np.ascontiguousarray(pos_m, dtype=np.float64)
     for r in np.flatnonzero(radars.unit == unit):
         out |= _range_and_sector_view(
-            radars.pos[r],
-            radars.basis[r],
-            float(radars.max_range[r]),
-            float(radars.az_center[r]),
-            float(radars.az_half[r]),
+            radars.pos_ecef_m[r],
+            radars.enu_basis[r],
+            float(radars.max_range_m[r]),
+            float(radars.az_center_rad[r]),
+            float(radars.az_half_rad[r]),
             points,
         )
     return out
