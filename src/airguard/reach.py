@@ -27,7 +27,7 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.catalogue.models import DragCurve
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, body_params, height_m, rk4_step
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, body_params, height_m, rk4_step
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.guidance import GUIDANCE_START_SPEED_MPS
 from airguard.trajectory import _launch_state
@@ -285,11 +285,11 @@ def _paint(
         prev_r, prev_h = 0.0, 0.0
         while t < max_time:
             step = FLYOUT_STEP_S
-            if t < params[3] - 1e-9:
-                step = min(step, params[3] - t)  # end a step at burnout
+            if t < params[P_BURN] - 1e-9:
+                step = min(step, params[P_BURN] - t)  # end a step at burnout
             speed0 = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
             # like the engine's interceptors, no steering in early boost
-            if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[3]):
+            if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[P_BURN]):
                 # steer against the component of gravity across the velocity, so the
                 # fly-out holds a straight line, as a guided missile on a collision course
                 r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
@@ -311,7 +311,7 @@ def _paint(
             c = (st[0] * x0 + st[1] * y0 + st[2] * z0) / (rr * r0)
             g = R * math.acos(min(max(c, -1.0), 1.0))
             speed = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
-            if speed < min_speed and t > params[3]:
+            if speed < min_speed and t > params[P_BURN]:
                 break
             # paint the segment from the previous sample in sub-cell steps
             n_sub = int(max(abs(g - prev_r) / dr, abs(h - prev_h) / dh) * 2.0) + 1

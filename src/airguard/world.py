@@ -37,6 +37,7 @@ from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
 __all__ = [
+    "CLASS_BALLISTIC",
     "CLASS_INDEX",
     "GRID_DT_S",
     "Interceptors",
@@ -53,6 +54,8 @@ GRID_DT_S = 1.0
 """Sampling step of threat trajectories (s); a multiple of the RK4 step."""
 
 CLASS_INDEX = {name: i for i, name in enumerate(THREAT_CLASSES)}
+CLASS_BALLISTIC = CLASS_INDEX["ballistic"]
+"""Class index of ballistic threats (the kernels test ``cls == CLASS_BALLISTIC``)."""
 FLIGHT_BALLISTIC, FLIGHT_ROUTE = 0, 1
 MAX_PREFERENCES = 4
 POLICY_SHOOT_SHOOT, POLICY_SHOOT_LOOK_SHOOT = 0, 1

@@ -49,6 +49,7 @@ from airguard.engine.state import (
 )
 from airguard.reach import REACHABLE, intercept_cell
 from airguard.world import (
+    CLASS_BALLISTIC,
     MAX_LAUNCHERS,
     MAX_PREFERENCES,
     POLICY_SHOOT_LOOK_SHOOT,
@@ -180,11 +181,11 @@ def launch_salvo(
     n_thr = sc.thr.ttype.shape[0]
     est, buf2 = scr.est, scr.buf2
     t_int, elev = shot
-    predict_position(est, t_int - t_est, cl == 0, buf2)
+    predict_position(est, t_int - t_est, cl == CLASS_BALLISTIC, buf2)
     m0 = fl.n[0]
     for m in range(m0, m0 + fired):
         _launch(units, u, buf2, elev, fl.m_state[m])
-        set_aim(fl.m_aim[m], t_est, est, cl == 0)
+        set_aim(fl.m_aim[m], t_est, est, cl == CLASS_BALLISTIC)
         out.m_unit[m] = u
         out.m_type[m] = ty
         out.m_target[m] = j

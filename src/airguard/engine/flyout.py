@@ -24,7 +24,7 @@ import numpy as np
 from airguard._jit import njit
 from airguard.c2.evaluation import predict_position
 from airguard.c2.picture import Pictures
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m, rk4_step
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, height_m, rk4_step
 from airguard.engine.events import (
     EV_END,
     EV_RETARGET,
@@ -284,10 +284,10 @@ def fly_interceptor(
             t0x, t0y, t0z = math.inf, math.inf, math.inf
         age = tm - t0
         sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
-        boost = sp < GUIDANCE_START_SPEED_MPS and age < params[3]
+        boost = sp < GUIDANCE_START_SPEED_MPS and age < params[P_BURN]
         if boost:
             cmd[:] = 0.0
-        h, timeout = _step_length(rn, vc, t_to - tm, age, params[3], itc.max_time_s[ty])
+        h, timeout = _step_length(rn, vc, t_to - tm, age, params[P_BURN], itc.max_time_s[ty])
         if timeout:
             return TIMEOUT, tm, rn
         ahead = True
@@ -318,7 +318,7 @@ def fly_interceptor(
         v1x, v1y, v1z = tgt[3] - st[3], tgt[4] - st[4], tgt[5] - st[5]
         opening = r1x * v1x + r1y * v1y + r1z * v1z >= 0.0
         # while the motor burns an opening range may close again; after burnout it will not
-        if opening and vc > 0.0 and (age + h >= params[3] or rn < 2_000.0):
+        if opening and vc > 0.0 and (age + h >= params[P_BURN] or rn < 2_000.0):
             if homing:
                 f, miss = closest_approach(r0x, r0y, r0z, r1x, r1y, r1z)
             elif real:  # passed the track's aim point: what the true target missed by

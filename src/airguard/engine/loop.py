@@ -70,7 +70,13 @@ from airguard.engine.state import (
 )
 from airguard.engine.threats import Threats, draw_threats
 from airguard.tracking.core import Tracks, new_tracks
-from airguard.world import MAX_PREFERENCES, World, acceleration_model_index, track_rows
+from airguard.world import (
+    CLASS_BALLISTIC,
+    MAX_PREFERENCES,
+    World,
+    acceleration_model_index,
+    track_rows,
+)
 
 __all__ = ["KernelOut", "ReplicationResult", "engage", "replication_rng", "run_replication"]
 
@@ -149,7 +155,7 @@ def engage(
                         speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
                         led.obj_cls[j] = kinematic_class(speed)
                     cl = led.obj_cls[j]
-                    if cl == 0 and not free_flight(est):
+                    if cl == CLASS_BALLISTIC and not free_flight(est):
                         continue  # still under thrust or climbing: no free-fall prediction
                     pk_eff = salvo_pk(units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl)
                     if pk_eff <= 0.0:
@@ -159,7 +165,9 @@ def engage(
                     if t < led.first_track[u, j] + units.reaction_s[u]:
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
-                        a, tgo, _ = evaluate_kernel(est, cl == 0, asset_pos, asset_radius, asset_value, buf)  # fmt:skip
+                        a, tgo, _ = evaluate_kernel(
+                            est, cl == CLASS_BALLISTIC, asset_pos, asset_radius, asset_value, buf
+                        )
                         ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
                     key = -priority(ev, assets, u, j, t) * pk_eff
                     n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos_ecef_m)
@@ -181,7 +189,7 @@ def engage(
                     if rounds[u, ty] <= 0:
                         continue
                     shot = find_intercept(
-                        unit_reach(units, itc, u, ty), est, t_est, t, cl == 0, buf
+                        unit_reach(units, itc, u, ty), est, t_est, t, cl == CLASS_BALLISTIC, buf
                     )
                     if shot[0] < 0.0:
                         continue
@@ -205,7 +213,7 @@ def engage(
             if not m_acq[m]:
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                 if t_est > fl.m_aim[m, 0]:
-                    set_aim(fl.m_aim[m], t_est, est, led.obj_cls[j] == 0)
+                    set_aim(fl.m_aim[m], t_est, est, led.obj_cls[j] == CLASS_BALLISTIC)
             exists = object_exists(j, n_thr, alive, t_impact, t, pic, trk)
             oc, te, miss = fly_interceptor(
                 itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, buf
