@@ -51,12 +51,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from airguard._jit import njit
-from airguard.dynamics import FLAT, LATERAL, P_BURN, body_params, rk4_step
+from airguard.dynamics import EARTH_MU_M3_S2, FLAT, LATERAL, P_BURN, body_params, rk4_step
 
 __all__ = [
     "AUGMENTED_PN",
@@ -66,10 +67,16 @@ __all__ = [
     "MIN_STEP_S",
     "STEP_FRACTION_OF_TIME_TO_GO",
     "TRUE_PN",
+    "HomingLaw",
+    "HomingScratch",
     "InterceptResult",
     "Motor",
     "advance_lag",
     "closest_approach",
+    "fly_held",
+    "held_command",
+    "homing_command",
+    "homing_scratch",
     "homing_step_s",
     "intercept",
     "lag_factor",
@@ -308,19 +315,138 @@ def trapezoid_hold(
             out[i] = cmd_start[i]
 
 
-@njit
-def _flat_rk4_step(
-    state: np.ndarray, t_s: float, h_s: float, params: np.ndarray, accel: np.ndarray
-) -> None:
-    """Advance ``state = [x, y, z, vx, vy, vz]`` (m, m/s) by `h_s` in a flat, gravity-free frame.
+# ---------------------------------------------------------------------------
+# the homing step: one loop for the engine's fly-out and the calculator
 
-    The shared integrator (:func:`airguard.dynamics.rk4_step`) with the
-    ``FLAT | LATERAL`` options: no gravity, and the held acceleration `accel`
-    (3,) made perpendicular to the velocity at every stage, so that only the
-    motor of `params` (thrust along the velocity while it burns, `t_s` from
-    ignition) changes the speed.
+
+class HomingLaw(NamedTuple):
+    """The constants of a homing loop: its law, autopilot, limit and frame.
+
+    The engine's fly-out (:func:`airguard.engine.flyout.fly_interceptor`) and the
+    calculator (:func:`intercept`) step with the same kernels
+    (:func:`homing_command`, :func:`held_command`, :func:`fly_held`,
+    :func:`advance_lag`) and differ only in these constants: the engine flies in
+    the Earth-centred frame under the full model with gravity compensated; the
+    calculator in a flat, gravity-free frame with the command across the velocity.
     """
-    rk4_step(state, t_s, h_s, params, accel, FLAT | LATERAL)
+
+    navigation_ratio: float  # effective navigation ratio N (Zarchan's N')
+    law: int  # TRUE_PN or AUGMENTED_PN
+    max_accel_mps2: float  # limit on the magnitude of the lateral command, m/s²
+    lag_s: float  # autopilot time constant τ, s (0: none)
+    gravity_comp: bool  # add the part of gravity across the line of sight (ECEF frames)
+    frame: int  # flags of airguard.dynamics.rk4_step (FULL, or FLAT | LATERAL)
+
+
+class HomingScratch(NamedTuple):
+    """Work arrays of a homing step (views of one array: :func:`homing_scratch`)."""
+
+    rel: np.ndarray  # (6,) target minus missile: position, m; velocity, m/s
+    gcomp: np.ndarray  # (3,) gravity compensation, m/s²
+    trial: np.ndarray  # (6,) the trial step's state
+    mean: np.ndarray  # (3,) the lagged acceleration's mean over a step, m/s²
+    cmd0: np.ndarray  # (3,) the law's command at a step's start, m/s²
+    cmd1: np.ndarray  # (3,) ... and at the trial step's end, m/s²
+
+
+HOMING_SCRATCH_SIZE = 24
+"""Length of the array :func:`homing_scratch` cuts into views."""
+
+
+@njit
+def homing_scratch(work: np.ndarray) -> HomingScratch:
+    """The views of `work` (at least :data:`HOMING_SCRATCH_SIZE` long) a homing step uses."""
+    return HomingScratch(work[0:6], work[6:9], work[9:15], work[15:18], work[18:21], work[21:24])
+
+
+@njit
+def homing_command(
+    st: np.ndarray,
+    tgt: np.ndarray,
+    law: HomingLaw,
+    target_accel: np.ndarray,
+    s: HomingScratch,
+    out: np.ndarray,
+) -> tuple[float, float, float]:
+    """The law's limited lateral command for a missile at ``st`` against a target at ``tgt``.
+
+    Proportional navigation (:func:`pn_command`, made lateral to the missile's
+    velocity), plus, with ``law.gravity_comp``, the part of gravity across the
+    line of sight (made lateral too; ``st`` then in an Earth-centred frame), limited
+    in magnitude (:func:`limit_magnitude`).  ``st``, ``tgt``: (6,) position (m) and
+    velocity (m/s); `target_accel` (3,): for augmented PN.  Leaves the relative state
+    in ``s.rel``.  Returns (range m, closing speed m/s, magnitude of the command m/s²).
+    """
+    rel, gcomp = s.rel, s.gcomp
+    for i in range(3):
+        rel[i] = tgt[i] - st[i]
+        rel[3 + i] = tgt[3 + i] - st[3 + i]
+    vc = pn_command(rel[0:3], rel[3:6], st[3:6], law.navigation_ratio, law.law, target_accel, out)
+    rn = math.sqrt(rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2)
+    if law.gravity_comp:
+        sr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
+        g = EARTH_MU_M3_S2 / (sr * sr)
+        gl = -g * (st[0] * rel[0] + st[1] * rel[1] + st[2] * rel[2]) / (sr * rn * rn)
+        for i in range(3):
+            # minus the part of gravity across the line of sight
+            gcomp[i] = g * st[i] / sr + gl * rel[i]
+        lateral_part(gcomp, st[3:6])
+        for i in range(3):
+            out[i] += gcomp[i]
+    an = limit_magnitude(out, law.max_accel_mps2)
+    return rn, vc, an
+
+
+@njit
+def held_command(
+    st: np.ndarray,
+    achieved: np.ndarray,
+    cmd: np.ndarray,
+    tgt_end: np.ndarray,
+    h_s: float,
+    age_s: float,
+    params: np.ndarray,
+    law: HomingLaw,
+    target_accel: np.ndarray,
+    s: HomingScratch,
+) -> None:
+    """Replace `cmd`, the law's command at a step's start, by the command to hold over it.
+
+    A trial step of `h_s` from ``st`` on `cmd` (through the autopilot's lag, from the
+    achieved acceleration `achieved`) finds the law's command at the step's end against
+    the target's state there, `tgt_end` (6,); the mean of both ends is held
+    (:func:`trapezoid_hold`).  `age_s`: time since the motor's ignition; `params`: the
+    body (:func:`airguard.dynamics.body_params`).  ``st`` and `achieved` are unchanged.
+    """
+    trial, mean, cmd0, cmd1 = s.trial, s.mean, s.cmd0, s.cmd1
+    trial[:] = st
+    lag_mean(achieved, cmd, h_s, law.lag_s, mean)
+    rk4_step(trial, age_s, h_s, params, mean, law.frame)
+    rn1, vc1, _ = homing_command(trial, tgt_end, law, target_accel, s, cmd1)
+    cmd0[:] = cmd
+    trapezoid_hold(cmd0, cmd1, rn1, vc1, h_s, cmd)
+
+
+@njit
+def fly_held(
+    st: np.ndarray,
+    achieved: np.ndarray,
+    cmd: np.ndarray,
+    h_s: float,
+    age_s: float,
+    params: np.ndarray,
+    law: HomingLaw,
+    s: HomingScratch,
+) -> None:
+    """Advance ``st`` (6,) by `h_s` with `cmd` held, flown through the autopilot's lag.
+
+    The lagged acceleration's mean over the step (:func:`lag_mean`, from `achieved`)
+    is held in the shared integrator (:func:`airguard.dynamics.rk4_step`, flags
+    ``law.frame``; `age_s` since ignition).  `achieved` is left at the step's start:
+    the caller advances it (:func:`advance_lag`) over the part of the step it keeps.
+    """
+    lag_mean(achieved, cmd, h_s, law.lag_s, s.mean)
+    rk4_step(st, age_s, h_s, params, s.mean, law.frame)
 
 
 @dataclass(frozen=True)
@@ -398,25 +524,18 @@ def _command(
     missile: np.ndarray,
     target: np.ndarray,
     t_s: float,
-    navigation_ratio: float,
-    law: int,
-    max_accel: float,
+    law: HomingLaw,
     tgt: np.ndarray,
-    rel: np.ndarray,
-    relv: np.ndarray,
+    s: HomingScratch,
     out: np.ndarray,
 ) -> tuple[float, float, float]:
     """Limited guidance command at `t_s` into `out`; returns (closing speed, range, |command|).
 
-    Leaves the target state in `tgt` and the relative state in `rel`, `relv`.
+    Leaves the target state in `tgt` and the relative state in ``s.rel``.
     """
     _target_at(target, t_s, tgt)
-    for i in range(3):
-        rel[i] = tgt[i] - missile[i]
-        relv[i] = tgt[3 + i] - missile[3 + i]
-    vc = pn_command(rel, relv, missile[3:], navigation_ratio, law, target[6:], out)
-    an = limit_magnitude(out, max_accel)
-    return vc, math.sqrt(rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2), an
+    rn, vc, an = homing_command(missile, tgt, law, target[6:], s, out)
+    return vc, rn, an
 
 
 @njit
@@ -425,10 +544,7 @@ def _fly_homing(
     achieved: np.ndarray,
     clock: np.ndarray,
     target: np.ndarray,
-    navigation_ratio: float,
-    law: int,
-    tau_s: float,
-    max_accel: float,
+    law: HomingLaw,
     max_time_s: float,
     step_fraction: float,
     min_step_s: float,
@@ -441,8 +557,10 @@ def _fly_homing(
 ) -> int:
     """Fly a missile against a constant-acceleration target; returns rows written.
 
-    The missile's speed changes only by the motor of `params` (none: constant);
-    a step that starts while the motor burns ends at its burnout at the latest.
+    The step is the engine's (:func:`homing_command`, :func:`held_command`,
+    :func:`fly_held`, :func:`advance_lag`) in the calculator's frame (`law`).  The
+    missile's speed changes only by the motor of `params` (none: constant); a step
+    that starts while the motor burns ends at its burnout at the latest.
 
     `missile` (6,) and `achieved` (3,) are advanced in place; ``clock = [t,
     status, miss]`` carries the time, the status (running, closest approach,
@@ -452,19 +570,16 @@ def _fly_homing(
     cap = time_out.shape[0]
     n = 0
     tgt = np.empty(6)
-    rel = np.empty(3)
-    relv = np.empty(3)
+    tgt1 = np.empty(6)
     rel0 = np.empty(3)
     cmd = np.empty(3)
-    cmd1 = np.empty(3)
-    cmd0 = np.empty(3)
-    mean = np.empty(3)
     start = np.empty(6)
+    s = homing_scratch(np.empty(HOMING_SCRATCH_SIZE))
+    tacc = target[6:]
+    tau_s = law.lag_s
     t = clock[0]
     while n + 2 <= cap:
-        vc, rn, an = _command(
-            missile, target, t, navigation_ratio, law, max_accel, tgt, rel, relv, cmd
-        )
+        vc, rn, an = _command(missile, target, t, law, tgt, s, cmd)
         n = _record(n, t, an, missile, tgt, time_out, cmd_out, missile_out, target_out)
         if vc <= 0.0:  # already opening: the closest approach is now
             clock[0], clock[1], clock[2] = t, _CLOSEST_APPROACH, rn
@@ -476,19 +591,10 @@ def _fly_homing(
             clock[0], clock[1], clock[2] = t, _TIME_LIMIT, rn
             return n
         start[:] = missile
-        rel0[:] = rel
-        cmd0[:] = cmd
-        # trapezoidal hold: a trial step on the start's command finds the law's
-        # command at the step's end
-        lag_mean(achieved, cmd0, h, tau_s, mean)
-        _flat_rk4_step(missile, t, h, params, mean)
-        vc1, rn1, _ = _command(
-            missile, target, t + h, navigation_ratio, law, max_accel, tgt, rel, relv, cmd1
-        )
-        trapezoid_hold(cmd0, cmd1, rn1, vc1, h, cmd)
-        missile[:] = start
-        lag_mean(achieved, cmd, h, tau_s, mean)
-        _flat_rk4_step(missile, t, h, params, mean)
+        rel0[:] = s.rel[0:3]
+        _target_at(target, t + h, tgt1)
+        held_command(missile, achieved, cmd, tgt1, h, t, params, law, tacc, s)
+        fly_held(missile, achieved, cmd, h, t, params, law, s)
         _target_at(target, t + h, tgt)
         r1x, r1y, r1z = tgt[0] - missile[0], tgt[1] - missile[1], tgt[2] - missile[2]
         v1x, v1y, v1z = tgt[3] - missile[3], tgt[4] - missile[4], tgt[5] - missile[5]
@@ -497,8 +603,7 @@ def _fly_homing(
             f, miss = closest_approach(rel0[0], rel0[1], rel0[2], r1x, r1y, r1z)
             # put the recorded states at that moment on the integrated trajectory
             missile[:] = start
-            lag_mean(achieved, cmd, f * h, tau_s, mean)
-            _flat_rk4_step(missile, t, f * h, params, mean)
+            fly_held(missile, achieved, cmd, f * h, t, params, law, s)
             advance_lag(achieved, cmd, f * h, tau_s)
             t_cpa = t + f * h
             _target_at(target, t_cpa, tgt)
@@ -712,10 +817,7 @@ def _intercept(
             achieved,
             clock,
             target,
-            nav,
-            LAWS[law],
-            tau,
-            amax,
+            HomingLaw(nav, LAWS[law], amax, tau, False, FLAT | LATERAL),
             t_max,
             float(step_fraction),
             float(min_step_s),

@@ -71,7 +71,8 @@ def _reference_interceptor() -> np.ndarray:
 REFERENCE = _reference_interceptor()
 
 
-def _unguided() -> Interceptors:
+def unguided_interceptor() -> Interceptors:
+    """One interceptor type that coasts without guidance (no motor, no drag, no lag)."""
     one = np.ones(1)
     return Interceptors(
         params=COAST.reshape(1, -1),
@@ -122,11 +123,17 @@ def _threat(miss_m: float, accel_mps2: float) -> Threats:
     )
 
 
-def _fly(thr: Threats, cycle_s: float) -> tuple[int, float, float]:
-    """Drive `fly_interceptor` cycle by cycle, as the engine does, until it reports an outcome."""
-    itc = _unguided()
+def fly_by_cycles(
+    thr: Threats, cycle_s: float, itc: Interceptors | None = None, start: np.ndarray = START
+) -> tuple[int, float, float]:
+    """Drive `fly_interceptor` cycle by cycle, as the engine does, until it reports an outcome.
+
+    One interceptor (of `itc`'s type 0; default :func:`unguided_interceptor`) launched at
+    0 s from `start` (ECEF state), its seeker on threat 0 of `thr` from the start.
+    """
+    itc = unguided_interceptor() if itc is None else itc
     flights = new_flights(1, np.zeros(1))  # one interceptor, launched at 0 s
-    flights.m_state[0] = START
+    flights.m_state[0] = start
     flights.m_acq[0] = True  # the seeker has the target: the approach is to it
     rng = np.random.Generator(np.random.PCG64(1))
     t = 0.0
@@ -148,7 +155,7 @@ def test_uniform_relative_motion_miss_is_exact_for_any_step(miss_m: float, cycle
     Tolerance 10 µm and 1 µs: the separately integrated interceptor and the
     engine's agree to nanometres, and the step-end construction is exact here.
     """
-    outcome, t_cpa, miss = _fly(_threat(miss_m, 0.0), cycle_s)
+    outcome, t_cpa, miss = fly_by_cycles(_threat(miss_m, 0.0), cycle_s)
     assert outcome == MISS
     assert miss == pytest.approx(miss_m, abs=1e-5)  # m
     assert t_cpa == pytest.approx(T_CPA_S, abs=1e-6)  # s
@@ -165,7 +172,7 @@ def test_accelerating_relative_motion_miss_within_chord_sag(
     Tolerance |a| h^2/8 with h = max(2 d / V, 2 ms), plus 10 µm: 0.06 mm, 0.6 mm and
     56 mm for d = 0.5, 5 and 50 m.  (Observed: 0.03 mm, 0.03 mm and 1-5 mm.)
     """
-    outcome, t_cpa, miss = _fly(_threat(miss_m, accel_mps2), cycle_s)
+    outcome, t_cpa, miss = fly_by_cycles(_threat(miss_m, accel_mps2), cycle_s)
     h_s = max(2.0 * miss_m / CLOSING_MPS, 0.002)
     tol_m = abs(accel_mps2) * h_s**2 / 8.0 + 1e-5
     assert outcome == MISS

@@ -189,9 +189,7 @@ def test_rounds_whose_target_dies_are_redirected_or_destroyed(retarget: bool) ->
     to the other drone (a few tens of metres away) and kills it, or is
     destroyed and the other drone gets through (no rounds are left for it).
     """
-    world = _world(
-        rounds=2, salvo=2, drones=2, window=1.0, radius=50.0, pk=1.0, retarget=retarget
-    )
+    world = _world(rounds=2, salvo=2, drones=2, window=1.0, radius=50.0, pk=1.0, retarget=retarget)
     kills, shots, results = _campaign(world, 30)
     assert np.all(shots == 2)
     gone = OUTCOME_NAMES.index("target-gone")

@@ -49,6 +49,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from airguard import guidance
+from airguard.dynamics import FLAT, LATERAL, rk4_step
 from airguard.guidance import (
     AUGMENTED_PN,
     TRUE_PN,
@@ -59,11 +60,11 @@ from airguard.guidance import (
     lag_mean,
     pn_command,
 )
+from tests.validation.zarchan import FT_M, LAG_CASES, LAG_S, NT_MPS2, adjoint_miss_m
 
-FT_M = 0.3048
 VM = 3000.0 * FT_M  # m/s
 VT = 1000.0 * FT_M  # m/s
-NT = 96.6 * FT_M  # m/s^2, 3 g with g = 32.2 ft/s^2
+NT = NT_MPS2  # m/s^2, 3 g with g = 32.2 ft/s^2
 END_GAME_S = 0.02  # samples this close to t_F are left out of the shape checks:
 # there the command is N' ZEM / t_go^2 with ZEM ~ 1e-5 m of rounding
 
@@ -139,26 +140,6 @@ def test_augmented_pn_step_maneuver_command_matches_closed_form(n: float) -> Non
 
 # --- single-time-constant guidance system ([Z] ch. 3) ---------------------------------
 
-LAG_S = 0.25
-LAG_CASES = [
-    (3.0, 1.0),
-    (3.0, 2.0),
-    (3.0, 3.0),
-    (3.0, 5.0),
-    (4.0, 1.0),
-    (4.0, 2.0),
-    (4.0, 3.0),
-    (4.0, 5.0),
-]
-
-
-def _adjoint_miss_m(n: float, t_f: float, lag_s: float, nt: float) -> float:
-    """[Z] ch. 3 closed form, magnitude of the miss due to a step manoeuvre."""
-    x = t_f / lag_s
-    a = t_f * t_f * math.exp(-x)
-    m = 0.5 * a if n == 3.0 else a * (0.5 - x / 6.0)
-    return abs(m * nt)
-
 
 @pytest.mark.parametrize(("n", "x"), LAG_CASES)
 def test_adjoint_closed_form_is_the_linear_homing_loop(n: float, x: float) -> None:
@@ -182,14 +163,14 @@ def test_adjoint_closed_form_is_the_linear_homing_loop(n: float, x: float) -> No
     )
     y, yd, _ = sol.y[:, -1]
     zem = y + yd * t_f * eps
-    assert abs(zem) == pytest.approx(_adjoint_miss_m(n, t_f, LAG_S, NT), abs=1e-6)  # 1 micrometre
+    assert abs(zem) == pytest.approx(adjoint_miss_m(n, t_f, LAG_S, NT), abs=1e-6)  # 1 micrometre
 
 
 @pytest.mark.parametrize(("n", "x"), LAG_CASES)
 def test_single_lag_step_maneuver_miss_matches_adjoint_closed_form(n: float, x: float) -> None:
     t_f = x * LAG_S
     r = _head_on(t_f, n, nt_mps2=NT, lag_s=LAG_S)
-    assert r.miss_distance_m == pytest.approx(_adjoint_miss_m(n, t_f, LAG_S, NT), abs=0.005)  # 5 mm
+    assert r.miss_distance_m == pytest.approx(adjoint_miss_m(n, t_f, LAG_S, NT), abs=0.005)  # 5 mm
 
 
 # --- acceleration limit and step independence -----------------------------------------
@@ -402,11 +383,13 @@ def test_closest_approach_of_a_straight_chord() -> None:
 
 
 def test_flat_integrator_keeps_the_missile_speed() -> None:
-    """Lateral acceleration only: 10 s of 0.05 s steps at about 9 g change the speed by < 1 mm/s."""
+    """The calculator's frame (FLAT | LATERAL), lateral acceleration only.
+
+    10 s of 0.05 s steps at about 9 g change the speed by < 1 mm/s."""
     state = np.concatenate([EX_M0, EX_MV])
     accel = np.array([0.0, 80.0, 30.0])
     for _ in range(200):
-        guidance._flat_rk4_step(state, 0.0, 0.05, guidance._COAST, accel)
+        rk4_step(state, 0.0, 0.05, guidance._COAST, accel, FLAT | LATERAL)
     assert np.linalg.norm(state[3:]) == pytest.approx(VM, abs=1e-3)
 
 

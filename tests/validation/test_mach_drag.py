@@ -53,7 +53,9 @@ def _column(z_low_m: float, z_high_m: float) -> float:
     return float(value)
 
 
-def _dive(params: np.ndarray, z0_m: float, v0_mps: float, z_end_m: float) -> list[tuple[float, float]]:
+def _dive(
+    params: np.ndarray, z0_m: float, v0_mps: float, z_end_m: float
+) -> list[tuple[float, float]]:
     """(height, speed) samples of a vertical dive on the equator, down to z_end."""
     state = np.array([WGS84_A_M + z0_m, 0.0, 0.0, -v0_mps, 0.0, 0.0])
     cmd = np.zeros(3)

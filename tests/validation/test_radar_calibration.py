@@ -44,7 +44,9 @@ def _compiled_radar(spec) -> Radars:  # type: ignore[no-untyped-def]
     )
     row = radar_row(spec, unit, 0)
     # open every limit but the one tested: the reference range may exceed the instrumented one
-    row.update(max_range_m=1e9, az_half_rad=math.pi, el_min_rad=-0.5 * math.pi, el_max_rad=0.5 * math.pi)
+    row.update(
+        max_range_m=1e9, az_half_rad=math.pi, el_min_rad=-0.5 * math.pi, el_max_rad=0.5 * math.pi
+    )
     row.update(sigma_range_m=0.0, sigma_az_rad=0.0, sigma_el_rad=0.0)
     # the whole sector in one look, no false alarms: the target's own draw is tested
     row.update(n_sectors=1, false_alarms_per_scan=0.0)

@@ -24,7 +24,7 @@ import numpy as np
 from airguard._jit import njit
 from airguard.c2.evaluation import predict_position
 from airguard.c2.picture import Pictures
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, height_m, rk4_step
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, height_m
 from airguard.engine.events import (
     EV_END,
     EV_RETARGET,
@@ -47,14 +47,14 @@ from airguard.guidance import (
     MAX_STEP_S,
     MIN_STEP_S,
     TRUE_PN,
+    HomingLaw,
     advance_lag,
     closest_approach,
+    fly_held,
+    held_command,
+    homing_command,
+    homing_scratch,
     homing_step_s,
-    lag_mean,
-    lateral_part,
-    limit_magnitude,
-    pn_command,
-    trapezoid_hold,
 )
 from airguard.tracking.core import Tracks
 from airguard.world import Interceptors
@@ -257,12 +257,11 @@ def fly_interceptor(
     """
     params = itc.params[ty]
     st, ach, aim = fl.m_state[m], fl.m_ach[m], fl.m_aim[m]
-    nav, amax, tau = itc.nav_ratio[ty], itc.max_accel_mps2[ty], itc.lag_s[ty]
+    law = HomingLaw(itc.nav_ratio[ty], TRUE_PN, itc.max_accel_mps2[ty], itc.lag_s[ty], True, FULL)
     real = o < thr.ttype.shape[0]
     work = fl.work
-    rel, cmd, cmd0, cmd1 = work[0:6], work[6:9], work[9:12], work[12:15]
-    mean, trial, gcomp = work[15:18], work[18:24], work[24:27]
-    tgt = work[27:34]
+    s = homing_scratch(work)
+    cmd, tgt = work[24:27], work[27:34]
     t0 = fl.m_t0[m]
     tm = max(t_from, t0)  # a salvo's later rounds wait for their launch time
     while tm < t_to - 1e-9:
@@ -276,8 +275,8 @@ def fly_interceptor(
             fl.m_acq[m] = _acquires(itc.seeker_range_m[ty], itc.seeker_tan[ty], st, buf, tgt)
         homing = real and fl.m_acq[m]
         _take_target(homing, buf, tgt)
-        rn, vc = _guidance_command(st, tgt, nav, amax, rel, gcomp, cmd)
-        r0x, r0y, r0z = rel[0], rel[1], rel[2]
+        rn, vc, _ = homing_command(st, tgt, law, _ZERO3, s, cmd)
+        r0x, r0y, r0z = s.rel[0], s.rel[1], s.rel[2]
         if real:
             t0x, t0y, t0z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
         else:
@@ -297,16 +296,10 @@ def fly_interceptor(
             aim_state(aim, tm + h, tgt)
         if not boost and ahead:
             _take_target(homing, buf, tgt)
-            # trial step on the start command, then hold the mean of both ends
-            trial[:] = st
-            lag_mean(ach, cmd, h, tau, mean)
-            rk4_step(trial, age, h, params, mean, FULL)
-            rn1, vc1 = _guidance_command(trial, tgt, nav, amax, rel, gcomp, cmd1)
-            cmd0[:] = cmd
-            trapezoid_hold(cmd0, cmd1, rn1, vc1, h, cmd)
-        lag_mean(ach, cmd, h, tau, mean)
-        rk4_step(st, age, h, params, mean, FULL)
-        advance_lag(ach, cmd, h, tau)
+            # the mean of the law's commands at the step's two ends (a trial step)
+            held_command(st, ach, cmd, tgt, h, age, params, law, _ZERO3, s)
+        fly_held(st, ach, cmd, h, age, params, law, s)
+        advance_lag(ach, cmd, h, law.lag_s)
         tm += h
         if real and not threat_state(thr, o, tm, buf):
             return TARGET_GONE, tm, math.inf
@@ -384,40 +377,6 @@ def _pk_draw(
             return KILL, t_cpa, miss
         return PK_FAIL, t_cpa, miss
     return MISS, t_cpa, miss
-
-
-@njit
-def _guidance_command(
-    st: np.ndarray,
-    tgt: np.ndarray,
-    nav: float,
-    amax: float,
-    rel: np.ndarray,
-    gcomp: np.ndarray,
-    out: np.ndarray,
-) -> tuple[float, float]:
-    """Commanded lateral acceleration of an interceptor against a target state.
-
-    True proportional navigation (:func:`airguard.guidance.pn_command`) plus
-    compensation of gravity across the line of sight, lateral to the
-    missile's velocity and limited in magnitude.  Returns (range, closing speed).
-    """
-    for i in range(3):
-        rel[i] = tgt[i] - st[i]
-        rel[3 + i] = tgt[3 + i] - st[3 + i]
-    vc = pn_command(rel[0:3], rel[3:6], st[3:6], nav, TRUE_PN, _ZERO3, out)
-    rn = math.sqrt(rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2)
-    sr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
-    g = EARTH_MU_M3_S2 / (sr * sr)
-    gl = -g * (st[0] * rel[0] + st[1] * rel[1] + st[2] * rel[2]) / (sr * rn * rn)
-    for i in range(3):
-        # minus the part of gravity across the line of sight
-        gcomp[i] = g * st[i] / sr + gl * rel[i]
-    lateral_part(gcomp, st[3:6])
-    for i in range(3):
-        out[i] += gcomp[i]
-    limit_magnitude(out, amax)
-    return rn, vc
 
 
 @njit
