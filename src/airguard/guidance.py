@@ -353,13 +353,13 @@ HOMING_SCRATCH_SIZE = 24
 """Length of the array :func:`homing_scratch` cuts into views."""
 
 
-@njit
+@njit(inline="always")
 def homing_scratch(work: np.ndarray) -> HomingScratch:
     """The views of `work` (at least :data:`HOMING_SCRATCH_SIZE` long) a homing step uses."""
     return HomingScratch(work[0:6], work[6:9], work[9:15], work[15:18], work[18:21], work[21:24])
 
 
-@njit
+@njit(inline="always")
 def homing_command(
     st: np.ndarray,
     tgt: np.ndarray,
@@ -397,7 +397,7 @@ def homing_command(
     return rn, vc, an
 
 
-@njit
+@njit(inline="always")
 def held_command(
     st: np.ndarray,
     achieved: np.ndarray,
@@ -427,7 +427,7 @@ def held_command(
     trapezoid_hold(cmd0, cmd1, rn1, vc1, h_s, cmd)
 
 
-@njit
+@njit(inline="always")
 def fly_held(
     st: np.ndarray,
     achieved: np.ndarray,
