@@ -7,7 +7,10 @@ lines (steering cancels gravity across the velocity, as a guided missile on a
 collision course flies); each sample paints the (ground range, height) cell it passes
 through with the earliest time it is reached and the launch elevation that
 reaches it first, while the interceptor still flies faster than
-:data:`MIN_EFFECTIVE_SPEED_MPS`.  Fire control looks the time up to decide
+:data:`MIN_EFFECTIVE_SPEED_MPS`.  The fly-outs of a family are flown in step, and
+the cells between neighbouring elevations are painted at each step's time (an
+intermediate elevation flies between them), so the table has no holes between
+fly-outs however far apart they drift at long range.  Fire control looks the time up to decide
 whether a predicted intercept point is reachable in time; the catalogue's
 range and altitude limits then cut the kinematic envelope.
 
@@ -53,6 +56,8 @@ MIN_EFFECTIVE_SPEED_MPS = 400.0
 """Slowest an interceptor may be at intercept to count as able to engage (notional)."""
 
 FLYOUT_STEP_S = 0.1
+ELEVATION_STEP_DEG = 0.25
+"""Launch elevations of the fly-outs are this far apart (the cells between are filled)."""
 REFERENCE_LAT_RAD = math.radians(38.0)
 
 # -- whether an interceptor can be at a point in time (codes of intercept_cell) -------------
@@ -255,6 +260,41 @@ def intercept_cell(
     return TOO_LATE, ri, hi
 
 
+@njit(inline="always")
+def _paint_segment(
+    g0: float,
+    h0: float,
+    g1: float,
+    h1: float,
+    t0: float,
+    t1: float,
+    e0: float,
+    e1: float,
+    v0: float,
+    v1: float,
+    dr: float,
+    dh: float,
+    time_out: np.ndarray,
+    elev_out: np.ndarray,
+    speed_out: np.ndarray,
+) -> None:
+    """Paint the cells along the segment from (ground range `g0`, height `h0`) to (`g1`,
+    `h1`), in sub-cell steps, with time, launch elevation and speed interpolated from
+    their values at its two ends, where earlier than what a cell holds."""
+    nr, nh = time_out.shape
+    n_sub = int(max(abs(g1 - g0) / dr, abs(h1 - h0) / dh) * 2.0) + 1
+    for s in range(n_sub + 1):
+        f = s / n_sub
+        gi = int((g0 + f * (g1 - g0)) / dr + 0.5)
+        hi = int((h0 + f * (h1 - h0)) / dh + 0.5)
+        if 0 <= gi < nr and 0 <= hi < nh:
+            ts = t0 + f * (t1 - t0)
+            if ts < time_out[gi, hi]:
+                time_out[gi, hi] = ts
+                elev_out[gi, hi] = e0 + f * (e1 - e0)
+                speed_out[gi, hi] = v0 + f * (v1 - v0)
+
+
 @njit
 def _paint(
     params: np.ndarray,
@@ -269,63 +309,95 @@ def _paint(
     flags: int,
     straight: bool,
 ) -> None:
-    nr, nh = time_out.shape
+    """Fly one family of fly-outs, all elevations in step, and paint the cells they reach.
+
+    Each fly-out paints the cells along its path between samples; at every step the
+    cells between neighbouring fly-outs (adjacent elevations) are painted too, at that
+    step's time, with the elevation and speed interpolated between them: an
+    intermediate elevation flies between its neighbours, so the fan the family sweeps
+    is filled without holes however far apart neighbouring fly-outs drift.
+    """
+    ne = elevations.shape[0]
     cmd = np.zeros(3)
     lat = REFERENCE_LAT_RAD
     x0, y0, z0 = _launch_state(lat, 0.0, 0.0, 0.0, 0.5, 0.0)[:3]
     r0 = math.sqrt(x0 * x0 + y0 * y0 + z0 * z0)
     R = MEAN_EARTH_RADIUS_M
-    for e in range(elevations.shape[0]):
-        el = elevations[e]
-        st = _launch_state(lat, 0.0, 0.0, 0.0, el, 20.0)
+    st = np.empty((ne, 6))
+    h_launch = np.empty(ne)
+    flying = np.ones(ne, dtype=np.bool_)
+    prev = np.zeros((ne, 3))  # ground range, height, speed at the last sample
+    now = np.zeros((ne, 3))
+    for e in range(ne):
+        st[e] = _launch_state(lat, 0.0, 0.0, 0.0, elevations[e], 20.0)
         # heights are measured from the launch point (on the sphere of the SPHERE
         # option the ellipsoid's surface is not at height zero)
-        h_launch = height_m(st[0], st[1], st[2], flags)
-        t = 0.0
-        prev_r, prev_h = 0.0, 0.0
-        while t < max_time:
-            step = FLYOUT_STEP_S
-            if t < params[P_BURN] - 1e-9:
-                step = min(step, params[P_BURN] - t)  # end a step at burnout
-            speed0 = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
-            # like the engine's interceptors, no steering in early boost
-            if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[P_BURN]):
-                # steer against the component of gravity across the velocity, so the
-                # fly-out holds a straight line, as a guided missile on a collision course
-                r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
-                sp2 = st[3] ** 2 + st[4] ** 2 + st[5] ** 2
-                g = -EARTH_MU_M3_S2 / r3
-                gx, gy, gz = g * st[0], g * st[1], g * st[2]
-                along = (gx * st[3] + gy * st[4] + gz * st[5]) / sp2
-                cmd[0] = -(gx - along * st[3])
-                cmd[1] = -(gy - along * st[4])
-                cmd[2] = -(gz - along * st[5])
-            else:
-                cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
-            rk4_step(st, t, step, params, cmd, flags)
-            t += step
-            h = height_m(st[0], st[1], st[2], flags) - h_launch
-            if h < 0.0:
-                break
-            rr = math.sqrt(st[0] ** 2 + st[1] ** 2 + st[2] ** 2)
-            c = (st[0] * x0 + st[1] * y0 + st[2] * z0) / (rr * r0)
-            g = R * math.acos(min(max(c, -1.0), 1.0))
-            speed = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
-            if speed < min_speed and t > params[P_BURN]:
-                break
-            # paint the segment from the previous sample in sub-cell steps
-            n_sub = int(max(abs(g - prev_r) / dr, abs(h - prev_h) / dh) * 2.0) + 1
-            for s in range(1, n_sub + 1):
-                f = s / n_sub
-                gi = int((prev_r + f * (g - prev_r)) / dr + 0.5)
-                hi = int((prev_h + f * (h - prev_h)) / dh + 0.5)
-                if gi < nr and hi < nh:
-                    ts = t - step * (1.0 - f)
-                    if ts < time_out[gi, hi]:
-                        time_out[gi, hi] = ts
-                        elev_out[gi, hi] = el
-                        speed_out[gi, hi] = speed
-            prev_r, prev_h = g, h
+        h_launch[e] = height_m(st[e, 0], st[e, 1], st[e, 2], flags)
+        prev[e, 2] = 20.0
+    t = 0.0
+    while t < max_time and flying.any():
+        step = FLYOUT_STEP_S
+        if t < params[P_BURN] - 1e-9:
+            step = min(step, params[P_BURN] - t)  # end a step at burnout
+        for e in range(ne):
+            if not flying[e]:
+                continue
+            _flyout_step(st[e], t, step, params, cmd, flags, straight)
+            h = height_m(st[e, 0], st[e, 1], st[e, 2], flags) - h_launch[e]
+            speed = math.sqrt(st[e, 3] ** 2 + st[e, 4] ** 2 + st[e, 5] ** 2)
+            if h < 0.0 or (speed < min_speed and t + step > params[P_BURN]):
+                flying[e] = False
+                continue
+            rr = math.sqrt(st[e, 0] ** 2 + st[e, 1] ** 2 + st[e, 2] ** 2)
+            c = (st[e, 0] * x0 + st[e, 1] * y0 + st[e, 2] * z0) / (rr * r0)
+            now[e, 0] = R * math.acos(min(max(c, -1.0), 1.0))
+            now[e, 1] = h
+            now[e, 2] = speed
+            el = elevations[e]
+            _paint_segment(
+                prev[e, 0], prev[e, 1], now[e, 0], now[e, 1], t, t + step, el, el,
+                prev[e, 2], speed, dr, dh, time_out, elev_out, speed_out,
+            )  # fmt: skip
+        t += step
+        for e in range(1, ne):
+            if flying[e - 1] and flying[e]:
+                _paint_segment(
+                    now[e - 1, 0], now[e - 1, 1], now[e, 0], now[e, 1], t, t,
+                    elevations[e - 1], elevations[e], now[e - 1, 2], now[e, 2], dr, dh,
+                    time_out, elev_out, speed_out,
+                )  # fmt: skip
+        for e in range(ne):
+            if flying[e]:
+                prev[e, 0], prev[e, 1], prev[e, 2] = now[e, 0], now[e, 1], now[e, 2]
+
+
+@njit(inline="always")
+def _flyout_step(
+    st: np.ndarray,
+    t: float,
+    step: float,
+    params: np.ndarray,
+    cmd: np.ndarray,
+    flags: int,
+    straight: bool,
+) -> None:
+    """One step of a fly-out: unsteered (a gravity turn), or, for the straight family once
+    guidance starts (as the engine's interceptors, no steering in early boost), steered
+    against gravity across the velocity so that it holds a straight line, as a guided
+    missile on a collision course."""
+    speed0 = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+    if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[P_BURN]):
+        r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
+        sp2 = st[3] ** 2 + st[4] ** 2 + st[5] ** 2
+        g = -EARTH_MU_M3_S2 / r3
+        gx, gy, gz = g * st[0], g * st[1], g * st[2]
+        along = (gx * st[3] + gy * st[4] + gz * st[5]) / sp2
+        cmd[0] = -(gx - along * st[3])
+        cmd[1] = -(gy - along * st[4])
+        cmd[2] = -(gz - along * st[5])
+    else:
+        cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
+    rk4_step(st, t, step, params, cmd, flags)
 
 
 def reach_table(
@@ -339,18 +411,23 @@ def reach_table(
     flags: int = FULL,
     min_speed_mps: float = MIN_EFFECTIVE_SPEED_MPS,
     families: tuple[str, ...] = ("arc", "straight"),
+    elevation_step_deg: float = ELEVATION_STEP_DEG,
 ) -> ReachTable:
     """Fly gravity-turn fly-outs and tabulate the earliest reach time per cell.
 
     The table spans ground ranges up to `max_range_m` and heights up to
-    `max_altitude_m` (the catalogue limits, padded 5 %).
+    `max_altitude_m` (the catalogue limits, padded 5 %); fly-outs leave at elevations
+    from 1° to 89° every `elevation_step_deg`, and the cells between neighbouring
+    fly-outs are filled (:func:`_paint`).
     """
     dr = max_range_m * 1.05 / (n_range - 1)
     dh = max_altitude_m * 1.05 / (n_height - 1)
     time_s = np.full((n_range, n_height), np.inf)
     elev = np.zeros((n_range, n_height))
     speed = np.zeros((n_range, n_height))
-    elevations = np.radians(np.arange(1.0, 89.01, 0.25))
+    if not 0.0 < elevation_step_deg <= 10.0:
+        raise ValueError(f"elevation_step_deg: expected a step in (0, 10] deg, got {elevation_step_deg}")
+    elevations = np.radians(np.arange(1.0, 89.0 + 1e-9, elevation_step_deg))
     unknown = set(families) - {"arc", "straight"}
     if unknown:
         raise ValueError(f"unknown fly-out families {sorted(unknown)}; use 'arc' and 'straight'")

@@ -74,6 +74,7 @@ __all__ = [
     "profile_step_m",
     "route_height_profile",
     "terrain_profile",
+    "weave_onset",
 ]
 
 BALLISTIC_STEP_S = 1.0
@@ -156,6 +157,20 @@ def _pitch_over(st: np.ndarray, azimuth: float, elevation: float) -> None:
 
 
 @njit
+def weave_onset(weave_phase: float, period_s: float) -> tuple[float, float]:
+    """The onset of a threat's terminal weave from its draw `weave_phase` in [0, 1).
+
+    Returns (delay s, side ±1): the weave begins ``frac(2 u) T`` after the missile
+    descends through the manoeuvre height (uniform over one period T: the weave's
+    phase, seen from the defence, is uniform per missile) and turns first to the
+    left for u < ½, to the right otherwise.
+    """
+    u2 = 2.0 * weave_phase
+    side = 1.0 if u2 < 1.0 else -1.0
+    return (u2 - math.floor(u2)) * period_s, side
+
+
+@njit
 def fly_ballistic(
     lat: float,
     lon: float,
@@ -171,6 +186,7 @@ def fly_ballistic(
     pos_out: np.ndarray,
     vel_out: np.ndarray,
     h_out: np.ndarray,
+    weave_phase: float = 0.0,
 ) -> tuple[float, float, float, float]:
     """Fly one ballistic missile from launch to ground impact.
 
@@ -198,6 +214,10 @@ def fly_ballistic(
         flight; pass zero-length outputs to record nothing.
     pos_out, vel_out : (K, 3) float64; h_out : (K,) float64
         Grid samples (ECEF m, m/s, height m), written in place.
+    weave_phase : float
+        The terminal weave's draw, in [0, 1) (:func:`weave_onset`): when within the
+        first period after the missile descends through the manoeuvre height the weave
+        begins, and to which side.
 
     Returns
     -------
@@ -220,6 +240,7 @@ def fly_ballistic(
     rec_t = -math.inf
     t_weave = 0.0
     weave_started = False
+    weave_delay, weave_side = weave_onset(weave_phase, params[P_WEAVE_PERIOD])
     ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
     while t - t_launch < MAX_BALLISTIC_FLIGHT_S:
         # record every grid time reached exactly at the start of a step
@@ -249,23 +270,30 @@ def fly_ballistic(
             rv = st[0] * st[3] + st[1] * st[4] + st[2] * st[5]
             hnow = height_m(st[0], st[1], st[2], flags)
             weaving = rv < 0.0 and hnow < p[P_WEAVE_HEIGHT]
+        cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
         if weaving:
-            # scripted terminal manoeuvre: a sinusoidal weave across the flight path,
-            # horizontal and perpendicular to the velocity, from the moment the missile
-            # descends through the manoeuvre height; steps of an eighth of a period
+            # scripted terminal manoeuvre: a weave across the flight path, horizontal and
+            # perpendicular to the velocity, a·cos(2π τ/T) from its onset (τ = 0, a
+            # random delay after the missile descends through the manoeuvre height,
+            # to a random side): it starts at a peak of acceleration, so its lateral
+            # velocity (a T/2π) sin(2π τ/T) oscillates about zero and the path
+            # oscillates about one a T²/4π² to the side, never drifting; steps of an
+            # eighth of a period, one ending at the onset
             if not weave_started:
-                t_weave = t
+                t_weave = t + weave_delay
                 weave_started = True
             t_next = min(t_next, t + p[P_WEAVE_PERIOD] / 8.0)
-            phase = 2.0 * math.pi * (t + 0.5 * (t_next - t) - t_weave) / p[P_WEAVE_PERIOD]
-            cx = st[4] * st[2] - st[5] * st[1]
-            cy = st[5] * st[0] - st[3] * st[2]
-            cz = st[3] * st[1] - st[4] * st[0]
-            cn = math.sqrt(cx * cx + cy * cy + cz * cz)
-            a = p[P_WEAVE_ACCEL] * math.sin(phase) / cn if cn > 0.0 else 0.0
-            cmd[0], cmd[1], cmd[2] = a * cx, a * cy, a * cz
-        else:
-            cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
+            if t < t_weave - 1e-9:
+                t_next = min(t_next, t_weave)
+            else:
+                tau = t + 0.5 * (t_next - t) - t_weave
+                phase = 2.0 * math.pi * tau / p[P_WEAVE_PERIOD]
+                cx = st[4] * st[2] - st[5] * st[1]
+                cy = st[5] * st[0] - st[3] * st[2]
+                cz = st[3] * st[1] - st[4] * st[0]
+                cn = math.sqrt(cx * cx + cy * cy + cz * cz)
+                a = weave_side * p[P_WEAVE_ACCEL] * math.cos(phase) / cn if cn > 0.0 else 0.0
+                cmd[0], cmd[1], cmd[2] = a * cx, a * cy, a * cz
         step = t_next - t
         if step <= 1e-9:  # an event already reached, up to rounding
             step = h
@@ -317,6 +345,7 @@ def aim_ballistic(
     pos: np.ndarray,
     vel: np.ndarray,
     hh: np.ndarray,
+    weave_phase: float = 0.0,
 ) -> tuple[float, float, float, float]:
     """Fly a ballistic missile onto an aim point by the shooting method.
 
@@ -326,8 +355,8 @@ def aim_ballistic(
     azimuth for the cross-range error until the impact lies within
     :data:`AIM_TOLERANCE_M` of the aim point (Earth rotation, J2 and the
     launch site make each case differ from the table).  Launch and aim points
-    are geodetic (rad, m); samples are recorded as in :func:`fly_ballistic`.
-    Returns the impact time and ECEF impact point.
+    are geodetic (rad, m); samples are recorded as in :func:`fly_ballistic` (with its
+    terminal weave's draw `weave_phase`).  Returns the impact time and ECEF impact point.
     """
     R = MEAN_EARTH_RADIUS_M
     # great-circle range and bearing to the aim point
@@ -360,6 +389,7 @@ def aim_ballistic(
             pos,
             vel,
             hh,
+            weave_phase,
         )
         dx, dy, dz = xi - ax, yi - ay, zi - az_
         de = -so * dx + co * dy

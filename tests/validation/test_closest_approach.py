@@ -105,18 +105,25 @@ def _threat(miss_m: float, accel_mps2: float) -> Threats:
     tau = (np.arange(N_GRID) * GRID_DT_S - T_CPA_S)[:, None]
     rel_p = miss_m * m + CLOSING_MPS * w * tau + 0.5 * accel_mps2 * m * tau**2
     rel_v = CLOSING_MPS * w + accel_mps2 * m * tau
+    return one_threat(REFERENCE[:, :3] + rel_p, REFERENCE[:, 3:] + rel_v)
+
+
+def one_threat(pos: np.ndarray, vel: np.ndarray) -> Threats:
+    """One threat whose stored trajectory is `pos`, `vel` (K, 3) on the engine's grid from
+    0 s, landing at its last sample."""
+    n_grid = pos.shape[0]
     return Threats(
         ttype=np.zeros(1, dtype=np.int64),
         cls=np.zeros(1, dtype=np.int64),
         target=np.zeros(1, dtype=np.int64),
         t_launch=np.zeros(1),
-        t_impact=np.array([(N_GRID - 1) * GRID_DT_S]),
+        t_impact=np.array([(n_grid - 1) * GRID_DT_S]),
         impact_pos=np.zeros((1, 3)),
         k_first=np.zeros(1, dtype=np.int64),
-        k_last=np.array([N_GRID - 1], dtype=np.int64),
-        pos=(REFERENCE[:, :3] + rel_p)[None],
-        vel=(REFERENCE[:, 3:] + rel_v)[None],
-        h=np.zeros((1, N_GRID)),
+        k_last=np.array([n_grid - 1], dtype=np.int64),
+        pos=pos[None],
+        vel=vel[None],
+        h=np.zeros((1, n_grid)),
         rcs=np.ones(1),
         swerling=np.zeros(1, dtype=np.int64),
         friendly=np.zeros(1, dtype=np.bool_),
@@ -132,7 +139,7 @@ def fly_by_cycles(
     0 s from `start` (ECEF state), its seeker on threat 0 of `thr` from the start.
     """
     itc = unguided_interceptor() if itc is None else itc
-    flights = new_flights(1, np.zeros(1))  # one interceptor, launched at 0 s
+    flights = new_flights(1, np.zeros(1), np.zeros((1, 3)), np.zeros(1))  # launched at 0 s
     flights.m_state[0] = start
     flights.m_acq[0] = True  # the seeker has the target: the approach is to it
     rng = np.random.Generator(np.random.PCG64(1))

@@ -32,7 +32,11 @@ from airguard.engine.flyout import ENGINE_STEP_FRACTION
 from airguard.engine.threats import Threats
 from airguard.geo import enu_basis, geodetic2ecef
 from airguard.world import GRID_DT_S
-from tests.validation.test_closest_approach import fly_by_cycles, unguided_interceptor
+from tests.validation.test_closest_approach import (
+    fly_by_cycles,
+    one_threat,
+    unguided_interceptor,
+)
 from tests.validation.zarchan import FT_M, LAG_CASES, LAG_S, NT_MPS2, adjoint_miss_m
 
 COAST = body_params(mass0_kg=100.0)  # no thrust, no drag
@@ -66,22 +70,7 @@ def _manoeuvring_threat(t_f: float) -> Threats:
     t = (np.arange(N_GRID) * GRID_DT_S)[:, None]
     rel_p = VC * (t_f - t) * UP + 0.5 * NT_MPS2 * t**2 * EAST
     rel_v = -VC * UP + NT_MPS2 * t * EAST
-    return Threats(
-        ttype=np.zeros(1, dtype=np.int64),
-        cls=np.zeros(1, dtype=np.int64),
-        target=np.zeros(1, dtype=np.int64),
-        t_launch=np.zeros(1),
-        t_impact=np.array([(N_GRID - 1) * GRID_DT_S]),
-        impact_pos=np.zeros((1, 3)),
-        k_first=np.zeros(1, dtype=np.int64),
-        k_last=np.array([N_GRID - 1], dtype=np.int64),
-        pos=(COAST_TRACK[:, :3] + rel_p)[None],
-        vel=(COAST_TRACK[:, 3:] + rel_v)[None],
-        h=np.zeros((1, N_GRID)),
-        rcs=np.ones(1),
-        swerling=np.zeros(1, dtype=np.int64),
-        friendly=np.zeros(1, dtype=np.bool_),
-    )
+    return one_threat(COAST_TRACK[:, :3] + rel_p, COAST_TRACK[:, 3:] + rel_v)
 
 
 @pytest.mark.parametrize(("n", "x"), LAG_CASES)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 # The curated API is __all__; the names imported "as" themselves are re-exported for the
 # modules that import them from airguard.engine (front ends, studies, tests).
+from airguard.engine.events import DESTROYED as DESTROYED
 from airguard.engine.events import EV_DETECTION as EV_DETECTION
 from airguard.engine.events import EV_END as EV_END
 from airguard.engine.events import EV_IMPACT as EV_IMPACT
@@ -45,6 +46,7 @@ from airguard.engine.events import KILL as KILL
 from airguard.engine.events import MISS as MISS
 from airguard.engine.events import PK_FAIL as PK_FAIL
 from airguard.engine.events import TARGET_GONE as TARGET_GONE
+from airguard.engine.events import TARGET_LANDED as TARGET_LANDED
 from airguard.engine.events import TIMEOUT as TIMEOUT
 from airguard.engine.looks import EFFECTIVE_EARTH_FACTOR as EFFECTIVE_EARTH_FACTOR
 from airguard.engine.loop import ReplicationResult, replication_rng, run_replication

@@ -15,6 +15,7 @@ import numpy as np
 from airguard._jit import njit
 
 __all__ = [
+    "DESTROYED",
     "EVENT_NAMES",
     "EV_DETECTION",
     "EV_END",
@@ -30,15 +31,20 @@ __all__ = [
     "OUTCOME_NAMES",
     "PK_FAIL",
     "TARGET_GONE",
+    "TARGET_LANDED",
     "TIMEOUT",
     "EventLog",
     "event_log",
     "log_event",
 ]
 
-# interceptor outcomes
-KILL, PK_FAIL, MISS, TARGET_GONE, TIMEOUT, GROUND = 0, 1, 2, 3, 4, 5
-OUTCOME_NAMES = ("kill", "pk-fail", "miss", "target-gone", "timeout", "ground")
+# interceptor outcomes: TARGET_GONE, its target killed (by another round) or a track that
+# ended; TARGET_LANDED, its target reached the ground first; DESTROYED, it could no
+# longer reach its target (too slow, or too little flight time left) and was destroyed
+KILL, PK_FAIL, MISS, TARGET_GONE, TIMEOUT, GROUND, TARGET_LANDED, DESTROYED = range(8)
+OUTCOME_NAMES = (
+    "kill", "pk-fail", "miss", "target-gone", "timeout", "ground", "target-landed", "destroyed"
+)  # fmt: skip
 
 
 class EventLog(NamedTuple):

@@ -11,8 +11,9 @@ from loaded, ready launchers within the unit's fire channels.  Ballistic
 threats are engaged in free flight; after a group's rounds at an object end it
 waits the kill-assessment time before firing at it again; friendly flights are
 engaged only when the group misidentified them (one IFF draw per flight and
-group).  Fire control plans a point and a time; nothing leaves the rail before
-its plan says so.
+group).  Fire control plans a point and a time: a round leaves when its fly-out time
+matches the time to the planned point (the plan is made again each cycle until then),
+and nothing leaves the rail before its plan says so.
 
 The pass itself (the loops over groups, units, objects and ordered pairs) runs in
 :func:`airguard.engine.loop.engage`, which holds the replication's arrays; this
@@ -58,7 +59,6 @@ from airguard.world import (
 )
 
 __all__ = [
-    "FREE_FLIGHT_THRESHOLD",
     "SEARCH_STEP_S",
     "TRACK_STALE_S",
     "Reach",
@@ -75,10 +75,6 @@ __all__ = [
     "set_aim",
     "unit_reach",
 ]
-
-FREE_FLIGHT_THRESHOLD = 0.5
-"""A ballistic track whose acceleration model holds at least this probability is taken to
-be under thrust and is not engaged."""
 
 TRACK_STALE_S = 30.0
 """A picture older than this is no longer engaged (s)."""
@@ -295,14 +291,17 @@ def find_intercept(
     t: float,
     ballistic: bool,
     buf: np.ndarray,
-) -> tuple[float, float]:
-    """Earliest intercept time (abs) and launch elevation, or (-1, 0) if none.
+) -> tuple[float, float, float]:
+    """Earliest intercept time (abs), launch elevation and fly-out time; (-1, 0, 0) if none.
 
     A unit's interceptor type (its ``reach``, :func:`unit_reach`) against the picture
     ``est`` (9,) taken at `t_est`, predicted
     (:func:`airguard.c2.evaluation.predict_position`) every :data:`SEARCH_STEP_S` from
     time t: the first point inside the type's altitude and range limits that its reach
-    table says it reaches in time.  ``buf`` (7,) is scratch.
+    table says it reaches in time, and the table's fly-out time to it: a round launched
+    that long before the intercept time arrives with the threat (launched earlier, it
+    would wait at the point, flying proportional navigation at the threat's present
+    state).  ``buf`` (7,) is scratch.
     """
     ux, uy, uz = reach.x, reach.y, reach.z
     ur = math.sqrt(ux * ux + uy * uy + uz * uz)
@@ -322,18 +321,20 @@ def find_intercept(
             reach.max_range, ux, uy, uz, ur, buf[0], buf[1], buf[2], h, tau - SEARCH_STEP_S,
         )  # fmt: skip
         if code == REACHABLE:
-            return t + tau - SEARCH_STEP_S, reach.elev[ri, hi]
-    return -1.0, 0.0
+            return t + tau - SEARCH_STEP_S, reach.elev[ri, hi], reach.time[ri, hi]
+    return -1.0, 0.0, 0.0
 
 
 @njit
-def free_flight(est: np.ndarray) -> bool:
-    """Whether a ballistic track is in free flight: the tracker's model of acceleration
-    (CA) holds less than half the probability (``est[8]``), or, without one, the
-    track descends."""
-    if est[8] >= 0.0:
-        return bool(est[8] < FREE_FLIGHT_THRESHOLD)
-    return bool(est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0)
+def free_flight(est: np.ndarray, held_s: float, boost_s: float) -> bool:
+    """Whether a ballistic track (picture ``est``, held `held_s` since the unit's first
+    firm picture of it) is known to be in free flight: descending (no ballistic missile
+    burns on the way down, and a manoeuvring re-entry vehicle is in free flight), or held
+    longer than the longest boost `boost_s` among the scenario's ballistic types (a
+    threat library's bound: whenever the motor was lit, it has burnt out by then)."""
+    if est[0] * est[3] + est[1] * est[4] + est[2] * est[5] < 0.0:
+        return True
+    return held_s >= boost_s
 
 
 @njit

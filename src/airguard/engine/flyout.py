@@ -26,6 +26,7 @@ from airguard.c2.evaluation import predict_position
 from airguard.c2.picture import Pictures
 from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, height_m
 from airguard.engine.events import (
+    DESTROYED,
     EV_END,
     EV_RETARGET,
     EV_STATE,
@@ -34,6 +35,7 @@ from airguard.engine.events import (
     MISS,
     PK_FAIL,
     TARGET_GONE,
+    TARGET_LANDED,
     TIMEOUT,
     EventLog,
     log_event,
@@ -125,8 +127,10 @@ def resolve_ends(
         j = out.m_target[m]
         oc = fl.end_outcome[k]
         if oc == KILL:
-            if led.killed_at[j] <= fl.end_t[k] or fl.end_t[k] > thr.t_impact[j]:
-                oc = TARGET_GONE
+            if led.killed_at[j] <= fl.end_t[k]:
+                oc = TARGET_GONE  # another round killed it first
+            elif fl.end_t[k] > thr.t_impact[j]:
+                oc = TARGET_LANDED
             else:
                 led.killed_at[j] = fl.end_t[k]
         out.m_outcome[m] = oc
@@ -263,13 +267,14 @@ def fly_interceptor(
     s = homing_scratch(work)
     cmd, tgt = work[24:27], work[27:34]
     t0 = fl.m_t0[m]
+    end = fl.m_end[m]
     tm = max(t_from, t0)  # a salvo's later rounds wait for their launch time
     while tm < t_to - 1e-9:
         if real:
             if tm >= killed_at[o] or not threat_state(thr, o, tm, buf):
-                return TARGET_GONE, tm, math.inf
+                return _stopped(end, st, _gone(killed_at[o], tm)), tm, math.inf
         elif not exists:
-            return TARGET_GONE, tm, math.inf
+            return _stopped(end, st, TARGET_GONE), tm, math.inf
         aim_state(aim, tm, tgt)
         if real and not fl.m_acq[m] and itc.seeker_range_m[ty] > 0.0:
             fl.m_acq[m] = _acquires(itc.seeker_range_m[ty], itc.seeker_tan[ty], st, buf, tgt)
@@ -277,18 +282,21 @@ def fly_interceptor(
         _take_target(homing, buf, tgt)
         rn, vc, _ = homing_command(st, tgt, law, _ZERO3, s, cmd)
         r0x, r0y, r0z = s.rel[0], s.rel[1], s.rel[2]
+        p0x, p0y, p0z = st[0], st[1], st[2]
         if real:
             t0x, t0y, t0z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
         else:
             t0x, t0y, t0z = math.inf, math.inf, math.inf
         age = tm - t0
         sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+        if age >= params[P_BURN] and _cannot_reach(rn, vc, itc.max_time_s[ty] - age):
+            return _stopped(end, st, DESTROYED), tm, rn
         boost = sp < GUIDANCE_START_SPEED_MPS and age < params[P_BURN]
         if boost:
             cmd[:] = 0.0
         h, timeout = _step_length(rn, vc, t_to - tm, age, params[P_BURN], itc.max_time_s[ty])
         if timeout:
-            return TIMEOUT, tm, rn
+            return _stopped(end, st, TIMEOUT), tm, rn
         ahead = True
         if homing:
             ahead = threat_state(thr, o, tm + h, buf)
@@ -301,8 +309,10 @@ def fly_interceptor(
         fly_held(st, ach, cmd, h, age, params, law, s)
         advance_lag(ach, cmd, h, law.lag_s)
         tm += h
+        height = height_m(st[0], st[1], st[2], FULL)
+        fl.m_peak[m] = max(fl.m_peak[m], height)
         if real and not threat_state(thr, o, tm, buf):
-            return TARGET_GONE, tm, math.inf
+            return _stopped(end, st, _gone(killed_at[o], tm)), tm, math.inf
         if homing:
             _take_target(homing, buf, tgt)
         else:
@@ -319,14 +329,39 @@ def fly_interceptor(
                     t0x, t0y, t0z, buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
                 )
             else:
-                return MISS, tm, math.inf
+                return _stopped(end, st, MISS), tm, math.inf
+            # the interceptor at the closest approach (its path's chord across the step)
+            end[0] = p0x + f * (st[0] - p0x)
+            end[1] = p0y + f * (st[1] - p0y)
+            end[2] = p0z + f * (st[2] - p0z)
             pk = itc.pk[ty, thr.cls[o]]
             return _pk_draw(itc.lethal_radius_m[ty], pk, tm - h + f * h, miss, rng)
-        if height_m(st[0], st[1], st[2], FULL) < -10.0:
-            return GROUND, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+        if height < -10.0:
+            return _stopped(end, st, GROUND), tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
         if tm - t0 >= itc.max_time_s[ty] - 1e-9:
-            return TIMEOUT, tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
+            return _stopped(end, st, TIMEOUT), tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
     return -1, tm, math.inf
+
+
+@njit(inline="always")
+def _stopped(end: np.ndarray, st: np.ndarray, outcome: int) -> int:
+    """A flight that stopped where it is (``st``): its end point into ``end``; `outcome`."""
+    end[0], end[1], end[2] = st[0], st[1], st[2]
+    return outcome
+
+
+@njit(inline="always")
+def _gone(killed_at: float, tm: float) -> int:
+    """Why a real target is no longer there at `tm`: killed (by 'killed_at') or landed."""
+    return TARGET_GONE if killed_at <= tm else TARGET_LANDED
+
+
+@njit(inline="always")
+def _cannot_reach(rn: float, vc: float, time_left: float) -> bool:
+    """Whether an interceptor after burnout can no longer reach its target (range `rn`,
+    closing speed `vc`) within the `time_left` of its flight: at the present closing
+    speed it is not there in time (it will not speed up again)."""
+    return vc > 0.0 and rn > vc * time_left
 
 
 @njit(inline="always")
@@ -357,8 +392,8 @@ def _step_length(
     go, at most `t_left` in the cycle, ending at burnout; and whether the flight time
     `max_time` is up (the interceptor at `age` since launch)."""
     h = min(homing_step_s(rn, vc, ENGINE_STEP_FRACTION, MIN_STEP_S, MAX_STEP_S), t_left)
-    if age < burn_s:
-        h = min(h, burn_s - age)  # end a step at burnout
+    if age < burn_s - 1e-9:
+        h = min(h, burn_s - age)  # end a step at burnout (not at a rounding error before it)
     if age + h > max_time:
         h = max_time - age
         if h <= 1e-9:

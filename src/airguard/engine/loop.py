@@ -26,6 +26,7 @@ import numpy as np
 from airguard._jit import njit
 from airguard.c2.evaluation import evaluate_kernel
 from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
+from airguard.dynamics import P_BURN
 from airguard.engine.events import NO_LOG, EventLog
 from airguard.engine.firecontrol import (
     TRACK_STALE_S,
@@ -72,6 +73,7 @@ from airguard.engine.threats import Threats, draw_threats
 from airguard.tracking.core import Tracks, new_tracks
 from airguard.world import (
     CLASS_BALLISTIC,
+    FLIGHT_BALLISTIC,
     MAX_PREFERENCES,
     World,
     acceleration_model_index,
@@ -155,13 +157,14 @@ def engage(
                         speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
                         led.obj_cls[j] = kinematic_class(speed)
                     cl = led.obj_cls[j]
-                    if cl == CLASS_BALLISTIC and not free_flight(est):
-                        continue  # still under thrust or climbing: no free-fall prediction
+                    if led.first_track[u, j] == math.inf:
+                        note_first_track(u, j, t, n_thr, est, led, log)
+                    held = t_est - led.first_track[u, j]
+                    if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
+                        continue  # perhaps still under thrust: no free-fall prediction
                     pk_eff = salvo_pk(units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl)
                     if pk_eff <= 0.0:
                         continue
-                    if led.first_track[u, j] == math.inf:
-                        note_first_track(u, j, t, n_thr, est, led, log)
                     if t < led.first_track[u, j] + units.reaction_s[u]:
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
@@ -193,12 +196,19 @@ def engage(
                     )
                     if shot[0] < 0.0:
                         continue
+                    # launch when the fly-out time matches the time to the planned point;
+                    # until then the doctrine's type waits and the plan is made again
+                    t_launch = shot[0] - shot[2]
+                    if t_launch >= t + sc.step:
+                        break
                     # salvo from ready launchers within free fire channels
                     free = units.fire_channels[u] - channels[u]
                     want = min(salvo_size(units.policy, units.salvo, u, cl), rounds[u, ty], free)
-                    fired = load_salvo(u, ty, t, want, units, itc, mag, fl.n[0], out.m_t0)
+                    t_launch = max(t_launch, t)
+                    fired = load_salvo(u, ty, t_launch, want, units, itc, mag, fl.n[0], out.m_t0)
                     if fired > 0:
-                        launch_salvo((u, j, ty, cl), fired, t_est, shot, sc, led, mag, fl, scr, out, log)  # fmt: skip
+                        plan = (shot[0], shot[1])
+                        launch_salvo((u, j, ty, cl), fired, t_est, plan, sc, led, mag, fl, scr, out, log)  # fmt: skip
                         break
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
@@ -248,7 +258,7 @@ def _new_state(
     mag = new_magazines(sc.units, sc.itc.max_range_m.shape[0])
     load_launchers(sc.units, mag.loaded, mag.reserve)
     sen = new_sensing(sc.rad, n_thr + MAX_FALSE_ALARMS_PER_LOOK, rng)
-    fl = new_flights(out.m_unit.shape[0], out.m_t0)
+    fl = new_flights(out.m_unit.shape[0], out.m_t0, out.m_end, out.m_peak)
     return led, mag, sen, fl, new_scratch(n_units, n_obj)
 
 
@@ -294,6 +304,8 @@ class ReplicationResult:
     end_time: np.ndarray
     miss_distance: np.ndarray
     outcome: np.ndarray
+    end_position: np.ndarray  # (M, 3) ECEF, m: closest approach or where the flight stopped
+    peak_height: np.ndarray  # (M,) highest point above the ellipsoid, m
     n_detections: int
     n_false_alarms: int = 0
     n_phantoms: int = 0
@@ -315,6 +327,8 @@ def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
         m_t1=np.zeros(max_m),
         m_miss=np.zeros(max_m),
         m_outcome=np.zeros(max_m, dtype=np.int64),
+        m_end=np.full((max_m, 3), np.nan),
+        m_peak=np.full(max_m, -np.inf),
         n_launched=np.zeros(1, dtype=np.int64),
         asset_hits=np.zeros(n_assets, dtype=np.int64),
         n_detections=np.zeros(1, dtype=np.int64),
@@ -346,7 +360,15 @@ def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows
         im=acceleration_model_index(world.tracker),
         duration=world.duration_s,
         step=world.step_s,
+        boost_s=_longest_boost_s(world),
     )
+
+
+def _longest_boost_s(world: World) -> float:
+    """The longest motor burn among the World's ballistic threat types, s (0: none)."""
+    tt = world.threat_types
+    burns = tt.params[tt.flight == FLIGHT_BALLISTIC, P_BURN]
+    return float(burns.max()) if burns.size else 0.0
 
 
 def run_replication(
@@ -396,6 +418,8 @@ def run_replication(
         end_time=out.m_t1[:k],
         miss_distance=out.m_miss[:k],
         outcome=out.m_outcome[:k],
+        end_position=out.m_end[:k],
+        peak_height=out.m_peak[:k],
         n_detections=int(out.n_detections[0]),
         n_false_alarms=int(out.n_false_alarms[0]),
         n_phantoms=int(out.n_phantoms[0]),

@@ -86,6 +86,8 @@ def _end_open_flights(sc: Scene, fl: Flights, out: KernelOut, log: EventLog) -> 
         if fl.flying[m]:
             out.m_outcome[m] = TIMEOUT
             out.m_t1[m] = duration
+            for i in range(3):
+                fl.m_end[m, i] = fl.m_state[m, i]
             j = out.m_target[m]
             log_event(
                 log, EV_END, duration, m, j if j < n_thr else -1, TIMEOUT, math.inf,

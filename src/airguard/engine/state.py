@@ -78,6 +78,9 @@ class KernelOut(NamedTuple):
     m_t1: np.ndarray
     m_miss: np.ndarray
     m_outcome: np.ndarray
+    m_end: np.ndarray  # (M, 3) where the flight ended (ECEF, m): the closest approach, or
+    # where it stopped (target gone, ground, time, destroyed)
+    m_peak: np.ndarray  # (M,) highest point of the flight above the ellipsoid, m
     n_launched: np.ndarray  # (1,)
     asset_hits: np.ndarray  # (A,)
     n_detections: np.ndarray  # (1,) detections of real objects
@@ -120,6 +123,7 @@ class Scene(NamedTuple):
     im: int  # index of the tracker's acceleration model (-1: none)
     duration: float  # s
     step: float  # fire-control cycle, s
+    boost_s: float  # the longest motor burn of the scenario's ballistic threat types, s
 
 
 class Detections(NamedTuple):
@@ -186,6 +190,8 @@ class Flights(NamedTuple):
     m_aim: np.ndarray  # (M, 8) the track an interceptor is guided on
     m_acq: np.ndarray  # (M,) bool: its seeker has the target
     m_t0: np.ndarray  # (M,) launch time, s (KernelOut's)
+    m_end: np.ndarray  # (M, 3) where the flight ended, ECEF m (KernelOut's)
+    m_peak: np.ndarray  # (M,) its highest point above the ellipsoid, m (KernelOut's)
     flying: np.ndarray  # (M,) bool
     n: np.ndarray  # (1,) int64 interceptors launched
     end_t: np.ndarray  # (M,) this cycle's flight ends: time, s
@@ -283,8 +289,9 @@ def new_magazines(units: Units, n_types: int) -> Magazines:
 
 
 @njit
-def new_flights(max_m: int, m_t0: np.ndarray) -> Flights:
-    """Room for `max_m` interceptors launched at the times in ``m_t0`` (M,)."""
+def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndarray) -> Flights:
+    """Room for `max_m` interceptors launched at the times in ``m_t0`` (M,); the ends of
+    their flights go to ``m_end`` (M, 3) and their highest points to ``m_peak`` (M,)."""
     n = max(max_m, 1)
     return Flights(
         m_state=np.zeros((n, 6)),
@@ -292,6 +299,8 @@ def new_flights(max_m: int, m_t0: np.ndarray) -> Flights:
         m_aim=np.zeros((n, 8)),
         m_acq=np.zeros(n, dtype=np.bool_),
         m_t0=m_t0,
+        m_end=m_end,
+        m_peak=m_peak,
         flying=np.zeros(n, dtype=np.bool_),
         n=np.zeros(1, dtype=np.int64),
         end_t=np.empty(n),

@@ -249,12 +249,14 @@ def _fly_threat(
     j: int,
     launch: tuple[float, float, float],
     aim: tuple[float, float, float],
+    weave_phase: float,
     grid_dt: float,
     ground: RouteTerrain,
     out: Threats,
 ) -> None:
     """Fly threat j of raid q from its launch point to its aim point: a ballistic missile
-    on the trajectory that reaches it, any other threat along its route."""
+    on the trajectory that reaches it (with its terminal weave's draw `weave_phase`), any
+    other threat along its route."""
     lat, lon, tl = launch
     alat, alon, aalt = aim
     ty = raids.ttype[q]
@@ -277,6 +279,7 @@ def _fly_threat(
             out.pos[j],
             out.vel[j],
             out.h[j],
+            weave_phase,
         )
     else:
         ti, xi, yi, zi = _fly_cruise(tt, raids, q, j, launch, aim, grid_dt, ground, out)
@@ -302,8 +305,9 @@ def _fly_all(
 ) -> None:
     """Draw launch points, times and aim points from `draws` and fly every threat.
 
-    `draws`: (N, 5) per threat, uniform launch radius, bearing and time, standard
-    normal aim east and north.  Writes rows of `out` (its grid has K samples of
+    `draws`: (N, 6) per threat, uniform launch radius, bearing and time, standard
+    normal aim east and north, uniform weave onset
+    (:func:`airguard.trajectory.weave_onset`).  Writes rows of `out` (its grid has K samples of
     `grid_dt`).  With terrain, cruise missiles and drones follow it at their cruise
     height (:func:`airguard.trajectory.route_height_profile`) and leave the ground at
     their launch point.
@@ -320,7 +324,7 @@ def _fly_all(
                 j += 1
                 continue
             aim = _aim_point(tt, ty, asset_lat[a], asset_lon[a], asset_alt[a], n1, n2)
-            _fly_threat(tt, raids, q, j, launch, aim, grid_dt, ground, out)
+            _fly_threat(tt, raids, q, j, launch, aim, draws[j, 5], grid_dt, ground, out)
             j += 1
 
 
@@ -328,10 +332,12 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
     """Draw and fly the threats of one replication (step 1 of the engine)."""
     n = world.n_threats
     k = world.n_grid
-    # five draws per threat in a fixed order: launch radius, bearing, time, aim east, aim north
-    draws = np.empty((n, 5))
+    # six draws per threat in a fixed order: launch radius, bearing, time, aim east, aim
+    # north, and the terminal weave's onset
+    draws = np.empty((n, 6))
     draws[:, :3] = rng.random((n, 3))
-    draws[:, 3:] = rng.standard_normal((n, 2))
+    draws[:, 3:5] = rng.standard_normal((n, 2))
+    draws[:, 5] = rng.random(n)
     out = Threats(
         ttype=np.zeros(n, dtype=np.int64),
         cls=np.zeros(n, dtype=np.int64),

@@ -206,8 +206,20 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         )
         ea("outcome", []).append(np.array(OUTCOME_NAMES, dtype=object)[r.outcome])
         ea("cost_usd", []).append(world.interceptors.cost_usd[r.interceptor_type])
-        hit = np.nonzero(r.impacted)[0]
         from airguard.geo import ecef2geodetic
+
+        ended = np.isfinite(r.end_position).all(axis=1)
+        e_lat, e_lon, e_alt = (np.full(m, np.nan) for _ in range(3))
+        if ended.any():
+            e_lat[ended], e_lon[ended], e_alt[ended] = ecef2geodetic(r.end_position[ended])
+        ea("end_lat_deg", []).append(e_lat)
+        ea("end_lon_deg", []).append(e_lon)
+        ea("end_alt_m", []).append(e_alt)
+        ea("peak_alt_m", []).append(np.where(np.isfinite(r.peak_height), r.peak_height, np.nan))
+        ea("flight_time_s", []).append(
+            np.where(np.isfinite(r.end_time), r.end_time - r.launch_time, np.nan)
+        )
+        hit = np.nonzero(r.impacted)[0]
 
         lat, lon, _ = ecef2geodetic(t.impact_pos[hit]) if hit.size else (np.zeros(0),) * 3
         d = np.linalg.norm(t.impact_pos[hit][:, None, :] - world.asset_pos_ecef_m[None, :, :], axis=2)
@@ -262,6 +274,11 @@ ENGAGEMENT_SCHEMA = {
     "miss_distance_m": "float64",
     "outcome": "string",
     "cost_usd": "float64",
+    "end_lat_deg": "float64",
+    "end_lon_deg": "float64",
+    "end_alt_m": "float64",
+    "peak_alt_m": "float64",
+    "flight_time_s": "float64",
 }
 IMPACT_SCHEMA = {
     "replication": "int64",
