@@ -181,6 +181,8 @@ def launch_salvo(
     m0 = fl.n[0]
     for m in range(m0, m0 + fired):
         _launch(units, u, buf2, elev, fl.m_state[m])
+        st = fl.m_state[m]
+        fl.m_peak[m] = height_m(st[0], st[1], st[2], FULL)  # the flight's highest point so far
         set_aim(fl.m_aim[m], t_est, est, cl == CLASS_BALLISTIC)
         out.m_unit[m] = u
         out.m_type[m] = ty
