@@ -75,6 +75,7 @@ __all__ = [
     "closest_approach",
     "fly_held",
     "held_command",
+    "hold_line",
     "homing_command",
     "homing_scratch",
     "homing_step_s",
@@ -103,8 +104,9 @@ MAX_STEP_S = 0.5
 """... and at most this long (s)."""
 
 GUIDANCE_START_SPEED_MPS = 300.0
-"""Interceptors fly their launch direction until this fast (notional: no steering during
-the first moments of boost, as for real vertical or canted launches)."""
+"""Interceptors hold their launch line until this fast (notional: no guidance during the
+first moments of boost, as for real vertical or canted launches; the autopilot holds the
+attitude, :func:`hold_line`)."""
 
 DEFAULT_MAX_TIME_S = 600.0
 """Flight-time limit of :func:`intercept` when none is given (s)."""
@@ -313,6 +315,27 @@ def trapezoid_hold(
     else:
         for i in range(3):
             out[i] = cmd_start[i]
+
+
+@njit
+def hold_line(st: np.ndarray, out: np.ndarray) -> None:
+    """The lateral acceleration (3,) that holds a body at ``st`` (ECEF position, m, and
+    velocity, m/s) on a straight line: minus the part of the central gravity
+    ``-μ r/|r|³`` across its velocity, into `out`.
+
+    The engine's interceptors fly it in early boost, before guidance starts (an autopilot
+    holding the launch attitude, where an unsteered body leaving its launcher at a few
+    tens of m/s would droop under gravity to the ground), and the reach tables' fly-outs
+    likewise (:mod:`airguard.reach`).
+    """
+    r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
+    sp2 = st[3] ** 2 + st[4] ** 2 + st[5] ** 2
+    g = -EARTH_MU_M3_S2 / r3
+    gx, gy, gz = g * st[0], g * st[1], g * st[2]
+    along = (gx * st[3] + gy * st[4] + gz * st[5]) / sp2 if sp2 > 0.0 else 0.0
+    out[0] = -(gx - along * st[3])
+    out[1] = -(gy - along * st[4])
+    out[2] = -(gz - along * st[5])
 
 
 # ---------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Interceptor reach tables, from real fly-outs.
 
 For each interceptor, two families of fly-outs are flown with the shared
-integrator (:mod:`airguard.dynamics`) at launch elevations from 1° to 89°:
-gravity turns (no steering: the lofted arcs that reach farthest) and straight
-lines (steering cancels gravity across the velocity, as a guided missile on a
-collision course flies); each sample paints the (ground range, height) cell it passes
+integrator (:mod:`airguard.dynamics`) at launch elevations from 1° to 89°, both
+holding their launch line in early boost as the engine's interceptors do:
+gravity turns (unsteered after that: the lofted arcs that reach farthest) and
+straight lines (steering cancels gravity across the velocity, as a guided
+missile on a collision course flies); each sample paints the (ground range, height) cell it passes
 through with the earliest time it is reached and the launch elevation that
 reaches it first, while the interceptor still flies faster than
 :data:`MIN_EFFECTIVE_SPEED_MPS`.  The fly-outs of a family are flown in step, and
@@ -30,9 +31,9 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.catalogue.models import DragCurve
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, body_params, height_m, rk4_step
+from airguard.dynamics import FULL, P_BURN, body_params, height_m, rk4_step
 from airguard.geo import MEAN_EARTH_RADIUS_M
-from airguard.guidance import GUIDANCE_START_SPEED_MPS
+from airguard.guidance import GUIDANCE_START_SPEED_MPS, hold_line
 from airguard.trajectory import _launch_state
 
 __all__ = [
@@ -381,20 +382,13 @@ def _flyout_step(
     flags: int,
     straight: bool,
 ) -> None:
-    """One step of a fly-out: unsteered (a gravity turn), or, for the straight family once
-    guidance starts (as the engine's interceptors, no steering in early boost), steered
-    against gravity across the velocity so that it holds a straight line, as a guided
-    missile on a collision course."""
+    """One step of a fly-out.  Both families hold their launch line in early boost, as the
+    engine's interceptors do before guidance starts (:func:`airguard.guidance.hold_line`);
+    then the arcs fly unsteered (a gravity turn) and the straight family keeps holding a
+    straight line, as a guided missile on a collision course."""
     speed0 = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
-    if straight and (speed0 >= GUIDANCE_START_SPEED_MPS or t >= params[P_BURN]):
-        r3 = (st[0] ** 2 + st[1] ** 2 + st[2] ** 2) ** 1.5
-        sp2 = st[3] ** 2 + st[4] ** 2 + st[5] ** 2
-        g = -EARTH_MU_M3_S2 / r3
-        gx, gy, gz = g * st[0], g * st[1], g * st[2]
-        along = (gx * st[3] + gy * st[4] + gz * st[5]) / sp2
-        cmd[0] = -(gx - along * st[3])
-        cmd[1] = -(gy - along * st[4])
-        cmd[2] = -(gz - along * st[5])
+    if straight or (speed0 < GUIDANCE_START_SPEED_MPS and t < params[P_BURN]):
+        hold_line(st, cmd)
     else:
         cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
     rk4_step(st, t, step, params, cmd, flags)
@@ -426,7 +420,9 @@ def reach_table(
     elev = np.zeros((n_range, n_height))
     speed = np.zeros((n_range, n_height))
     if not 0.0 < elevation_step_deg <= 10.0:
-        raise ValueError(f"elevation_step_deg: expected a step in (0, 10] deg, got {elevation_step_deg}")
+        raise ValueError(
+            f"elevation_step_deg: expected a step in (0, 10] deg, got {elevation_step_deg}"
+        )
     elevations = np.radians(np.arange(1.0, 89.0 + 1e-9, elevation_step_deg))
     unknown = set(families) - {"arc", "straight"}
     if unknown:

@@ -36,7 +36,7 @@ from airguard.c2.evaluation import (
     UNAIMED_VALUE_FRACTION,
     predict_position,
 )
-from airguard.dynamics import FULL, height_m
+from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m
 from airguard.engine.events import EV_LAUNCH, EV_TRACK, EventLog, log_event
 from airguard.engine.state import (
     Assets,
@@ -48,6 +48,7 @@ from airguard.engine.state import (
     Scene,
     Scratch,
 )
+from airguard.guidance import hold_line
 from airguard.reach import REACHABLE, intercept_cell
 from airguard.world import (
     CLASS_BALLISTIC,
@@ -63,6 +64,7 @@ __all__ = [
     "TRACK_STALE_S",
     "Reach",
     "add_pair",
+    "aim_plan",
     "find_intercept",
     "free_flight",
     "launch_salvo",
@@ -183,7 +185,11 @@ def launch_salvo(
         _launch(units, u, buf2, elev, fl.m_state[m])
         st = fl.m_state[m]
         fl.m_peak[m] = height_m(st[0], st[1], st[2], FULL)  # the flight's highest point so far
-        set_aim(fl.m_aim[m], t_est, est, cl == CLASS_BALLISTIC)
+        # leaving the rail the round is held on its launch line (the rail's reaction): the
+        # autopilot starts from the acceleration that holds it, not from zero
+        hold_line(st, fl.m_ach[m])
+        fl.m_plan[m] = t_int
+        aim_plan(fl, m, t_est, est, cl == CLASS_BALLISTIC, buf2)
         out.m_unit[m] = u
         out.m_type[m] = ty
         out.m_target[m] = j
@@ -237,7 +243,9 @@ def load_salvo(
                 refill = min(units.per_launcher[u, ty], mag.reserve[u, ty])
                 mag.reserve[u, ty] -= refill
                 mag.loaded[u, ty, lch] = refill
-                mag.ready[u, ty, lch] = t_launch + max(units.reload_s[u, ty], itc.launch_interval_s[ty])
+                mag.ready[u, ty, lch] = t_launch + max(
+                    units.reload_s[u, ty], itc.launch_interval_s[ty]
+                )
             m_t0[n_m] = t_launch
             n_m += 1
             fired += 1
@@ -340,6 +348,39 @@ def free_flight(est: np.ndarray, held_s: float, boost_s: float) -> bool:
 
 
 @njit
+def aim_plan(
+    fl: Flights, m: int, t_est: float, est: np.ndarray, ballistic: bool, buf: np.ndarray
+) -> None:
+    """Guide interceptor m on the picture ``est`` (at `t_est`) through its planned intercept.
+
+    Until the planned time (``fl.m_plan[m]``) the aim is the picture's prediction of the
+    object at that time, flown back along a straight line to the present (a virtual target
+    that reaches the planned point at the planned time): the round flies to where and when
+    fire control planned to meet the object, not at the object's present state, which
+    would meet a descending missile early and high, above the envelope the plan respected.
+    Once the plan's time has passed (or without a plan: a retargeted round) the aim is the
+    picture itself (:func:`set_aim`).  ``buf`` (7,) is scratch.
+    """
+    fl.m_track_t[m] = t_est
+    t_plan = fl.m_plan[m]
+    if t_plan <= t_est:
+        set_aim(fl.m_aim[m], t_est, est, ballistic)
+        return
+    tau = t_plan - t_est
+    predict_position(est, tau, ballistic, buf)
+    g = 0.0
+    if ballistic:
+        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
+        g = -EARTH_MU_M3_S2 / (r * r * r)
+    aim = fl.m_aim[m]
+    aim[0] = t_plan
+    for i in range(3):
+        aim[1 + i] = buf[i]
+        aim[4 + i] = est[3 + i] + g * est[i] * tau
+    aim[7] = 0.0  # a straight line through the planned point
+
+
+@njit
 def set_aim(aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool) -> None:
     """Guide on this track from now: its time, state and motion (``aim`` (8,); see
     :func:`airguard.engine.flyout.aim_state`)."""
@@ -369,13 +410,25 @@ def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) 
     dx = aim[0] - units.pos_ecef_m[u, 0]
     dy = aim[1] - units.pos_ecef_m[u, 1]
     dz = aim[2] - units.pos_ecef_m[u, 2]
-    e = units.enu_basis[u, 0, 0] * dx + units.enu_basis[u, 0, 1] * dy + units.enu_basis[u, 0, 2] * dz
-    n = units.enu_basis[u, 1, 0] * dx + units.enu_basis[u, 1, 1] * dy + units.enu_basis[u, 1, 2] * dz
+    e = (
+        units.enu_basis[u, 0, 0] * dx
+        + units.enu_basis[u, 0, 1] * dy
+        + units.enu_basis[u, 0, 2] * dz
+    )
+    n = (
+        units.enu_basis[u, 1, 0] * dx
+        + units.enu_basis[u, 1, 1] * dy
+        + units.enu_basis[u, 1, 2] * dz
+    )
     az = math.atan2(e, n)
     ce = math.cos(elev)
     de, dn, du = ce * math.sin(az), ce * math.cos(az), math.sin(elev)
     speed0 = 20.0
     for i in range(3):
-        d = units.enu_basis[u, 0, i] * de + units.enu_basis[u, 1, i] * dn + units.enu_basis[u, 2, i] * du
+        d = (
+            units.enu_basis[u, 0, i] * de
+            + units.enu_basis[u, 1, i] * dn
+            + units.enu_basis[u, 2, i] * du
+        )
         st[i] = units.pos_ecef_m[u, i] + 5.0 * units.enu_basis[u, 2, i]
         st[3 + i] = speed0 * d

@@ -54,6 +54,7 @@ from airguard.guidance import (
     closest_approach,
     fly_held,
     held_command,
+    hold_line,
     homing_command,
     homing_scratch,
     homing_step_s,
@@ -177,6 +178,8 @@ def redirect(
     led.inflight[g, j2] += 1
     out.m_target[m] = j2
     fl.m_acq[m] = False
+    fl.m_plan[m] = -math.inf  # no plan for the new target: guided on its picture
+    fl.m_track_t[m] = -math.inf
     # retarget: interceptor, dead target, new target (-1: a phantom)
     log_event(log, EV_RETARGET, t, m, j, j2 if j2 < n_thr else -1, 0.0, 0.0, 0.0, 0.0)
     return j2
@@ -293,7 +296,7 @@ def fly_interceptor(
             return _stopped(end, st, DESTROYED), tm, rn
         boost = sp < GUIDANCE_START_SPEED_MPS and age < params[P_BURN]
         if boost:
-            cmd[:] = 0.0
+            hold_line(st, cmd)  # no guidance yet: the autopilot holds the launch line
         h, timeout = _step_length(rn, vc, t_to - tm, age, params[P_BURN], itc.max_time_s[ty])
         if timeout:
             return _stopped(end, st, TIMEOUT), tm, rn

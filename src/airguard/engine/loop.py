@@ -31,6 +31,7 @@ from airguard.engine.events import NO_LOG, EventLog
 from airguard.engine.firecontrol import (
     TRACK_STALE_S,
     add_pair,
+    aim_plan,
     find_intercept,
     free_flight,
     launch_salvo,
@@ -40,7 +41,6 @@ from airguard.engine.firecontrol import (
     priority,
     salvo_pk,
     salvo_size,
-    set_aim,
     unit_reach,
 )
 from airguard.engine.flyout import fly_interceptor, log_state, note_end, redirect, resolve_ends
@@ -105,7 +105,12 @@ def engage(
     item by item: this function holds the replication's arrays once, where a compiled
     call per cycle would copy and count every one of them (docs/design-notes.md)."""
     rad, units, itc, thr, tp, assets = sc.rad, sc.units, sc.itc, sc.thr, sc.tp, sc.assets
-    n_thr, rows, im, n_units = thr.ttype.shape[0], sc.rows_per_unit, sc.im, units.pos_ecef_m.shape[0]
+    n_thr, rows, im, n_units = (
+        thr.ttype.shape[0],
+        sc.rows_per_unit,
+        sc.im,
+        units.pos_ecef_m.shape[0],
+    )
     led, mag, sen, fl, scr = _new_state(sc, pic, out, rng)
     alive, killed_at, first_det, inflight, ev = (
         led.alive, led.killed_at, led.first_det, led.inflight, led.ev
@@ -222,8 +227,8 @@ def engage(
                 j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
             if not m_acq[m]:
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
-                if t_est > fl.m_aim[m, 0]:
-                    set_aim(fl.m_aim[m], t_est, est, led.obj_cls[j] == CLASS_BALLISTIC)
+                if t_est > fl.m_track_t[m]:
+                    aim_plan(fl, m, t_est, est, led.obj_cls[j] == CLASS_BALLISTIC, scr.buf2)
             exists = object_exists(j, n_thr, alive, t_impact, t, pic, trk)
             oc, te, miss = fly_interceptor(
                 itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, buf

@@ -188,6 +188,8 @@ class Flights(NamedTuple):
     m_state: np.ndarray  # (M, 6) position, velocity (ECEF)
     m_ach: np.ndarray  # (M, 3) achieved lateral acceleration (autopilot lag state)
     m_aim: np.ndarray  # (M, 8) the track an interceptor is guided on
+    m_plan: np.ndarray  # (M,) its planned intercept time, s (-inf: none, after a retarget)
+    m_track_t: np.ndarray  # (M,) time of the picture its aim was last made from, s
     m_acq: np.ndarray  # (M,) bool: its seeker has the target
     m_t0: np.ndarray  # (M,) launch time, s (KernelOut's)
     m_end: np.ndarray  # (M, 3) where the flight ended, ECEF m (KernelOut's)
@@ -297,6 +299,8 @@ def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndar
         m_state=np.zeros((n, 6)),
         m_ach=np.zeros((n, 3)),
         m_aim=np.zeros((n, 8)),
+        m_plan=np.full(n, -np.inf),
+        m_track_t=np.full(n, -np.inf),
         m_acq=np.zeros(n, dtype=np.bool_),
         m_t0=m_t0,
         m_end=m_end,
