@@ -69,8 +69,8 @@ def test_engageable_area_matches_a_table_flown_five_times_finer(
     99 % within 0.25 s (2.5 fly-out steps), all within 2 s (a few cells at the fan's
     edges, where the finer fly-outs reach first).
 
-    Measured: areas 5,716 / 5,727 km² (48N6E3), 1,613 / 1,615 (PAC-3 MSE), 2,353 / 2,353
-    (GEM-T); times: median 0, 99th percentile 0.1-0.2 s, largest 0.6-1.1 s.  The tables
+    Measured: areas 5,728 / 5,734 km² (48N6E3), 1,616 / 1,617 (PAC-3 MSE), 2,358 / 2,358
+    (GEM-T); times: median 0, 99th percentile 0.1 s, largest 0.6-1.0 s.  The tables
     before the fill, fly-outs 0.25° apart painted one by one: 4,219, 3,031 and 237 holes,
     areas 4,762, 1,443 and 2,322 km².
     """

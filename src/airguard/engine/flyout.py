@@ -2,8 +2,11 @@
 
 Interceptors fly the shared point-mass model (:func:`airguard.dynamics.rk4_step`)
 with true proportional navigation (lateral acceleration limited, gravity
-compensated): on their unit's track until the seeker acquires the target
-(command guidance), then on the target itself (homing).  The closest approach
+compensated): held on their launch line until guidance starts, then on their unit's
+track, aimed through the planned intercept point
+(:func:`airguard.engine.firecontrol.aim_plan`), until the seeker acquires the target
+(command guidance), then on the target itself (homing).  One that can no longer reach
+its target in its flight time is destroyed.  The closest approach
 in a step is solved from the relative states at its two ends, so the miss
 distance does not depend on the step; a miss inside the lethal radius kills
 with the (notional) single-shot Pk.  An interceptor whose target dies is
