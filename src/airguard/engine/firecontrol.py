@@ -65,6 +65,7 @@ __all__ = [
     "Reach",
     "add_pair",
     "aim_plan",
+    "aim_state",
     "find_intercept",
     "free_flight",
     "launch_salvo",
@@ -363,27 +364,21 @@ def aim_plan(
     """
     fl.m_track_t[m] = t_est
     t_plan = fl.m_plan[m]
-    if t_plan <= t_est:
-        set_aim(fl.m_aim[m], t_est, est, ballistic)
-        return
-    tau = t_plan - t_est
-    predict_position(est, tau, ballistic, buf)
-    g = 0.0
-    if ballistic:
-        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
     aim = fl.m_aim[m]
+    set_aim(aim, t_est, est, ballistic)
+    if t_plan <= t_est:
+        return
+    aim_state(aim, t_plan, buf)  # the picture's prediction at the planned time
     aim[0] = t_plan
-    for i in range(3):
+    for i in range(6):
         aim[1 + i] = buf[i]
-        aim[4 + i] = est[3 + i] + g * est[i] * tau
     aim[7] = 0.0  # a straight line through the planned point
 
 
 @njit
 def set_aim(aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool) -> None:
     """Guide on this track from now: its time, state and motion (``aim`` (8,); see
-    :func:`airguard.engine.flyout.aim_state`)."""
+    :func:`aim_state`)."""
     aim[0] = t_est
     for i in range(6):
         aim[1 + i] = est[i]
@@ -432,3 +427,19 @@ def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) 
         )
         st[i] = units.pos_ecef_m[u, i] + 5.0 * units.enu_basis[u, 2, i]
         st[3 + i] = speed0 * d
+
+
+@njit
+def aim_state(aim: np.ndarray, tm: float, out: np.ndarray) -> None:
+    """The track's prediction of its object at time tm: ``aim`` = [time, r (3), v (3),
+    ballistic (1/0)] → ``out[0:6]`` (a straight line, or a free fall in the gravity at the
+    track's position)."""
+    dt = tm - aim[0]
+    ballistic = aim[7] > 0.5
+    predict_position(aim[1:7], dt, ballistic, out)
+    g = 0.0
+    if ballistic:
+        r = math.sqrt(aim[1] ** 2 + aim[2] ** 2 + aim[3] ** 2)
+        g = -EARTH_MU_M3_S2 / (r * r * r)
+    for i in range(3):
+        out[3 + i] = aim[4 + i] + g * aim[1 + i] * dt

@@ -25,9 +25,8 @@ import math
 import numpy as np
 
 from airguard._jit import njit
-from airguard.c2.evaluation import predict_position
 from airguard.c2.picture import Pictures
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, P_BURN, height_m
+from airguard.dynamics import FULL, P_BURN, height_m
 from airguard.engine.events import (
     DESTROYED,
     EV_END,
@@ -43,7 +42,7 @@ from airguard.engine.events import (
     EventLog,
     log_event,
 )
-from airguard.engine.firecontrol import TRACK_STALE_S
+from airguard.engine.firecontrol import TRACK_STALE_S, aim_state
 from airguard.engine.looks import object_exists, unit_picture
 from airguard.engine.state import Flights, KernelOut, Ledger, Magazines, Scene, Scratch
 from airguard.engine.threats import Threats, threat_state
@@ -67,7 +66,6 @@ from airguard.world import Interceptors
 
 __all__ = [
     "ENGINE_STEP_FRACTION",
-    "aim_state",
     "fly_interceptor",
     "log_state",
     "note_end",
@@ -418,19 +416,3 @@ def _pk_draw(
             return KILL, t_cpa, miss
         return PK_FAIL, t_cpa, miss
     return MISS, t_cpa, miss
-
-
-@njit
-def aim_state(aim: np.ndarray, tm: float, out: np.ndarray) -> None:
-    """The track's prediction of its object at time tm: ``aim`` = [time, r (3), v (3),
-    ballistic (1/0)] → ``out[0:6]`` (a straight line, or a free fall in the gravity at the
-    track's position)."""
-    dt = tm - aim[0]
-    ballistic = aim[7] > 0.5
-    predict_position(aim[1:7], dt, ballistic, out)
-    g = 0.0
-    if ballistic:
-        r = math.sqrt(aim[1] ** 2 + aim[2] ** 2 + aim[3] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
-    for i in range(3):
-        out[3 + i] = aim[4 + i] + g * aim[1 + i] * dt
