@@ -29,7 +29,7 @@ calculator's frame) with ``LATERAL`` (the command acts across the velocity).
 A body's parameters are a float64 vector `params` of length ``N_PARAMS``::
 
     [thrust_n, mass0_kg, mass_flow_kgps, burn_time_s, cda_m2,
-     weave_accel_mps2, weave_period_s, weave_height_m,
+     weave_accel_mps2, weave_period_s, weave_height_m, weave_cn_area_m2,
      n_mach, mach_1 … mach_8, cda_1 … cda_8]
 
 with time measured from the body's launch.  Drag uses the constant
@@ -65,6 +65,8 @@ __all__ = [
     "acceleration",
     "drag_area_m2",
     "height_m",
+    "lateral_limit_mps2",
+    "mass_kg",
     "rk4_step",
 ]
 
@@ -84,8 +86,8 @@ so that a command alone turns the body without changing its speed."""
 FULL = J2 | ROTATING | DRAG
 
 P_THRUST, P_MASS0, P_MDOT, P_BURN, P_CDA = 0, 1, 2, 3, 4
-P_WEAVE_ACCEL, P_WEAVE_PERIOD, P_WEAVE_HEIGHT = 5, 6, 7
-P_NMACH = 8
+P_WEAVE_ACCEL, P_WEAVE_PERIOD, P_WEAVE_HEIGHT, P_WEAVE_CN_AREA = 5, 6, 7, 8
+P_NMACH = 9
 MAX_MACH_POINTS = 8
 """Most points of a Mach-dependent drag table."""
 P_MACH = P_NMACH + 1
@@ -114,6 +116,21 @@ def mass_kg(t_s: float, params: np.ndarray) -> float:
     tb = params[P_BURN]
     m: float = params[P_MASS0] - params[P_MDOT] * min(max(t_s, 0.0), tb)
     return m
+
+
+@njit
+def lateral_limit_mps2(
+    height_m: float, speed_mps: float, mass_kg: float, cn_area_m2: float, structural_mps2: float
+) -> float:
+    """The largest lateral acceleration (m/s²) an airframe can pull: the aerodynamic limit
+    ``q S CN_max / m`` (dynamic pressure ``q = ½ ρ(h) v²`` with the US76 density at
+    `height_m`; `cn_area_m2` = CN_max × reference area S), capped by the `structural_mps2`
+    limit (Fleeman, *Tactical Missile Design*, 2nd ed., ch. 2: the normal force
+    ``N = CN q S_ref`` and ``n = N / W``).  `cn_area_m2` ≤ 0: no aerodynamic limit."""
+    if cn_area_m2 <= 0.0:
+        return structural_mps2
+    rho, _ = density_and_sound_speed(height_m)
+    return min(structural_mps2, 0.5 * rho * speed_mps * speed_mps * cn_area_m2 / mass_kg)
 
 
 @njit
@@ -249,13 +266,16 @@ def body_params(
     weave_accel_mps2: float = 0.0,
     weave_period_s: float = 0.0,
     weave_height_m: float = 0.0,
+    weave_cn_area_m2: float = 0.0,
     drag_mach: Sequence[float] = (),
     drag_cda_m2: Sequence[float] = (),
 ) -> np.ndarray:
     """Pack a body's parameters for :func:`acceleration`.
 
     The ``weave_*`` entries describe a scripted terminal manoeuvre that
-    :func:`airguard.trajectory.fly_ballistic` flies (zero: none).
+    :func:`airguard.trajectory.fly_ballistic` flies (zero: none); `weave_cn_area_m2`
+    (CN_max × reference area) limits it to what the body's aerodynamics give at each
+    height (:func:`lateral_limit_mps2`; zero: no limit).
     ``drag_mach`` (strictly increasing, at most ``MAX_MACH_POINTS``) with
     ``drag_cda_m2`` give a Mach-dependent drag table that replaces `cda_m2`.
     """
@@ -280,6 +300,7 @@ def body_params(
         weave_accel_mps2,
         weave_period_s,
         weave_height_m,
+        weave_cn_area_m2,
     ]
     p[P_NMACH] = mach.size
     p[P_MACH : P_MACH + mach.size] = mach

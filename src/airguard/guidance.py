@@ -85,6 +85,7 @@ __all__ = [
     "lateral_part",
     "limit_magnitude",
     "pn_command",
+    "seeker_noise",
     "trapezoid_hold",
 ]
 
@@ -278,6 +279,78 @@ def advance_lag(achieved: np.ndarray, command: np.ndarray, h_s: float, tau_s: fl
     e = lag_factor(h_s, tau_s)
     for i in range(3):
         achieved[i] = command[i] + (achieved[i] - command[i]) * e
+
+
+@njit
+def seeker_noise(
+    last: np.ndarray,
+    achieved: np.ndarray,
+    st: np.ndarray,
+    t_s: float,
+    range_m: float,
+    closing_mps: float,
+    h_s: float,
+    density_rad2_hz: float,
+    sample_s: float,
+    law: HomingLaw,
+    s: HomingScratch,
+    rng: np.random.Generator,
+) -> None:
+    """The seeker's angle noise at the start (`t_s`) of a homing step of `h_s`, passed into
+    the loop.
+
+    The seeker sees the line of sight (``s.rel``: target minus missile, `range_m` long, as
+    :func:`homing_command` left it) off by an angle `n` across it, white with spectral
+    density `density_rad2_hz` (Zarchan's range-independent noise), measured every
+    `sample_s` and held in between (a step shorter than that draws nothing new, so the
+    noise's band ends at the seeker's rate, as in Zarchan's discrete simulations): a
+    measurement at least `sample_s` after the last is the mean of the noise since then,
+    each component with variance density / (time since the last).  Proportional
+    navigation differentiates the measured line of sight, so the noise adds
+    ``N' Vc dn/dt`` to the command; through the autopilot's single lag τ
+    (:func:`advance_lag`) a jump Δn of the held sample moves the achieved acceleration
+    `achieved` (3,) at once by ``N' Vc Δn / τ`` (made lateral to the missile's velocity
+    ``st[3:6]``, and limited to ``law.max_accel_mps2``), then decays with τ: the loop of
+    Zarchan, *Tactical and Strategic Missile Guidance*, 6th ed., ch. 4 and 6, with the
+    noise entering before the guidance filter.  Without a lag (τ = 0) the jump goes to
+    the velocity.  `last` (4,): the previous sample (nan: the seeker has just acquired,
+    and the first sample sets it with no jump) and its time.
+    """
+    if range_m <= 0.0 or h_s <= 0.0:
+        return
+    first = math.isnan(last[0])
+    if not first and t_s < last[3] + sample_s - 1e-9:
+        return  # the seeker's last measurement still holds
+    rel, kick = s.rel, s.cmd1  # cmd1: free until the step's trial (held_command)
+    # a measurement is the mean of the noise since the last one
+    sigma = math.sqrt(density_rad2_hz / (sample_s if first else t_s - last[3]))
+    last[3] = t_s
+    ux, uy, uz = rel[0] / range_m, rel[1] / range_m, rel[2] / range_m
+    # two unit vectors across the line of sight
+    if abs(uz) < 0.9:
+        ax, ay, az = -uy, ux, 0.0
+    else:
+        ax, ay, az = 0.0, -uz, uy
+    an = math.sqrt(ax * ax + ay * ay + az * az)
+    ax, ay, az = ax / an, ay / an, az / an
+    bx, by, bz = uy * az - uz * ay, uz * ax - ux * az, ux * ay - uy * ax
+    g1 = sigma * rng.standard_normal()
+    g2 = sigma * rng.standard_normal()
+    nx, ny, nz = g1 * ax + g2 * bx, g1 * ay + g2 * by, g1 * az + g2 * bz
+    if math.isnan(last[0]):
+        last[0], last[1], last[2] = nx, ny, nz
+        return
+    gain = law.navigation_ratio * max(closing_mps, 0.0)
+    kick[0], kick[1], kick[2] = gain * (nx - last[0]), gain * (ny - last[1]), gain * (nz - last[2])
+    lateral_part(kick, st[3:6])
+    last[0], last[1], last[2] = nx, ny, nz
+    if law.lag_s > 0.0:
+        for i in range(3):
+            achieved[i] += kick[i] / law.lag_s
+        limit_magnitude(achieved, law.max_accel_mps2)
+    else:
+        for i in range(3):
+            st[3 + i] += kick[i]
 
 
 @njit

@@ -31,7 +31,16 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.catalogue.models import DragCurve
-from airguard.dynamics import FULL, P_BURN, body_params, height_m, rk4_step
+from airguard.dynamics import (
+    FULL,
+    P_BURN,
+    P_MASS0,
+    body_params,
+    height_m,
+    lateral_limit_mps2,
+    mass_kg,
+    rk4_step,
+)
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.guidance import GUIDANCE_START_SPEED_MPS, hold_line
 from airguard.trajectory import _launch_state
@@ -41,6 +50,8 @@ __all__ = [
     "INSIDE_MIN_RANGE",
     "INTERCEPT_REASONS",
     "MIN_EFFECTIVE_SPEED_MPS",
+    "MIN_MANOEUVRE_MPS2",
+    "NO_MANOEUVRE_LIMIT",
     "OUTSIDE_ALTITUDE",
     "OUTSIDE_TABLE",
     "REACHABLE",
@@ -50,11 +61,23 @@ __all__ = [
     "interceptor_params",
     "reach_cell",
     "reach_table",
+    "spec_manoeuvre",
     "spec_params",
 ]
 
 MIN_EFFECTIVE_SPEED_MPS = 400.0
 """Slowest an interceptor may be at intercept to count as able to engage (notional)."""
+
+MIN_MANOEUVRE_MPS2 = 5.0 * 9.80665
+"""Least lateral acceleration an interceptor must be able to pull at a point for the point
+to count as engageable (notional: 5 g, within the 3-10 g an endgame against a weaving or
+mis-predicted target calls for; Zarchan, *Tactical and Strategic Missile Guidance*, ch. 2,
+asks the interceptor for several times the target's acceleration).  Where the air is too
+thin for it, the interceptor still flies but can no longer correct its aim: this, not the
+catalogue ceiling alone, bounds the reach tables from above."""
+
+NO_MANOEUVRE_LIMIT = (0.0, math.inf, 0.0)
+"""An airframe with no aerodynamic limit (:func:`spec_manoeuvre`'s form)."""
 
 FLYOUT_STEP_S = 0.1
 ELEVATION_STEP_DEG = 0.25
@@ -127,6 +150,21 @@ def spec_params(spec: Any) -> np.ndarray:
     )
 
 
+def spec_manoeuvre(spec: Any) -> tuple[float, float, float]:
+    """What limits a catalogue interceptor's lateral acceleration, as (CN_max × reference
+    area m², structural limit m/s², divert-thruster acceleration m/s²): the arguments of
+    :func:`airguard.dynamics.lateral_limit_mps2` and the divert thrust added to it.  No
+    `max_normal_force_coefficient`: no aerodynamic limit (area 0)."""
+    area = math.pi * spec.diameter.value**2 / 4.0
+    cn = spec.max_normal_force_coefficient
+    divert = spec.divert_acceleration
+    return (
+        cn.value * area if cn is not None else 0.0,
+        spec.max_acceleration.value,
+        divert.value if divert is not None else 0.0,
+    )
+
+
 @dataclass(frozen=True)
 class ReachTable:
     """Earliest time (s) and launch elevation (rad) to reach each (range, height) cell."""
@@ -136,6 +174,9 @@ class ReachTable:
     range_step_m: float
     height_step_m: float
     speed_mps: np.ndarray  # (NR, NH) speed on arrival
+    # (NR, NH) lateral acceleration it can sustain there (aerodynamic, capped by the
+    # structure; divert thrust not counted: its budget lasts seconds)
+    lateral_mps2: np.ndarray | None = None
 
     def lookup(self, ground_range_m: float, height_m: float) -> float:
         """Earliest time (s) to reach a point; inf outside the table or out of reach.
@@ -273,15 +314,19 @@ def _paint_segment(
     e1: float,
     v0: float,
     v1: float,
+    a0: float,
+    a1: float,
     dr: float,
     dh: float,
     time_out: np.ndarray,
     elev_out: np.ndarray,
     speed_out: np.ndarray,
+    lateral_out: np.ndarray,
 ) -> None:
     """Paint the cells along the segment from (ground range `g0`, height `h0`) to (`g1`,
-    `h1`), in sub-cell steps, with time, launch elevation and speed interpolated from
-    their values at its two ends, where earlier than what a cell holds."""
+    `h1`), in sub-cell steps, with time, launch elevation, speed and the lateral
+    acceleration the interceptor can pull interpolated from their values at its two ends,
+    where earlier than what a cell holds."""
     nr, nh = time_out.shape
     n_sub = int(max(abs(g1 - g0) / dr, abs(h1 - h0) / dh) * 2.0) + 1
     for s in range(n_sub + 1):
@@ -294,6 +339,7 @@ def _paint_segment(
                 time_out[gi, hi] = ts
                 elev_out[gi, hi] = e0 + f * (e1 - e0)
                 speed_out[gi, hi] = v0 + f * (v1 - v0)
+                lateral_out[gi, hi] = a0 + f * (a1 - a0)
 
 
 @njit
@@ -306,13 +352,19 @@ def _paint(
     time_out: np.ndarray,
     elev_out: np.ndarray,
     speed_out: np.ndarray,
+    lateral_out: np.ndarray,
     min_speed: float,
     flags: int,
     straight: bool,
+    manoeuvre: tuple[float, float, float],
+    min_manoeuvre: float,
 ) -> None:
     """Fly one family of fly-outs, all elevations in step, and paint the cells they reach.
 
-    Each fly-out paints the cells along its path between samples; at every step the
+    A sample counts where the interceptor can still pull `min_manoeuvre` (m/s²): its
+    aerodynamic limit at the sample's height, speed and mass, capped by the structural
+    one, plus any divert thrust (`manoeuvre`: :func:`spec_manoeuvre`'s numbers).
+    Each fly-out paints the cells along its path between two samples that count; at every step the
     cells between neighbouring fly-outs (adjacent elevations) are painted too, at that
     step's time, with the elevation and speed interpolated between them: an
     intermediate elevation flies between its neighbours, so the fan the family sweeps
@@ -327,14 +379,20 @@ def _paint(
     st = np.empty((ne, 6))
     h_launch = np.empty(ne)
     flying = np.ones(ne, dtype=np.bool_)
-    prev = np.zeros((ne, 3))  # ground range, height, speed at the last sample
-    now = np.zeros((ne, 3))
+    prev = np.zeros((ne, 4))  # ground range, height, speed, lateral limit at the last sample
+    now = np.zeros((ne, 4))
+    able_prev = np.zeros(ne, dtype=np.bool_)  # whether the last sample counted
+    able = np.zeros(ne, dtype=np.bool_)
+    cn_area, structural, divert = manoeuvre
     for e in range(ne):
         st[e] = _launch_state(lat, 0.0, 0.0, 0.0, elevations[e], 20.0)
         # heights are measured from the launch point (on the sphere of the SPHERE
         # option the ellipsoid's surface is not at height zero)
         h_launch[e] = height_m(st[e, 0], st[e, 1], st[e, 2], flags)
         prev[e, 2] = 20.0
+        at_launch = lateral_limit_mps2(h_launch[e], 20.0, params[P_MASS0], cn_area, structural)
+        prev[e, 3] = at_launch
+        able_prev[e] = min(at_launch + divert, structural) >= min_manoeuvre
     t = 0.0
     while t < max_time and flying.any():
         step = FLYOUT_STEP_S
@@ -348,28 +406,40 @@ def _paint(
             speed = math.sqrt(st[e, 3] ** 2 + st[e, 4] ** 2 + st[e, 5] ** 2)
             if h < 0.0 or (speed < min_speed and t + step > params[P_BURN]):
                 flying[e] = False
+                able[e] = False
                 continue
+            mass = mass_kg(t + step, params)
+            h_abs = h + h_launch[e]
+            # sustained: what the air gives (the thrusters' budget lasts seconds)
+            lateral = lateral_limit_mps2(h_abs, speed, mass, cn_area, structural)
+            able[e] = min(lateral + divert, structural) >= min_manoeuvre
             rr = math.sqrt(st[e, 0] ** 2 + st[e, 1] ** 2 + st[e, 2] ** 2)
             c = (st[e, 0] * x0 + st[e, 1] * y0 + st[e, 2] * z0) / (rr * r0)
             now[e, 0] = R * math.acos(min(max(c, -1.0), 1.0))
             now[e, 1] = h
             now[e, 2] = speed
+            now[e, 3] = lateral
             el = elevations[e]
-            _paint_segment(
-                prev[e, 0], prev[e, 1], now[e, 0], now[e, 1], t, t + step, el, el,
-                prev[e, 2], speed, dr, dh, time_out, elev_out, speed_out,
-            )  # fmt: skip
+            if able[e] and able_prev[e]:
+                _paint_segment(
+                    prev[e, 0], prev[e, 1], now[e, 0], now[e, 1], t, t + step, el, el,
+                    prev[e, 2], speed, prev[e, 3], lateral, dr, dh, time_out, elev_out,
+                    speed_out, lateral_out,
+                )  # fmt: skip
         t += step
         for e in range(1, ne):
-            if flying[e - 1] and flying[e]:
+            if flying[e - 1] and flying[e] and able[e - 1] and able[e]:
                 _paint_segment(
                     now[e - 1, 0], now[e - 1, 1], now[e, 0], now[e, 1], t, t,
-                    elevations[e - 1], elevations[e], now[e - 1, 2], now[e, 2], dr, dh,
-                    time_out, elev_out, speed_out,
+                    elevations[e - 1], elevations[e], now[e - 1, 2], now[e, 2],
+                    now[e - 1, 3], now[e, 3], dr, dh, time_out, elev_out, speed_out,
+                    lateral_out,
                 )  # fmt: skip
         for e in range(ne):
             if flying[e]:
                 prev[e, 0], prev[e, 1], prev[e, 2] = now[e, 0], now[e, 1], now[e, 2]
+                prev[e, 3] = now[e, 3]
+                able_prev[e] = able[e]
 
 
 @njit(inline="always")
@@ -406,8 +476,13 @@ def reach_table(
     min_speed_mps: float = MIN_EFFECTIVE_SPEED_MPS,
     families: tuple[str, ...] = ("arc", "straight"),
     elevation_step_deg: float = ELEVATION_STEP_DEG,
+    manoeuvre: tuple[float, float, float] = NO_MANOEUVRE_LIMIT,
+    min_manoeuvre_mps2: float = MIN_MANOEUVRE_MPS2,
 ) -> ReachTable:
     """Fly gravity-turn fly-outs and tabulate the earliest reach time per cell.
+
+    Only cells where the interceptor can still pull `min_manoeuvre_mps2` count
+    (`manoeuvre`: :func:`spec_manoeuvre`'s numbers; by default no limit).
 
     The table spans ground ranges up to `max_range_m` and heights up to
     `max_altitude_m` (the catalogue limits, padded 5 %); fly-outs leave at elevations
@@ -419,6 +494,7 @@ def reach_table(
     time_s = np.full((n_range, n_height), np.inf)
     elev = np.zeros((n_range, n_height))
     speed = np.zeros((n_range, n_height))
+    lateral = np.zeros((n_range, n_height))
     if not 0.0 < elevation_step_deg <= 10.0:
         raise ValueError(
             f"elevation_step_deg: expected a step in (0, 10] deg, got {elevation_step_deg}"
@@ -437,8 +513,11 @@ def reach_table(
             time_s,
             elev,
             speed,
+            lateral,
             min_speed_mps,
             flags,
             straight,
+            (float(manoeuvre[0]), float(manoeuvre[1]), float(manoeuvre[2])),
+            float(min_manoeuvre_mps2),
         )
-    return ReachTable(time_s, elev, dr, dh, speed)
+    return ReachTable(time_s, elev, dr, dh, speed, lateral)

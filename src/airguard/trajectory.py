@@ -38,12 +38,15 @@ from airguard.dynamics import (
     N_PARAMS,
     P_BURN,
     P_WEAVE_ACCEL,
+    P_WEAVE_CN_AREA,
     P_WEAVE_HEIGHT,
     P_WEAVE_PERIOD,
     ROTATING,
     SPHERE,
     body_params,
     height_m,
+    lateral_limit_mps2,
+    mass_kg,
     rk4_step,
 )
 from airguard.geo import (
@@ -270,6 +273,17 @@ def fly_ballistic(
             rv = st[0] * st[3] + st[1] * st[4] + st[2] * st[5]
             hnow = height_m(st[0], st[1], st[2], flags)
             weaving = rv < 0.0 and hnow < p[P_WEAVE_HEIGHT]
+            if weaving and not weave_started and p[P_WEAVE_CN_AREA] > 0.0:
+                # the weave begins once the air is dense enough for its whole amplitude
+                # (a weave clipped by thin air would drift to one side as it grows)
+                full = lateral_limit_mps2(
+                    hnow,
+                    math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2),
+                    mass_kg(t - t_launch, p),
+                    p[P_WEAVE_CN_AREA],
+                    math.inf,
+                )
+                weaving = full >= p[P_WEAVE_ACCEL]
         cmd[0], cmd[1], cmd[2] = 0.0, 0.0, 0.0
         if weaving:
             # scripted terminal manoeuvre: a weave across the flight path, horizontal and
@@ -292,7 +306,15 @@ def fly_ballistic(
                 cy = st[5] * st[0] - st[3] * st[2]
                 cz = st[3] * st[1] - st[4] * st[0]
                 cn = math.sqrt(cx * cx + cy * cy + cz * cz)
-                a = weave_side * p[P_WEAVE_ACCEL] * math.cos(phase) / cn if cn > 0.0 else 0.0
+                # the weave's amplitude, at most what the body's aerodynamics give here
+                amp = lateral_limit_mps2(
+                    height_m(st[0], st[1], st[2], flags),
+                    math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2),
+                    mass_kg(t - t_launch, p),
+                    p[P_WEAVE_CN_AREA],
+                    p[P_WEAVE_ACCEL],
+                )
+                a = weave_side * amp * math.cos(phase) / cn if cn > 0.0 else 0.0
                 cmd[0], cmd[1], cmd[2] = a * cx, a * cy, a * cz
         step = t_next - t
         if step <= 1e-9:  # an event already reached, up to rounding

@@ -27,11 +27,11 @@ from airguard.catalogue import (
     SensorSystem,
     ThreatSystem,
 )
-from airguard.catalogue.models import THREAT_CLASSES, DragCurve
+from airguard.catalogue.models import SEEKER_NOISE_SAMPLE_S, THREAT_CLASSES, DragCurve
 from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
-from airguard.reach import ReachTable, reach_table, spec_params
+from airguard.reach import ReachTable, reach_table, spec_manoeuvre, spec_params
 from airguard.scenario import Scenario, ScenarioBody, Sensor, Tracking, Unit
 from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
@@ -118,17 +118,23 @@ class Interceptors(NamedTuple):
     max_alt_m: np.ndarray
     min_alt_m: np.ndarray
     lethal_radius_m: np.ndarray
+    blast_frag: np.ndarray  # (I,) bool: a blast-fragmentation warhead (else hit-to-kill)
     seeker_range_m: np.ndarray  # (I,) m; 0: guided on the unit's track to the end
     seeker_tan: np.ndarray  # (I,) tangent of half the seeker's field of view
     pk: np.ndarray  # (I, 4)
     cost_usd: np.ndarray
     nav_ratio: np.ndarray
     lag_s: np.ndarray  # autopilot time constant, s
-    max_accel_mps2: np.ndarray
+    max_accel_mps2: np.ndarray  # (I,) structural limit on the lateral acceleration, m/s²
+    cn_area_m2: np.ndarray  # (I,) CN_max × reference area, m² (0: no aerodynamic limit)
+    divert_mps2: np.ndarray  # (I,) divert thrusters' lateral acceleration, m/s² (0: none)
+    divert_dv_mps: np.ndarray  # (I,) their velocity budget, m/s
+    seeker_noise: np.ndarray  # (I,) LOS angle noise spectral density, rad²/Hz (0: none)
     max_time_s: np.ndarray
     launch_interval_s: np.ndarray
     reach_time_s: np.ndarray  # (I, NR, NH)
     reach_elev_rad: np.ndarray  # (I, NR, NH)
+    reach_lateral_mps2: np.ndarray  # (I, NR, NH) lateral acceleration it can pull there
     reach_dr_m: np.ndarray  # (I,)
     reach_dh_m: np.ndarray  # (I,)
 
@@ -761,11 +767,19 @@ def false_alarms_per_scan(spec: RadarSpec) -> float:
 
 @functools.lru_cache(maxsize=64)
 def _cached_reach_table(
-    params: bytes, max_time_s: float, max_range_m: float, max_altitude_m: float
+    params: bytes,
+    max_time_s: float,
+    max_range_m: float,
+    max_altitude_m: float,
+    manoeuvre: tuple[float, float, float],
 ) -> ReachTable:
     """Reach tables depend only on the interceptor: computed once per process."""
     return reach_table(
-        np.frombuffer(params, dtype=np.float64).copy(), max_time_s, max_range_m, max_altitude_m
+        np.frombuffer(params, dtype=np.float64).copy(),
+        max_time_s,
+        max_range_m,
+        max_altitude_m,
+        manoeuvre=manoeuvre,
     )
 
 
@@ -775,11 +789,13 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
     for iid in ids:
         _, spec = cat.interceptor(iid)
         params = spec_params(spec)
+        manoeuvre = spec_manoeuvre(spec)
         table = _cached_reach_table(
             params.tobytes(),
             spec.max_flight_time.value,
             spec.max_range.value,
             spec.max_altitude.value,
+            manoeuvre,
         )
         tables.append(table)
         pk = [
@@ -793,6 +809,7 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             ("max_alt", spec.max_altitude.value),
             ("min_alt", spec.min_altitude.value),
             ("lethal_radius", spec.lethal_radius.value),
+            ("blast_frag", spec.kill_mechanism == "blast-fragmentation"),
             ("seeker_range", spec.seeker_range.value if spec.seeker_range is not None else 0.0),
             (
                 "seeker_tan",
@@ -805,6 +822,15 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             ("nav_ratio", spec.navigation_ratio.value),
             ("lag", spec.autopilot_lag.value),
             ("max_accel", spec.max_acceleration.value),
+            ("cn_area", manoeuvre[0]),
+            ("divert", manoeuvre[2]),
+            ("divert_dv", spec.divert_delta_v.value if spec.divert_delta_v is not None else 0.0),
+            (
+                "seeker_noise",
+                spec.seeker_angle_noise.value**2 * SEEKER_NOISE_SAMPLE_S
+                if spec.seeker_angle_noise is not None
+                else 0.0,
+            ),
             ("max_time", spec.max_flight_time.value),
         ):
             rows.setdefault(key, []).append(value)
@@ -819,9 +845,12 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
     nh = max((t.time_s.shape[1] for t in tables), default=1)
     rt = np.full((len(tables), nr, nh), np.inf)
     re = np.zeros((len(tables), nr, nh))
+    ra = np.zeros((len(tables), nr, nh))
     for k, t in enumerate(tables):
         rt[k, : t.time_s.shape[0], : t.time_s.shape[1]] = t.time_s
         re[k, : t.time_s.shape[0], : t.time_s.shape[1]] = t.elevation_rad
+        if t.lateral_mps2 is not None:
+            ra[k, : t.time_s.shape[0], : t.time_s.shape[1]] = t.lateral_mps2
     n = len(ids)
     return (
         Interceptors(
@@ -831,6 +860,7 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             max_alt_m=_f(rows.get("max_alt", [])),
             min_alt_m=_f(rows.get("min_alt", [])),
             lethal_radius_m=_f(rows.get("lethal_radius", [])),
+            blast_frag=np.asarray(rows.get("blast_frag", []), dtype=np.bool_),
             seeker_range_m=_f(rows.get("seeker_range", [])),
             seeker_tan=_f(rows.get("seeker_tan", [])),
             pk=np.asarray(rows.get("pk", []), dtype=np.float64).reshape(n, 4),
@@ -838,10 +868,15 @@ def _compile_interceptors(ids: list[str], cat: Catalogue) -> tuple[Interceptors,
             nav_ratio=_f(rows.get("nav_ratio", [])),
             lag_s=_f(rows.get("lag", [])),
             max_accel_mps2=_f(rows.get("max_accel", [])),
+            cn_area_m2=_f(rows.get("cn_area", [])),
+            divert_mps2=_f(rows.get("divert", [])),
+            divert_dv_mps=_f(rows.get("divert_dv", [])),
+            seeker_noise=_f(rows.get("seeker_noise", [])),
             max_time_s=_f(rows.get("max_time", [])),
             launch_interval_s=_f(rows.get("launch_interval", [])),
             reach_time_s=rt,
             reach_elev_rad=re,
+            reach_lateral_mps2=ra,
             reach_dr_m=_f([t.range_step_m for t in tables]),
             reach_dh_m=_f([t.height_step_m for t in tables]),
         ),
@@ -877,6 +912,11 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
         weave_accel_mps2=0.0 if weave is None else weave.acceleration.value,
         weave_period_s=0.0 if weave is None else weave.period.value,
         weave_height_m=0.0 if weave is None else weave.start_altitude.value,
+        weave_cn_area_m2=(
+            weave.max_normal_force_coefficient.value * area
+            if weave is not None and weave.max_normal_force_coefficient is not None
+            else 0.0
+        ),
         thrust_n=spec.thrust.value,
         mass0_kg=spec.launch_mass.value,
         burnout_mass_kg=spec.burnout_mass.value,

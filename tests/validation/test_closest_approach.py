@@ -81,15 +81,21 @@ def unguided_interceptor() -> Interceptors:
         max_alt_m=one * 1e6,
         min_alt_m=np.zeros(1),
         lethal_radius_m=np.zeros(1),  # every closest approach is scored a miss: no Pk draw
+        blast_frag=np.zeros(1, dtype=np.bool_),
         pk=np.zeros((1, 4)),
         cost_usd=one,
         nav_ratio=np.zeros(1),
         lag_s=np.zeros(1),
         max_accel_mps2=np.zeros(1),
+        cn_area_m2=np.zeros(1),
+        divert_mps2=np.zeros(1),
+        divert_dv_mps=np.zeros(1),
+        seeker_noise=np.zeros(1),
         max_time_s=one * 100.0,
         launch_interval_s=one,
         reach_time_s=np.zeros((1, 1, 1)),
         reach_elev_rad=np.zeros((1, 1, 1)),
+        reach_lateral_mps2=np.zeros((1, 1, 1)),
         reach_dr_m=one,
         reach_dh_m=one,
         seeker_range_m=np.zeros(1),  # unguided anyway: no seeker
@@ -131,18 +137,23 @@ def one_threat(pos: np.ndarray, vel: np.ndarray) -> Threats:
 
 
 def fly_by_cycles(
-    thr: Threats, cycle_s: float, itc: Interceptors | None = None, start: np.ndarray = START
+    thr: Threats,
+    cycle_s: float,
+    itc: Interceptors | None = None,
+    start: np.ndarray = START,
+    seed: int = 1,
 ) -> tuple[int, float, float]:
     """Drive `fly_interceptor` cycle by cycle, as the engine does, until it reports an outcome.
 
     One interceptor (of `itc`'s type 0; default :func:`unguided_interceptor`) launched at
-    0 s from `start` (ECEF state), its seeker on threat 0 of `thr` from the start.
+    0 s from `start` (ECEF state), its seeker on threat 0 of `thr` from the start; its
+    random draws (a noisy seeker's) from a generator seeded with `seed`.
     """
     itc = unguided_interceptor() if itc is None else itc
     flights = new_flights(1, np.zeros(1), np.zeros((1, 3)), np.zeros(1))  # launched at 0 s
     flights.m_state[0] = start
     flights.m_acq[0] = True  # the seeker has the target: the approach is to it
-    rng = np.random.Generator(np.random.PCG64(1))
+    rng = np.random.Generator(np.random.PCG64(seed))
     t = 0.0
     while t < N_GRID * GRID_DT_S:
         outcome, t_end, miss = fly_interceptor(

@@ -18,8 +18,16 @@ import math
 import numpy as np
 import pytest
 
+from airguard.atmosphere import density_and_sound_speed
 from airguard.catalogue import default_catalogue
-from airguard.dynamics import FULL, P_WEAVE_ACCEL, P_WEAVE_HEIGHT, P_WEAVE_PERIOD
+from airguard.dynamics import (
+    FULL,
+    P_WEAVE_ACCEL,
+    P_WEAVE_CN_AREA,
+    P_WEAVE_HEIGHT,
+    P_WEAVE_PERIOD,
+    mass_kg,
+)
 from airguard.trajectory import fly_ballistic, weave_onset
 from airguard.world import ballistic_params
 
@@ -51,8 +59,10 @@ def _fly(
 
 
 def test_weave_displaces_the_missile_as_the_double_integral_of_its_acceleration():
+    """The scripted weave itself (no aerodynamic cap: it starts at the start height)."""
     spec = default_catalogue()["iskander-m"]
     weave = ballistic_params(spec)
+    weave[P_WEAVE_CN_AREA] = 0.0
     plain = weave.copy()
     plain[P_WEAVE_ACCEL] = 0.0
     p_w, _, _ = _fly(weave)
@@ -99,13 +109,15 @@ def _cross_track_m(path: np.ndarray, reference: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("weave_phase", [0.0, 0.3, 0.55, 0.9])
 def test_weave_does_not_drift(weave_phase: float) -> None:
-    """Over the whole manoeuvre (30 km of descent, five periods) the weaving path stays
-    across the plain one within the closed form's band [0, 2 A/omega^2] (318 m at 10 g and
-    8 s), on the side the onset chose, and oscillates about its middle A/omega^2 (159 m):
-    no sidestep, whatever the onset.  Tolerances: 10 % of the band outside it, and the
-    mean offset over the last 30 s within a quarter of the band of its middle.  (A weave
-    started at A sin(omega tau) drifts across at A/omega = 125 m/s: kilometres.)
-    Measured: band 298-309 m, mean offsets 133-147 m."""
+    """Over the whole manoeuvre (from where the air allows its full 10 g, about 27 km, to
+    the ground: three to four periods) the weaving path stays across the plain one within
+    the closed form's band [0, 2 A/omega^2] (318 m at 10 g and 8 s), on the side the onset
+    chose, and oscillates about its middle A/omega^2 (159 m): no sidestep, whatever the
+    onset.  Tolerances: 10 % of the band above it and 17.5 % below (the path steepens in
+    the last seconds, which couples the weave into the descent), and the mean offset over
+    the last 30 s within a quarter of the band of its middle.  (A weave started at
+    A sin(omega tau) drifts across at A/omega = 125 m/s: kilometres.)  Measured: band
+    -48-303 m, mean offsets 98-146 m."""
     spec = default_catalogue()["iskander-m"]
     weave = ballistic_params(spec)
     plain = weave.copy()
@@ -118,7 +130,7 @@ def test_weave_does_not_drift(weave_phase: float) -> None:
     side = 1.0 if weave_onset(weave_phase, period)[1] > 0.0 else -1.0
     side_cross = -side * cross  # the side of the first turn, positive
     assert side_cross.max() < 2.2 * middle_m
-    assert side_cross.min() > -0.2 * middle_m
+    assert side_cross.min() > -0.35 * middle_m
     assert abs(side_cross[-30:].mean() - middle_m) < 0.5 * middle_m
 
 
@@ -130,3 +142,31 @@ def test_weave_onset_is_uniform_over_a_period_and_both_sides() -> None:
     assert out[:, 0].max() < 8.0
     assert abs(out[:, 0].mean() - 4.0) < 0.01  # s, the mean of U(0, 8)
     assert (out[:, 1] == 1.0).sum() == (out[:, 1] == -1.0).sum()
+
+
+def test_weave_waits_for_air_dense_enough_for_its_whole_amplitude() -> None:
+    """With the missile's own CN_max the weave begins only where q S CN_max / m reaches its
+    amplitude (so it is never clipped, and never drifts as it grows): the flights part
+    below the start height, at the first sample where the US76 density (Carmichael's PDAS
+    table: 0.01841 kg/m³ at 30 km, 0.04008 at 25 km; here the engine's atmosphere) gives
+    10 g, within one 1 s sample of descent (about 2 km)."""
+    spec = default_catalogue()["iskander-m"]
+    weave = ballistic_params(spec)
+    assert weave[P_WEAVE_CN_AREA] > 0.0
+    plain = weave.copy()
+    plain[P_WEAVE_ACCEL] = 0.0
+    pos_w, _, _ = _fly(weave)
+    pos_0, h_0, _ = _fly(plain)
+    vel = np.gradient(pos_0, axis=0)  # m/s on 1 s samples
+    apex = int(np.argmax(h_0))
+    enough = np.zeros(h_0.size, dtype=bool)
+    for k in range(apex, h_0.size):
+        rho, _ = density_and_sound_speed(h_0[k])
+        q = 0.5 * rho * float(np.linalg.norm(vel[k])) ** 2
+        enough[k] = q * weave[P_WEAVE_CN_AREA] / mass_kg(k, weave) >= weave[P_WEAVE_ACCEL]
+    first_able = int(np.nonzero(enough & (h_0 < weave[P_WEAVE_HEIGHT]))[0][0])
+    n = min(len(pos_w), len(pos_0))
+    parted = int(np.nonzero(np.linalg.norm(pos_w[:n] - pos_0[:n], axis=1) > 1e-3)[0][0])
+    assert h_0[first_able] < weave[P_WEAVE_HEIGHT] - 1_000.0  # the air decides, not the script
+    # the weave's random onset delay (up to a period, 8 s) follows the air's permission
+    assert first_able - 2 <= parted <= first_able + int(weave[P_WEAVE_PERIOD]) + 2

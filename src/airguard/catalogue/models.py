@@ -17,6 +17,7 @@ from airguard.catalogue.figures import Figure, figure
 from airguard.units import Dimension
 
 __all__ = [
+    "SEEKER_NOISE_SAMPLE_S",
     "Aircraft",
     "Composition",
     "DefenceSystem",
@@ -48,6 +49,10 @@ Number = Annotated[Figure, figure(None)]
 Count = Annotated[Figure, figure(None, integer=True, minimum=0.0)]
 Cost = Annotated[Figure, figure(None, minimum=0.0)]
 Id = str
+
+SEEKER_NOISE_SAMPLE_S = 0.01
+"""A seeker's angle noise (``seeker_angle_noise``) is the 1-sigma of samples this far apart:
+its spectral density is σ² × this (rad²/Hz)."""
 
 
 class _Strict(BaseModel):
@@ -224,7 +229,25 @@ class InterceptorSpec(_Strict):
     burn_time: Time
     burnout_speed: Speed
     drag_coefficient: Number
-    max_acceleration: Accel
+    max_acceleration: Accel = Field(
+        description="structural limit on the lateral acceleration (the airframe's load limit); "
+        "the aerodynamic limit q S CN_max / m lies below it where the air is thin"
+    )
+    max_normal_force_coefficient: Number | None = Field(
+        default=None,
+        description="largest normal-force coefficient the airframe reaches (body, wings and "
+        "tails at the largest usable angle of attack), on the reference area π d²/4; unset: "
+        "no aerodynamic limit (the structural limit at every height)",
+    )
+    divert_acceleration: Accel | None = Field(
+        default=None,
+        description="lateral acceleration of divert or attitude-control thrusters (PAC-3's "
+        "attitude-control motors), added to the aerodynamic limit once the seeker has "
+        "acquired, while the thrusters' velocity budget lasts",
+    )
+    divert_delta_v: Speed | None = Field(
+        default=None, description="the thrusters' total lateral velocity budget"
+    )
     drag_curve: DragCurve | None = None
     navigation_ratio: Number
     autopilot_lag: Time
@@ -242,6 +265,12 @@ class InterceptorSpec(_Strict):
     seeker_field_of_view: Angle | None = Field(
         default=None, description="full angle the seeker searches at acquisition"
     )
+    seeker_angle_noise: Angle | None = Field(
+        default=None,
+        description="1-sigma noise of the seeker's line-of-sight angle, white, sampled every "
+        "10 ms (spectral density σ² × 0.01 s; Zarchan's range-independent noise); unset: a "
+        "noiseless seeker",
+    )
     single_shot_pk: PkTable
     unit_cost_usd: Cost
 
@@ -249,6 +278,11 @@ class InterceptorSpec(_Strict):
     def _masses(self) -> InterceptorSpec:
         if (self.seeker_range is None) != (self.seeker_field_of_view is None):
             raise ValueError("seeker_range and seeker_field_of_view go together")
+        if (self.divert_acceleration is None) != (self.divert_delta_v is None):
+            raise ValueError("divert_acceleration and divert_delta_v go together")
+        cn = self.max_normal_force_coefficient
+        if cn is not None and not cn.low.value_si > 0.0:
+            raise ValueError("max_normal_force_coefficient must be positive")
         if self.burnout_mass.value >= self.launch_mass.value:
             raise ValueError("burnout_mass must be less than launch_mass")
         for cls, pk in self.single_shot_pk.items():
@@ -382,6 +416,13 @@ class TerminalManoeuvre(_Strict):
     acceleration: Accel
     period: Time
     start_altitude: Length
+    max_normal_force_coefficient: Number | None = Field(
+        default=None,
+        description="largest normal-force coefficient of the missile's body and fins, on "
+        "the reference area π d²/4: the weave's acceleration is at most q S CN_max / m, so "
+        "it grows as the missile descends into denser air; unset: the full acceleration at "
+        "any height",
+    )
 
 
 class ThreatSystem(_Entry):

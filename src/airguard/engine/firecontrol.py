@@ -49,7 +49,7 @@ from airguard.engine.state import (
     Scratch,
 )
 from airguard.guidance import hold_line
-from airguard.reach import REACHABLE, intercept_cell
+from airguard.reach import MIN_MANOEUVRE_MPS2, REACHABLE, intercept_cell
 from airguard.world import (
     CLASS_BALLISTIC,
     MAX_LAUNCHERS,
@@ -60,6 +60,7 @@ from airguard.world import (
 )
 
 __all__ = [
+    "BALLISTIC_FLOOR_M",
     "SEARCH_STEP_S",
     "TRACK_STALE_S",
     "Reach",
@@ -71,6 +72,7 @@ __all__ = [
     "launch_salvo",
     "load_launchers",
     "load_salvo",
+    "manoeuvre_need",
     "note_first_track",
     "priority",
     "salvo_pk",
@@ -82,6 +84,12 @@ __all__ = [
 TRACK_STALE_S = 30.0
 """A picture older than this is no longer engaged (s)."""
 
+BALLISTIC_FLOOR_M = 3_000.0
+"""Fire control plans no intercept of a ballistic missile lower than this above the site
+(notional, 1-5 km): a warhead hit lower still falls on or near what it was aimed at, and a
+round homing on a missile seconds before its impact flies into the ground (before this
+floor, 0.6-0.9 rounds a flagship raid did so, and none of the shots planned below 2.5 km
+killed)."""
 SEARCH_STEP_S = 1.0
 """Time step of the intercept-point search (s)."""
 
@@ -190,6 +198,7 @@ def launch_salvo(
         # autopilot starts from the acceleration that holds it, not from zero
         hold_line(st, fl.m_ach[m])
         fl.m_plan[m] = t_int
+        fl.m_divert[m] = sc.itc.divert_dv_mps[ty]
         aim_plan(fl, m, t_est, est, cl == CLASS_BALLISTIC, buf2)
         out.m_unit[m] = u
         out.m_type[m] = ty
@@ -271,6 +280,7 @@ class Reach(NamedTuple):
     dh: float  # its height step, m
     time: np.ndarray  # (NR, NH) fly-out time to each (ground range, height), s
     elev: np.ndarray  # (NR, NH) launch elevation for it, rad
+    lateral: np.ndarray  # (NR, NH) lateral acceleration it can sustain there, m/s²
 
 
 @njit(inline="always")
@@ -291,6 +301,7 @@ def unit_reach(units: Units, itc: Interceptors, u: int, i: int) -> Reach:
         itc.reach_dh_m[i],
         itc.reach_time_s[i],
         itc.reach_elev_rad[i],
+        itc.reach_lateral_mps2[i],
     )
 
 
@@ -301,6 +312,8 @@ def find_intercept(
     t_est: float,
     t: float,
     ballistic: bool,
+    need_mps2: float,
+    weave_below_m: float,
     buf: np.ndarray,
 ) -> tuple[float, float, float]:
     """Earliest intercept time (abs), launch elevation and fly-out time; (-1, 0, 0) if none.
@@ -308,8 +321,11 @@ def find_intercept(
     A unit's interceptor type (its ``reach``, :func:`unit_reach`) against the picture
     ``est`` (9,) taken at `t_est`, predicted
     (:func:`airguard.c2.evaluation.predict_position`) every :data:`SEARCH_STEP_S` from
-    time t: the first point inside the type's altitude and range limits that its reach
-    table says it reaches in time, and the table's fly-out time to it: a round launched
+    time t: the first point inside the type's altitude and range limits (and, for a
+    ballistic track, above :data:`BALLISTIC_FLOOR_M`) that its reach table says it
+    reaches in time with, below `weave_below_m` above the ellipsoid (where the threat type
+    weaves), at least `need_mps2` of sustained lateral acceleration to pull there
+    (:func:`manoeuvre_need`), and the table's fly-out time to it: a round launched
     that long before the intercept time arrives with the threat (launched earlier, it
     would wait at the point, flying proportional navigation at the threat's present
     state).  ``buf`` (7,) is scratch.
@@ -325,15 +341,43 @@ def find_intercept(
         if h < 0.0:
             break
         tau += SEARCH_STEP_S
+        if ballistic and h < BALLISTIC_FLOOR_M:
+            continue
         # the one reach-table test (airguard.reach): altitude and range limits, then the
         # table in time
         code, ri, hi = intercept_cell(
             reach.time, reach.dr, reach.dh, reach.min_alt, reach.max_alt, reach.min_range,
             reach.max_range, ux, uy, uz, ur, buf[0], buf[1], buf[2], h, tau - SEARCH_STEP_S,
         )  # fmt: skip
-        if code == REACHABLE:
+        # (a micro-g of slack: a need of exactly the airframe's limit is met)
+        weaves = h + reach.alt < weave_below_m
+        if code == REACHABLE and (not weaves or reach.lateral[ri, hi] >= need_mps2 - 1e-6):
             return t + tau - SEARCH_STEP_S, reach.elev[ri, hi], reach.time[ri, hi]
     return -1.0, 0.0, 0.0
+
+
+def manoeuvre_need(nav_ratio: np.ndarray, weave_mps2: np.ndarray) -> np.ndarray:
+    """The lateral acceleration (m/s²) fire control wants in hand at an intercept point:
+    (I, Ty) for interceptor types with navigation ratios `nav_ratio` (I,) against threat
+    types whose terminal weaves are `weave_mps2` (Ty,) (0: none).
+
+    Proportional navigation with ratio N' against a target that pulls n_T needs up to
+    N'/(N' − 2) n_T (Zarchan, *Tactical and Strategic Missile Guidance*, ch. 2: the
+    command against a step manoeuvre, largest at intercept; 2 n_T at N' = 4, 3 n_T at 3),
+    so that much of the weave's amplitude, and at least the reach tables' floor
+    (:data:`airguard.reach.MIN_MANOEUVRE_MPS2`), wanted only below the height where the
+    type's weave may begin (its catalogue start altitude: above it the threat flies
+    ballistically and the floor suffices).  Fire control is taken to know a track's
+    threat type (from its trajectory: a quasi-ballistic missile flies lower than a
+    ballistic one).  N' ≤ 2 cannot follow a manoeuvre at all: no intercept of a weaving
+    type is planned (inf).
+    """
+    n = np.asarray(nav_ratio, dtype=np.float64)[:, None]
+    weave = np.asarray(weave_mps2, dtype=np.float64)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(n > 2.0, n / np.maximum(n - 2.0, 1e-12), np.inf)
+        need = np.where(weave > 0.0, ratio * weave, 0.0)
+    return np.maximum(MIN_MANOEUVRE_MPS2, need)
 
 
 @njit

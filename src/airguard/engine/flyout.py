@@ -26,7 +26,8 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.c2.picture import Pictures
-from airguard.dynamics import FULL, P_BURN, height_m
+from airguard.catalogue.models import SEEKER_NOISE_SAMPLE_S
+from airguard.dynamics import FULL, P_BURN, height_m, lateral_limit_mps2, mass_kg
 from airguard.engine.events import (
     DESTROYED,
     EV_END,
@@ -60,6 +61,7 @@ from airguard.guidance import (
     homing_command,
     homing_scratch,
     homing_step_s,
+    seeker_noise,
 )
 from airguard.tracking.core import Tracks
 from airguard.world import Interceptors
@@ -67,6 +69,7 @@ from airguard.world import Interceptors
 __all__ = [
     "ENGINE_STEP_FRACTION",
     "fly_interceptor",
+    "kill_probability",
     "log_state",
     "note_end",
     "redirect",
@@ -179,6 +182,7 @@ def redirect(
     led.inflight[g, j2] += 1
     out.m_target[m] = j2
     fl.m_acq[m] = False
+    fl.m_noise[m, :] = math.nan  # the seeker starts afresh on the new target
     fl.m_plan[m] = -math.inf  # no plan for the new target: guided on its picture
     fl.m_track_t[m] = -math.inf
     # retarget: interceptor, dead target, new target (-1: a phantom)
@@ -265,7 +269,6 @@ def fly_interceptor(
     """
     params = itc.params[ty]
     st, ach, aim = fl.m_state[m], fl.m_ach[m], fl.m_aim[m]
-    law = HomingLaw(itc.nav_ratio[ty], TRUE_PN, itc.max_accel_mps2[ty], itc.lag_s[ty], True, FULL)
     real = o < thr.ttype.shape[0]
     work = fl.work
     s = homing_scratch(work)
@@ -284,6 +287,16 @@ def fly_interceptor(
             fl.m_acq[m] = _acquires(itc.seeker_range_m[ty], itc.seeker_tan[ty], st, buf, tgt)
         homing = real and fl.m_acq[m]
         _take_target(homing, buf, tgt)
+        age = tm - t0
+        sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
+        # what the airframe can pull here (thinner air: less), plus divert thrust once homing
+        aero = lateral_limit_mps2(
+            height_m(st[0], st[1], st[2], FULL), sp, mass_kg(age, params),
+            itc.cn_area_m2[ty], itc.max_accel_mps2[ty],
+        )  # fmt: skip
+        divert = homing and fl.m_divert[m] > 0.0 and itc.divert_mps2[ty] > 0.0
+        limit = min(aero + itc.divert_mps2[ty], itc.max_accel_mps2[ty]) if divert else aero
+        law = HomingLaw(itc.nav_ratio[ty], TRUE_PN, limit, itc.lag_s[ty], True, FULL)
         rn, vc, _ = homing_command(st, tgt, law, _ZERO3, s, cmd)
         r0x, r0y, r0z = s.rel[0], s.rel[1], s.rel[2]
         p0x, p0y, p0z = st[0], st[1], st[2]
@@ -291,8 +304,6 @@ def fly_interceptor(
             t0x, t0y, t0z = buf[0] - st[0], buf[1] - st[1], buf[2] - st[2]
         else:
             t0x, t0y, t0z = math.inf, math.inf, math.inf
-        age = tm - t0
-        sp = math.sqrt(st[3] ** 2 + st[4] ** 2 + st[5] ** 2)
         if age >= params[P_BURN] and _cannot_reach(rn, vc, itc.max_time_s[ty] - age):
             return _stopped(end, st, DESTROYED), tm, rn
         boost = sp < GUIDANCE_START_SPEED_MPS and age < params[P_BURN]
@@ -306,10 +317,18 @@ def fly_interceptor(
             ahead = threat_state(thr, o, tm + h, buf)
         else:
             aim_state(aim, tm + h, tgt)
+        if homing and not boost and itc.seeker_noise[ty] > 0.0:
+            seeker_noise(
+                fl.m_noise[m], ach, st, tm, rn, vc, h, itc.seeker_noise[ty],
+                SEEKER_NOISE_SAMPLE_S, law, s, rng,
+            )  # fmt: skip
         if not boost and ahead:
             _take_target(homing, buf, tgt)
             # the mean of the law's commands at the step's two ends (a trial step)
             held_command(st, ach, cmd, tgt, h, age, params, law, _ZERO3, s)
+        if divert:  # the thrusters give what the air cannot
+            an = math.sqrt(cmd[0] ** 2 + cmd[1] ** 2 + cmd[2] ** 2)
+            fl.m_divert[m] = max(fl.m_divert[m] - max(an - aero, 0.0) * h, 0.0)
         fly_held(st, ach, cmd, h, age, params, law, s)
         advance_lag(ach, cmd, h, law.lag_s)
         tm += h
@@ -339,7 +358,9 @@ def fly_interceptor(
             end[1] = p0y + f * (st[1] - p0y)
             end[2] = p0z + f * (st[2] - p0z)
             pk = itc.pk[ty, thr.cls[o]]
-            return _pk_draw(itc.lethal_radius_m[ty], pk, tm - h + f * h, miss, rng)
+            return _pk_draw(
+                itc.lethal_radius_m[ty], itc.blast_frag[ty], pk, tm - h + f * h, miss, rng
+            )
         if height < -10.0:
             return _stopped(end, st, GROUND), tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
         if tm - t0 >= itc.max_time_s[ty] - 1e-9:
@@ -406,13 +427,39 @@ def _step_length(
 
 
 @njit(inline="always")
+def kill_probability(miss: float, lethal_radius: float, blast_frag: bool, pk: float) -> float:
+    """The probability that a round passing at `miss` (m) kills.
+
+    Hit-to-kill: the body must strike, so `pk` inside the `lethal_radius` (the bodies'
+    radii and any lethality enhancer) and nothing beyond.  Blast-fragmentation: the
+    Carleton damage function ``pk exp(-(miss / R)²)`` with R the lethal radius, whose
+    lethal area ``∫ P 2πr dr = pk π R²`` equals the cookie cutter's of radius R (Driels,
+    *Weaponeering*, 2nd ed., AIAA 2013, ch. 11, the Carleton damage function).  `pk`: the
+    (notional) single-shot kill probability of a round that passes through the target.
+    """
+    if blast_frag:
+        if lethal_radius <= 0.0:
+            return 0.0
+        q = miss / lethal_radius
+        return pk * math.exp(-q * q)
+    return pk if miss <= lethal_radius else 0.0
+
+
+@njit(inline="always")
 def _pk_draw(
-    lethal_radius: float, pk: float, t_cpa: float, miss: float, rng: np.random.Generator
+    lethal_radius: float,
+    blast_frag: bool,
+    pk: float,
+    t_cpa: float,
+    miss: float,
+    rng: np.random.Generator,
 ) -> tuple[int, float, float]:
-    """The end of a flight at its closest approach (time `t_cpa`, `miss` in m): a miss
-    inside the lethal radius (m) kills with the single-shot `pk` (one draw)."""
+    """The end of a flight at its closest approach (time `t_cpa`, `miss` in m): one draw
+    against :func:`kill_probability`; a miss within the lethal radius that did not kill is a
+    Pk failure."""
+    p = kill_probability(miss, lethal_radius, blast_frag, pk)
+    if p > 0.0 and rng.random() < p:
+        return KILL, t_cpa, miss
     if miss <= lethal_radius:
-        if rng.random() < pk:
-            return KILL, t_cpa, miss
         return PK_FAIL, t_cpa, miss
     return MISS, t_cpa, miss

@@ -26,7 +26,7 @@ import numpy as np
 from airguard._jit import njit
 from airguard.c2.evaluation import evaluate_kernel
 from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
-from airguard.dynamics import P_BURN
+from airguard.dynamics import P_BURN, P_WEAVE_ACCEL, P_WEAVE_HEIGHT
 from airguard.engine.events import NO_LOG, EventLog
 from airguard.engine.firecontrol import (
     TRACK_STALE_S,
@@ -37,6 +37,7 @@ from airguard.engine.firecontrol import (
     launch_salvo,
     load_launchers,
     load_salvo,
+    manoeuvre_need,
     note_first_track,
     priority,
     salvo_pk,
@@ -70,6 +71,7 @@ from airguard.engine.state import (
     new_sensing,
 )
 from airguard.engine.threats import Threats, draw_threats
+from airguard.reach import MIN_MANOEUVRE_MPS2
 from airguard.tracking.core import Tracks, new_tracks
 from airguard.world import (
     CLASS_BALLISTIC,
@@ -196,9 +198,14 @@ def engage(
                         break
                     if rounds[u, ty] <= 0:
                         continue
+                    need, below = MIN_MANOEUVRE_MPS2, -math.inf  # a phantom: no type
+                    if j < n_thr:
+                        need = sc.need_mps2[ty, sc.thr.ttype[j]]
+                        below = sc.weave_below_m[sc.thr.ttype[j]]
                     shot = find_intercept(
-                        unit_reach(units, itc, u, ty), est, t_est, t, cl == CLASS_BALLISTIC, buf
-                    )
+                        unit_reach(units, itc, u, ty), est, t_est, t, cl == CLASS_BALLISTIC,
+                        need, below, buf,
+                    )  # fmt: skip
                     if shot[0] < 0.0:
                         continue
                     # launch when the fly-out time matches the time to the planned point;
@@ -366,6 +373,14 @@ def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows
         duration=world.duration_s,
         step=world.step_s,
         boost_s=_longest_boost_s(world),
+        need_mps2=manoeuvre_need(
+            world.interceptors.nav_ratio, world.threat_types.params[:, P_WEAVE_ACCEL]
+        ),
+        weave_below_m=np.where(
+            world.threat_types.params[:, P_WEAVE_ACCEL] > 0.0,
+            world.threat_types.params[:, P_WEAVE_HEIGHT],
+            -np.inf,
+        ),
     )
 
 

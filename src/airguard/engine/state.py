@@ -124,6 +124,8 @@ class Scene(NamedTuple):
     duration: float  # s
     step: float  # fire-control cycle, s
     boost_s: float  # the longest motor burn of the scenario's ballistic threat types, s
+    need_mps2: np.ndarray  # (I, Ty) lateral acceleration fire control wants at an intercept
+    weave_below_m: np.ndarray  # (Ty,) height (ellipsoid) below which a type may weave, m
 
 
 class Detections(NamedTuple):
@@ -191,6 +193,8 @@ class Flights(NamedTuple):
     m_plan: np.ndarray  # (M,) its planned intercept time, s (-inf: none, after a retarget)
     m_track_t: np.ndarray  # (M,) time of the picture its aim was last made from, s
     m_acq: np.ndarray  # (M,) bool: its seeker has the target
+    m_divert: np.ndarray  # (M,) lateral velocity its divert thrusters have left, m/s
+    m_noise: np.ndarray  # (M, 4) its seeker's last angle-noise sample, rad (nan: none yet); time
     m_t0: np.ndarray  # (M,) launch time, s (KernelOut's)
     m_end: np.ndarray  # (M, 3) where the flight ended, ECEF m (KernelOut's)
     m_peak: np.ndarray  # (M,) its highest point above the ellipsoid, m (KernelOut's)
@@ -302,6 +306,8 @@ def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndar
         m_plan=np.full(n, -np.inf),
         m_track_t=np.full(n, -np.inf),
         m_acq=np.zeros(n, dtype=np.bool_),
+        m_divert=np.zeros(n),
+        m_noise=np.full((n, 4), np.nan),
         m_t0=m_t0,
         m_end=m_end,
         m_peak=m_peak,

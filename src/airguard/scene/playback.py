@@ -118,8 +118,13 @@ def _samples(start: float, stop: float, step_s: float) -> np.ndarray:
 
 
 def _track(t: np.ndarray, xyz: np.ndarray) -> dict[str, list[float]]:
-    lat, lon, alt = _geodetic(xyz)
-    return {"t": np.round(t, 3).tolist(), "lat": lat, "lon": lon, "alt": alt}
+    """A path's samples, times to the millisecond: of samples that round to one time only
+    the last is kept (a flight may end within a millisecond of a step's sample, and the
+    exports need times that increase)."""
+    rounded = np.round(t, 3)
+    keep = np.append(rounded[1:] > rounded[:-1], True) if rounded.size else rounded.astype(bool)
+    lat, lon, alt = _geodetic(xyz[keep])
+    return {"t": rounded[keep].tolist(), "lat": lat, "lon": lon, "alt": alt}
 
 
 class _Log(NamedTuple):
