@@ -1,36 +1,42 @@
-"""Invariants over whole replications of the flagship (issue "Engagements an analyst can
-defend", item 7).
+"""Invariants over whole replications (issue "Engagements an analyst can defend", item 7).
 
-A model right part by part can be wrong as a whole, so every variant of the flagship is run
-for a reduced number of replications and its outcome tables are held to limits that no
-engagement may break, whatever the draws: no kill of a threat that has landed, no flight
-longer than its type's, every end placed, no round launched at something nobody tracked,
-and a network that takes no more wasted shots than the batteries alone.  Two invariants
-the issue asks for do not hold yet and are marked as strict expected failures with what
-makes them fail (so they turn into errors the day they hold): kills above the ceiling the
-interceptor's own physics reaches, and a noiseless endgame.
+A model right part by part can be wrong as a whole, so every variant of the flagship, and of
+a scenario built to break the invariants (tests/data/breaker.yaml: Scuds near their maximum
+range and weaving Iskanders far above every ceiling, drones crossing the battery's front, a
+cue from an early-warning radar about 380 km away), is run for a reduced number of
+replications and its outcome tables are held to limits that no engagement may break,
+whatever the draws: no kill of a threat that has landed, no flight longer than its type's,
+every end placed, no round launched at something nobody tracked, no kill beyond the height
+or ground range the interceptor's own physics reaches, misses of a noisy endgame spread
+away from zero, and a network that takes no more wasted shots than the batteries alone.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from airguard.catalogue import default_catalogue
+from airguard.geo import ecef2geodetic, great_circle_distance_m
 from airguard.montecarlo.batch import run_batch
+from airguard.reach import reach_table, spec_manoeuvre, spec_params
 from airguard.scenario import load_scenario
 from airguard.world import World, compile_world
-from tests.conftest import FLAGSHIP
+from tests.conftest import DATA, FLAGSHIP
 
 REPS = 16
 WASTED = ("miss", "ground", "timeout", "destroyed", "target-landed")
 """Outcomes of rounds that did nothing: shots fire control should not have taken."""
+SCENARIOS = {"flagship": FLAGSHIP, "breaker": DATA / "breaker.yaml"}
 
 
-@pytest.fixture(scope="module")
-def flagship() -> dict[str, tuple[World, pd.DataFrame, pd.DataFrame]]:
+@pytest.fixture(scope="module", params=sorted(SCENARIOS))
+def flagship(request: pytest.FixtureRequest) -> dict[str, tuple[World, pd.DataFrame, pd.DataFrame]]:
     out = {}
-    for sc in load_scenario(FLAGSHIP):
+    for sc in load_scenario(SCENARIOS[request.param]):
         world = compile_world(sc)
         tables = run_batch(world, world.seed, list(range(REPS)))
         out[sc.label] = (world, tables["threats"].to_pandas(), tables["engagements"].to_pandas())
@@ -98,37 +104,67 @@ def test_the_network_takes_no_more_wasted_shots_than_the_batteries_alone(flagshi
     assert diff <= 4.0 * max(se, 0.25), (diff, se)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the seeker's homing may meet a descending missile a little above the point fire "
-        "control planned inside the catalogue ceiling (0.1-0.3 % of kills, up to 2 km above "
-        "in 400 replications); the ceiling will come from the interceptor's aerodynamics "
-        "(lateral acceleration q S CN_max / m) and a noisy endgame (issue 'Engagements an "
-        "analyst can defend', items 1 and 3)"
-    ),
-)
-def test_no_kill_above_the_interceptors_ceiling(flagship: dict) -> None:
-    """Kills at most 1 km above the type's catalogue ceiling over its site (the reach
-    tables' heights are above the launcher).  Before rounds left on their plan, 66 % of
-    PAC-3 MSE kills were above it (up to 47 km) and 48N6E3 kills reached 105 km."""
+@lru_cache(maxsize=16)
+def _physical_reach(interceptor: str) -> tuple[float, float]:
+    """The greatest height and ground range (m, from the launcher) at which the
+    interceptor can still pull the reach tables' least manoeuvre, from its own fly-outs
+    over twice its catalogue ceiling and 1.5 times its catalogue range, however slow
+    (fire control plans only where it still flies 400 m/s, but a slow round may still
+    catch a drone)."""
+    _, spec = default_catalogue().interceptor(interceptor)
+    table = reach_table(
+        spec_params(spec),
+        spec.max_flight_time.value,
+        1.5 * spec.max_range.value,
+        2.0 * spec.max_altitude.value,
+        manoeuvre=spec_manoeuvre(spec),
+        min_speed_mps=0.0,
+    )
+    return table.max_height_m, table.max_range_m
+
+
+def test_no_kill_beyond_what_the_interceptor_can_reach(flagship: dict) -> None:
+    """Kills at most 1 km above the highest point, and 10 % beyond the farthest, where the
+    interceptor's own fly-outs can still manoeuvre (its aerodynamics: q S CN_max / m; a
+    kill may lie above the catalogue ceiling that fire control plans within when the
+    seeker meets a descending missile early, but not where the airframe cannot turn).
+    The two fly-out families of the tables (gravity turns and straight lines) bound the
+    reach only nearly: a guided round that lofts and then dives flies a little farther
+    (observed: a 9M96E2 that climbed to 12.7 km killed a drone at 58.6 km, 4 % beyond
+    its table's 56.1 km).
+    Before rounds left on their plan, 66 % of PAC-3 MSE kills were above its 24 km
+    catalogue ceiling (up to 47 km) and 48N6E3 kills reached 105 km."""
     for label in _variants(flagship):
         world, _, eng = flagship[label]
-        ceiling = dict(zip(world.interceptor_names, world.interceptors.max_alt_m, strict=True))
+        kills = eng[eng.outcome == "kill"]
+        lat, lon, alt = ecef2geodetic(world.units.pos_ecef_m)
+        site = {n: (lat[k], lon[k], alt[k]) for k, n in enumerate(world.unit_names)}
+        for row in kills.itertuples():
+            top, far = _physical_reach(row.interceptor_type)
+            ulat, ulon, ualt = site[row.unit]
+            ground = great_circle_distance_m(ulat, ulon, row.end_lat_deg, row.end_lon_deg)
+            assert row.end_alt_m - ualt <= top + 1_000.0, (label, row)
+            assert ground <= 1.1 * far, (label, row)
+
+
+def test_kills_above_the_catalogue_ceiling_are_few_and_near_it(flagship: dict) -> None:
+    """Fire control plans within the catalogue ceiling; homing may meet a descending
+    missile above it (the seeker takes over within its range of the target and closes
+    faster than the plan assumed), in at most 5 % of kills and by less than the type's
+    seeker range (observed: up to 6.3 km for a PAC-3 MSE cued by the breaker's distant
+    radar, whose seeker takes over at 15 km)."""
+    for label in _variants(flagship):
+        world, _, eng = flagship[label]
+        itc = world.interceptors
+        ceiling = dict(zip(world.interceptor_names, itc.max_alt_m, strict=True))
+        seeker = dict(zip(world.interceptor_names, itc.seeker_range_m, strict=True))
         site = dict(zip(world.unit_names, world.units.alt_m, strict=True))
         kills = eng[eng.outcome == "kill"]
-        limit = kills.interceptor_type.map(ceiling) + kills.unit.map(site) + 1_000.0
-        assert (kills.end_alt_m <= limit).all(), label
+        over = kills.end_alt_m - kills.interceptor_type.map(ceiling) - kills.unit.map(site)
+        assert (over > 1_000.0).mean() <= 0.05, (label, (over > 1_000.0).mean())
+        assert (over <= kills.interceptor_type.map(seeker)).all(), (label, over.max())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the endgame is noiseless: rounds home on the true target state with no seeker or "
-        "track noise, so misses are micrometres and the outcome is only the Pk draw "
-        "(issue 'Engagements an analyst can defend', item 3)"
-    ),
-)
 def test_miss_distances_are_not_concentrated_at_zero(flagship: dict) -> None:
     """Of the rounds that reached their target's lethal radius, fewer than half within 1 cm."""
     for label in _variants(flagship):
