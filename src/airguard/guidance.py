@@ -337,7 +337,7 @@ def seeker_noise(
     g1 = sigma * rng.standard_normal()
     g2 = sigma * rng.standard_normal()
     nx, ny, nz = g1 * ax + g2 * bx, g1 * ay + g2 * by, g1 * az + g2 * bz
-    if math.isnan(last[0]):
+    if first:
         last[0], last[1], last[2] = nx, ny, nz
         return
     gain = law.navigation_ratio * max(closing_mps, 0.0)

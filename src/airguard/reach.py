@@ -325,7 +325,7 @@ def _paint_segment(
 ) -> None:
     """Paint the cells along the segment from (ground range `g0`, height `h0`) to (`g1`,
     `h1`), in sub-cell steps, with time, launch elevation, speed and the lateral
-    acceleration the interceptor can pull interpolated from their values at its two ends,
+    acceleration the interceptor can sustain interpolated from their values at its two ends,
     where earlier than what a cell holds."""
     nr, nh = time_out.shape
     n_sub = int(max(abs(g1 - g0) / dr, abs(h1 - h0) / dh) * 2.0) + 1

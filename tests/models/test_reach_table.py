@@ -88,3 +88,37 @@ def test_engageable_area_matches_a_table_flown_five_times_finer(
 def test_bad_elevation_step_is_refused() -> None:
     with pytest.raises(ValueError, match="elevation_step_deg"):
         reach_table(np.zeros(30), 10.0, 1e4, 1e4, elevation_step_deg=0.0)
+
+
+def test_aerodynamic_ceiling_follows_the_standard_atmosphere() -> None:
+    """Where the air is too thin to pull 5 g a point is not engageable: every cell a GEM-T's
+    table paints after burnout has q S CN_max / m ≥ 5 g, with the density taken from the
+    PDAS table of the US Standard Atmosphere 1976 (R. Carmichael, "A Table of the Standard
+    Atmosphere to 86 km in SI units", 2017: 1.225, 0.4135, 0.08891, 0.01841 kg/m³ at 0, 10,
+    20, 30 km; log-linear in between, within a few per cent), the cell's stored arrival
+    speed and the burnout mass.  Tolerance 10 %: the criterion is tested at the fly-outs'
+    0.1 s samples and a cell's speed is interpolated between them, and the log-linear
+    density errs by a few per cent.  And the table's top lies where the limit runs out,
+    well below the catalogue ceiling's padding (GEM-T: 23.3 km against 25.2 km)."""
+    from airguard.reach import MIN_MANOEUVRE_MPS2, spec_manoeuvre
+
+    _, spec = default_catalogue().interceptor("pac-2-gem-t")
+    cn_area, _, _ = spec_manoeuvre(spec)
+    assert cn_area > 0.0
+    table = reach_table(
+        spec_params(spec),
+        spec.max_flight_time.value,
+        spec.max_range.value,
+        spec.max_altitude.value,
+        manoeuvre=spec_manoeuvre(spec),
+    )
+    km = np.array([0.0, 10.0, 20.0, 30.0])
+    log_rho = np.log([1.225, 0.4135, 0.08891, 0.01841])
+    ri, hi = np.nonzero(np.isfinite(table.time_s) & (table.time_s > spec.burn_time.value))
+    h_km = hi * table.height_step_m / 1e3
+    rho = np.exp(np.interp(h_km, km, log_rho))
+    speed = table.speed_mps[ri, hi]
+    pull = 0.5 * rho * speed**2 * cn_area / spec.burnout_mass.value
+    assert pull.min() >= 0.9 * MIN_MANOEUVRE_MPS2, pull.min() / 9.80665  # m/s²
+    top = table.max_height_m
+    assert top < 0.97 * spec.max_altitude.value * 1.05
