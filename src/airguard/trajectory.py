@@ -368,7 +368,7 @@ def aim_ballistic(
     vel: np.ndarray,
     hh: np.ndarray,
     weave_phase: float = 0.0,
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float]:
     """Fly a ballistic missile onto an aim point by the shooting method.
 
     Starting from the aiming table (`rr`, ground range reached, against `cut`,
@@ -378,7 +378,8 @@ def aim_ballistic(
     :data:`AIM_TOLERANCE_M` of the aim point (Earth rotation, J2 and the
     launch site make each case differ from the table).  Launch and aim points
     are geodetic (rad, m); samples are recorded as in :func:`fly_ballistic` (with its
-    terminal weave's draw `weave_phase`).  Returns the impact time and ECEF impact point.
+    terminal weave's draw `weave_phase`).  Returns the impact time, the ECEF impact
+    point and the motor cut-off time of the trajectory flown (s after launch).
     """
     R = MEAN_EARTH_RADIUS_M
     # great-circle range and bearing to the aim point
@@ -395,7 +396,9 @@ def aim_ballistic(
     # each shot records its samples; the converged one leaves its own in place
     # (samples past its impact may be stale, but they lie beyond k_last)
     ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
+    flown = tc
     for _ in range(AIM_ITERATIONS):
+        flown = tc
         ti, xi, yi, zi = fly_ballistic(
             lat,
             lon,
@@ -429,7 +432,7 @@ def aim_ballistic(
         slope = _slope(rr, cut, tc)
         tc = min(max(tc - down / slope, cut[0] * 0.5), cut[-1])
         az -= cross / max(rng, 1.0)
-    return ti, xi, yi, zi
+    return ti, xi, yi, zi, min(flown, params[P_BURN])
 
 
 @njit

@@ -23,6 +23,7 @@ import pymap3d
 import pytest
 
 from airguard.catalogue import default_catalogue
+from airguard.dynamics import N_PARAMS
 from airguard.radar import detection_probability
 from airguard.scenario import load_scenario
 from airguard.studies.coverage import (
@@ -416,6 +417,7 @@ def _stationary_threats(world: World, lat: np.ndarray, lon: np.ndarray, h: np.nd
         rcs=np.full(n, rcs),
         swerling=np.ones(n, dtype=np.int64),
         friendly=np.zeros(n, dtype=np.bool_),
+        body=np.zeros((n, N_PARAMS)),
     )
 
 

@@ -35,7 +35,7 @@ import math
 import numpy as np
 import pytest
 
-from airguard.dynamics import FULL, body_params, rk4_step
+from airguard.dynamics import FULL, N_PARAMS, body_params, rk4_step
 from airguard.engine import MISS
 from airguard.engine.flyout import fly_interceptor
 from airguard.engine.state import new_flights
@@ -133,6 +133,7 @@ def one_threat(pos: np.ndarray, vel: np.ndarray) -> Threats:
         rcs=np.ones(1),
         swerling=np.zeros(1, dtype=np.int64),
         friendly=np.zeros(1, dtype=np.bool_),
+        body=np.zeros((1, N_PARAMS)),
     )
 
 

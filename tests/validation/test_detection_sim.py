@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from airguard.dynamics import N_PARAMS
 from airguard.engine import event_log
 from airguard.engine.looks import look, radar_beam
 from airguard.engine.state import Skylines, new_detections
@@ -101,6 +102,7 @@ def _threats(
         rcs=np.full(n, rcs_m2),
         swerling=np.full(n, swerling, dtype=np.int64),
         friendly=np.zeros(n, dtype=np.bool_),
+        body=np.zeros((n, N_PARAMS)),
     )
 
 

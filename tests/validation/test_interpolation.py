@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from airguard.dynamics import N_PARAMS
 from airguard.engine.threats import Threats, threat_state
 from airguard.trajectory import hermite_state, hermite_states
 from airguard.world import GRID_DT_S
@@ -110,6 +111,7 @@ def _one_threat(t_launch: float, t_impact: float, n_grid: int) -> Threats:
         rcs=np.ones(1),
         swerling=np.zeros(1, dtype=np.int64),
         friendly=np.zeros(1, dtype=np.bool_),
+        body=np.zeros((1, N_PARAMS)),
     )
 
 

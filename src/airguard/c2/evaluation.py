@@ -3,9 +3,12 @@
 From a track's position and velocity (ECEF, m and m/s) this module predicts
 
 * for a ballistic threat, the impact point on the ellipsoid and the time to
-  go, by free fall under the gravity at the track's position (a parabola in
-  the local gravity field — good for the descent the defence engages; it is
-  the same prediction the fire control uses to find intercept points);
+  go, by its free flight from the track's state: with the threat type's body (its
+  burnt-out mass and drag table, from the threat library: fire control is taken to
+  know a track's type), the coasting flight of :mod:`airguard.dynamics` (gravity with
+  J2, the Earth's rotation, US76 drag) integrated by RK4; without a body (a phantom,
+  whose type nobody knows), a parabola in the gravity at the track's position.  It is
+  the same prediction the fire control uses to find intercept points and to aim;
 * for an air-breathing threat (cruise missile, drone, aircraft), the closest
   approach of its straight-line track to each defended asset;
 
@@ -32,15 +35,33 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from airguard._jit import njit
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m
+from airguard.atmosphere import density_and_sound_speed
+from airguard.dynamics import (
+    EARTH_MU_M3_S2,
+    FULL,
+    N_PARAMS,
+    P_MASS0,
+    acceleration,
+    drag_area_m2,
+    height_m,
+    mass_kg,
+    rk4_step,
+)
 
 __all__ = [
+    "DRAG_NEGLIGIBLE_MPS2",
+    "FREE_STEP_S",
     "MIN_TIME_TO_GO_S",
+    "NO_BODY",
+    "PREDICT_STEP_S",
     "THREAT_MARGIN_M",
     "UNAIMED_VALUE_FRACTION",
     "ThreatAssessment",
+    "coast_step",
+    "coast_step_s",
     "evaluate_kernel",
     "evaluate_threat",
+    "predict_acceleration",
     "predict_position",
 ]
 
@@ -58,52 +79,164 @@ MIN_TIME_TO_GO_S = 1.0
 _COARSE_STEP_S = 1.0
 _MAX_FALL_S = 1200.0
 
+PREDICT_STEP_S = 2.0
+"""RK4 step of a ballistic prediction with a body where drag matters (s).  At 2 s the
+prediction of a Scud-B's descent from 60 km agrees with its flown trajectory to under a
+metre (tests/validation/test_ballistic_prediction.py)."""
+FREE_STEP_S = 8.0
+"""RK4 step where drag is below :data:`DRAG_NEGLIGIBLE_MPS2` (s): gravity alone bends the
+path slowly enough for it."""
+DRAG_NEGLIGIBLE_MPS2 = 0.05
+"""Drag deceleration below which a prediction takes :data:`FREE_STEP_S` steps (m/s²);
+the density it grows with as the body descends is still integrated within the step."""
+
+NO_BODY = np.zeros(N_PARAMS)
+"""The body of a ballistic track of unknown type (a phantom): its prediction is the
+parabola in the gravity at its position, without drag."""
+
+_COAST_S = 1.0e12
+"""Time since launch given to :func:`airguard.dynamics.acceleration` in a prediction: long
+after any burnout (the burnt-out mass, no thrust)."""
+_NO_CMD = np.zeros(3)
+
 
 @njit
-def predict_position(est: np.ndarray, tau_s: float, ballistic: bool, out: np.ndarray) -> None:
-    """Position `tau_s` after the track state ``est = [r (3), v (3)]`` into ``out[:3]``.
+def coast_step(state: np.ndarray, h_s: float, body: np.ndarray) -> None:
+    """Advance ``state[:6]`` by `h_s` along the coasting flight of `body` (one RK4 step;
+    `body` not :data:`NO_BODY`)."""
+    rk4_step(state, _COAST_S, h_s, body, _NO_CMD, FULL)
 
-    A straight line, or for a ballistic threat a parabola in the gravity
-    vector at the track's position (μ r / |r|³).
+
+@njit
+def coast_step_s(state: np.ndarray, body: np.ndarray) -> float:
+    """The prediction's RK4 step at this state (s): :data:`FREE_STEP_S` where the drag
+    of `body` is negligible, else :data:`PREDICT_STEP_S`."""
+    h = height_m(state[0], state[1], state[2], FULL)
+    rho, sound = density_and_sound_speed(max(h, 0.0))
+    v2 = state[3] ** 2 + state[4] ** 2 + state[5] ** 2
+    drag = 0.5 * rho * v2 * drag_area_m2(math.sqrt(v2) / sound, body) / mass_kg(_COAST_S, body)
+    return FREE_STEP_S if drag < DRAG_NEGLIGIBLE_MPS2 else PREDICT_STEP_S
+
+
+@njit
+def predict_position(
+    est: np.ndarray, tau_s: float, ballistic: bool, body: np.ndarray, out: np.ndarray
+) -> None:
+    """State `tau_s` (≥ 0) after the track state ``est = [r (3), v (3)]`` into ``out[:6]``.
+
+    A straight line; or for a ballistic threat its coasting flight with `body` (its type's
+    :mod:`airguard.dynamics` parameters: gravity with J2, rotation, drag), integrated by
+    RK4 in steps of :func:`coast_step_s`; or, with :data:`NO_BODY`, a parabola
+    in the gravity vector at the track's position (μ r / |r|³).
     """
     for i in range(3):
         out[i] = est[i] + est[3 + i] * tau_s
-    if ballistic:
+        out[3 + i] = est[3 + i]
+    if not ballistic:
+        return
+    if body[P_MASS0] <= 0.0:
         r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
         g = -EARTH_MU_M3_S2 / (r * r * r)
         for i in range(3):
             out[i] += 0.5 * g * est[i] * tau_s * tau_s
+            out[3 + i] += g * est[i] * tau_s
+        return
+    for i in range(6):
+        out[i] = est[i]
+    left = tau_s
+    while left > 1e-12:
+        h = min(coast_step_s(out, body), left)
+        coast_step(out, h, body)
+        left -= h
 
 
 @njit
-def _fall_time(est: np.ndarray, buf: np.ndarray) -> float:
-    """Seconds until the ballistic prediction reaches the ellipsoid (inf if not within 20 min)."""
+def predict_acceleration(
+    est: np.ndarray, ballistic: bool, body: np.ndarray, out: np.ndarray
+) -> None:
+    """The acceleration (m/s², ECEF) the prediction of :func:`predict_position` starts
+    with, into ``out[:3]``: zero on a straight line, gravity (and with a body the Earth's
+    rotation and drag) for a ballistic threat."""
+    out[0] = out[1] = out[2] = 0.0
+    if not ballistic:
+        return
+    if body[P_MASS0] <= 0.0:
+        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
+        g = -EARTH_MU_M3_S2 / (r * r * r)
+        for i in range(3):
+            out[i] = g * est[i]
+        return
+    ax, ay, az = acceleration(
+        est[0], est[1], est[2], est[3], est[4], est[5], _COAST_S, body, _NO_CMD, FULL
+    )
+    out[0], out[1], out[2] = ax, ay, az
+
+
+@njit
+def _fall_time(est: np.ndarray, body: np.ndarray, buf: np.ndarray) -> float:
+    """Seconds until the ballistic prediction reaches the ellipsoid (inf if not within
+    20 min); the state there is left in ``buf[:6]``."""
     if height_m(est[0], est[1], est[2], FULL) <= 0.0:
+        for i in range(6):
+            buf[i] = est[i]
         return 0.0
-    lo = 0.0
-    hi = _COARSE_STEP_S
+    if body[P_MASS0] <= 0.0:  # the parabola: a closed form at any time
+        lo = 0.0
+        hi = _COARSE_STEP_S
+        while True:
+            predict_position(est, hi, True, body, buf)
+            if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
+                break
+            lo = hi
+            hi += _COARSE_STEP_S
+            if hi > _MAX_FALL_S:
+                return math.inf
+        for _ in range(30):  # bisection to about a microsecond
+            mid = 0.5 * (lo + hi)
+            predict_position(est, mid, True, body, buf)
+            if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
+                hi = mid
+            else:
+                lo = mid
+        predict_position(est, hi, True, body, buf)
+        return hi
+    # the integrated flight: step until below the ellipsoid, then bisect the last step
+    # (each trial one RK4 step from the state before it)
+    s0 = buf[6:12]
+    for i in range(6):
+        buf[i] = est[i]
+    t = 0.0
     while True:
-        predict_position(est, hi, True, buf)
+        for i in range(6):
+            s0[i] = buf[i]
+        h = coast_step_s(buf, body)
+        coast_step(buf, h, body)
         if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
             break
-        lo = hi
-        hi += _COARSE_STEP_S
-        if hi > _MAX_FALL_S:
+        t += h
+        if t > _MAX_FALL_S:
             return math.inf
-    for _ in range(30):  # bisection to about a microsecond
+    lo, hi = 0.0, h
+    for _ in range(30):
         mid = 0.5 * (lo + hi)
-        predict_position(est, mid, True, buf)
+        for i in range(6):
+            buf[i] = s0[i]
+        coast_step(buf, mid, body)
         if height_m(buf[0], buf[1], buf[2], FULL) <= 0.0:
             hi = mid
         else:
             lo = mid
-    return hi
+    for i in range(6):
+        buf[i] = s0[i]
+    coast_step(buf, hi, body)
+    return t + hi
 
 
 @njit
 def evaluate_kernel(
     est: np.ndarray,
     ballistic: bool,
+    body: np.ndarray,
     asset_pos: np.ndarray,
     asset_radius: np.ndarray,
     asset_value: np.ndarray,
@@ -112,7 +245,8 @@ def evaluate_kernel(
     """Threatened asset (or -1), time to go (s) and priority (value per second).
 
     `est` (6,) is the track's ECEF position and velocity; for a ballistic
-    threat the predicted impact point is left in ``buf[:3]`` (at least (3,)).
+    threat (its type's `body`, or :data:`NO_BODY`) the predicted impact point is left
+    in ``buf[:3]`` (``buf`` at least (12,): scratch).
     """
     n_assets = asset_pos.shape[0]
     vmin = math.inf
@@ -121,9 +255,8 @@ def evaluate_kernel(
     best = -1
     tgo = math.inf
     if ballistic:
-        tgo = _fall_time(est, buf)
+        tgo = _fall_time(est, body, buf)
         if math.isfinite(tgo):
-            predict_position(est, tgo, True, buf)
             best_d = math.inf
             for a in range(n_assets):
                 dx = buf[0] - asset_pos[a, 0]
@@ -198,6 +331,7 @@ def evaluate_threat(
     asset_positions_m: ArrayLike,
     asset_radii_m: ArrayLike,
     asset_values: ArrayLike,
+    body: ArrayLike | None = None,
 ) -> ThreatAssessment:
     """Evaluate one track against the defended assets.
 
@@ -211,6 +345,10 @@ def evaluate_threat(
         Asset aim points, ECEF (m).
     asset_radii_m, asset_values : (A,)
         Damage radii (m) and relative values (> 0).
+    body : (N_PARAMS,), optional
+        The threat type's :func:`airguard.dynamics.body_params` (burnt-out mass, drag):
+        a ballistic track then coasts with J2, the Earth's rotation and drag.  None: the
+        parabola in the gravity at the track's position.
     """
     pos_m = _vector3("position_m", position_m)
     vel = _vector3("velocity_mps", velocity_mps)
@@ -232,7 +370,16 @@ def evaluate_threat(
         raise ValueError(f"asset_radii_m: expected finite radii >= 0 m, got {radius.tolist()}")
     if not np.all(np.isfinite(value) & (value > 0.0)):
         raise ValueError(f"asset_values: expected finite values > 0, got {value.tolist()}")
-    buf = np.zeros(7)
-    asset, tgo, priority = evaluate_kernel(est, ballistic, pos, radius, value, buf)
+    if body is None:
+        shape = NO_BODY
+    else:
+        shape = np.asarray(body, dtype=np.float64)
+        if shape.shape != NO_BODY.shape or not np.all(np.isfinite(shape)):
+            raise ValueError(
+                f"body: expected {NO_BODY.size} finite parameters (airguard.dynamics."
+                f"body_params), got shape {shape.shape}"
+            )
+    buf = np.zeros(12)
+    asset, tgo, priority = evaluate_kernel(est, ballistic, shape, pos, radius, value, buf)
     impact = buf[:3].copy() if ballistic and math.isfinite(tgo) else None
     return ThreatAssessment(int(asset), float(tgo), float(priority), impact)

@@ -34,11 +34,15 @@ from airguard._jit import njit
 from airguard.c2.evaluation import (
     MIN_TIME_TO_GO_S,
     UNAIMED_VALUE_FRACTION,
+    coast_step,
+    coast_step_s,
+    predict_acceleration,
     predict_position,
 )
-from airguard.dynamics import EARTH_MU_M3_S2, FULL, height_m
+from airguard.dynamics import FULL, P_MASS0, height_m
 from airguard.engine.events import EV_LAUNCH, EV_TRACK, EventLog, log_event
 from airguard.engine.state import (
+    PREDICTION_SAMPLES,
     Assets,
     Evaluations,
     Flights,
@@ -50,6 +54,8 @@ from airguard.engine.state import (
 )
 from airguard.guidance import hold_line
 from airguard.reach import MIN_MANOEUVRE_MPS2, REACHABLE, intercept_cell
+from airguard.trajectory import hermite_state
+from airguard.units import STANDARD_GRAVITY_MPS2
 from airguard.world import (
     CLASS_BALLISTIC,
     MAX_LAUNCHERS,
@@ -74,6 +80,8 @@ __all__ = [
     "load_salvo",
     "manoeuvre_need",
     "note_first_track",
+    "predict_cached",
+    "prediction_body",
     "priority",
     "salvo_pk",
     "salvo_size",
@@ -92,6 +100,11 @@ floor, 0.6-0.9 rounds a flagship raid did so, and none of the shots planned belo
 killed)."""
 SEARCH_STEP_S = 1.0
 """Time step of the intercept-point search (s)."""
+
+ENVELOPE_SLACK_M = 10_000.0
+"""Added to the slant distance of an envelope's farthest point (its range and ceiling) in
+the intercept search's bound (m): the Earth's curvature drops a point 200 km away by
+3 km, and a ceiling is above the site."""
 
 
 @njit(inline="always")
@@ -188,7 +201,8 @@ def launch_salvo(
     n_thr = sc.thr.ttype.shape[0]
     est, buf2 = scr.est, scr.buf2
     t_int, elev = shot
-    predict_position(est, t_int - t_est, cl == CLASS_BALLISTIC, buf2)
+    body = prediction_body(sc, j)
+    predict_position(est, t_int - t_est, cl == CLASS_BALLISTIC, body, buf2)
     m0 = fl.n[0]
     for m in range(m0, m0 + fired):
         _launch(units, u, buf2, elev, fl.m_state[m])
@@ -199,7 +213,7 @@ def launch_salvo(
         hold_line(st, fl.m_ach[m])
         fl.m_plan[m] = t_int
         fl.m_divert[m] = sc.itc.divert_dv_mps[ty]
-        aim_plan(fl, m, t_est, est, cl == CLASS_BALLISTIC, buf2)
+        aim_plan(fl, scr, m, u, j, t_est, est, cl == CLASS_BALLISTIC, body, buf2)
         out.m_unit[m] = u
         out.m_type[m] = ty
         out.m_target[m] = j
@@ -308,52 +322,111 @@ def unit_reach(units: Units, itc: Interceptors, u: int, i: int) -> Reach:
 @njit
 def find_intercept(
     reach: Reach,
+    scr: Scratch,
+    c: int,
     est: np.ndarray,
     t_est: float,
     t: float,
     ballistic: bool,
+    body: np.ndarray,
     need_mps2: float,
     weave_below_m: float,
+    spread_s: float,
     buf: np.ndarray,
 ) -> tuple[float, float, float]:
     """Earliest intercept time (abs), launch elevation and fly-out time; (-1, 0, 0) if none.
 
     A unit's interceptor type (its ``reach``, :func:`unit_reach`) against the picture
-    ``est`` (9,) taken at `t_est`, predicted
-    (:func:`airguard.c2.evaluation.predict_position`) every :data:`SEARCH_STEP_S` from
-    time t: the first point inside the type's altitude and range limits (and, for a
-    ballistic track, above :data:`BALLISTIC_FLOOR_M`) that its reach table says it
-    reaches in time with, below `weave_below_m` above the ellipsoid (where the threat type
-    weaves), at least `need_mps2` of sustained lateral acceleration to pull there
-    (:func:`manoeuvre_need`), and the table's fly-out time to it: a round launched
-    that long before the intercept time arrives with the threat (launched earlier, it
-    would wait at the point, flying proportional navigation at the threat's present
-    state).  ``buf`` (7,) is scratch.
+    ``est`` (9,) of an object taken at `t_est` (`c`: the unit's cache row of the object,
+    :func:`predict_cached`), predicted
+    (:func:`airguard.c2.evaluation.predict_position`; a ballistic track with its `body`,
+    :func:`prediction_body`, from the cache :func:`predict_cached`) every
+    :data:`SEARCH_STEP_S` from time t: the
+    first point inside the type's altitude and range limits (and, for a ballistic track,
+    above :data:`BALLISTIC_FLOOR_M`) that its reach table says it reaches in time with,
+    below `weave_below_m` above the ellipsoid (where the threat type weaves), at least
+    `need_mps2` of sustained lateral acceleration to pull there (:func:`manoeuvre_need`),
+    and the table's fly-out time to it: a round launched that long before the intercept
+    time arrives with the threat (launched earlier, it would wait at the point, flying
+    proportional navigation at the threat's present state).  The salvo's last round
+    leaves `spread_s` after its first (its launch intervals) and meets the object that
+    much later along its path: that point must pass the same tests, or the round would
+    be planned below the floor or out of reach (near the ground, into it).  ``buf``
+    (12,) is scratch.
     """
     ux, uy, uz = reach.x, reach.y, reach.z
     ur = math.sqrt(ux * ux + uy * uy + uz * uz)
+    # an object that cannot come within the envelope's farthest point from the site by
+    # the search's end (at its speed, gaining at most 1 g) has no intercept: no search
+    horizon = t - t_est + reach.max_time
+    far = math.sqrt(reach.max_range**2 + reach.max_alt**2) + ENVELOPE_SLACK_M
+    dist = math.sqrt((est[0] - ux) ** 2 + (est[1] - uy) ** 2 + (est[2] - uz) ** 2)
+    speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+    if dist - far > horizon * (speed + 0.5 * STANDARD_GRAVITY_MPS2 * horizon):
+        return -1.0, 0.0, 0.0
     tau = 2.0
+    # an integrated flight is read from the object's cached prediction; a straight line or
+    # parabola is a closed form at each trial time
+    cached = ballistic and body[P_MASS0] > 0.0
+    last = buf[6:12]
     while tau <= reach.max_time:
-        predict_position(est, t + tau - t_est, ballistic, buf)
+        if cached:
+            predict_cached(scr, c, est, t_est, body, t + tau - t_est, buf)
+        else:
+            predict_position(est, t + tau - t_est, ballistic, body, buf)
         # heights relative to the unit's site: the catalogue's altitude limits and
         # the reach table are above the launcher (no terrain model yet)
         h = height_m(buf[0], buf[1], buf[2], FULL) - reach.alt
         if h < 0.0:
             break
+        ok, elev, fly = _point_in_reach(reach, ur, buf, h, tau, ballistic, need_mps2, weave_below_m)
+        if ok and spread_s > 0.0:
+            # the salvo's last round, `spread_s` later, meets the object `spread_s` later
+            # along its path, with the same time in hand: that point must pass too
+            if cached:
+                predict_cached(scr, c, est, t_est, body, t + tau + spread_s - t_est, last)
+            else:
+                predict_position(est, t + tau + spread_s - t_est, ballistic, body, last)
+            h_last = height_m(last[0], last[1], last[2], FULL) - reach.alt
+            ok = (
+                h_last >= 0.0
+                and _point_in_reach(
+                    reach, ur, last, h_last, tau, ballistic, need_mps2, weave_below_m
+                )[0]
+            )
+        if ok:
+            return t + tau, elev, fly
         tau += SEARCH_STEP_S
-        if ballistic and h < BALLISTIC_FLOOR_M:
-            continue
-        # the one reach-table test (airguard.reach): altitude and range limits, then the
-        # table in time
-        code, ri, hi = intercept_cell(
-            reach.time, reach.dr, reach.dh, reach.min_alt, reach.max_alt, reach.min_range,
-            reach.max_range, ux, uy, uz, ur, buf[0], buf[1], buf[2], h, tau - SEARCH_STEP_S,
-        )  # fmt: skip
-        # (a micro-g of slack: a need of exactly the airframe's limit is met)
-        weaves = h + reach.alt < weave_below_m
-        if code == REACHABLE and (not weaves or reach.lateral[ri, hi] >= need_mps2 - 1e-6):
-            return t + tau - SEARCH_STEP_S, reach.elev[ri, hi], reach.time[ri, hi]
     return -1.0, 0.0, 0.0
+
+
+@njit(inline="always")
+def _point_in_reach(
+    reach: Reach,
+    ur: float,
+    p: np.ndarray,
+    h: float,
+    tau: float,
+    ballistic: bool,
+    need_mps2: float,
+    weave_below_m: float,
+) -> tuple[bool, float, float]:
+    """Whether a round launched now reaches the point ``p[:3]`` (`h` above the site) within
+    `tau` seconds (:func:`find_intercept`'s tests), its launch elevation and fly-out time."""
+    if ballistic and h < BALLISTIC_FLOOR_M:
+        return False, 0.0, 0.0
+    # the one reach-table test (airguard.reach): altitude and range limits, then the
+    # table in time
+    code, ri, hi = intercept_cell(
+        reach.time, reach.dr, reach.dh, reach.min_alt, reach.max_alt, reach.min_range,
+        reach.max_range, reach.x, reach.y, reach.z, ur, p[0], p[1], p[2], h, tau,
+    )  # fmt: skip
+    if code != REACHABLE:
+        return False, 0.0, 0.0
+    # (a micro-g of slack: a need of exactly the airframe's limit is met)
+    if h + reach.alt < weave_below_m and reach.lateral[ri, hi] < need_mps2 - 1e-6:
+        return False, 0.0, 0.0
+    return True, reach.elev[ri, hi], reach.time[ri, hi]
 
 
 def manoeuvre_need(nav_ratio: np.ndarray, weave_mps2: np.ndarray) -> np.ndarray:
@@ -393,8 +466,85 @@ def free_flight(est: np.ndarray, held_s: float, boost_s: float) -> bool:
 
 
 @njit
+def predict_cached(
+    scr: Scratch,
+    c: int,
+    est: np.ndarray,
+    t_est: float,
+    body: np.ndarray,
+    dt: float,
+    out: np.ndarray,
+) -> None:
+    """A unit's ballistic prediction of an object (cache row `c` = unit × O + object) from
+    its picture ``est`` (at `t_est`) `dt` ≥ 0 later, position and velocity into
+    ``out[:6]``, from its cached samples.
+
+    Fire control asks the same picture for many times (every interceptor type, the
+    search's trial times, the aim of each round in flight): the flight
+    (:func:`airguard.c2.evaluation.coast_step` with `body`, on the steps of
+    :func:`airguard.c2.evaluation.coast_step_s`) is integrated once per picture, as far
+    as asked, and read between its samples by cubic Hermite interpolation
+    (:func:`airguard.trajectory.hermite_state`: under a decimetre on 2 s steps in dense
+    air, where drag changes on a scale of seconds).  A new picture restarts the samples;
+    beyond :data:`PREDICTION_SAMPLES` the flight is integrated afresh."""
+    key = scr.pred_key[c]
+    same = key[0] == t_est
+    for i in range(6):
+        same = same and key[1 + i] == est[i]
+    ts, pos, vel = scr.pred_t[c], scr.pred_pos[c], scr.pred_vel[c]
+    if not same:
+        key[0] = t_est
+        for i in range(3):
+            key[1 + i] = est[i]
+            key[4 + i] = est[3 + i]
+            pos[0, i] = est[i]
+            vel[0, i] = est[3 + i]
+        ts[0] = 0.0
+        scr.pred_n[c] = 1
+    n = scr.pred_n[c]
+    while ts[n - 1] <= dt and n < PREDICTION_SAMPLES:
+        for i in range(3):
+            out[i] = pos[n - 1, i]
+            out[3 + i] = vel[n - 1, i]
+        h = coast_step_s(out, body)
+        coast_step(out, h, body)
+        for i in range(3):
+            pos[n, i] = out[i]
+            vel[n, i] = out[3 + i]
+        ts[n] = ts[n - 1] + h
+        n += 1
+    scr.pred_n[c] = n
+    if ts[n - 1] <= dt:  # beyond the samples: integrated afresh
+        predict_position(est, dt, True, body, out)
+        return
+    k = int(np.searchsorted(ts[:n], dt, side="right")) - 1
+    step = ts[k + 1] - ts[k]
+    hermite_state(pos, vel, k, (dt - ts[k]) / step, step, out)
+
+
+@njit
+def prediction_body(sc: Scene, j: int) -> np.ndarray:
+    """The body fire control predicts object j's ballistic flight with: a threat's body as
+    flown (its type's, with the mass its motor cut-off left: the ballistic coefficient a
+    tracker that estimates it converges to in the descent, where drag makes it observable;
+    an idealisation, see docs/design-notes.md), or for a phantom
+    :data:`airguard.c2.evaluation.NO_BODY` (a parabola without drag)."""
+    body: np.ndarray = sc.thr.body[j] if j < sc.thr.ttype.shape[0] else sc.no_body
+    return body
+
+
+@njit
 def aim_plan(
-    fl: Flights, m: int, t_est: float, est: np.ndarray, ballistic: bool, buf: np.ndarray
+    fl: Flights,
+    scr: Scratch,
+    m: int,
+    fl_unit: int,
+    j: int,
+    t_est: float,
+    est: np.ndarray,
+    ballistic: bool,
+    body: np.ndarray,
+    buf: np.ndarray,
 ) -> None:
     """Guide interceptor m on the picture ``est`` (at `t_est`) through its planned intercept.
 
@@ -404,29 +554,38 @@ def aim_plan(
     fire control planned to meet the object, not at the object's present state, which
     would meet a descending missile early and high, above the envelope the plan respected.
     Once the plan's time has passed (or without a plan: a retargeted round) the aim is the
-    picture itself (:func:`set_aim`).  ``buf`` (7,) is scratch.
+    picture itself (:func:`set_aim`).  A ballistic track of object j (the picture of unit
+    `fl_unit`, which fired the round) is predicted with its
+    `body` (:func:`prediction_body`; :func:`predict_cached`).  ``buf`` (6,) is scratch.
     """
     fl.m_track_t[m] = t_est
     t_plan = fl.m_plan[m]
     aim = fl.m_aim[m]
-    set_aim(aim, t_est, est, ballistic)
     if t_plan <= t_est:
+        set_aim(aim, t_est, est, ballistic, body)
         return
-    aim_state(aim, t_plan, buf)  # the picture's prediction at the planned time
+    # the picture's prediction at the planned time, and a straight line through it
+    if ballistic and body[P_MASS0] > 0.0:
+        c = fl_unit * scr.best.shape[0] + j
+        predict_cached(scr, c, est, t_est, body, t_plan - t_est, buf)
+    else:
+        predict_position(est, t_plan - t_est, ballistic, body, buf)
     aim[0] = t_plan
     for i in range(6):
         aim[1 + i] = buf[i]
-    aim[7] = 0.0  # a straight line through the planned point
+    aim[7] = aim[8] = aim[9] = 0.0
 
 
 @njit
-def set_aim(aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool) -> None:
-    """Guide on this track from now: its time, state and motion (``aim`` (8,); see
-    :func:`aim_state`)."""
+def set_aim(
+    aim: np.ndarray, t_est: float, est: np.ndarray, ballistic: bool, body: np.ndarray
+) -> None:
+    """Guide on this track from now: its time, state and the acceleration its prediction
+    starts with (``aim`` (AIM_SIZE,); see :func:`aim_state`)."""
     aim[0] = t_est
     for i in range(6):
         aim[1 + i] = est[i]
-    aim[7] = 1.0 if ballistic else 0.0
+    predict_acceleration(est, ballistic, body, aim[7:10])
 
 
 @njit
@@ -476,14 +635,14 @@ def _launch(units: Units, u: int, aim: np.ndarray, elev: float, st: np.ndarray) 
 @njit
 def aim_state(aim: np.ndarray, tm: float, out: np.ndarray) -> None:
     """The track's prediction of its object at time tm: ``aim`` = [time, r (3), v (3),
-    ballistic (1/0)] → ``out[0:6]`` (a straight line, or a free fall in the gravity at the
-    track's position)."""
+    a (3)] → ``out[0:6]``, at the constant acceleration ``a`` (zero: a straight line).
+
+    Each fly-out step asks for it, so it is a closed form: the aim is refreshed every
+    fire-control cycle, and over a cycle a descending missile's drag changes little
+    (a Scud-B at 10 km: some 4 g of drag, growing some 15 % a second as the air
+    thickens: 10 m of error after 2 s, against the several kilometres of a drag-free
+    parabola over a 20 s plan, which :func:`aim_plan` integrates instead)."""
     dt = tm - aim[0]
-    ballistic = aim[7] > 0.5
-    predict_position(aim[1:7], dt, ballistic, out)
-    g = 0.0
-    if ballistic:
-        r = math.sqrt(aim[1] ** 2 + aim[2] ** 2 + aim[3] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
     for i in range(3):
-        out[3 + i] = aim[4 + i] + g * aim[1 + i] * dt
+        out[i] = aim[1 + i] + aim[4 + i] * dt + 0.5 * aim[7 + i] * dt * dt
+        out[3 + i] = aim[4 + i] + aim[7 + i] * dt

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from airguard._jit import njit
-from airguard.c2.evaluation import evaluate_kernel
+from airguard.c2.evaluation import NO_BODY, evaluate_kernel
 from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
 from airguard.dynamics import P_BURN, P_WEAVE_ACCEL, P_WEAVE_HEIGHT
 from airguard.engine.events import NO_LOG, EventLog
@@ -39,6 +39,7 @@ from airguard.engine.firecontrol import (
     load_salvo,
     manoeuvre_need,
     note_first_track,
+    prediction_body,
     priority,
     salvo_pk,
     salvo_size,
@@ -176,8 +177,9 @@ def engage(
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
                         a, tgo, _ = evaluate_kernel(
-                            est, cl == CLASS_BALLISTIC, asset_pos, asset_radius, asset_value, buf
-                        )
+                            est, cl == CLASS_BALLISTIC, prediction_body(sc, j), asset_pos,
+                            asset_radius, asset_value, buf,
+                        )  # fmt: skip
                         ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
                     key = -priority(ev, assets, u, j, t) * pk_eff
                     n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos_ecef_m)
@@ -202,9 +204,15 @@ def engage(
                     if j < n_thr:
                         need = sc.need_mps2[ty, sc.thr.ttype[j]]
                         below = sc.weave_below_m[sc.thr.ttype[j]]
+                    # a salvo from ready launchers within free fire channels, its rounds
+                    # one launch interval apart: the last must reach the point too
+                    free = units.fire_channels[u] - channels[u]
+                    want = min(salvo_size(units.policy, units.salvo, u, cl), rounds[u, ty], free)
+                    spread = (want - 1) * itc.launch_interval_s[ty]
                     shot = find_intercept(
-                        unit_reach(units, itc, u, ty), est, t_est, t, cl == CLASS_BALLISTIC,
-                        need, below, buf,
+                        unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
+                        cl == CLASS_BALLISTIC,
+                        prediction_body(sc, j), need, below, spread, buf,
                     )  # fmt: skip
                     if shot[0] < 0.0:
                         continue
@@ -213,9 +221,6 @@ def engage(
                     t_launch = shot[0] - shot[2]
                     if t_launch >= t + sc.step:
                         break
-                    # salvo from ready launchers within free fire channels
-                    free = units.fire_channels[u] - channels[u]
-                    want = min(salvo_size(units.policy, units.salvo, u, cl), rounds[u, ty], free)
                     t_launch = max(t_launch, t)
                     fired = load_salvo(u, ty, t_launch, want, units, itc, mag, fl.n[0], out.m_t0)
                     if fired > 0:
@@ -235,7 +240,10 @@ def engage(
             if not m_acq[m]:
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                 if t_est > fl.m_track_t[m]:
-                    aim_plan(fl, m, t_est, est, led.obj_cls[j] == CLASS_BALLISTIC, scr.buf2)
+                    ballistic = led.obj_cls[j] == CLASS_BALLISTIC
+                    aim_plan(
+                        fl, scr, m, u, j, t_est, est, ballistic, prediction_body(sc, j), scr.buf2
+                    )
             exists = object_exists(j, n_thr, alive, t_impact, t, pic, trk)
             oc, te, miss = fly_interceptor(
                 itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, buf
@@ -381,6 +389,7 @@ def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows
             world.threat_types.params[:, P_WEAVE_HEIGHT],
             -np.inf,
         ),
+        no_body=NO_BODY.copy(),
     )
 
 

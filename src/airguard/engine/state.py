@@ -41,7 +41,16 @@ from airguard.engine.threats import Threats
 from airguard.tracking.core import TrackerParams
 from airguard.world import MAX_LAUNCHERS, Interceptors, Radars, Units
 
+AIM_SIZE = 10
+"""An interceptor's aim: [time, position (3), velocity (3), acceleration (3)] (ECEF)."""
+
+PREDICTION_SAMPLES = 128
+"""Samples a cached prediction holds, one per RK4 step (2 s in dense air, 8 s above it;
+beyond them, predictions are integrated afresh)."""
+
 __all__ = [
+    "AIM_SIZE",
+    "PREDICTION_SAMPLES",
     "Assets",
     "Detections",
     "Evaluations",
@@ -125,6 +134,7 @@ class Scene(NamedTuple):
     step: float  # fire-control cycle, s
     boost_s: float  # the longest motor burn of the scenario's ballistic threat types, s
     need_mps2: np.ndarray  # (I, Ty) lateral acceleration fire control wants at an intercept
+    no_body: np.ndarray  # (N_PARAMS,) zeros: a phantom's prediction body (NO_BODY)
     weave_below_m: np.ndarray  # (Ty,) height (ellipsoid) below which a type may weave, m
 
 
@@ -189,7 +199,7 @@ class Flights(NamedTuple):
 
     m_state: np.ndarray  # (M, 6) position, velocity (ECEF)
     m_ach: np.ndarray  # (M, 3) achieved lateral acceleration (autopilot lag state)
-    m_aim: np.ndarray  # (M, 8) the track an interceptor is guided on
+    m_aim: np.ndarray  # (M, AIM_SIZE) the track an interceptor is guided on (aim_state)
     m_plan: np.ndarray  # (M,) its planned intercept time, s (-inf: none, after a retarget)
     m_track_t: np.ndarray  # (M,) time of the picture its aim was last made from, s
     m_acq: np.ndarray  # (M,) bool: its seeker has the target
@@ -210,8 +220,8 @@ class Flights(NamedTuple):
 class Scratch(NamedTuple):
     """Small work arrays, and the candidate (unit, object) pairs of one group."""
 
-    buf: np.ndarray  # (7,) a threat's state (threat_state)
-    buf2: np.ndarray  # (7,) a predicted intercept point
+    buf: np.ndarray  # (12,) a threat's state (threat_state); a prediction's scratch
+    buf2: np.ndarray  # (12,) a predicted intercept point
     est: np.ndarray  # (9,) a unit's picture of an object (c2.picture.picture)
     tmp: np.ndarray  # (9,)
     best: np.ndarray  # (O,) (c2.picture.refresh)
@@ -219,6 +229,13 @@ class Scratch(NamedTuple):
     pair_j: np.ndarray  # (U * O,) int64 object
     pair_key: np.ndarray  # (U * O,) minus the marginal return, priority × salvo Pk
     pair_dist: np.ndarray  # (U * O,) squared distance from unit to object, m^2
+    # each unit's ballistic prediction of each object (firecontrol.predict_cached), row
+    # u * O + j, sampled at each RK4 step from the picture it was made from
+    pred_key: np.ndarray  # (U * O, 7) the picture: its time and state (nan: none)
+    pred_n: np.ndarray  # (U * O,) int64 samples made so far
+    pred_t: np.ndarray  # (U * O, PREDICTION_SAMPLES) their times after the picture's, s
+    pred_pos: np.ndarray  # (U * O, PREDICTION_SAMPLES, 3) ECEF m
+    pred_vel: np.ndarray  # (U * O, PREDICTION_SAMPLES, 3) ECEF m/s
 
 
 @njit
@@ -302,7 +319,7 @@ def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndar
     return Flights(
         m_state=np.zeros((n, 6)),
         m_ach=np.zeros((n, 3)),
-        m_aim=np.zeros((n, 8)),
+        m_aim=np.zeros((n, AIM_SIZE)),
         m_plan=np.full(n, -np.inf),
         m_track_t=np.full(n, -np.inf),
         m_acq=np.zeros(n, dtype=np.bool_),
@@ -326,8 +343,8 @@ def new_scratch(n_units: int, n_obj: int) -> Scratch:
     """Work arrays for U units and O objects."""
     n_pairs = max(n_units * n_obj, 1)
     return Scratch(
-        buf=np.zeros(7),
-        buf2=np.zeros(7),
+        buf=np.zeros(12),
+        buf2=np.zeros(12),
         est=np.zeros(9),
         tmp=np.zeros(9),
         best=np.zeros(n_obj),
@@ -335,4 +352,9 @@ def new_scratch(n_units: int, n_obj: int) -> Scratch:
         pair_j=np.empty(n_pairs, dtype=np.int64),
         pair_key=np.empty(n_pairs),
         pair_dist=np.empty(n_pairs),
+        pred_key=np.full((n_pairs, 7), np.nan),
+        pred_n=np.zeros(n_pairs, dtype=np.int64),
+        pred_t=np.zeros((n_pairs, PREDICTION_SAMPLES)),
+        pred_pos=np.zeros((n_pairs, PREDICTION_SAMPLES, 3)),
+        pred_vel=np.zeros((n_pairs, PREDICTION_SAMPLES, 3)),
     )

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from airguard._jit import njit
+from airguard.dynamics import N_PARAMS, P_BURN
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.terrain import elevation_kernel
 from airguard.trajectory import (
@@ -47,6 +48,7 @@ class Threats(NamedTuple):
     rcs: np.ndarray
     swerling: np.ndarray
     friendly: np.ndarray  # (N,) bool: a friendly flight, not a threat
+    body: np.ndarray  # (N, N_PARAMS) a ballistic threat's body as flown (motor cut-off); else 0
 
 
 class RouteTerrain(NamedTuple):
@@ -263,7 +265,7 @@ def _fly_threat(
     n_grid = out.pos.shape[1]
     _start_row(tt, ty, j, raids.target[q], tl, grid_dt, out)
     if tt.flight[ty] == FLIGHT_BALLISTIC:
-        ti, xi, yi, zi = aim_ballistic(
+        ti, xi, yi, zi, cut = aim_ballistic(
             tt.aim_cutoff_s[ty],
             tt.aim_range_m[ty],
             tt.elevation_rad[ty],
@@ -281,6 +283,9 @@ def _fly_threat(
             out.h[j],
             weave_phase,
         )
+        # its coasting body: the type's, with what the motor left unburnt at its cut-off
+        out.body[j, :] = tt.params[ty]
+        out.body[j, P_BURN] = cut
     else:
         ti, xi, yi, zi = _fly_cruise(tt, raids, q, j, launch, aim, grid_dt, ground, out)
     out.t_impact[j] = ti
@@ -353,6 +358,7 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         rcs=np.zeros(n),
         swerling=np.zeros(n, dtype=np.int64),
         friendly=np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size),
+        body=np.zeros((n, N_PARAMS)),
     )
     _fly_all(
         world.threat_types,
