@@ -119,6 +119,14 @@ def coast_step_s(state: np.ndarray, body: np.ndarray) -> float:
 
 
 @njit
+def _gravity_over_r(est: np.ndarray) -> float:
+    """−μ / |r|³ at the state's position: times r, the point-mass gravity vector."""
+    r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
+    g: float = -EARTH_MU_M3_S2 / (r * r * r)
+    return g
+
+
+@njit
 def predict_position(
     est: np.ndarray, tau_s: float, ballistic: bool, body: np.ndarray, out: np.ndarray
 ) -> None:
@@ -135,8 +143,7 @@ def predict_position(
     if not ballistic:
         return
     if body[P_MASS0] <= 0.0:
-        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
+        g = _gravity_over_r(est)
         for i in range(3):
             out[i] += 0.5 * g * est[i] * tau_s * tau_s
             out[3 + i] += g * est[i] * tau_s
@@ -161,8 +168,7 @@ def predict_acceleration(
     if not ballistic:
         return
     if body[P_MASS0] <= 0.0:
-        r = math.sqrt(est[0] ** 2 + est[1] ** 2 + est[2] ** 2)
-        g = -EARTH_MU_M3_S2 / (r * r * r)
+        g = _gravity_over_r(est)
         for i in range(3):
             out[i] = g * est[i]
         return
