@@ -70,6 +70,7 @@ __all__ = [
     "BallisticFlight",
     "aim_ballistic",
     "ballistic_flight",
+    "coast_flight",
     "fly_ballistic",
     "fly_route",
     "hermite_state",
@@ -339,6 +340,55 @@ def fly_ballistic(
             impacted = True
             if k >= n_grid:
                 return ti, xi, yi, zi
+    return math.inf, st[0], st[1], st[2]
+
+
+@njit
+def coast_flight(
+    state: np.ndarray,
+    k0: int,
+    params: np.ndarray,
+    flags: int,
+    ground_alt: float,
+    grid_dt: float,
+    pos_out: np.ndarray,
+    vel_out: np.ndarray,
+    h_out: np.ndarray,
+) -> tuple[float, float, float, float]:
+    """Fly a body coasting (no thrust) from ``state`` (ECEF m, m/s) at grid time
+    ``k0 * grid_dt`` down through `ground_alt`, on RK4 steps of one grid step
+    (:data:`BALLISTIC_STEP_S` or shorter), recording each grid sample as
+    :func:`fly_ballistic` does (the one just after impact included).  A decoy's flight
+    from its release.  Returns the impact time (s, absolute) and ECEF impact point."""
+    st = state[:6].copy()
+    prev = st.copy()
+    cmd = np.zeros(3)
+    n_grid = pos_out.shape[0]
+    n_sub = max(int(math.ceil(grid_dt / BALLISTIC_STEP_S - 1e-9)), 1)
+    h = grid_dt / n_sub
+    k = k0
+    ti, xi, yi, zi = math.inf, 0.0, 0.0, 0.0
+    while (k - k0) * grid_dt < MAX_BALLISTIC_FLIGHT_S:
+        if k < n_grid:
+            pos_out[k, 0], pos_out[k, 1], pos_out[k, 2] = st[0], st[1], st[2]
+            vel_out[k, 0], vel_out[k, 1], vel_out[k, 2] = st[3], st[4], st[5]
+            h_out[k] = height_m(st[0], st[1], st[2], flags)
+        if math.isfinite(ti):  # the sample just after impact is recorded too
+            return ti, xi, yi, zi
+        for i_sub in range(n_sub):
+            prev[:] = st
+            rk4_step(st, 1.0e12, h, params, cmd, flags)  # long after any burnout: coasting
+            hh = height_m(st[0], st[1], st[2], flags)
+            if hh <= ground_alt and not math.isfinite(ti):
+                h0 = height_m(prev[0], prev[1], prev[2], flags)
+                f = (h0 - ground_alt) / (h0 - hh) if h0 != hh else 1.0
+                ti = k * grid_dt + (i_sub + f) * h
+                xi = prev[0] + f * (st[0] - prev[0])
+                yi = prev[1] + f * (st[1] - prev[1])
+                zi = prev[2] + f * (st[2] - prev[2])
+        k += 1
+        if math.isfinite(ti) and k >= n_grid:
+            return ti, xi, yi, zi
     return math.inf, st[0], st[1], st[2]
 
 

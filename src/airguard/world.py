@@ -56,7 +56,9 @@ GRID_DT_S = 1.0
 CLASS_INDEX = {name: i for i, name in enumerate(THREAT_CLASSES)}
 CLASS_BALLISTIC = CLASS_INDEX["ballistic"]
 """Class index of ballistic threats (the kernels test ``cls == CLASS_BALLISTIC``)."""
-FLIGHT_BALLISTIC, FLIGHT_ROUTE = 0, 1
+FLIGHT_BALLISTIC, FLIGHT_ROUTE, FLIGHT_DECOY = 0, 1, 2
+DECOY_SUFFIX = " decoy"
+"""A decoy type's id: its missile's id and this (its rows follow every raid and flight)."""
 MAX_PREFERENCES = 4
 POLICY_SHOOT_SHOOT, POLICY_SHOOT_LOOK_SHOOT = 0, 1
 POLICIES = {"shoot-shoot": POLICY_SHOOT_SHOOT, "shoot-look-shoot": POLICY_SHOOT_LOOK_SHOOT}
@@ -152,6 +154,7 @@ class ThreatTypes(NamedTuple):
     cruise_height_m: np.ndarray  # m
     aim_cutoff_s: np.ndarray  # (Ty, NA) motor cut-off grid, s
     aim_range_m: np.ndarray  # (Ty, NA) ground range reached, m
+    separation_mps: np.ndarray  # (Ty,) a decoy type's separation speed at release, m/s
 
 
 class Raids(NamedTuple):
@@ -170,6 +173,7 @@ class Raids(NamedTuple):
     wp_lon_rad: np.ndarray
     friendly: np.ndarray  # (Q,) int64 1: a friendly flight (no target; route at its altitude)
     speed_mps: np.ndarray  # (Q,) route speed, m/s (0: the type's)
+    parent: np.ndarray  # (Q,) int64 a decoy raid's missile raid, -1 for any other
 
 
 @dataclass
@@ -359,12 +363,16 @@ def compile_world(scenario: Scenario) -> World:
         table.add_sensor(len(body.units) + si, sensor, sensor_sys)
     r_rows = table.r_rows
     radars = _stack(
-        Radars, r_rows, ints=("unit", "n_sectors"), trailing={"pos_ecef_m": (3,), "enu_basis": (3, 3)}
+        Radars,
+        r_rows,
+        ints=("unit", "n_sectors"),
+        trailing={"pos_ecef_m": (3,), "enu_basis": (3, 3)},
     )
     units = table.units()
 
+    threat_ids = threat_ids + _decoy_ids(threat_ids, cat)
     threat_types = compile_threat_types(threat_ids, cat)
-    raids = _compile_raids(body, threat_ids)
+    raids = _compile_raids(body, threat_ids, cat)
     _check_ballistic_reach(scenario, threat_types, threat_ids)
 
     return World(
@@ -391,7 +399,9 @@ def compile_world(scenario: Scenario) -> World:
         reach=reach,
         threat_names=threat_ids,
         threat_types=threat_types,
-        raid_names=[r.name for r in body.raids] + [f.name for f in body.flights],
+        raid_names=[r.name for r in body.raids]
+        + [f.name for f in body.flights]
+        + [body.raids[int(q)].name + " decoys" for q in raids.parent[raids.parent >= 0]],
         raids=raids,
         iff_reliability=body.iff_reliability,
         terrain=_terrain_model(scenario, r_rows),
@@ -415,6 +425,17 @@ def _type_ids(body: ScenarioBody, systems: list[DefenceSystem]) -> tuple[list[st
         if flight.aircraft not in threat_ids:
             threat_ids.append(flight.aircraft)
     return interceptor_ids, threat_ids
+
+
+def _decoy_ids(threat_ids: list[str], cat: Catalogue) -> list[str]:
+    """The decoy types of the threat types whose catalogue entries list decoys."""
+    out = []
+    for tid in threat_ids:
+        spec = cat.threat(tid)
+        decoys = spec.decoys if isinstance(spec, ThreatSystem) else None
+        if decoys is not None and int(round(decoys.count.value)) > 0:
+            out.append(tid + DECOY_SUFFIX)
+    return out
 
 
 class _UnitTable:
@@ -580,8 +601,10 @@ def _inventory(unit: Unit, comp: Composition) -> tuple[int, dict[str, int]]:
     return n_launchers, inventory
 
 
-def _compile_raids(body: ScenarioBody, threat_ids: list[str]) -> Raids:
-    """The raids, then the friendly flights as raids of one aircraft each."""
+def _compile_raids(body: ScenarioBody, threat_ids: list[str], cat: Catalogue) -> Raids:
+    """The raids, then the friendly flights as raids of one aircraft each, then the decoys
+    of each raid whose missile releases them (a "raid" of its missiles' decoys, flown from
+    them: :func:`airguard.engine.threats.draw_threats`)."""
     asset_index = {a.name: i for i, a in enumerate(body.assets)}
     wp_lat: list[float] = []
     wp_lon: list[float] = []
@@ -623,9 +646,36 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str]) -> Raids:
         wp_lon_rad=_f(wp_lon),
         friendly=_i([0] * len(body.raids) + [1] * len(flights)),
         speed_mps=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
+        parent=_i([-1] * raids_and_flights),
     )
     assert raids.ttype.size == raids_and_flights
-    return raids
+    decoys = [
+        (q, threat_ids.index(r.threat + DECOY_SUFFIX), _decoy_count(cat, r.threat))
+        for q, r in enumerate(body.raids)
+        if r.threat + DECOY_SUFFIX in threat_ids
+    ]
+    if not decoys:
+        return raids
+    rows = [q for q, _, _ in decoys]
+    extra = {
+        name: getattr(raids, name)[rows]
+        for name in Raids._fields
+        if name not in ("wp_lat_rad", "wp_lon_rad")
+    }
+    extra["ttype"] = _i([ty for _, ty, _ in decoys])
+    extra["size"] = _i([raids.size[q] * n for q, _, n in decoys])
+    extra["wp_count"] = np.zeros(len(rows), dtype=np.int64)
+    extra["parent"] = _i(rows)
+    return raids._replace(
+        **{name: np.concatenate([getattr(raids, name), v]) for name, v in extra.items()}
+    )
+
+
+def _decoy_count(cat: Catalogue, threat_id: str) -> int:
+    """Decoys each missile of this type releases."""
+    spec = cat.threat(threat_id)
+    assert isinstance(spec, ThreatSystem) and spec.decoys is not None
+    return int(round(spec.decoys.count.value))
 
 
 TRACK_ROOM = 48
@@ -984,7 +1034,20 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
     elevation, speed, cruise = np.zeros(n), np.zeros(n), np.zeros(n)
     aim_c = np.zeros((n, N_AIM))
     aim_r = np.zeros((n, N_AIM))
+    separation = np.zeros(n)
     for k, tid in enumerate(ids):
+        if tid.endswith(DECOY_SUFFIX):  # a missile's decoys: a light coasting body
+            missile = cat.threat(tid.removesuffix(DECOY_SUFFIX))
+            assert isinstance(missile, ThreatSystem) and missile.decoys is not None
+            d = missile.decoys
+            cls[k] = CLASS_INDEX[missile.threat_class]
+            flight[k] = FLIGHT_DECOY
+            rcs[k] = d.rcs.value
+            swer[k] = int(missile.swerling.value)
+            area = math.pi * d.diameter.value**2 / 4.0
+            params[k] = body_params(mass0_kg=d.mass.value, cda_m2=d.drag_coefficient.value * area)
+            separation[k] = d.separation_speed.value
+            continue
         spec = cat.threat(tid)
         assert isinstance(spec, ThreatSystem | Aircraft)
         rcs[k] = spec.rcs.value
@@ -1009,8 +1072,9 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
             speed[k] = spec.cruise_speed.value
             cruise[k] = spec.cruise_altitude.value
     return ThreatTypes(
-        cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r
-    )
+        cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r,
+        separation,
+    )  # fmt: skip
 
 
 def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str]) -> None:

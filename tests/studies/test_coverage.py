@@ -418,6 +418,8 @@ def _stationary_threats(world: World, lat: np.ndarray, lon: np.ndarray, h: np.nd
         swerling=np.ones(n, dtype=np.int64),
         friendly=np.zeros(n, dtype=np.bool_),
         body=np.zeros((n, N_PARAMS)),
+        decoy=np.zeros(n, dtype=np.bool_),
+        identified_t=np.full(n, -np.inf),
     )
 
 

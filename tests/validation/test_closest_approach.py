@@ -134,6 +134,8 @@ def one_threat(pos: np.ndarray, vel: np.ndarray) -> Threats:
         swerling=np.zeros(1, dtype=np.int64),
         friendly=np.zeros(1, dtype=np.bool_),
         body=np.zeros((1, N_PARAMS)),
+        decoy=np.zeros(1, dtype=np.bool_),
+        identified_t=np.full(1, -np.inf),
     )
 
 

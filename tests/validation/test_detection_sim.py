@@ -103,6 +103,8 @@ def _threats(
         swerling=np.full(n, swerling, dtype=np.int64),
         friendly=np.zeros(n, dtype=np.bool_),
         body=np.zeros((n, N_PARAMS)),
+        decoy=np.zeros(n, dtype=np.bool_),
+        identified_t=np.full(n, -np.inf),
     )
 
 

@@ -112,6 +112,8 @@ def _one_threat(t_launch: float, t_impact: float, n_grid: int) -> Threats:
         swerling=np.zeros(1, dtype=np.int64),
         friendly=np.zeros(1, dtype=np.bool_),
         body=np.zeros((1, N_PARAMS)),
+        decoy=np.zeros(1, dtype=np.bool_),
+        identified_t=np.full(1, -np.inf),
     )
 
 

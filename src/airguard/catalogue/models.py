@@ -20,6 +20,7 @@ __all__ = [
     "SEEKER_NOISE_SAMPLE_S",
     "Aircraft",
     "Composition",
+    "Decoys",
     "DefenceSystem",
     "DoctrineRule",
     "DragCurve",
@@ -425,6 +426,23 @@ class TerminalManoeuvre(_Strict):
     )
 
 
+class Decoys(_Strict):
+    """Decoys a ballistic missile releases at its apogee: light bodies that radars see
+    like the missile (its cross section, or the decoy's own) until the air slows them.
+
+    Each flies its own free flight from the missile's apogee state plus a separation
+    speed in a random direction across the flight path; its ballistic coefficient
+    m / (Cd π d²/4) is far below the missile's, so below some 30 km the air slows it and
+    it falls behind (atmospheric filtering, a result of the flight, not a rule)."""
+
+    count: Count
+    rcs: Area
+    mass: Mass
+    diameter: Length
+    drag_coefficient: Number
+    separation_speed: Speed
+
+
 class ThreatSystem(_Entry):
     kind: Literal["threat"]
     threat_class: Literal["ballistic", "cruise", "drone"]
@@ -448,6 +466,7 @@ class ThreatSystem(_Entry):
     launch_elevation: Angle | None = None
     apogee: Length | None = None
     terminal_manoeuvre: TerminalManoeuvre | None = None
+    decoys: Decoys | None = None
     # cruise and drone
     cruise_speed: Speed | None = None
     cruise_altitude: Length | None = None
@@ -474,6 +493,12 @@ class ThreatSystem(_Entry):
                 raise ValueError(f"flight_model {self.flight_model} needs '{name}'")
         if self.terminal_manoeuvre is not None and self.flight_model != "quasi-ballistic":
             raise ValueError("only a quasi-ballistic flight_model has a terminal_manoeuvre")
+        if self.decoys is not None and not self.is_ballistic:
+            raise ValueError("only a ballistic or quasi-ballistic flight_model has decoys")
+        if self.decoys is not None and (
+            self.decoys.mass.value <= 0.0 or self.decoys.diameter.value <= 0.0
+        ):
+            raise ValueError("decoys need a positive mass and diameter")
         if self.is_ballistic:
             assert self.burnout_mass is not None and self.launch_mass is not None
             if self.burnout_mass.value >= self.launch_mass.value:

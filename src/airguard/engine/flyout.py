@@ -220,8 +220,8 @@ def _new_target(
     for j in range(n_thr + pic.n_phantoms[0]):
         if inflight[j] > 0 or not object_exists(j, n_thr, led.alive, thr.t_impact, t, pic, trk):
             continue
-        if j < n_thr and thr.friendly[j]:
-            continue
+        if j < n_thr and (thr.friendly[j] or thr.decoy[j] or t < thr.identified_t[j]):
+            continue  # a friendly flight, a decoy, or not yet told from its decoys
         if itc.pk[ty, led.obj_cls[j]] <= 0.0:
             continue
         t_est = unit_picture(pic, trk, sc.units, u, j, t, sc.im, est, scr.tmp)

@@ -167,6 +167,10 @@ def engage(
                     cl = led.obj_cls[j]
                     if led.first_track[u, j] == math.inf:
                         note_first_track(u, j, t, n_thr, est, led, log)
+                    if j < n_thr and (t < thr.identified_t[j] or thr.decoy[j]):
+                        # a type that releases decoys: nothing of its cloud is engaged
+                        # before drag tells warhead from decoy, and a decoy never
+                        continue
                     held = t_est - led.first_track[u, j]
                     if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
                         continue  # perhaps still under thrust: no free-fall prediction
@@ -235,7 +239,9 @@ def engage(
             if not fl.flying[m]:
                 continue
             j, u = m_target[m], out.m_unit[m]
-            if j < n_thr and killed_at[j] <= t and units.retarget[u] == 1:
+            # its target killed, or told to be a decoy: another target if it can
+            gone = j < n_thr and (killed_at[j] <= t or (thr.decoy[j] and t >= thr.identified_t[j]))
+            if gone and units.retarget[u] == 1:
                 j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
             if not m_acq[m]:
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)

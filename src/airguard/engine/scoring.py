@@ -49,8 +49,8 @@ def _score_impacts(sc: Scene, led: Ledger, out: KernelOut, log: EventLog) -> Non
     """Impacts of threats not killed by the end, scored against assets."""
     thr, asset_pos, asset_radius = sc.thr, sc.assets.pos, sc.assets.radius
     for j in range(thr.ttype.shape[0]):
-        if thr.friendly[j]:
-            continue  # a friendly flight ends its route; it is no threat
+        if thr.friendly[j] or thr.decoy[j]:
+            continue  # a friendly flight ends its route, a decoy falls: no threat
         if led.killed_at[j] == math.inf and thr.t_impact[j] <= sc.duration:
             out.impacted[j] = True
             hit = -1

@@ -15,13 +15,15 @@ from typing import NamedTuple
 import numpy as np
 
 from airguard._jit import njit
-from airguard.dynamics import N_PARAMS, P_BURN
+from airguard.atmosphere import density_and_sound_speed
+from airguard.dynamics import FULL, N_PARAMS, P_BURN, drag_area_m2, mass_kg
 from airguard.geo import MEAN_EARTH_RADIUS_M
 from airguard.terrain import elevation_kernel
 from airguard.trajectory import (
     TERRAIN_LOOKAHEAD_M,
     TERRAIN_MAX_GRADIENT,
     aim_ballistic,
+    coast_flight,
     fly_route,
     hermite_state,
     route_height_profile,
@@ -49,6 +51,9 @@ class Threats(NamedTuple):
     swerling: np.ndarray
     friendly: np.ndarray  # (N,) bool: a friendly flight, not a threat
     body: np.ndarray  # (N, N_PARAMS) a ballistic threat's body as flown (motor cut-off); else 0
+    decoy: np.ndarray  # (N,) bool: a missile's decoy (seen and tracked, harms nothing)
+    identified_t: np.ndarray  # (N,) from when fire control tells a decoy-carrying type's
+    # warheads from its decoys (-inf: no decoys to tell from; inf: never)
 
 
 class RouteTerrain(NamedTuple):
@@ -321,6 +326,9 @@ def _fly_all(
     for q in range(raids.ttype.shape[0]):
         ty = raids.ttype[q]
         a = raids.target[q]
+        if raids.parent[q] >= 0:  # decoys: released by their missiles, flown below
+            j += raids.size[q]
+            continue
         for _ in range(raids.size[q]):
             u1, u2, u3, n1, n2 = draws[j, 0], draws[j, 1], draws[j, 2], draws[j, 3], draws[j, 4]
             launch = _launch_point(raids, q, u1, u2, u3)
@@ -331,6 +339,109 @@ def _fly_all(
             aim = _aim_point(tt, ty, asset_lat[a], asset_lon[a], asset_alt[a], n1, n2)
             _fly_threat(tt, raids, q, j, launch, aim, draws[j, 5], grid_dt, ground, out)
             j += 1
+    _fly_decoys(tt, raids, asset_alt, draws, grid_dt, out)
+
+
+@njit
+def _fly_decoys(
+    tt: ThreatTypes,
+    raids: Raids,
+    asset_alt: np.ndarray,
+    draws: np.ndarray,
+    grid_dt: float,
+    out: Threats,
+) -> None:
+    """Fly each decoy raid's decoys from their missiles: released at the missile's apogee
+    (its highest grid sample), each with the separation speed across the flight path in
+    the direction its draw ``draws[j, 0]`` gives, then coasting with its own body down to
+    the target's height (:func:`airguard.trajectory.coast_flight`)."""
+    n_q = raids.ttype.shape[0]
+    start = np.zeros(n_q + 1, dtype=np.int64)
+    for q in range(n_q):
+        start[q + 1] = start[q] + raids.size[q]
+    st = np.zeros(6)
+    for q in range(n_q):
+        p = raids.parent[q]
+        if p < 0:
+            continue
+        ty = raids.ttype[q]
+        per = raids.size[q] // max(raids.size[p], 1)
+        for i in range(raids.size[q]):
+            j = start[q] + i
+            m = start[p] + i // per  # the missile that releases it
+            _start_row(tt, ty, j, raids.target[q], out.t_launch[m], grid_dt, out)
+            k0, k1 = out.k_first[m], out.k_last[m]
+            k_apo = k0
+            for k in range(k0, k1 + 1):
+                if out.h[m, k] > out.h[m, k_apo]:
+                    k_apo = k
+            if i % per == 0:  # the missile, like its decoys, is told once drag shows
+                out.identified_t[m] = _drag_revealed(out, m, k_apo, out.body[m], grid_dt)
+            # its release: the missile's state at apogee, pushed across the path
+            for c in range(3):
+                st[c] = out.pos[m, k_apo, c]
+                st[3 + c] = out.vel[m, k_apo, c]
+            _separate(st, tt.separation_mps[ty], 2.0 * math.pi * draws[j, 0])
+            out.t_launch[j] = k_apo * grid_dt
+            out.k_first[j] = k_apo
+            ground = asset_alt[raids.target[q]] if raids.target[q] >= 0 else 0.0
+            ti, xi, yi, zi = coast_flight(
+                st, k_apo, tt.params[ty], FULL, ground, grid_dt, out.pos[j], out.vel[j], out.h[j]
+            )
+            out.t_impact[j] = ti
+            out.impact_pos[j, 0], out.impact_pos[j, 1], out.impact_pos[j, 2] = xi, yi, zi
+            n_grid = out.pos.shape[1]
+            if math.isfinite(ti):
+                out.k_last[j] = min(max(int(math.floor(ti / grid_dt)) + 1, 0), n_grid - 1)
+            else:
+                out.k_last[j] = n_grid - 1
+            out.body[j, :] = tt.params[ty]
+            out.identified_t[j] = _drag_revealed(out, j, k_apo, tt.params[ty], grid_dt)
+
+
+DECOY_DRAG_MPS2 = 5.0
+"""Drag deceleration (m/s²) from which fire control tells a warhead from a decoy (notional,
+range 2–20): an object's ballistic coefficient (a decoy's is a fourteenth of its
+missile's)
+becomes observable once drag stands out of a track's acceleration noise (atmospheric
+filtering: a ballistic coefficient is observable only in the atmosphere; X. R. Li &
+V. P. Jilkov, "Survey of maneuvering target tracking. Part II: motion models of ballistic
+and space targets", IEEE TAES 46(1), 2010, §IV).  The catalogue's Iskander-M decoy slows
+to it near 40 km, the missile near 25 km."""
+
+
+@njit
+def _drag_revealed(out: Threats, j: int, k_from: int, body: np.ndarray, grid_dt: float) -> float:
+    """The first grid time from sample `k_from` (the release, at apogee) at which threat
+    j's drag deceleration with `body` reaches :data:`DECOY_DRAG_MPS2` (inf if never)."""
+    for k in range(k_from, out.k_last[j] + 1):
+        rho, sound = density_and_sound_speed(max(out.h[j, k], 0.0))
+        v2 = out.vel[j, k, 0] ** 2 + out.vel[j, k, 1] ** 2 + out.vel[j, k, 2] ** 2
+        cda = drag_area_m2(math.sqrt(v2) / sound, body)
+        if 0.5 * rho * v2 * cda / mass_kg(1.0e12, body) >= DECOY_DRAG_MPS2:
+            return float(k * grid_dt)
+    return math.inf
+
+
+@njit
+def _separate(st: np.ndarray, speed: float, angle: float) -> None:
+    """Add `speed` (m/s) to the velocity ``st[3:6]`` across it, at `angle` (rad) about it
+    from the horizontal."""
+    vx, vy, vz = st[3], st[4], st[5]
+    v = math.sqrt(vx * vx + vy * vy + vz * vz)
+    # a: horizontal across the path (v × r); b = v̂ × a: across the path in its vertical plane
+    ax, ay, az = vy * st[2] - vz * st[1], vz * st[0] - vx * st[2], vx * st[1] - vy * st[0]
+    na = math.sqrt(ax * ax + ay * ay + az * az)
+    if na <= 0.0 or v <= 0.0:
+        return
+    ax, ay, az = ax / na, ay / na, az / na
+    bx = (vy * az - vz * ay) / v
+    by = (vz * ax - vx * az) / v
+    bz = (vx * ay - vy * ax) / v
+    c, s = math.cos(angle), math.sin(angle)
+    st[3] += speed * (c * ax + s * bx)
+    st[4] += speed * (c * ay + s * by)
+    st[5] += speed * (c * az + s * bz)
 
 
 def draw_threats(world: World, rng: np.random.Generator) -> Threats:
@@ -359,6 +470,8 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         swerling=np.zeros(n, dtype=np.int64),
         friendly=np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size),
         body=np.zeros((n, N_PARAMS)),
+        decoy=np.repeat(world.raids.parent >= 0, world.raids.size),
+        identified_t=np.full(n, -np.inf),
     )
     _fly_all(
         world.threat_types,

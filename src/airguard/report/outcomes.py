@@ -125,6 +125,8 @@ def run_figures(run_dir: str | Path) -> RunFigures:
         if "friendly" in thr.column_names
         else np.zeros(thr.num_rows, dtype=bool)
     )
+    if "decoy" in thr.column_names:  # a decoy harms nothing: no leaker
+        friendly = friendly | thr.column("decoy").to_numpy(zero_copy_only=False).astype(bool)
     leakers_by_type = {
         name: mean(_counts_per_rep(t_rep, leaked & (ttype == name), n))
         for name in dict.fromkeys(ttype[~friendly].tolist())

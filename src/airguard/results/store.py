@@ -129,7 +129,10 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
     )
     leaked = np.array([int(r.impacted.sum()) for r in results], dtype=np.int64)
     killed = np.array(
-        [int((np.isfinite(r.killed_at) & ~r.threats.friendly).sum()) for r in results],
+        [
+            int((np.isfinite(r.killed_at) & ~r.threats.friendly & ~r.threats.decoy).sum())
+            for r in results
+        ],
         dtype=np.int64,
     )
     fratricides = np.array(
@@ -140,7 +143,10 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
     replications = pa.table(
         {
             "replication": reps,
-            "threats": np.array([int((~r.threats.friendly).sum()) for r in results], dtype=np.int64),
+            "threats": np.array(
+                [int((~r.threats.friendly & ~r.threats.decoy).sum()) for r in results],
+                dtype=np.int64,
+            ),
             "killed": killed,
             "leakers": leaked,
             "interceptors_fired": fired,
@@ -153,6 +159,13 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
                 [int((r.interceptor_target < 0).sum()) for r in results], dtype=np.int64
             ),
             "fratricides": fratricides,
+            "interceptors_at_decoys": np.array(
+                [
+                    int(r.threats.decoy[r.interceptor_target[r.interceptor_target >= 0]].sum())
+                    for r in results
+                ],
+                dtype=np.int64,
+            ),
         }
     )
     assets = pa.table(
@@ -177,14 +190,13 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         targets[t.target < 0] = None  # friendly flights aim at nothing
         add("target", []).append(targets)
         add("friendly", []).append(t.friendly.copy())
+        add("decoy", []).append(t.decoy.copy())
         add("launch_time_s", []).append(t.t_launch)
         add("impact_time_s", []).append(t.t_impact)
         add("first_detection_s", []).append(
             np.where(np.isfinite(r.first_detection), r.first_detection, np.nan)
         )
-        add("first_track_s", []).append(
-            np.where(np.isfinite(r.first_track), r.first_track, np.nan)
-        )
+        add("first_track_s", []).append(np.where(np.isfinite(r.first_track), r.first_track, np.nan))
         add("killed", []).append(np.isfinite(r.killed_at))
         add("kill_time_s", []).append(np.where(np.isfinite(r.killed_at), r.killed_at, np.nan))
         add("leaked", []).append(r.impacted)
@@ -222,7 +234,9 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         hit = np.nonzero(r.impacted)[0]
 
         lat, lon, _ = ecef2geodetic(t.impact_pos[hit]) if hit.size else (np.zeros(0),) * 3
-        d = np.linalg.norm(t.impact_pos[hit][:, None, :] - world.asset_pos_ecef_m[None, :, :], axis=2)
+        d = np.linalg.norm(
+            t.impact_pos[hit][:, None, :] - world.asset_pos_ecef_m[None, :, :], axis=2
+        )
         inside = d <= world.asset_radius_m[None, :]
         first_asset = (
             np.where(inside.any(axis=1), asset_names[np.argmax(inside, axis=1)], None)
@@ -253,6 +267,7 @@ THREAT_SCHEMA = {
     "threat_type": "string",
     "target": "string",
     "friendly": "bool",
+    "decoy": "bool",
     "launch_time_s": "float64",
     "impact_time_s": "float64",
     "first_detection_s": "float64",
@@ -637,11 +652,17 @@ def summarise(
         if "friendly" in thr.column_names
         else np.zeros(thr.num_rows, dtype=bool)
     )
-    hostile_types = set(ttype[~friendly].tolist())
+    decoy = (
+        thr.column("decoy").to_numpy(zero_copy_only=False)
+        if "decoy" in thr.column_names
+        else np.zeros(thr.num_rows, dtype=bool)
+    )
+    # threat types: any but the friendly flights' and the decoys'
+    not_threats = set(ttype[friendly | decoy].tolist()) - set(ttype[~(friendly | decoy)].tolist())
     leakers_mean = {
         name: float(leaked[ttype == name].sum()) / n
         for name in threat_types
-        if name in hostile_types or not friendly.any()
+        if name not in not_threats
     }
     mean, lo, hi = mean_interval(
         reps.column("leakers").to_numpy().astype(np.float64), lower_bound=0.0
@@ -664,6 +685,15 @@ def summarise(
         extra={
             "threats_killed_mean": float(killed.mean()),
             **(_fratricide_figures(reps) if friendly.any() else {}),
+            **(
+                {
+                    "interceptors_at_decoys_mean": float(
+                        np.mean(reps.column("interceptors_at_decoys"))
+                    )
+                }
+                if decoy.any() and "interceptors_at_decoys" in reps.column_names
+                else {}
+            ),
         },
     )
 

@@ -997,8 +997,9 @@ def _map_types(
                     f"(have: {', '.join(world.threat_names)})"
                 )
         return [world.threat_names.index(n) for n in threats]
-    friendly = world.raids.friendly.astype(bool)
-    return sorted({int(t) for t in world.raids.ttype[~friendly]})
+    # neither friendly flights nor decoys (which threaten nothing)
+    threat = ~world.raids.friendly.astype(bool) & (world.raids.parent < 0)
+    return sorted({int(t) for t in world.raids.ttype[threat]})
 
 
 def _coverage(

@@ -382,7 +382,10 @@ def build_screen(
     cand = Scenario(body, cand.catalogue, cand.file, cand.variant, cand.digest, cand.source)
     world = compile_world(cand)
     seed = scenario.body.seed if seed is None else seed
-    hostile = ~np.repeat(world.raids.friendly.astype(np.bool_), world.raids.size)
+    # the threats: neither friendly flights nor decoys (which threaten nothing)
+    hostile = ~np.repeat(
+        world.raids.friendly.astype(np.bool_) | (world.raids.parent >= 0), world.raids.size
+    )
 
     paths, bounds = _sample_paths(world, hostile, samples, seed)
     n_opt, n_thr = len(options), int(hostile.sum())

@@ -89,7 +89,9 @@ def rerun_logged(
         log = event_log(int(log.n[0] + log.lost[0]))
         result = run_replication(world, seed, replication, log)
     outcome = {
-        "killed": int((np.isfinite(result.killed_at) & ~result.threats.friendly).sum()),
+        "killed": int(
+            (np.isfinite(result.killed_at) & ~result.threats.friendly & ~result.threats.decoy).sum()
+        ),
         "leakers": int(result.impacted.sum()),
         "interceptors_fired": int(result.outcome.size),
         "interceptor_cost_usd": float(world.interceptors.cost_usd[result.interceptor_type].sum()),
