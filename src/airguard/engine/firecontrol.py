@@ -365,15 +365,9 @@ def find_intercept(
     if dist - far > horizon * (speed + 0.5 * STANDARD_GRAVITY_MPS2 * horizon):
         return -1.0, 0.0, 0.0
     tau = 2.0
-    # an integrated flight is read from the object's cached prediction; a straight line or
-    # parabola is a closed form at each trial time
-    cached = ballistic and body[P_MASS0] > 0.0
     last = buf[6:12]
     while tau <= reach.max_time:
-        if cached:
-            predict_cached(scr, c, est, t_est, body, t + tau - t_est, buf)
-        else:
-            predict_position(est, t + tau - t_est, ballistic, body, buf)
+        _predict(scr, c, est, t_est, ballistic, body, t + tau - t_est, buf)
         # heights relative to the unit's site: the catalogue's altitude limits and
         # the reach table are above the launcher (no terrain model yet)
         h = height_m(buf[0], buf[1], buf[2], FULL) - reach.alt
@@ -383,10 +377,7 @@ def find_intercept(
         if ok and spread_s > 0.0:
             # the salvo's last round, `spread_s` later, meets the object `spread_s` later
             # along its path, with the same time in hand: that point must pass too
-            if cached:
-                predict_cached(scr, c, est, t_est, body, t + tau + spread_s - t_est, last)
-            else:
-                predict_position(est, t + tau + spread_s - t_est, ballistic, body, last)
+            _predict(scr, c, est, t_est, ballistic, body, t + tau + spread_s - t_est, last)
             h_last = height_m(last[0], last[1], last[2], FULL) - reach.alt
             ok = (
                 h_last >= 0.0
@@ -522,6 +513,26 @@ def predict_cached(
     hermite_state(pos, vel, k, (dt - ts[k]) / step, step, out)
 
 
+@njit(inline="always")
+def _predict(
+    scr: Scratch,
+    c: int,
+    est: np.ndarray,
+    t_est: float,
+    ballistic: bool,
+    body: np.ndarray,
+    dt: float,
+    out: np.ndarray,
+) -> None:
+    """The picture's prediction `dt` later into ``out[:6]``: an integrated ballistic flight
+    from the cache (:func:`predict_cached`, row `c`), a straight line or a parabola in
+    closed form (:func:`airguard.c2.evaluation.predict_position`)."""
+    if ballistic and body[P_MASS0] > 0.0:
+        predict_cached(scr, c, est, t_est, body, dt, out)
+    else:
+        predict_position(est, dt, ballistic, body, out)
+
+
 @njit
 def prediction_body(sc: Scene, j: int) -> np.ndarray:
     """The body fire control predicts object j's ballistic flight with: a threat's body as
@@ -565,11 +576,8 @@ def aim_plan(
         set_aim(aim, t_est, est, ballistic, body)
         return
     # the picture's prediction at the planned time, and a straight line through it
-    if ballistic and body[P_MASS0] > 0.0:
-        c = fl_unit * scr.best.shape[0] + j
-        predict_cached(scr, c, est, t_est, body, t_plan - t_est, buf)
-    else:
-        predict_position(est, t_plan - t_est, ballistic, body, buf)
+    c = fl_unit * scr.best.shape[0] + j
+    _predict(scr, c, est, t_est, ballistic, body, t_plan - t_est, buf)
     aim[0] = t_plan
     for i in range(6):
         aim[1 + i] = buf[i]
