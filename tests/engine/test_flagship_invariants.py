@@ -174,3 +174,37 @@ def test_miss_distances_are_not_concentrated_at_zero(flagship: dict) -> None:
         _, _, eng = flagship[label]
         close = eng[eng.outcome.isin(("kill", "pk-fail"))]
         assert (close.miss_distance_m < 0.01).mean() < 0.5, label
+
+
+def test_every_threats_kill_chain_is_in_order_and_names_its_break(flagship: dict) -> None:
+    """Stages pass in order (detected ≤ tracked ≤ in an envelope ≤ engaged ≤ killed, times
+    in s), a stage not reached leaves every later one unreached, each fate agrees with the
+    stages reached, and every threat not killed names the reason its chain broke."""
+    stages = ["first_detection_s", "first_track_s", "first_envelope_s", "first_engaged_s"]
+    for label in _variants(flagship):
+        _, thr, eng = flagship[label]
+        hostile = thr[~thr.friendly & ~thr.decoy]
+        times = hostile[stages].to_numpy()
+        reached = ~np.isnan(times)
+        assert (reached[:, 1:] <= reached[:, :-1]).all(), label  # no stage after a missed one
+        later = np.where(reached, times, np.inf)
+        assert (np.diff(later, axis=1)[reached[:, 1:]] >= 0.0).all(), label
+        killed = hostile[hostile.killed]
+        assert (killed.fate == "killed").all(), label
+        assert killed.first_engaged_s.notna().all(), label
+        assert (killed.first_engaged_s <= killed.kill_time_s).all(), label
+        broken = hostile[~hostile.killed]
+        assert broken.fate_reason.notna().all(), (label, broken[broken.fate_reason.isna()])
+        assert not broken.leaked[broken.fate == "killed"].any(), label
+        expect = np.select(
+            [reached[:, 3], reached[:, 2], reached[:, 1], reached[:, 0]],
+            ["missed", "unengaged", "out-of-reach", "untracked"],
+            "undetected",
+        )[~hostile.killed.to_numpy()]
+        assert (broken.fate.to_numpy() == expect).all(), label
+        # a missed threat's rounds all failed: none of them killed it
+        missed = broken[broken.fate == "missed"]
+        rounds = eng.merge(
+            missed, left_on=["replication", "target"], right_on=["replication", "threat"]
+        )
+        assert (rounds.outcome != "kill").all(), label

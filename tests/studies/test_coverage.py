@@ -440,7 +440,8 @@ def _engine_detects(world: World, thr, seed: int) -> np.ndarray:  # type: ignore
     rng = np.random.default_rng(seed)
     for sl in range(int(world.radars.n_sectors[0])):
         beam = radar_beam(world.radars, 0, sl, sky)
-        look(beam, thr, alive, 0.5, rng, detections, first_det, np.zeros(7), event_log(0))
+        codes = np.zeros(thr.ttype.size, dtype=np.int64)
+        look(beam, thr, alive, 0.5, rng, detections, first_det, codes, np.zeros(7), event_log(0))
     return np.isfinite(first_det)
 
 

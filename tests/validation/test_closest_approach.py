@@ -153,7 +153,7 @@ def fly_by_cycles(
     random draws (a noisy seeker's) from a generator seeded with `seed`.
     """
     itc = unguided_interceptor() if itc is None else itc
-    flights = new_flights(1, np.zeros(1), np.zeros((1, 3)), np.zeros(1))  # launched at 0 s
+    flights = new_flights(1, np.zeros(1), np.zeros((1, 3)), np.zeros(1), np.zeros(1, dtype=bool))
     flights.m_state[0] = start
     flights.m_acq[0] = True  # the seeker has the target: the approach is to it
     rng = np.random.Generator(np.random.PCG64(seed))

@@ -121,6 +121,7 @@ def _detected(radar: Radars, thr: Threats, seed: int) -> np.ndarray:
         np.random.Generator(np.random.PCG64(seed)),
         new_detections(n),
         first_det,
+        np.zeros(n, dtype=np.int64),
         np.zeros(7),
         event_log(0),
     )

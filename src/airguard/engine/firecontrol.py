@@ -75,6 +75,7 @@ __all__ = [
     "aim_state",
     "find_intercept",
     "free_flight",
+    "in_envelope",
     "launch_salvo",
     "load_launchers",
     "load_salvo",
@@ -232,6 +233,7 @@ def launch_salvo(
     led.inflight[units.group[u], j] += fired
     if j < n_thr:
         out.fired_at[j] += fired
+        out.first_eng[j] = min(out.first_eng[j], out.m_t0[m0])
 
 
 @njit(inline="always")
@@ -389,6 +391,38 @@ def find_intercept(
             return t + tau, elev, fly
         tau += SEARCH_STEP_S
     return -1.0, 0.0, 0.0
+
+
+@njit(inline="always")
+def in_envelope(
+    sc: Scene,
+    scr: Scratch,
+    u: int,
+    j: int,
+    cl: int,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    buf: np.ndarray,
+) -> bool:
+    """Whether threat j (unit u's picture ``est`` of it at `t_est`, kinematic class cl) is
+    inside one of u's envelopes at time t: some interceptor type of u's doctrine for the
+    class, rounds left or not, has an intercept point for it (:func:`find_intercept`, a
+    single round).  For the kill chain: it decides nothing."""
+    units, itc = sc.units, sc.itc
+    ttype = sc.thr.ttype[j]
+    for p in range(MAX_PREFERENCES):
+        ty = units.prefs[u, cl, p]
+        if ty < 0:
+            break
+        shot = find_intercept(
+            unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
+            cl == CLASS_BALLISTIC, prediction_body(sc, j), sc.need_mps2[ty, ttype],
+            sc.weave_below_m[ttype], 0.0, buf,
+        )  # fmt: skip
+        if shot[0] >= 0.0:
+            return True
+    return False
 
 
 @njit(inline="always")

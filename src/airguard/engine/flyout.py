@@ -181,6 +181,8 @@ def redirect(
     led.inflight[g, j] -= 1
     led.inflight[g, j2] += 1
     out.m_target[m] = j2
+    if j2 < n_thr:
+        out.first_eng[j2] = min(out.first_eng[j2], t)
     fl.m_acq[m] = False
     fl.m_noise[m, :] = math.nan  # the seeker starts afresh on the new target
     fl.m_plan[m] = -math.inf  # no plan for the new target: guided on its picture

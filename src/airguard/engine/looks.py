@@ -23,11 +23,18 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.c2.picture import Pictures, phantom_alive, picture
+from airguard.engine.chain import DETECTED
 from airguard.engine.events import EV_DETECTION, EventLog, log_event
 from airguard.engine.state import Detections, Sensing, Skylines
 from airguard.engine.threats import Threats, threat_state
 from airguard.geo import EFFECTIVE_EARTH_FACTOR, MEAN_EARTH_RADIUS_M
-from airguard.sensing import IN_VIEW, tangent_distance_m
+from airguard.sensing import (
+    BELOW_HORIZON,
+    BELOW_THRESHOLD,
+    IN_VIEW,
+    OUT_OF_RANGE,
+    tangent_distance_m,
+)
 from airguard.sensing import look as sensing_look
 from airguard.tracking.core import TrackerParams, Tracks, scan
 from airguard.world import GRID_DT_S, Radars, Units, World
@@ -143,6 +150,7 @@ def look(
     rng: np.random.Generator,
     det: Detections,
     first_det: np.ndarray,
+    look_code: np.ndarray,
     buf: np.ndarray,
     log: EventLog,
 ) -> int:
@@ -151,7 +159,10 @@ def look(
     Writes each detection's measured range, azimuth, elevation and range rate
     (0 when the radar does not measure it) into rows of ``det.z`` (D, 4) and the
     object that made it into ``det.z_label`` (threat index, -1 for a false alarm);
-    a threat's first detection time into ``first_det`` (N,).  Threats not `alive`
+    a threat's first detection time into ``first_det`` (N,), and into ``look_code`` (N,)
+    int64 the furthest of the look's tests it has passed in any look so far (the codes of
+    :func:`airguard.sensing.look`, :data:`~airguard.sensing.BELOW_THRESHOLD` for a sample
+    under the threshold, :data:`~airguard.engine.chain.DETECTED`).  Threats not `alive`
     (N,) bool are not seen; ``buf`` (7,) is scratch.  An electronically scanned radar
     looks at its whole sector at once (one slice); a rotating one at one slice of
     :data:`~airguard.world.ROTATING_SLICE_DEG` at a time.  With terrain, a threat must
@@ -166,7 +177,9 @@ def look(
             continue
         if k < thr.k_first[j] or k + 1 > thr.k_last[j]:
             continue  # not in flight (the exact test follows)
-        if _surely_out_of_reach(beam, thr.pos, thr.vel, thr.h, j, k):
+        far = _surely_out_of_reach(beam, thr.pos, thr.vel, thr.h, j, k)
+        if far != IN_VIEW:
+            look_code[j] = max(look_code[j], far)
             continue
         if not threat_state(thr, j, ts, buf):
             continue
@@ -178,6 +191,7 @@ def look(
             beam.lat, beam.lon, math.nan, math.nan,
         )  # fmt: skip
         if code != IN_VIEW:
+            look_code[j] = max(look_code[j], code)
             continue
         # Swerling fluctuation of the RCS, scan to scan (Swerling 1960; Skolnik §2.8)
         sw = thr.swerling[j]
@@ -192,7 +206,9 @@ def look(
         nq = rng.standard_normal() * math.sqrt(0.5)
         power = (math.sqrt(snr) + ni) ** 2 + nq * nq
         if power <= beam.threshold:
+            look_code[j] = max(look_code[j], BELOW_THRESHOLD)
             continue
+        look_code[j] = DETECTED
         # measurement with Gaussian errors in range, azimuth, elevation (and range rate)
         _measure(beam, rng, z, n_det, rng_m, az, el, buf)
         z_label[n_det] = j
@@ -223,9 +239,12 @@ def look(
 @njit(inline="always")
 def _surely_out_of_reach(
     beam: Beam, pos: np.ndarray, vel: np.ndarray, h: np.ndarray, j: int, k: int
-) -> bool:
+) -> int:
     """Whether threat j (``pos``, ``vel`` (N, K, 3), ``h`` (N, K) of Threats) is surely
-    beyond the beam's instrumented range or radio horizon around grid sample k."""
+    beyond the beam's instrumented range or radio horizon around grid sample k: the
+    nearer of the two limits (:data:`~airguard.sensing.OUT_OF_RANGE` or
+    :data:`~airguard.sensing.BELOW_HORIZON`), or :data:`~airguard.sensing.IN_VIEW` if it
+    may be within both."""
     # A cheap bound from the grid sample before the look: a threat surely beyond
     # the instrumented range or the radio horizon is skipped before its state is
     # interpolated.  It draws no random numbers, so the outcome is the same.
@@ -236,8 +255,11 @@ def _surely_out_of_reach(
     v1 = math.sqrt(vel[j, k + 1, 0] ** 2 + vel[j, k + 1, 1] ** 2 + vel[j, k + 1, 2] ** 2)
     margin = (v0 + v1) * GRID_DT_S + 100.0
     h_top = max(h[j, k], h[j, k + 1]) + margin
-    reach = min(beam.max_range, beam.horizon + tangent_distance_m(h_top))
-    return bool(gx * gx + gy * gy + gz * gz > (reach + margin) ** 2)
+    horizon = beam.horizon + tangent_distance_m(h_top)
+    reach = min(beam.max_range, horizon)
+    if gx * gx + gy * gy + gz * gz <= (reach + margin) ** 2:
+        return IN_VIEW
+    return OUT_OF_RANGE if beam.max_range <= horizon else BELOW_HORIZON
 
 
 @njit(inline="always")

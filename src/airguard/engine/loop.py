@@ -27,6 +27,16 @@ from airguard._jit import njit
 from airguard.c2.evaluation import NO_BODY, evaluate_kernel
 from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
 from airguard.dynamics import P_BURN, P_WEAVE_ACCEL, P_WEAVE_HEIGHT
+from airguard.engine.chain import (
+    BLOCK_BOOST,
+    BLOCK_CHANNELS,
+    BLOCK_DISCRIMINATION,
+    BLOCK_LAUNCHERS,
+    BLOCK_NO_ROUNDS,
+    BLOCK_REACTION,
+    BLOCK_WAITING,
+    kill_chain,
+)
 from airguard.engine.events import NO_LOG, EventLog
 from airguard.engine.firecontrol import (
     TRACK_STALE_S,
@@ -34,6 +44,7 @@ from airguard.engine.firecontrol import (
     aim_plan,
     find_intercept,
     free_flight,
+    in_envelope,
     launch_salvo,
     load_launchers,
     load_salvo,
@@ -129,7 +140,7 @@ def engage(
             while sen.next_scan[r] <= t:
                 ts = sen.next_scan[r]
                 beam = radar_beam(rad, r, sen.slice_no[r] % rad.n_sectors[r], sc.sky)
-                n = look(beam, thr, alive, ts, rng, sen.det, first_det, buf, log)
+                n = look(beam, thr, alive, ts, rng, sen.det, first_det, out.look_code, buf, log)
                 count_detections(sen, n)
                 u = rad.unit[r]
                 scan_look(trk, tp, sen, u, rows, beam, ts, n)
@@ -147,19 +158,30 @@ def engage(
         for g in range(sc.n_groups):
             n_pairs = 0
             for u in range(n_units):
-                if units.group[u] != g or channels[u] >= units.fire_channels[u]:
+                if units.group[u] != g:
                     continue
+                # a unit whose channels are all guiding rounds takes no new pair; its
+                # picture still counts in each threat's kill chain
+                busy = channels[u] >= units.fire_channels[u]
                 for j in range(n_live):
                     if inflight[g, j] > 0 or t < led.assess_until[g, j]:
                         continue  # being engaged, or being assessed
                     if j < n_thr and first_det[j] == math.inf:
                         continue  # never seen by any radar
+                    if busy and (j >= n_thr or thr.friendly[j] or thr.decoy[j]):
+                        continue
                     if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
                         continue
                     if j < n_thr and thr.friendly[j] and not sc.iff_fail[g, j]:
                         continue  # identified as friendly
                     t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                     if t_est == -math.inf or t - t_est > TRACK_STALE_S:
+                        continue
+                    chain = j < n_thr and not thr.friendly[j] and not thr.decoy[j]
+                    if chain and t < out.first_trk[j]:
+                        out.first_trk[j] = t  # a unit's fire control holds a firm picture
+                    if busy:
+                        _blocked(BLOCK_CHANNELS, sc, scr, out, u, j, thr.cls[j], est, t_est, t, buf)
                         continue
                     if j >= n_thr:
                         speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
@@ -170,14 +192,22 @@ def engage(
                     if j < n_thr and (t < thr.identified_t[j] or thr.decoy[j]):
                         # a type that releases decoys: nothing of its cloud is engaged
                         # before drag tells warhead from decoy, and a decoy never
+                        if chain:
+                            _blocked(BLOCK_DISCRIMINATION, sc, scr, out, u, j, cl, est, t_est, t, buf)  # fmt: skip
                         continue
                     held = t_est - led.first_track[u, j]
                     if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
-                        continue  # perhaps still under thrust: no free-fall prediction
+                        if chain:  # perhaps still under thrust: no free-fall prediction
+                            _blocked(BLOCK_BOOST, sc, scr, out, u, j, cl, est, t_est, t, buf)
+                        continue
                     pk_eff = salvo_pk(units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl)
                     if pk_eff <= 0.0:
+                        if chain:  # (a unit with no type for the class has no envelope)
+                            _blocked(BLOCK_NO_ROUNDS, sc, scr, out, u, j, cl, est, t_est, t, buf)
                         continue
                     if t < led.first_track[u, j] + units.reaction_s[u]:
+                        if chain:
+                            _blocked(BLOCK_REACTION, sc, scr, out, u, j, cl, est, t_est, t, buf)
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
                         a, tgo, _ = evaluate_kernel(
@@ -194,7 +224,14 @@ def engage(
             by_key = np.argsort(scr.pair_key[:n_pairs][by_dist], kind="mergesort")
             for c in range(n_pairs):
                 u, j = scr.pair_u[by_dist[by_key[c]]], scr.pair_j[by_dist[by_key[c]]]
-                if inflight[g, j] > 0 or channels[u] >= units.fire_channels[u]:
+                if inflight[g, j] > 0:
+                    continue
+                chain = j < n_thr and not thr.friendly[j]
+                if channels[u] >= units.fire_channels[u]:
+                    if chain:  # its channels went to objects of higher return this cycle
+                        t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
+                        cl = led.obj_cls[j]
+                        _blocked(BLOCK_CHANNELS, sc, scr, out, u, j, cl, est, t_est, t, buf)
                     continue
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                 cl = led.obj_cls[j]
@@ -220,10 +257,14 @@ def engage(
                     )  # fmt: skip
                     if shot[0] < 0.0:
                         continue
+                    if chain and t < out.first_env[j]:
+                        out.first_env[j] = t  # inside this unit's envelope
                     # launch when the fly-out time matches the time to the planned point;
                     # until then the doctrine's type waits and the plan is made again
                     t_launch = shot[0] - shot[2]
                     if t_launch >= t + sc.step:
+                        if chain:
+                            note_block(out, j, BLOCK_WAITING, t)
                         break
                     t_launch = max(t_launch, t)
                     fired = load_salvo(u, ty, t_launch, want, units, itc, mag, fl.n[0], out.m_t0)
@@ -231,6 +272,8 @@ def engage(
                         plan = (shot[0], shot[1])
                         launch_salvo((u, j, ty, cl), fired, t_est, plan, sc, led, mag, fl, scr, out, log)  # fmt: skip
                         break
+                    if chain:
+                        note_block(out, j, BLOCK_LAUNCHERS, t)
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
         n_ev = 0
@@ -284,8 +327,44 @@ def _new_state(
     mag = new_magazines(sc.units, sc.itc.max_range_m.shape[0])
     load_launchers(sc.units, mag.loaded, mag.reserve)
     sen = new_sensing(sc.rad, n_thr + MAX_FALSE_ALARMS_PER_LOOK, rng)
-    fl = new_flights(out.m_unit.shape[0], out.m_t0, out.m_end, out.m_peak)
+    fl = new_flights(out.m_unit.shape[0], out.m_t0, out.m_end, out.m_peak, out.m_acq)
     return led, mag, sen, fl, new_scratch(n_units, n_obj)
+
+
+@njit(inline="always")
+def note_block(out: KernelOut, j: int, code: int, t: float) -> None:
+    """Threat j was inside a unit's envelope at cycle t and that unit did not fire, for the
+    reason `code` (BLOCK_*): the last cycle's reason is kept, and within one cycle the one
+    nearest a launch (the highest code)."""
+    if out.block_t[j] < t:
+        out.block[j] = code
+        out.block_t[j] = t
+    elif code > out.block[j]:
+        out.block[j] = code
+
+
+@njit(inline="always")
+def _blocked(
+    code: int,
+    sc: Scene,
+    scr: Scratch,
+    out: KernelOut,
+    u: int,
+    j: int,
+    cl: int,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    buf: np.ndarray,
+) -> None:
+    """Unit u did not take threat j (its picture ``est`` at `t_est`) at cycle t for the
+    reason `code`: if j was inside u's envelope (:func:`in_envelope`), that is in its kill
+    chain.  Reads and writes only the chain's records and the prediction cache (whose
+    samples do not depend on who asks first): what fire control decides is unchanged."""
+    if in_envelope(sc, scr, u, j, cl, est, t_est, t, buf):
+        if t < out.first_env[j]:
+            out.first_env[j] = t
+        note_block(out, j, code, t)
 
 
 @njit(inline="always")
@@ -332,6 +411,12 @@ class ReplicationResult:
     outcome: np.ndarray
     end_position: np.ndarray  # (M, 3) ECEF, m: closest approach or where the flight stopped
     peak_height: np.ndarray  # (M,) highest point above the ellipsoid, m
+    seeker_acquired: np.ndarray  # (M,) bool: its seeker had its (last) target at the end
+    # the kill chain (airguard.engine.chain): stage times (inf: never), fate and its reason
+    first_envelope: np.ndarray  # (N,) first inside a unit's envelope, s
+    first_engaged: np.ndarray  # (N,) first round launched or redirected at it, s
+    fate: np.ndarray  # (N,) int64 index into chain.FATES
+    fate_reason: np.ndarray  # (N,) int64 index into chain.REASONS (0: none)
     n_detections: int
     n_false_alarms: int = 0
     n_phantoms: int = 0
@@ -345,6 +430,11 @@ def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
         first_det=np.full(n, math.inf),
         first_trk=np.full(n, math.inf),
         fired_at=np.zeros(n, dtype=np.int64),
+        first_env=np.full(n, math.inf),
+        first_eng=np.full(n, math.inf),
+        look_code=np.zeros(n, dtype=np.int64),
+        block=np.zeros(n, dtype=np.int64),
+        block_t=np.full(n, -math.inf),
         m_unit=np.zeros(max_m, dtype=np.int64),
         m_type=np.zeros(max_m, dtype=np.int64),
         m_target=np.zeros(max_m, dtype=np.int64),
@@ -355,6 +445,7 @@ def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
         m_outcome=np.zeros(max_m, dtype=np.int64),
         m_end=np.full((max_m, 3), np.nan),
         m_peak=np.full(max_m, -np.inf),
+        m_acq=np.zeros(max_m, dtype=np.bool_),
         n_launched=np.zeros(1, dtype=np.int64),
         asset_hits=np.zeros(n_assets, dtype=np.int64),
         n_detections=np.zeros(1, dtype=np.int64),
@@ -436,13 +527,32 @@ def run_replication(
     scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows)
     engage(scene, rng, tracks, pictures, out, NO_LOG if log is None else log)
     k = int(out.n_launched[0])
+    prefs = world.units.prefs
+    first_trk, first_env, first_eng, fate, reason = kill_chain(
+        killed_at=out.killed_at,
+        friendly=thr.friendly,
+        decoy=thr.decoy,
+        cls=thr.cls,
+        first_det=out.first_det,
+        first_trk=out.first_trk,
+        first_env=out.first_env,
+        first_eng=out.first_eng,
+        look_code=out.look_code,
+        block=out.block,
+        armed_classes=np.asarray((prefs[:, :, 0] >= 0).any(axis=0)),
+        round_target=out.m_target[:k],
+        round_launch=out.m_t0[:k],
+        round_outcome=out.m_outcome[:k],
+        round_acquired=out.m_acq[:k],
+        round_has_seeker=world.interceptors.seeker_range_m[out.m_type[:k]] > 0.0,
+    )
     return ReplicationResult(
         replication=replication,
         threats=thr,
         killed_at=out.killed_at,
         impacted=out.impacted,
         first_detection=out.first_det,
-        first_track=out.first_trk,
+        first_track=first_trk,
         fired_at=out.fired_at,
         asset_hits=out.asset_hits,
         interceptor_unit=out.m_unit[:k],
@@ -458,4 +568,9 @@ def run_replication(
         n_detections=int(out.n_detections[0]),
         n_false_alarms=int(out.n_false_alarms[0]),
         n_phantoms=int(out.n_phantoms[0]),
+        first_envelope=first_env,
+        first_engaged=first_eng,
+        fate=fate,
+        fate_reason=reason,
+        seeker_acquired=out.m_acq[:k],
     )

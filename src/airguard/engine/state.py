@@ -79,6 +79,13 @@ class KernelOut(NamedTuple):
     first_det: np.ndarray  # (N,) first detection time, inf if never
     first_trk: np.ndarray  # (N,) first confirmed track of any unit, inf if never
     fired_at: np.ndarray  # (N,) interceptors launched at the threat
+    # the kill chain (airguard.engine.chain): how far each threat came, and where it stopped
+    first_env: np.ndarray  # (N,) first time inside a unit's envelope (an intercept), inf if never
+    first_eng: np.ndarray  # (N,) first round launched (or redirected) at it, inf if never
+    look_code: np.ndarray  # (N,) int64 the furthest test of any look it passed (sensing codes;
+    # DETECTED: seen)
+    block: np.ndarray  # (N,) int64 why a unit that had it in its envelope did not fire (BLOCK_*)
+    block_t: np.ndarray  # (N,) the cycle of that reason, s (-inf: none)
     m_unit: np.ndarray  # (M,)
     m_type: np.ndarray
     m_target: np.ndarray  # threat, or -1: a phantom (a track of false alarms)
@@ -90,6 +97,7 @@ class KernelOut(NamedTuple):
     m_end: np.ndarray  # (M, 3) where the flight ended (ECEF, m): the closest approach, or
     # where it stopped (target gone, ground, time, destroyed)
     m_peak: np.ndarray  # (M,) highest point of the flight above the ellipsoid, m
+    m_acq: np.ndarray  # (M,) bool: its seeker had its (last) target when the flight ended
     n_launched: np.ndarray  # (1,)
     asset_hits: np.ndarray  # (A,)
     n_detections: np.ndarray  # (1,) detections of real objects
@@ -202,7 +210,7 @@ class Flights(NamedTuple):
     m_aim: np.ndarray  # (M, AIM_SIZE) the track an interceptor is guided on (aim_state)
     m_plan: np.ndarray  # (M,) its planned intercept time, s (-inf: none, after a retarget)
     m_track_t: np.ndarray  # (M,) time of the picture its aim was last made from, s
-    m_acq: np.ndarray  # (M,) bool: its seeker has the target
+    m_acq: np.ndarray  # (M,) bool: its seeker has the target (KernelOut's)
     m_divert: np.ndarray  # (M,) lateral velocity its divert thrusters have left, m/s
     m_noise: np.ndarray  # (M, 4) its seeker's last angle-noise sample, rad (nan: none yet); time
     m_t0: np.ndarray  # (M,) launch time, s (KernelOut's)
@@ -312,9 +320,12 @@ def new_magazines(units: Units, n_types: int) -> Magazines:
 
 
 @njit
-def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndarray) -> Flights:
+def new_flights(
+    max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndarray, m_acq: np.ndarray
+) -> Flights:
     """Room for `max_m` interceptors launched at the times in ``m_t0`` (M,); the ends of
-    their flights go to ``m_end`` (M, 3) and their highest points to ``m_peak`` (M,)."""
+    their flights go to ``m_end`` (M, 3), their highest points to ``m_peak`` (M,) and their
+    seekers' hold on the target to ``m_acq`` (M,) bool (KernelOut's)."""
     n = max(max_m, 1)
     return Flights(
         m_state=np.zeros((n, 6)),
@@ -322,7 +333,7 @@ def new_flights(max_m: int, m_t0: np.ndarray, m_end: np.ndarray, m_peak: np.ndar
         m_aim=np.zeros((n, AIM_SIZE)),
         m_plan=np.full(n, -np.inf),
         m_track_t=np.full(n, -np.inf),
-        m_acq=np.zeros(n, dtype=np.bool_),
+        m_acq=m_acq,
         m_divert=np.zeros(n),
         m_noise=np.full((n, 4), np.nan),
         m_t0=m_t0,

@@ -114,6 +114,7 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
     import pyarrow as pa
 
     from airguard.engine import OUTCOME_NAMES
+    from airguard.engine.chain import FATES, REASONS
 
     reps = np.array([r.replication for r in results], dtype=np.int64)
     n_assets = len(world.asset_names)
@@ -121,6 +122,8 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
     itc_names = np.array(world.interceptor_names, dtype=object)
     unit_names = np.array(world.unit_names, dtype=object)
     asset_names = np.array(world.asset_names, dtype=object)
+    fate_names = np.array(FATES, dtype=object)
+    reason_names = np.array([name or None for name in REASONS], dtype=object)
 
     fired = np.array([r.outcome.size for r in results], dtype=np.int64)
     cost = np.array(
@@ -197,6 +200,14 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             np.where(np.isfinite(r.first_detection), r.first_detection, np.nan)
         )
         add("first_track_s", []).append(np.where(np.isfinite(r.first_track), r.first_track, np.nan))
+        add("first_envelope_s", []).append(
+            np.where(np.isfinite(r.first_envelope), r.first_envelope, np.nan)
+        )
+        add("first_engaged_s", []).append(
+            np.where(np.isfinite(r.first_engaged), r.first_engaged, np.nan)
+        )
+        add("fate", []).append(fate_names[r.fate])
+        add("fate_reason", []).append(reason_names[r.fate_reason])
         add("killed", []).append(np.isfinite(r.killed_at))
         add("kill_time_s", []).append(np.where(np.isfinite(r.killed_at), r.killed_at, np.nan))
         add("leaked", []).append(r.impacted)
@@ -217,6 +228,7 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             np.where(np.isfinite(r.miss_distance), r.miss_distance, np.nan)
         )
         ea("outcome", []).append(np.array(OUTCOME_NAMES, dtype=object)[r.outcome])
+        ea("seeker_acquired", []).append(r.seeker_acquired.copy())
         ea("cost_usd", []).append(world.interceptors.cost_usd[r.interceptor_type])
         from airguard.geo import ecef2geodetic
 
@@ -272,6 +284,10 @@ THREAT_SCHEMA = {
     "impact_time_s": "float64",
     "first_detection_s": "float64",
     "first_track_s": "float64",
+    "first_envelope_s": "float64",
+    "first_engaged_s": "float64",
+    "fate": "string",
+    "fate_reason": "string",
     "killed": "bool",
     "kill_time_s": "float64",
     "leaked": "bool",
@@ -288,6 +304,7 @@ ENGAGEMENT_SCHEMA = {
     "end_time_s": "float64",
     "miss_distance_m": "float64",
     "outcome": "string",
+    "seeker_acquired": "bool",
     "cost_usd": "float64",
     "end_lat_deg": "float64",
     "end_lon_deg": "float64",
