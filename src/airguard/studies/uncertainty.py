@@ -11,7 +11,8 @@ global sensitivity analysis says which figures drive each outcome.
   continuous quantity; interpolating between a manufacturer's claim and an
   independent analysis would invent values nobody published.  Discrete inputs are
   legitimate for Sobol indices (Saltelli et al., *Global Sensitivity Analysis: The
-  Primer*, Wiley, 2008, §4.6).
+  Primer*, Wiley, 2008, §4.6).  Notional figures that shape outcomes carry reasoned
+  low and high bounds in the catalogue (docs/catalogue.md) and are sampled the same way.
 * **Design.**  Saltelli's sampling scheme on the unit hypercube (SALib
   ``sample.sobol``, Sobol' sequence, ``calc_second_order=False``): N·(D + 2)
   designs for D figures, each uniform coordinate mapped to a level by the
