@@ -158,10 +158,12 @@ def fly_by_cycles(
     flights.m_acq[0] = True  # the seeker has the target: the approach is to it
     rng = np.random.Generator(np.random.PCG64(seed))
     t = 0.0
+    u_kill = rng.random()  # the kill draw's uniform
     while t < N_GRID * GRID_DT_S:
         outcome, t_end, miss = fly_interceptor(
-            itc, thr, flights, 0, 0, 0, True, t, t + cycle_s, np.full(1, math.inf), rng, np.zeros(7)
-        )
+            itc, thr, flights, 0, 0, 0, True, t, t + cycle_s, np.full(1, math.inf), rng, u_kill,
+            np.zeros(7),
+        )  # fmt: skip
         if outcome >= 0:
             return outcome, t_end, miss
         t += cycle_s

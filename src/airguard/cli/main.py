@@ -91,8 +91,6 @@ def _add_optimize() -> None:
 _add_optimize()
 
 
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"airguard {__version__}")
@@ -353,10 +351,12 @@ def _print_runs(runs: list[Run], reps: int, resumed: bool, as_json: bool, err: C
     from rich.console import Console
     from rich.markup import escape
 
-    from airguard.report.table import summary_table
+    from airguard.report.table import funnel_tables, summary_table
 
     console = Console() if sys.stdout.isatty() else Console(width=120)
     console.print(summary_table(runs))
+    for table in funnel_tables([r.summary.to_json() for r in runs]):
+        console.print(table)
     for note in notes:
         console.print(f"[dim]{escape(note)}[/dim]")
 
@@ -525,6 +525,18 @@ def compare(
     overwrite: Annotated[
         bool, typer.Option(help="Replace the tables of existing DIR/a and DIR/b.")
     ] = False,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Run A and B in plausible worlds (every contested figure at a drawn level) and "
+            "say which conclusions hold in at least 90 % of them, and which flip on what.",
+        ),
+    ] = False,
+    worlds: Annotated[int, typer.Option(min=8, help="Plausible worlds with --uncertainty.")] = 64,
+    reps_per_world: Annotated[
+        int, typer.Option(min=1, help="Replications of A and of B in each world.")
+    ] = 16,
 ) -> None:
     """Compare two scenarios: each figure in A and B, and B − A with its 95 % interval."""
     import dataclasses
@@ -563,6 +575,19 @@ def compare(
         return scenarios[0]
 
     sources = {"a": source(a), "b": source(b)}
+    if uncertainty:
+        scenarios = {}
+        for side, src in sources.items():
+            if isinstance(src, Path):
+                fail(
+                    f"{src}: --uncertainty runs each scenario again in every plausible world; "
+                    "give FILE.yaml#VARIANT, not a run directory"
+                )
+            scenarios[side] = src
+        _compare_uncertain(
+            scenarios["a"], scenarios["b"], worlds, reps_per_world, seed, workers, out, as_json
+        )
+        return
     given = {side: src for side, src in sources.items() if isinstance(src, Path)}
     to_run = {side: src for side, src in sources.items() if not isinstance(src, Path)}
     with ExitStack() as stack:
@@ -608,8 +633,12 @@ def compare(
         if out is None:  # the temporary run directories are gone once this returns
             hidden = {s: dataclasses.replace(getattr(comparison, s), run_dir=None) for s in to_run}
             comparison = dataclasses.replace(comparison, **hidden)
+        explanation = _explain_or_none(dirs["a"], dirs["b"])
     if as_json:
-        sys.stdout.write(json.dumps(comparison.to_json(), indent=2) + "\n")
+        payload = comparison.to_json()
+        if explanation is not None:
+            payload["explanation"] = explanation.to_json()
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
     from rich.markup import escape
 
@@ -617,6 +646,8 @@ def compare(
 
     console = Console() if sys.stdout.isatty() else Console(width=120)
     console.print(comparison_table(comparison))
+    if explanation is not None:
+        _print_explanation(console, explanation)
     for side in sources:
         if side in to_run:
             kept = f"→ {dirs[side]}" if out is not None else "(not kept: pass --out to keep it)"
@@ -624,6 +655,137 @@ def compare(
         else:
             note = f"{side.upper()}: read from {given[side]}"
         console.print(f"[dim]{escape(note)}[/dim]")
+
+
+def _compare_uncertain(
+    a: Any,
+    b: Any,
+    worlds: int,
+    reps: int,
+    seed: int | None,
+    workers: int | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """`compare --uncertainty`: B against A over plausible worlds (studies.robustness)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from airguard.studies.robustness import HOLDS, robust_comparison
+
+    err = Console(stderr=True)
+    with _progress(err, as_json) as progress:
+        task = progress.add_task(f"{worlds} worlds × (A, B)", total=2 * worlds)
+        try:
+            rc = robust_comparison(
+                a,
+                b,
+                worlds=worlds,
+                replications_per_world=reps,
+                seed=seed,
+                workers=workers,
+                on_world=functools.partial(_advance, progress, task),
+            )
+        except InputError as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(str(exc))
+    payload = rc.to_json()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "robustness.json").write_text(json.dumps(payload, indent=2) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    console.print(
+        f"[bold]{escape(rc.b)} against {escape(rc.a)} over {rc.worlds} plausible worlds[/bold]"
+    )
+    for sentence in rc.sentences():
+        console.print(f"• {escape(sentence)}")
+    table = Table(title=f"P({rc.b} better) over the plausible worlds", title_justify="left")
+    for col in ("outcome", f"{rc.a} (5–95 %)", f"{rc.b} (5–95 %)", f"P({rc.b} better)", "verdict"):
+        table.add_column(col)
+
+    for v in rc.verdicts:
+        usd = "USD" in v.outcome
+
+        def fmt(x: float, share: bool, usd: bool = usd) -> str:
+            return f"{100 * x:.0f} %" if share else f"${x / 1e6:,.1f} M" if usd else f"{x:,.2f}"
+
+        p = v.higher_is_better
+        table.add_row(
+            v.outcome,
+            f"{fmt(v.a_mean, p)} ({fmt(v.a_range[0], p)}–{fmt(v.a_range[1], p)})",
+            f"{fmt(v.b_mean, p)} ({fmt(v.b_range[0], p)}–{fmt(v.b_range[1], p)})",
+            f"{100 * v.p_b_better:.0f} % [{100 * v.ci95[0]:.0f}, {100 * v.ci95[1]:.0f}]",
+            {"a": f"{rc.a} holds", "b": f"{rc.b} holds"}.get(v.holds or "", "flips"),
+        )
+    console.print(table)
+    console.print(
+        f"[dim]{len(rc.figures)} contested figures, each at its low, nominal or high level "
+        f"(1/4, 1/2, 1/4); {reps} replications of each side per world, common random numbers; "
+        f"a conclusion holds when true in at least {100 * HOLDS:.0f} % of the worlds.[/dim]"
+    )
+    if out is not None:
+        console.print(f"[dim]→ {escape(str(out / 'robustness.json'))}[/dim]")
+
+
+def _explain_or_none(run_a: Path, run_b: Path) -> Any:
+    """The explanation of B against A, or None when a run records no kill chains."""
+    from airguard.results.explain import explain_runs
+
+    try:
+        return explain_runs(run_a, run_b)
+    except ValueError:
+        return None
+
+
+def _print_explanation(console: Any, explanation: Any) -> None:
+    """The sentences of an explanation, one per outcome."""
+    from rich.markup import escape
+
+    console.print(f"[bold]Why {escape(explanation.b)} differs from {escape(explanation.a)}[/bold]")
+    for sentence in explanation.sentences():
+        console.print(f"• {escape(sentence)}")
+    console.print(
+        "[dim]Each difference is split among the threats whose kill chains ended differently "
+        "(an asset's damage by Shapley values); the shares add up to it.[/dim]"
+    )
+
+
+@app.command()
+def explain(
+    run_a: Annotated[Path, typer.Argument(metavar="RUN_A", help="Run directory of A.")],
+    run_b: Annotated[Path, typer.Argument(metavar="RUN_B", help="Run directory of B.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Why B differs from A: each asset's survival and each type's leakers, B − A, split
+    among the kill-chain stages that changed (paired replications, Shapley shares)."""
+    from airguard.results.explain import explain_runs
+
+    for path in (run_a, run_b):
+        if not (path / "manifest.json").is_file():
+            runs = (
+                sorted(str(p.parent) for p in path.glob("*/manifest.json")) if path.is_dir() else []
+            )
+            hint = f"; name one: {', '.join(runs)}" if runs else ""
+            fail(f"{path}: not a finished run directory (no manifest.json){hint}")
+    try:
+        explanation = explain_runs(run_a, run_b)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(explanation.to_json(), indent=2))
+        return
+    from rich.console import Console
+
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    _print_explanation(console, explanation)
+    from rich.markup import escape
+
+    console.print(f"[dim]{escape(explanation.pairing)}.[/dim]")
 
 
 @app.command()
@@ -667,16 +829,26 @@ def results(
                 out.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row.values()))
             Console().print(out)
         return
+    from airguard.report.chain import run_funnel
+
     summaries = [read_manifest(d)["summary"] for d in dirs]
+    for d, sm in zip(dirs, summaries, strict=True):
+        if "funnel" not in sm:  # a run whose summary predates the funnel
+            fn = run_funnel(d)
+            if fn is not None:
+                sm["funnel"] = fn
     if as_json:
         payload = summaries[0] if len(summaries) == 1 else {"variants": summaries}
         typer.echo(json.dumps(payload, indent=2))
         return
     from rich.console import Console
 
-    from airguard.report.table import summary_table_from_json
+    from airguard.report.table import funnel_tables, summary_table_from_json
 
-    Console().print(summary_table_from_json(summaries))
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    console.print(summary_table_from_json(summaries))
+    for table in funnel_tables(summaries):
+        console.print(table)
 
 
 @app.command()
@@ -813,4 +985,3 @@ def catalogue_show(
 def main() -> None:
     """Console-script entry point."""
     app()
-

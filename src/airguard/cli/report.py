@@ -18,8 +18,6 @@ from airguard.errors import InputError
 __all__ = ["export", "register", "report", "serve"]
 
 
-
-
 RunArg = Annotated[
     Path,
     typer.Argument(
@@ -75,6 +73,16 @@ def report(
         bool,
         typer.Option(help="Look for placement.json and exposure/ inside RUN when not given."),
     ] = True,
+    robustness: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--robustness",
+            metavar="FILE",
+            help="robustness.json of airguard compare --uncertainty --out: opens the report with "
+            "the conclusions that hold over the plausible worlds (repeatable; default: looked "
+            "for beside the runs).",
+        ),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run (maps, outcomes, charts, timeline)."""
     from airguard.report.html import write_report
@@ -93,6 +101,7 @@ def report(
             # given: those; else found inside RUN (--studies) or none (--no-studies)
             placement=placement or (None if studies else []),
             exposure=exposure or (None if studies else []),
+            robustness=robustness or None,
         )
     except InputError as exc:
         fail(str(exc))

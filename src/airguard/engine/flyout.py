@@ -70,6 +70,7 @@ __all__ = [
     "ENGINE_STEP_FRACTION",
     "fly_interceptor",
     "kill_probability",
+    "kill_uniform",
     "log_state",
     "note_end",
     "redirect",
@@ -252,11 +253,14 @@ def fly_interceptor(
     t_to: float,
     killed_at: np.ndarray,
     rng: np.random.Generator,
+    u_kill: float,
     buf: np.ndarray,
 ) -> tuple[int, float, float]:
     """Fly interceptor m (of type ty) at object o from t_from to t_to; returns (outcome or
     -1, time, miss).  ``fl``: its state and the steps' scratch (``work``); ``killed_at``
-    (N,): the threats' kill times; ``buf`` (7,): scratch for the target's state.
+    (N,): the threats' kill times; `rng`: the seeker's noise; `u_kill`: the uniform its kill
+    draw takes if it reaches its closest approach in this call (:func:`kill_uniform`);
+    ``buf`` (7,): scratch for the target's state.
 
     Until its seeker acquires the target the interceptor is guided on its unit's track
     (``m_aim[m]``, refreshed each cycle: command guidance); the seeker acquires when
@@ -361,7 +365,7 @@ def fly_interceptor(
             end[2] = p0z + f * (st[2] - p0z)
             pk = itc.pk[ty, thr.cls[o]]
             return _pk_draw(
-                itc.lethal_radius_m[ty], itc.blast_frag[ty], pk, tm - h + f * h, miss, rng
+                itc.lethal_radius_m[ty], itc.blast_frag[ty], pk, tm - h + f * h, miss, u_kill
             )
         if height < -10.0:
             return _stopped(end, st, GROUND), tm, math.sqrt(r1x * r1x + r1y * r1y + r1z * r1z)
@@ -428,6 +432,36 @@ def _step_length(
     return h, False
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(inline="always")
+def kill_uniform(key: int, target: int, draw: int) -> float:
+    """The uniform in [0, 1) of kill draw number `draw` (0, 1, …: in the order the rounds
+    at it reach their closest approach) at object `target`, in the replication whose kill
+    stream is `key` (:func:`airguard.engine.loop.kill_key`).
+
+    Keyed by the threat and the draw's rank, not taken from the replication's one stream:
+    two variants of a scenario (or two engine versions) give the first round to reach
+    a threat the same draw, whatever happened before, so their paired comparison sets like
+    against like (common random numbers at the level of the engagement; Law, *Simulation
+    Modeling and Analysis*, 5th ed., §11.2, "synchronisation" of random numbers).  The
+    counter is hashed by SplitMix64's finaliser (Steele, Lea and Flood, "Fast splittable
+    pseudorandom number generators", OOPSLA 2014; the mixer of ``java.util.SplittableRandom``)
+    and its top 53 bits scaled to [0, 1).
+    """
+    z = (
+        np.uint64(key)
+        + (np.uint64(target) * np.uint64(65536) + np.uint64(draw) + np.uint64(1)) * _GOLDEN
+    )
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
 @njit(inline="always")
 def kill_probability(miss: float, lethal_radius: float, blast_frag: bool, pk: float) -> float:
     """The probability that a round passing at `miss` (m) kills.
@@ -454,13 +488,13 @@ def _pk_draw(
     pk: float,
     t_cpa: float,
     miss: float,
-    rng: np.random.Generator,
+    u_kill: float,
 ) -> tuple[int, float, float]:
-    """The end of a flight at its closest approach (time `t_cpa`, `miss` in m): one draw
-    against :func:`kill_probability`; a miss within the lethal radius that did not kill is a
-    Pk failure."""
+    """The end of a flight at its closest approach (time `t_cpa`, `miss` in m): one draw,
+    the uniform `u_kill`, against :func:`kill_probability`; a miss within the lethal radius
+    that did not kill is a Pk failure."""
     p = kill_probability(miss, lethal_radius, blast_frag, pk)
-    if p > 0.0 and rng.random() < p:
+    if p > 0.0 and u_kill < p:
         return KILL, t_cpa, miss
     if miss <= lethal_radius:
         return PK_FAIL, t_cpa, miss

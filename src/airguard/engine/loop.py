@@ -37,7 +37,7 @@ from airguard.engine.chain import (
     BLOCK_WAITING,
     kill_chain,
 )
-from airguard.engine.events import NO_LOG, EventLog
+from airguard.engine.events import KILL, MISS, NO_LOG, PK_FAIL, EventLog
 from airguard.engine.firecontrol import (
     TRACK_STALE_S,
     add_pair,
@@ -56,7 +56,14 @@ from airguard.engine.firecontrol import (
     salvo_size,
     unit_reach,
 )
-from airguard.engine.flyout import fly_interceptor, log_state, note_end, redirect, resolve_ends
+from airguard.engine.flyout import (
+    fly_interceptor,
+    kill_uniform,
+    log_state,
+    note_end,
+    redirect,
+    resolve_ends,
+)
 from airguard.engine.looks import (
     MAX_FALSE_ALARMS_PER_LOOK,
     look,
@@ -94,7 +101,15 @@ from airguard.world import (
     track_rows,
 )
 
-__all__ = ["KernelOut", "ReplicationResult", "engage", "replication_rng", "run_replication"]
+__all__ = [
+    "KILL_STREAM",
+    "KernelOut",
+    "ReplicationResult",
+    "engage",
+    "kill_key",
+    "replication_rng",
+    "run_replication",
+]
 
 
 def replication_rng(seed: int, replication: int) -> np.random.Generator:
@@ -102,6 +117,21 @@ def replication_rng(seed: int, replication: int) -> np.random.Generator:
     return np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,)))
     )
+
+
+KILL_STREAM = 1
+"""The second element of the kill stream's spawn key (the main stream's is the
+replication alone)."""
+
+
+def kill_key(seed: int, replication: int) -> int:
+    """The key of replication `replication`'s kill draws (63 bits, from
+    ``SeedSequence(seed, spawn_key=(replication, KILL_STREAM))``): each round's kill draw is
+    :func:`airguard.engine.flyout.kill_uniform` of it, the target and the draw's rank."""
+    state = np.random.SeedSequence(seed, spawn_key=(replication, KILL_STREAM)).generate_state(
+        1, np.uint64
+    )
+    return int(state[0] >> np.uint64(1))
 
 
 @njit
@@ -294,9 +324,12 @@ def engage(
                         fl, scr, m, u, j, t_est, est, ballistic, prediction_body(sc, j), scr.buf2
                     )
             exists = object_exists(j, n_thr, alive, t_impact, t, pic, trk)
+            u_kill = kill_uniform(sc.kill_key, j, led.kill_draws[j])
             oc, te, miss = fly_interceptor(
-                itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, buf
+                itc, thr, fl, m, out.m_type[m], j, exists, t, t_next, killed_at, rng, u_kill, buf
             )
+            if oc in (KILL, PK_FAIL, MISS):  # it reached its closest approach
+                led.kill_draws[j] += 1
             n_ev = note_end(fl, n_ev, m, oc, te, miss)
             if oc < 0 and logging and out.m_t0[m] < t_next:
                 log_state(log, fl, m, m_target[m], n_thr, t_next)
@@ -454,7 +487,9 @@ def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
     )
 
 
-def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows: int) -> Scene:
+def _scene(
+    world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows: int, key: int
+) -> Scene:
     """The scene of one replication of `world` with threats `thr`."""
     units = world.units
     return Scene(
@@ -487,6 +522,7 @@ def _scene(world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows
             -np.inf,
         ),
         no_body=NO_BODY.copy(),
+        kill_key=key,
     )
 
 
@@ -524,7 +560,7 @@ def run_replication(
     n_nets = int(world.units.network.max()) + 1 if n_units else 1
     pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)
     # the engine's groups: at least one (group numbers start at 0)
-    scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows)
+    scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows, kill_key(seed, replication))
     engage(scene, rng, tracks, pictures, out, NO_LOG if log is None else log)
     k = int(out.n_launched[0])
     prefs = world.units.prefs

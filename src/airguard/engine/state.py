@@ -144,6 +144,7 @@ class Scene(NamedTuple):
     need_mps2: np.ndarray  # (I, Ty) lateral acceleration fire control wants at an intercept
     no_body: np.ndarray  # (N_PARAMS,) zeros: a phantom's prediction body (NO_BODY)
     weave_below_m: np.ndarray  # (Ty,) height (ellipsoid) below which a type may weave, m
+    kill_key: int  # the replication's kill-draw stream (loop.kill_key; flyout.kill_uniform)
 
 
 class Detections(NamedTuple):
@@ -188,6 +189,7 @@ class Ledger(NamedTuple):
     # a group fires again at an object only after its rounds have ended and the
     # kill-assessment time has passed
     assess_until: np.ndarray  # (G, O)
+    kill_draws: np.ndarray  # (O,) int64 kill draws made at the object so far (flyout.kill_uniform)
     # threat evaluation of each unit's picture, kept until the picture changes
     ev: Evaluations
 
@@ -298,6 +300,7 @@ def new_ledger(
         obj_cls=obj_cls,
         inflight=np.zeros((n_groups, n_obj), dtype=np.int64),
         assess_until=np.full((n_groups, n_obj), -math.inf),
+        kill_draws=np.zeros(n_obj, dtype=np.int64),
         ev=Evaluations(
             time=np.full((n_units, n_obj), math.nan),
             when=np.zeros((n_units, n_obj)),

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from airguard._version import __version__
 from airguard.errors import InputError
+from airguard.report.chain import explanation_html, funnel_html, robustness_html, run_funnel
 from airguard.report.markup import esc, inline_script, json_script
 from airguard.scene.web import web_asset
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from airguard.report.outcomes import Interval, RunFigures
     from airguard.report.studies import ExposureStudy, PlacementDoc
     from airguard.results.compare import Comparison
+    from airguard.results.explain import Explanation
     from airguard.scenario import Scenario
 
 __all__ = ["ReportInfo", "build_report", "find_uncertainty", "write_report"]
@@ -76,6 +78,35 @@ def find_uncertainty(paths: Sequence[Path]) -> list[dict[str, Any]]:
         seen.add(r)
         reports += _read_uncertainty(c)
     return reports
+
+
+def _robustness_docs(
+    given: Sequence[str | Path] | None, run_paths: Sequence[str | Path]
+) -> list[dict[str, Any]]:
+    """The robustness files given, else those found beside the runs (or their parents)."""
+    if given is None:
+        found: list[Path] = []
+        for p in map(Path, run_paths):
+            for c in (p / "robustness.json", p.parent / "robustness.json"):
+                if c.is_file() and c.resolve() not in {f.resolve() for f in found}:
+                    found.append(c)
+        paths = found
+    else:
+        paths = [Path(g) for g in given]
+    docs = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read the robustness file: {exc}", file=str(path)) from None
+        if not isinstance(data, dict) or not {"verdicts", "sentences", "a", "b"} <= set(data):
+            raise InputError(
+                "expected an object with 'a', 'b', 'verdicts' and 'sentences' "
+                "(as airguard compare --uncertainty --out writes)",
+                file=str(path),
+            )
+        docs.append(data)
+    return docs
 
 
 def _read_uncertainty(path: Path) -> list[dict[str, Any]]:
@@ -277,6 +308,7 @@ def build_report(
     tracks: bool = True,
     placement: Sequence[str | Path] | None = None,
     exposure: Sequence[str | Path] | None = None,
+    robustness: Sequence[str | Path] | None = None,
 ) -> tuple[str, ReportInfo]:
     """The report's HTML text for the runs at `run_paths` (and `vs`), side by side.
 
@@ -290,6 +322,10 @@ def build_report(
     ``airguard exposure --out``, or their ``exposure.json``) add the Placement and Exposure
     sections (:mod:`airguard.report.studies`); None (the default) looks for
     ``placement.json`` and ``exposure/`` inside the run directories given, ``[]`` adds none.
+
+    `robustness` (files of ``airguard compare --uncertainty --out``: ``robustness.json``)
+    opens the report with the conclusions that hold over the plausible worlds and those
+    that flip; None looks for ``robustness.json`` beside the runs.
 
     Raises
     ------
@@ -341,7 +377,15 @@ def build_report(
     ]
     sens_blocks = _sensitivity_blocks(reports)
 
-    sections = [
+    robust_docs = _robustness_docs(robustness, [*run_paths, *vs])
+    sections = (
+        []
+        if not robust_docs
+        else [
+            ("conclusions", "Conclusions over the plausible worlds", robustness_html(robust_docs))
+        ]
+    )
+    sections += [
         ("map", "Map", _map_section(map_blocks)),
         (
             "outcomes",
@@ -349,7 +393,11 @@ def build_report(
             _outcome_table(runs, labels) + _comparison_table(labels[0], labels[1:], comparisons),
         ),
         ("charts", "Charts", '<div class="charts">' + "".join(chart_blocks) + "</div>"),
+        ("kill-chain", "Kill chain", funnel_html(labels, [run_funnel(r.run_dir) for r in runs])),
     ]
+    explanations = _explanations(runs, notes)
+    if explanations:
+        sections.append(("why", "Why they differ", explanation_html(explanations)))
     if sens_blocks:
         sections.append(("sensitivity", "Sensitivity", "".join(sens_blocks)))
     sections += _study_sections(placement_docs, exposure_docs, data_blocks, notes)
@@ -559,6 +607,19 @@ def _comparisons(runs: Sequence[RunFigures], notes: list[str]) -> list[Compariso
     return comparisons
 
 
+def _explanations(runs: Sequence[RunFigures], notes: list[str]) -> list[Explanation]:
+    """Each run after the first explained against the first (a note where that fails)."""
+    from airguard.results.explain import explain_runs
+
+    out = []
+    for r in runs[1:]:
+        try:
+            out.append(explain_runs(runs[0].run_dir, r.run_dir))
+        except (OSError, ValueError) as exc:
+            notes.append(f"no explanation of {r.label} against {runs[0].label}: {exc}")
+    return out
+
+
 def _sensitivity_blocks(reports: Sequence[dict[str, Any]]) -> list[str]:
     """Each sensitivity report's chart of total Sobol indices, with its summary."""
     from airguard.report import charts
@@ -679,12 +740,14 @@ def write_report(
     tracks: bool = True,
     placement: Sequence[str | Path] | None = None,
     exposure: Sequence[str | Path] | None = None,
+    robustness: Sequence[str | Path] | None = None,
 ) -> ReportInfo:
     """Build the report (:func:`build_report`) and write it to `out` (one HTML file)."""
     page, info = build_report(
         run_paths,
         vs=vs,
         uncertainty=uncertainty,
+        robustness=robustness,
         tracks=tracks,
         placement=placement,
         exposure=exposure,

@@ -10,7 +10,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from airguard.montecarlo.campaign import Run
 
-__all__ = ["summary_table"]
+__all__ = ["funnel_tables", "summary_table", "summary_table_from_json"]
 
 
 def _pct(p: float, ci: Sequence[float]) -> str:
@@ -76,3 +76,59 @@ def summary_table_from_json(summaries: Sequence[dict[str, Any]]) -> Table:
             ),
         )
     return table
+
+
+def _per_raid(fig: dict[str, Any]) -> str:
+    return f"{fig['mean']:.2f}"
+
+
+def _break_label(b: dict[str, Any]) -> str:
+    return f"{b['fate']} ({b['reason']})" if b.get("reason") else str(b["fate"])
+
+
+def funnel_tables(summaries: Sequence[dict[str, Any]]) -> list[Table]:
+    """One rich table per variant: per threat type, threats per raid passing each stage of
+    the kill chain (mean over replications), the leakers and where their chains broke
+    (the two commonest breaks, per raid and share).  Variants whose summary records no
+    kill chain (runs of airguard before 0.9) get none."""
+    out = []
+    for sm in summaries:
+        fn = sm.get("funnel")
+        if not fn or not fn.get("types"):
+            continue
+        name = sm["variant"] or sm["scenario"]
+        table = Table(
+            title=f"{name}: the kill chain, threats per raid passing each stage (mean over "
+            f"{sm['replications']} replications)",
+            title_justify="left",
+        )
+        table.add_column("threat type", style="bold")
+        for col in (
+            "threats",
+            "detected",
+            "tracked",
+            "in envelope",
+            "engaged",
+            "killed",
+            "leakers",
+        ):
+            table.add_column(col, justify="right")
+        table.add_column("where the leakers' chains broke (per raid, share)")
+        for entry in fn["types"]:
+            lk = entry["leakers"]
+            breaks = "; ".join(
+                f"{_break_label(b)} {b['mean']:.2f} ({100 * b['share']:.0f} %)"
+                for b in entry["leakers_by_break"][:2]
+            )
+            table.add_row(
+                entry["threat_type"],
+                _per_raid(entry["threats"]),
+                *(
+                    _per_raid(entry[s])
+                    for s in ("detected", "tracked", "in_envelope", "engaged", "killed")
+                ),
+                f"{lk['mean']:.2f} [{lk['ci95'][0]:.2f}, {lk['ci95'][1]:.2f}]",
+                breaks or "—",
+            )
+        out.append(table)
+    return out

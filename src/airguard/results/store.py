@@ -689,6 +689,13 @@ def summarise(
     fired = {name: float((itype == name).sum()) / n for name in interceptor_types}
     cost = reps.column("interceptor_cost_usd").to_numpy()
     killed = reps.column("killed").to_numpy().astype(np.float64)
+    from airguard.results.funnel import funnel, has_kill_chain
+
+    chains = (
+        {"funnel": funnel(thr, np.sort(reps.column("replication").to_numpy()), threat_types)}
+        if has_kill_chain(thr)
+        else {}
+    )
     return RunSummary(
         scenario=scenario,
         variant=variant,
@@ -711,6 +718,7 @@ def summarise(
                 if decoy.any() and "interceptors_at_decoys" in reps.column_names
                 else {}
             ),
+            **chains,
         },
     )
 
