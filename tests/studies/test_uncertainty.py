@@ -39,7 +39,9 @@ def test_contested_figures_are_those_with_different_public_values() -> None:
     assert all(f.low < f.high for f in figures)
     assert all(f.low <= f.nominal <= f.high for f in figures)
     # figures the simulation does not use are left out
-    assert not any(label.endswith((" apogee", " max_range")) and "shahed" in label for label in labels)
+    assert not any(
+        label.endswith((" apogee", " max_range")) and "shahed" in label for label in labels
+    )
 
 
 def test_levels_follow_the_documented_probabilities() -> None:
@@ -84,7 +86,9 @@ def test_sobol_indices_of_a_closed_form_outcome(monkeypatch: pytest.MonkeyPatch)
     assert st[j] == pytest.approx(0.2, abs=0.08)
     others = [k for k in range(len(labels)) if k not in (i, j)]
     assert np.all(np.abs(st[others]) < 0.03)
-    assert report.sentences[leak].startswith("leakers per raid depends mostly on pac-3-mse max_range")
+    assert report.sentences[leak].startswith(
+        "leakers per raid depends mostly on pac-3-mse max_range"
+    )
     # a constant outcome is explained by nothing
     assert "no contested figure" in report.sentences[0]
 
@@ -99,6 +103,15 @@ def test_a_real_campaign_of_designs_runs_and_reports() -> None:
     assert data["distribution"].startswith("each contested figure at its low, nominal or high")
     assert len(data["outcomes"]) == 3
     assert len(data["summary"]) == 3
+    # beside the spread over the plausible inputs, the nominal figures' Monte Carlo interval
+    assert data["nominal_replications"] == 64
+    for o in data["outcomes"]:
+        lo, hi = o["nominal_ci95"]
+        assert lo <= o["nominal"] <= hi
+        assert o["p5_p95"][0] <= o["mean"] <= o["p5_p95"][1] or np.isclose(
+            o["p5_p95"][0], o["p5_p95"][1]
+        )
+    assert 0.0 <= data["outcomes"][0]["nominal"] <= 1.0
 
 
 def test_designs_do_not_depend_on_the_worker_count() -> None:

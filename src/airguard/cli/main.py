@@ -412,7 +412,11 @@ def _run_uncertainty(
             title_justify="left",
         )
         table.add_column("outcome")
-        table.add_column("mean (min to max) over designs", justify="right")
+        table.add_column(
+            f"at the nominal figures [95 % MC interval, {report.nominal_replications} reps]",
+            justify="right",
+        )
+        table.add_column("over the plausible inputs: mean (5–95 %)", justify="right")
         table.add_column("deciding figures: first-order S1, total ST (95 % CI half-width)")
         for i, name in enumerate(report.outcomes):
             y = report.values[:, i]
@@ -428,9 +432,17 @@ def _run_uncertainty(
             if report.noise_share[i] >= 0.2:
                 figs += f" [{report.noise_share[i]:.0%} replication noise]"
             fmt = "{:.3f}" if i < len(report.outcomes) - 2 else "{:,.2f}"
+            lo, hi = report.spread(i)
+            nominal = "—"
+            if report.nominal is not None and report.nominal_ci95 is not None:
+                c = report.nominal_ci95[i]
+                nominal = (
+                    f"{fmt.format(report.nominal[i])} [{fmt.format(c[0])}, {fmt.format(c[1])}]"
+                )
             table.add_row(
                 name,
-                f"{fmt.format(y.mean())} ({fmt.format(y.min())} to {fmt.format(y.max())})",
+                nominal,
+                f"{fmt.format(y.mean())} ({fmt.format(lo)} to {fmt.format(hi)})",
                 figs,
             )
         console.print(table)

@@ -334,6 +334,7 @@ def find_intercept(
     need_mps2: float,
     weave_below_m: float,
     spread_s: float,
+    arrive_t: float,
     buf: np.ndarray,
 ) -> tuple[float, float, float]:
     """Earliest intercept time (abs), launch elevation and fly-out time; (-1, 0, 0) if none.
@@ -353,8 +354,10 @@ def find_intercept(
     proportional navigation at the threat's present state).  The salvo's last round
     leaves `spread_s` after its first (its launch intervals) and meets the object that
     much later along its path: that point must pass the same tests, or the round would
-    be planned below the floor or out of reach (near the ground, into it).  ``buf``
-    (12,) is scratch.
+    be planned below the floor or out of reach (near the ground, into it).  Every round
+    of the salvo must meet the object before `arrive_t` (abs, s), its closest approach to
+    the centre of the asset it threatens (threat evaluation; inf: none known): a point
+    beyond it is one the threat may never fly through (a cruise missile lands at its aim).  ``buf`` (12,) is scratch.
     """
     ux, uy, uz = reach.x, reach.y, reach.z
     ur = math.sqrt(ux * ux + uy * uy + uz * uz)
@@ -368,7 +371,7 @@ def find_intercept(
         return -1.0, 0.0, 0.0
     tau = 2.0
     last = buf[6:12]
-    while tau <= reach.max_time:
+    while tau <= reach.max_time and t + tau + spread_s <= arrive_t:
         _predict(scr, c, est, t_est, ballistic, body, t + tau - t_est, buf)
         # heights relative to the unit's site: the catalogue's altitude limits and
         # the reach table are above the launcher (no terrain model yet)
@@ -418,7 +421,7 @@ def in_envelope(
         shot = find_intercept(
             unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
             cl == CLASS_BALLISTIC, prediction_body(sc, j), sc.need_mps2[ty, ttype],
-            sc.weave_below_m[ttype], 0.0, buf,
+            sc.weave_below_m[ttype], 0.0, math.inf, buf,
         )  # fmt: skip
         if shot[0] >= 0.0:
             return True

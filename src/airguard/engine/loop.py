@@ -280,10 +280,14 @@ def engage(
                     free = units.fire_channels[u] - channels[u]
                     want = min(salvo_size(units.policy, units.salvo, u, cl), rounds[u, ty], free)
                     spread = (want - 1) * itc.launch_interval_s[ty]
+                    # no later than the threat's closest approach to the centre of the
+                    # asset it threatens (the threat evaluation's time to go): a round
+                    # planned past it may meet nothing (a cruise missile lands at its aim)
+                    arrive = ev.when[u, j] if ev.asset[u, j] >= 0 else math.inf
                     shot = find_intercept(
                         unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
                         cl == CLASS_BALLISTIC,
-                        prediction_body(sc, j), need, below, spread, buf,
+                        prediction_body(sc, j), need, below, spread, arrive, buf,
                     )  # fmt: skip
                     if shot[0] < 0.0:
                         continue

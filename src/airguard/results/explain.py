@@ -433,7 +433,10 @@ def explain_runs(run_dir_a: str | Path, run_dir_b: str | Path) -> Explanation:
                 causes = _causes_unpaired(wa, wb, ca, cb, 1.0)
             unit = "count"
         outcomes.append(Explained(fig.key, fig.label, unit, fig.difference, fig.ci95, causes))
-    return Explanation(comparison.a.label, comparison.b.label, paired, pairing, tuple(outcomes))
+    label_a, label_b = comparison.a.label, comparison.b.label
+    if label_a == label_b:  # two runs of one variant (two engine versions, two seeds)
+        label_a, label_b = f"{label_a} (A)", f"{label_b} (B)"
+    return Explanation(label_a, label_b, paired, pairing, tuple(outcomes))
 
 
 def explain_sentences(explanation: Explanation, keys: Sequence[str] | None = None) -> list[str]:

@@ -220,6 +220,15 @@ class SensitivityReport:
     st_conf: NDArray[np.float64]
     noise_share: NDArray[np.float64]  # (outcomes,) share of variance from replication noise
     sentences: list[str] = field(default_factory=list)
+    # every figure at its nominal value: each outcome and its 95 % Monte Carlo interval
+    nominal: NDArray[np.float64] | None = None  # (outcomes,)
+    nominal_ci95: NDArray[np.float64] | None = None  # (outcomes, 2)
+    nominal_replications: int = 0
+
+    def spread(self, i: int) -> tuple[float, float]:
+        """The 5th and 95th percentiles of outcome i over the designs (plausible inputs)."""
+        y = self.values[:, i]
+        return float(np.percentile(y, 5)), float(np.percentile(y, 95))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -234,11 +243,17 @@ class SensitivityReport:
                 {"figure": f.label, "low": f.low, "nominal": f.nominal, "high": f.high}
                 for f in self.figures
             ],
+            "nominal_replications": self.nominal_replications,
             "outcomes": [
                 {
                     "outcome": name,
+                    "nominal": None if self.nominal is None else float(self.nominal[i]),
+                    "nominal_ci95": None
+                    if self.nominal_ci95 is None
+                    else [float(x) for x in self.nominal_ci95[i]],
                     "mean": float(self.values[:, i].mean()),
                     "std": float(self.values[:, i].std()),
+                    "p5_p95": list(self.spread(i)),
                     "noise_share": float(self.noise_share[i]),
                     "indices": [
                         {
@@ -386,4 +401,31 @@ def sensitivity(
         _sentence(name, figures, s1[i], st[i], stc[i], float(noise[i]))
         for i, name in enumerate(outcomes)
     ]
+    nominal_reps = max(4 * replications_per_design, NOMINAL_REPLICATIONS)
+    report.nominal, report.nominal_ci95 = _nominal(world, seed, nominal_reps)
+    report.nominal_replications = nominal_reps
     return report
+
+
+NOMINAL_REPLICATIONS = 64
+"""Replications at the nominal figures whose interval the summary shows beside the spread."""
+
+
+def _nominal(world: Any, seed: int, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each outcome at the nominal figures over `n` replications, and its 95 % Monte Carlo
+    interval: Wilson for P(undamaged), the normal approximation for the means."""
+    from airguard.engine import run_replication
+    from airguard.results.store import mean_interval, wilson_interval
+
+    n_assets = len(world.asset_names)
+    undamaged = np.zeros(n_assets, dtype=np.int64)
+    leakers, cost = np.zeros(n), np.zeros(n)
+    for k in range(n):
+        r = run_replication(world, seed, k)
+        undamaged += r.asset_hits == 0
+        leakers[k] = float(r.impacted.sum())
+        cost[k] = float(world.interceptors.cost_usd[r.interceptor_type].sum())
+    values = np.concatenate([undamaged / n, [leakers.mean(), cost.mean()]])
+    ci = [wilson_interval(int(u), n) for u in undamaged]
+    ci += [mean_interval(x, lower_bound=0.0)[1:] for x in (leakers, cost)]
+    return values, np.array(ci, dtype=np.float64)
