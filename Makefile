@@ -40,7 +40,8 @@ demo: $(VENV)/.installed-run
 	$(BIN)/airguard exposure $(FLAGSHIP_DIR)/exposure.yaml --rcs all --out runs/flagship/exposure
 	@echo
 	$(BIN)/airguard report runs/flagship --placement runs/flagship/placement.json \
-	  --exposure runs/flagship/exposure --out runs/flagship/report.html
+	  --exposure runs/flagship/exposure --robustness $(FLAGSHIP_DIR)/robustness.json \
+	  --out runs/flagship/report.html
 	@echo "Open the report (works offline): $(CURDIR)/runs/flagship/report.html"
 
 lint: $(VENV)/.installed-test

@@ -120,3 +120,39 @@ def test_run_directories_are_refused_with_uncertainty(tmp_path: Path):
     result = runner.invoke(app, ["compare", str(run), str(run), "--uncertainty"])
     assert result.exit_code == 2
     assert "give FILE.yaml#VARIANT" in result.output
+
+
+FLAGSHIP_ROBUSTNESS = Path(__file__).resolve().parents[2] / (
+    "scenarios/turkey-patriot-vs-s400/robustness.json"
+)
+
+
+def test_the_flagships_statement_ships_and_reads_back_the_same():
+    """The shipped study (s-400 against patriot, 64 worlds × 16 replications) reads back,
+    and its verdicts made again from its stored world values are the ones it states."""
+    data = json.loads(FLAGSHIP_ROBUSTNESS.read_text())
+    rc = RobustComparison.from_json(data)
+    assert rc.sentences() == data["sentences"]
+    verdict = {v.outcome: v for v in rc.verdicts}
+    assert verdict["interceptor cost per raid (USD)"].holds == "a"  # the S-400 is cheaper
+    assert verdict["P(Incirlik Air Base undamaged)"].p_b_better > 0.5
+
+
+def test_the_report_opens_with_the_conclusions():
+    from airguard.report.chain import robustness_html
+    from airguard.report.html import _robustness_docs
+
+    docs = _robustness_docs([FLAGSHIP_ROBUSTNESS], [])
+    html = robustness_html(docs)
+    assert html.index("HOLDS") < html.index("FLIPS")
+    assert "patriot against s-400" in html
+
+
+def test_a_malformed_robustness_file_is_named(tmp_path: Path):
+    from airguard.errors import InputError
+    from airguard.report.html import _robustness_docs
+
+    bad = tmp_path / "robustness.json"
+    bad.write_text('{"a": 1}')
+    with pytest.raises(InputError, match="as airguard compare --uncertainty --out writes"):
+        _robustness_docs([bad], [])

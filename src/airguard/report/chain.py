@@ -121,7 +121,8 @@ def robustness_html(docs: Sequence[dict[str, Any]]) -> str:
             " nominal or high level (1/4, 1/2, 1/4) in "
             f"{esc(d.get('worlds'))} plausible worlds of {esc(d.get('replications_per_world'))}"
             " replications each; a conclusion holds when it is true in at least"
-            f" {100 * float(d.get('holds_at', 0.9)):.0f} % of them (airguard compare --uncertainty;"
+            f" {100 * float(d.get('holds_at', 0.9)):.0f} % of them (airguard compare --uncertainty"
+            f"{', airguard ' + esc(d['airguard_version']) if d.get('airguard_version') else ''};"
             " docs/results-format.md).</p>"
         )
     return "".join(blocks)

@@ -114,8 +114,35 @@ class RobustComparison:
         flips = [v.sentence for v in self.verdicts if not v.holds]
         return held + flips
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RobustComparison:
+        """A comparison read back from its JSON, its verdicts made again by this version
+        (the worlds' values are kept; nothing is run)."""
+        figures = [
+            UncertainFigure(*_split_label(f["figure"]), f["low"], f["nominal"], f["high"])
+            for f in data["figures"]
+        ]
+        rc = cls(
+            a=data["a"],
+            b=data["b"],
+            scenario=data["scenario"],
+            worlds=int(data["worlds"]),
+            replications_per_world=int(data["replications_per_world"]),
+            seed=int(data["seed"]),
+            figures=figures,
+            levels=np.asarray(data["levels"], dtype=np.int64),
+            outcomes=list(data["outcomes"]),
+            values_a=np.asarray(data["values_a"], dtype=np.float64),
+            values_b=np.asarray(data["values_b"], dtype=np.float64),
+        )
+        rc.verdicts = _verdicts(rc)
+        return rc
+
     def to_json(self) -> dict[str, Any]:
+        from airguard._version import __version__
+
         return {
+            "airguard_version": __version__,
             "a": self.a,
             "b": self.b,
             "scenario": self.scenario,
@@ -273,12 +300,24 @@ def robust_comparison(
         values_a=values[0::2],
         values_b=values[1::2],
     )
-    n_assets = len(assets_a)
-    result.verdicts = [
-        _verdict(result, i, higher_is_better=i < n_assets, proportion=i < n_assets)
-        for i in range(len(outcomes))
-    ]
+    result.verdicts = _verdicts(result)
     return result
+
+
+def _verdicts(rc: RobustComparison) -> list[Verdict]:
+    """One verdict per outcome: P(asset undamaged) (higher is better), then leakers and cost
+    per raid (lower is better)."""
+    n_assets = sum(o.startswith("P(") for o in rc.outcomes)
+    return [
+        _verdict(rc, i, higher_is_better=i < n_assets, proportion=i < n_assets)
+        for i in range(len(rc.outcomes))
+    ]
+
+
+def _split_label(label: str) -> tuple[str, tuple[str, ...]]:
+    """(entry, path) of a figure label ``'<entry> <field.path>'``."""
+    entry, _, rest = label.partition(" ")
+    return entry, tuple(rest.split("."))
 
 
 # ---------------------------------------------------------------- verdicts
@@ -298,7 +337,7 @@ def _verdict(rc: RobustComparison, i: int, *, higher_is_better: bool, proportion
     else:
         near = math.nan
     holds = "b" if p >= HOLDS else "a" if p <= 1.0 - HOLDS else None
-    deciding = [] if holds else _deciding(rc, d)
+    deciding = [] if holds else _deciding(rc, d, rc.outcomes[i])
     v = Verdict(
         outcome=rc.outcomes[i],
         higher_is_better=higher_is_better,
@@ -315,10 +354,18 @@ def _verdict(rc: RobustComparison, i: int, *, higher_is_better: bool, proportion
     return Verdict(**{**v.__dict__, "sentence": _sentence(rc, v, proportion)})
 
 
-def _deciding(rc: RobustComparison, d: NDArray[np.float64], top: int = 3) -> list[dict[str, Any]]:
-    """The figures whose level moves the share of worlds where B is better most."""
+def _deciding(
+    rc: RobustComparison, d: NDArray[np.float64], outcome: str, top: int = 3
+) -> list[dict[str, Any]]:
+    """The figures whose level moves the share of worlds where B is better most: by at
+    least 20 points and by at least twice the swing's standard error between the two
+    levels' shares (a one-at-a-time reading of a joint sample: with many figures and few
+    worlds some swing by chance), leaving out prices unless the outcome is a cost."""
     rows: list[dict[str, Any]] = []
+    cost = "USD" in outcome
     for k, fig in enumerate(rc.figures):
+        if not cost and fig.path[-1] == "unit_cost_usd":
+            continue
         shares: dict[str, float | None] = {}
         counts = []
         for level, name in enumerate(LEVELS):
@@ -329,20 +376,28 @@ def _deciding(rc: RobustComparison, d: NDArray[np.float64], top: int = 3) -> lis
                 if sel.sum() >= 3
                 else None
             )
-        known = [s for s in shares.values() if s is not None]
+        known = [(p, n) for p, n in zip(shares.values(), counts, strict=True) if p is not None]
         if len(known) < 2:
+            continue
+        (p_hi, n_hi), (p_lo, n_lo) = max(known), min(known)
+        # the swing's standard error, shares smoothed by half a world (none is 0 or 1)
+        a, b = (p_hi * n_hi + 0.5) / (n_hi + 1), (p_lo * n_lo + 0.5) / (n_lo + 1)
+        se = math.sqrt(a * (1 - a) / n_hi + b * (1 - b) / n_lo)
+        swing = p_hi - p_lo
+        if swing < 0.2 or swing < 2.0 * se:
             continue
         rows.append(
             {
                 "figure": fig.label,
                 "p_b_better": shares,
                 "worlds": dict(zip(LEVELS, counts, strict=True)),
-                "swing": max(known) - min(known),
+                "swing": swing,
+                "swing_se": se,
                 "values": {"low": fig.low, "nominal": fig.nominal, "high": fig.high},
             }
         )
     rows.sort(key=lambda r: -r["swing"])
-    return [r for r in rows[:top] if r["swing"] >= 0.2]
+    return rows[:top]
 
 
 def _fmt(x: float, proportion: bool, usd: bool) -> str:
