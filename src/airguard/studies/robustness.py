@@ -45,6 +45,7 @@ from airguard.studies.uncertainty import (
     LEVELS,
     UncertainFigure,
     _check_extremes,
+    campaign_outcomes,
     contested_figures,
     levels_from_unit,
     with_levels,
@@ -186,7 +187,6 @@ def _init_worker(sides: list[tuple[Scenario, list[UncertainFigure]]]) -> None:
 
 def _world_outcomes(job: _Job) -> NDArray[np.float64]:
     """P(undamaged) per asset, leakers and cost per raid of one side in one world."""
-    from airguard.engine import run_replication
     from airguard.world import compile_world
 
     scenario, figures = _SIDES[job.side]
@@ -194,16 +194,7 @@ def _world_outcomes(job: _Job) -> NDArray[np.float64]:
     (changed,) = load_scenario(
         scenario.file, variant=scenario.variant, catalogue=cat, text=scenario.source
     )
-    world = compile_world(changed)
-    undamaged = np.zeros(len(world.asset_names))
-    leakers = cost = 0.0
-    for k in range(job.replications):
-        r = run_replication(world, job.seed, k)
-        undamaged += r.asset_hits == 0
-        leakers += float(r.impacted.sum())
-        cost += float(world.interceptors.cost_usd[r.interceptor_type].sum())
-    n = job.replications
-    return np.concatenate([undamaged / n, [leakers / n, cost / n]])
+    return campaign_outcomes(compile_world(changed), job.seed, job.replications)
 
 
 def _union(a: list[UncertainFigure], b: list[UncertainFigure]) -> list[UncertainFigure]:

@@ -146,22 +146,28 @@ _CATALOGUE: Catalogue | None = None
 
 def _outcomes(job: _Job) -> NDArray[np.float64]:
     """Outcomes of one design: P(undamaged) per asset, leakers and cost per raid."""
-    from airguard.engine import run_replication
     from airguard.world import compile_world
 
     assert _CATALOGUE is not None
     cat = with_levels(_CATALOGUE, _FIGURES, np.asarray(job.levels, dtype=np.int64))
     (scenario,) = load_scenario(job.file, variant=job.variant, catalogue=cat, text=job.source)
-    world = compile_world(scenario)
+    return campaign_outcomes(compile_world(scenario), job.seed, job.replications)
+
+
+def campaign_outcomes(world: Any, seed: int, replications: int) -> NDArray[np.float64]:
+    """(A + 2,) P(undamaged) per asset, then leakers and interceptor cost per raid, over
+    replications 0 … `replications` − 1 of campaign `seed` on `world`."""
+    from airguard.engine import run_replication
+
     undamaged = np.zeros(len(world.asset_names))
     leakers = 0.0
     cost = 0.0
-    for k in range(job.replications):
-        r = run_replication(world, job.seed, k)
+    for k in range(replications):
+        r = run_replication(world, seed, k)
         undamaged += r.asset_hits == 0
         leakers += float(r.impacted.sum())
         cost += float(world.interceptors.cost_usd[r.interceptor_type].sum())
-    n = job.replications
+    n = replications
     return np.concatenate([undamaged / n, [leakers / n, cost / n]])
 
 
