@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from airguard.engine.chain import STAGES
-from airguard.results.store import mean_interval
+from airguard.results.intervals import mean_interval
 
 if TYPE_CHECKING:
     import pyarrow as pa
