@@ -64,8 +64,13 @@ def test_variants_of_one_file_share_the_seed_and_are_paired(variant_runs) -> Non
 
 def test_json_gives_every_figure_with_a_b_difference_and_interval(variant_runs) -> None:
     payload, out = variant_runs
-    assert set(payload) == {"a", "b", "paired", "pairing", "confidence", "methods", "figures"}
+    assert set(payload) == {
+        "a", "b", "paired", "pairing", "confidence", "methods", "figures", "explanation"
+    }  # fmt: skip
     assert payload["confidence"] == 0.95
+    # the explanation's shares add up to each difference it explains
+    for o in payload["explanation"]["outcomes"]:
+        assert o["shares_sum"] == pytest.approx(o["difference"], abs=1e-9)
     assert payload["a"] == {
         "run_dir": str(out / "a"),
         "scenario": "Small test",
