@@ -198,7 +198,12 @@ def engage(
                         continue  # being engaged, or being assessed
                     if j < n_thr and first_det[j] == math.inf:
                         continue  # never seen by any radar
-                    if busy and (j >= n_thr or thr.friendly[j] or thr.decoy[j]):
+                    if busy and (
+                        j >= n_thr
+                        or thr.friendly[j]
+                        or thr.decoy[j]
+                        or out.first_eng[j] < math.inf  # its chain needs nothing more
+                    ):
                         continue
                     if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
                         continue
@@ -397,7 +402,11 @@ def _blocked(
     """Unit u did not take threat j (its picture ``est`` at `t_est`) at cycle t for the
     reason `code`: if j was inside u's envelope (:func:`in_envelope`), that is in its kill
     chain.  Reads and writes only the chain's records and the prediction cache (whose
-    samples do not depend on who asks first): what fire control decides is unchanged."""
+    samples do not depend on who asks first): what fire control decides is unchanged.
+    Nothing is asked once a round has been fired at j (its fate is then a miss or a
+    kill), nor when this cycle already holds a reason as near a launch."""
+    if out.first_eng[j] < math.inf or (out.block_t[j] == t and out.block[j] >= code):
+        return
     if in_envelope(sc, scr, u, j, cl, est, t_est, t, buf):
         if t < out.first_env[j]:
             out.first_env[j] = t
