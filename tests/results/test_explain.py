@@ -136,3 +136,16 @@ def test_results_shows_the_funnel(runs):
     assert result.exit_code == 0, result.output
     assert "the kill chain" in result.output
     assert "kh-101" in result.output.split("the kill chain")[1]
+
+
+def test_unpaired_runs_are_explained_run_against_run(runs, tmp_path):
+    """Another seed: no threat to set beside another; each cause's weight in B minus its
+    weight in A, still adding up to each difference."""
+    (sc,) = [s for s in load_scenario(FLAGSHIP) if s.label == "patriot"]
+    other = tmp_path / "seed7"
+    simulate(sc, REPS, seed=7, workers=1, out=other)
+    e = explain_runs(runs["patriot"], other)
+    assert not e.paired
+    for o in e.outcomes:
+        assert sum(c.share for c in o.causes) == pytest.approx(o.difference, abs=1e-9), o.key
+        assert all(c.other_fate is None for c in o.causes)

@@ -354,16 +354,9 @@ def _causes_unpaired(
     keys |= {(t, f, r) for t, f, r, w in zip(b.ttype, b.fate, b.reason, weight_b, strict=True) if w}
     causes = []
     for ttype, fate, reason in sorted(keys, key=str):
-
-        def per_rep(
-            ch: _Chains, w: np.ndarray, t: Any = ttype, f: Any = fate, r: Any = reason
-        ) -> np.ndarray:
-            sel = (
-                (ch.ttype == t) & (ch.fate == f) & np.array([x == r for x in ch.reason], dtype=bool)
-            )
-            return np.bincount(ch.rep[sel], weights=w[sel], minlength=ch.reps.size)
-
-        d, lo, hi = welch_interval(sign * per_rep(b, weight_b), sign * per_rep(a, weight_a))
+        per_a = _cause_per_rep(a, weight_a, ttype, fate, reason)
+        per_b = _cause_per_rep(b, weight_b, ttype, fate, reason)
+        d, lo, hi = welch_interval(sign * per_b, sign * per_a)
         broke_in = "b" if d * sign > 0 else "a"
         causes.append(
             Cause(
@@ -378,6 +371,13 @@ def _causes_unpaired(
         )
     causes.sort(key=lambda c: -abs(c.share))
     return tuple(causes)
+
+
+def _cause_per_rep(ch: _Chains, w: np.ndarray, ttype: Any, fate: Any, reason: Any) -> np.ndarray:
+    """(R,) the weights `w` (T,) of one run's threats of one cause, summed per replication."""
+    same = np.array([x == reason for x in ch.reason], dtype=bool)
+    sel = (ch.ttype == ttype) & (ch.fate == fate) & same
+    return np.bincount(ch.rep[sel], weights=w[sel], minlength=ch.reps.size)
 
 
 def _damage_weights(ch: _Chains, asset: str) -> np.ndarray:
