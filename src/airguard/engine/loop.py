@@ -73,6 +73,19 @@ from airguard.engine.looks import (
     skylines,
     unit_picture,
 )
+from airguard.engine.profile import (
+    ST_BOOKKEEPING,
+    ST_CHAIN,
+    ST_FIRE_CONTROL,
+    ST_FLYOUT,
+    ST_LOOKS,
+    ST_SETUP,
+    ST_THREATS,
+    ST_TRACKING,
+    cycles,
+    lap,
+    tick,
+)
 from airguard.engine.scoring import score
 from airguard.engine.state import (
     Assets,
@@ -155,7 +168,10 @@ def engage(
         sc.im,
         units.pos_ecef_m.shape[0],
     )
+    prof = out.prof
+    clk = tick(prof)
     led, mag, sen, fl, scr = _new_state(sc, pic, out, rng)
+    clk = lap(prof, ST_SETUP, clk)
     alive, killed_at, first_det, inflight, ev = (
         led.alive, led.killed_at, led.first_det, led.inflight, led.ev
     )  # fmt: skip
@@ -163,6 +179,12 @@ def engage(
     buf, est, tmp, t_impact = scr.buf, scr.est, scr.tmp, thr.t_impact
     asset_pos, asset_radius, asset_value = assets.pos, assets.radius, assets.value
     logging = log.kind.shape[0] > 0
+    # the fields read per (unit, object) pair, held here once: reading a tuple's field in
+    # the loop takes and drops a reference to its array each time
+    group, fire_channels, reaction_s = units.group, units.fire_channels, units.reaction_s
+    friendly, decoy, identified_t, iff_fail = thr.friendly, thr.decoy, thr.identified_t, sc.iff_fail
+    first_eng, first_trk = out.first_eng, out.first_trk
+    assess_until, obj_cls, first_track = led.assess_until, led.obj_cls, led.first_track
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
         # 2-3. sensor looks due up to now, each followed by its unit's tracker
@@ -171,6 +193,7 @@ def engage(
                 ts = sen.next_scan[r]
                 beam = radar_beam(rad, r, sen.slice_no[r] % rad.n_sectors[r], sc.sky)
                 n = look(beam, thr, alive, ts, rng, sen.det, first_det, out.look_code, buf, log)
+                clk = lap(prof, ST_LOOKS, clk)
                 count_detections(sen, n)
                 u = rad.unit[r]
                 scan_look(trk, tp, sen, u, rows, beam, ts, n)
@@ -180,6 +203,7 @@ def engage(
                 )  # fmt: skip
                 sen.slice_no[r] += 1
                 sen.next_scan[r] += rad.period_s[r] / rad.n_sectors[r]
+                clk = lap(prof, ST_TRACKING, clk)
         # 4. fire control, network group by network group: each ready unit's candidates
         #    are evaluated (threatened asset, time to go, priority), then the group's
         #    (unit, object) pairs are taken greedily by marginal return, priority × the
@@ -188,49 +212,49 @@ def engage(
         for g in range(sc.n_groups):
             n_pairs = 0
             for u in range(n_units):
-                if units.group[u] != g:
+                if group[u] != g:
                     continue
                 # a unit whose channels are all guiding rounds takes no new pair; its
                 # picture still counts in each threat's kill chain
-                busy = channels[u] >= units.fire_channels[u]
+                busy = channels[u] >= fire_channels[u]
                 for j in range(n_live):
-                    if inflight[g, j] > 0 or t < led.assess_until[g, j]:
+                    if inflight[g, j] > 0 or t < assess_until[g, j]:
                         continue  # being engaged, or being assessed
                     if j < n_thr and first_det[j] == math.inf:
                         continue  # never seen by any radar
                     if busy and (
                         j >= n_thr
-                        or thr.friendly[j]
-                        or thr.decoy[j]
-                        or out.first_eng[j] < math.inf  # its chain needs nothing more
+                        or friendly[j]
+                        or decoy[j]
+                        or first_eng[j] < math.inf  # its chain needs nothing more
                     ):
                         continue
                     if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
                         continue
-                    if j < n_thr and thr.friendly[j] and not sc.iff_fail[g, j]:
+                    if j < n_thr and friendly[j] and not iff_fail[g, j]:
                         continue  # identified as friendly
                     t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                     if t_est == -math.inf or t - t_est > TRACK_STALE_S:
                         continue
-                    chain = j < n_thr and not thr.friendly[j] and not thr.decoy[j]
-                    if chain and t < out.first_trk[j]:
-                        out.first_trk[j] = t  # a unit's fire control holds a firm picture
+                    chain = j < n_thr and not friendly[j] and not decoy[j]
+                    if chain and t < first_trk[j]:
+                        first_trk[j] = t  # a unit's fire control holds a firm picture
                     if busy:
                         _blocked(BLOCK_CHANNELS, sc, scr, out, u, j, thr.cls[j], est, t_est, t, buf)
                         continue
                     if j >= n_thr:
                         speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
-                        led.obj_cls[j] = kinematic_class(speed)
-                    cl = led.obj_cls[j]
-                    if led.first_track[u, j] == math.inf:
+                        obj_cls[j] = kinematic_class(speed)
+                    cl = obj_cls[j]
+                    if first_track[u, j] == math.inf:
                         note_first_track(u, j, t, n_thr, est, led, log)
-                    if j < n_thr and (t < thr.identified_t[j] or thr.decoy[j]):
+                    if j < n_thr and (t < identified_t[j] or decoy[j]):
                         # a type that releases decoys: nothing of its cloud is engaged
                         # before drag tells warhead from decoy, and a decoy never
                         if chain:
                             _blocked(BLOCK_DISCRIMINATION, sc, scr, out, u, j, cl, est, t_est, t, buf)  # fmt: skip
                         continue
-                    held = t_est - led.first_track[u, j]
+                    held = t_est - first_track[u, j]
                     if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
                         if chain:  # perhaps still under thrust: no free-fall prediction
                             _blocked(BLOCK_BOOST, sc, scr, out, u, j, cl, est, t_est, t, buf)
@@ -240,7 +264,7 @@ def engage(
                         if chain:  # (a unit with no type for the class has no envelope)
                             _blocked(BLOCK_NO_ROUNDS, sc, scr, out, u, j, cl, est, t_est, t, buf)
                         continue
-                    if t < led.first_track[u, j] + units.reaction_s[u]:
+                    if t < first_track[u, j] + reaction_s[u]:
                         if chain:
                             _blocked(BLOCK_REACTION, sc, scr, out, u, j, cl, est, t_est, t, buf)
                         continue
@@ -313,6 +337,7 @@ def engage(
                         break
                     if chain:
                         note_block(out, j, BLOCK_LAUNCHERS, t)
+        clk = lap(prof, ST_FIRE_CONTROL, clk)
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
         n_ev = 0
@@ -342,6 +367,7 @@ def engage(
             n_ev = note_end(fl, n_ev, m, oc, te, miss)
             if oc < 0 and logging and out.m_t0[m] < t_next:
                 log_state(log, fl, m, m_target[m], n_thr, t_next)
+        clk = lap(prof, ST_FLYOUT, clk)
         if n_ev > 0:
             resolve_ends(n_ev, sc, led, mag, fl, out, log)
         # killed threats leave the sky; objects gone free their slots on limited links
@@ -351,10 +377,12 @@ def engage(
                 alive[j] = False
         if linked:
             free_link_slots(t_next, sc, led, trk, pic)
+        clk = lap(prof, ST_BOOKKEEPING, clk)
         if t_next > sc.duration + 1e-9:
             break
     # 6. impacts of threats not killed, scored against assets
     score(sc, led, fl, sen, pic, out, log)
+    lap(prof, ST_BOOKKEEPING, clk)
 
 
 @njit
@@ -468,8 +496,9 @@ class ReplicationResult:
     n_phantoms: int = 0
 
 
-def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
-    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets."""
+def _kernel_out(n: int, max_m: int, n_assets: int, prof: np.ndarray | None = None) -> KernelOut:
+    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets; `prof`:
+    a profile to add the compiled stages' cycles to (None: none)."""
     return KernelOut(
         killed_at=np.full(n, math.inf),
         impacted=np.zeros(n, dtype=np.bool_),
@@ -497,6 +526,7 @@ def _kernel_out(n: int, max_m: int, n_assets: int) -> KernelOut:
         n_detections=np.zeros(1, dtype=np.int64),
         n_false_alarms=np.zeros(1, dtype=np.int64),
         n_phantoms=np.zeros(1, dtype=np.int64),
+        prof=np.zeros(0, dtype=np.int64) if prof is None else prof,
     )
 
 
@@ -546,20 +576,36 @@ def _longest_boost_s(world: World) -> float:
     return float(burns.max()) if burns.size else 0.0
 
 
+def _py_lap(profile: np.ndarray, stage: int, since: int) -> int:
+    """Add the cycles since `since` to `stage` of `profile` (from Python); the counter now."""
+    now = cycles()
+    profile[stage] += now - since
+    return now
+
+
 def run_replication(
-    world: World, seed: int, replication: int, log: EventLog | None = None
+    world: World,
+    seed: int,
+    replication: int,
+    log: EventLog | None = None,
+    profile: np.ndarray | None = None,
 ) -> ReplicationResult:
     """Run replication `replication` of campaign `seed` on `world`.
 
     The result depends only on (world, seed, replication): re-running one
     replication alone gives the same bits, with or without an event `log`
     (:func:`~airguard.engine.events.event_log`), which records every detection, first
-    track, launch, retarget, interceptor end and impact.
+    track, launch, retarget, interceptor end and impact, and with or without a `profile`
+    (:func:`~airguard.engine.profile.new_profile`), to which the cycles each stage took
+    are added.
     """
+    c = cycles() if profile is not None else 0
     rng = replication_rng(seed, replication)
     thr = draw_threats(world, rng)
+    if profile is not None:
+        c = _py_lap(profile, ST_THREATS, c)
     n = world.n_threats
-    out = _kernel_out(n, int(world.units.rounds.sum()), len(world.asset_names))
+    out = _kernel_out(n, int(world.units.rounds.sum()), len(world.asset_names), profile)
     n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
     if thr.friendly.any():
         # identification of each friendly flight by each network group, drawn once
@@ -574,7 +620,11 @@ def run_replication(
     pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)
     # the engine's groups: at least one (group numbers start at 0)
     scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows, kill_key(seed, replication))
+    if profile is not None:
+        c = _py_lap(profile, ST_SETUP, c)
     engage(scene, rng, tracks, pictures, out, NO_LOG if log is None else log)
+    if profile is not None:
+        c = cycles()
     k = int(out.n_launched[0])
     prefs = world.units.prefs
     first_trk, first_env, first_eng, fate, reason = kill_chain(
@@ -595,6 +645,8 @@ def run_replication(
         round_acquired=out.m_acq[:k],
         round_has_seeker=world.interceptors.seeker_range_m[out.m_type[:k]] > 0.0,
     )
+    if profile is not None:
+        _py_lap(profile, ST_CHAIN, c)
     return ReplicationResult(
         replication=replication,
         threats=thr,

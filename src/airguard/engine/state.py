@@ -103,6 +103,7 @@ class KernelOut(NamedTuple):
     n_detections: np.ndarray  # (1,) detections of real objects
     n_false_alarms: np.ndarray  # (1,)
     n_phantoms: np.ndarray  # (1,) confirmed tracks made of false alarms
+    prof: np.ndarray  # (engine.profile.N_STAGES,) int64 cycles per stage, or (0,): no profile
 
 
 class Skylines(NamedTuple):
