@@ -1042,11 +1042,9 @@ def _out_of_sector(
     nor gate any detection of the look, so :func:`scan` skips it.
     """
     i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
-    if i0 < 0:
-        return False
+    if i0 < 0 or params.models[i0] == MODEL_BALLISTIC:
+        return _mixture_out_of_sector(tracks, params, k, t, sensor_pos, basis, fov, var_az)
     model = params.models[i0]
-    if model == MODEL_BALLISTIC:
-        return False
     dt = max(t - tracks.t[k], 0.0)
     x = tracks.x[k, i0]
     P = tracks.P[k, i0]
@@ -1067,6 +1065,118 @@ def _out_of_sector(
     spread = math.sqrt(tp) + dt * math.sqrt(tv) + 0.5 * dt * dt * math.sqrt(ta) + math.sqrt(tq)
     half = math.sqrt(params.gate * (var_az + (spread / rh) ** 2))
     off = abs(_wrap(math.atan2(le, ln) - fov[1]))
+    return bool(off > fov[2] + half)
+
+
+@njit(inline="always")
+def _distance3(a: np.ndarray, b: np.ndarray, i: int) -> float:
+    """The distance between ``a[i:i + 3]`` and ``b[i:i + 3]``."""
+    return math.sqrt((a[i] - b[i]) ** 2 + (a[i + 1] - b[i + 1]) ** 2 + (a[i + 2] - b[i + 2]) ** 2)
+
+
+@njit(inline="always")
+def _mixture_out_of_sector(
+    tracks: Tracks,
+    params: TrackerParams,
+    k: int,
+    t: float,
+    sensor_pos: np.ndarray,
+    basis: np.ndarray,
+    fov: np.ndarray,
+    var_az: float,
+) -> bool:
+    """:func:`_out_of_sector` for an IMM track (or one that runs the ballistic model):
+    whether its combined prediction and azimuth gate surely lie outside the look's sector.
+
+    A bound over the models, so that no prediction need be made.  IMM mixing takes
+    convex combinations of the model states, and each model predicts a mixed state's
+    position as ``p + v Δt`` plus at most ``E = A Δt²/2``, ``A`` the largest of the
+    states' accelerations (CA) and of the drag-free ballistic model's (gravity, at most
+    9.9 m/s² with the centrifugal term, and Coriolis, ``2Ω`` times the speed); so the
+    combined prediction lies within ``R + E`` of the centre ``C`` of the points
+    ``p_i + v_i Δt``, ``R`` their largest distance from ``C``.  Its position spread (the
+    root of the position block's trace) is at most the largest model spread plus the
+    spread of the means (the states' diameter ``D`` in position, velocity and
+    acceleration, propagated like the covariances), ``Δt``-propagated by the triangle
+    inequality as in :func:`_out_of_sector`, with the largest model's process noise and
+    10 % for the ballistic transition's gravity-gradient and Coriolis terms (under
+    0.2 % over 10 s).  The azimuth gate half-width is then at most
+    ``√(gate (σ_az² + σ²/R_h²))`` at the least horizontal range ``R_h`` the combined
+    prediction can have.  A ballistic model with drag (``ballistic_beta > 0``) is not
+    bounded: the track is then always predicted."""
+    if params.ballistic_beta > 0.0:
+        return False
+    m = params.models.shape[0]
+    dt = max(t - tracks.t[k], 0.0)
+    i0 = _single_model(tracks.status, m, params.init_model, k)  # -1: every model holds a state
+    # centre of the points p_i + v_i dt (east, north, up of the sensor) and the states'
+    # largest spread and acceleration
+    ce = 0.0
+    cn = 0.0
+    cu = 0.0
+    n = 0.0
+    acc = 0.0
+    spd = 0.0
+    s_p = 0.0
+    s_v = 0.0
+    s_a = 0.0
+    q_max = 0.0
+    for i in range(m):
+        if i0 >= 0 and i != i0:
+            continue
+        x = tracks.x[k, i]
+        P = tracks.P[k, i]
+        for a in range(3):
+            d = x[a] + dt * x[3 + a] - sensor_pos[a]
+            ce += basis[0, a] * d
+            cn += basis[1, a] * d
+            cu += basis[2, a] * d
+        n += 1.0
+        acc = max(acc, math.sqrt(x[6] ** 2 + x[7] ** 2 + x[8] ** 2))
+        spd = max(spd, math.sqrt(x[3] ** 2 + x[4] ** 2 + x[5] ** 2))
+        s_p = max(s_p, math.sqrt(max(P[0, 0] + P[1, 1] + P[2, 2], 0.0)))
+        s_v = max(s_v, math.sqrt(max(P[3, 3] + P[4, 4] + P[5, 5], 0.0)))
+        s_a = max(s_a, math.sqrt(max(P[6, 6] + P[7, 7] + P[8, 8], 0.0)))
+        q_max = max(q_max, params.q[i])
+    ce /= n
+    cn /= n
+    cu /= n
+    radius = 0.0  # of the points p_i + v_i dt about the centre
+    d_p = 0.0  # diameters of the states' positions, velocities, accelerations
+    d_v = 0.0
+    d_a = 0.0
+    for i in range(m):
+        if i0 >= 0 and i != i0:
+            continue
+        xi = tracks.x[k, i]
+        de = -ce
+        dn = -cn
+        du = -cu
+        for a in range(3):
+            d = xi[a] + dt * xi[3 + a] - sensor_pos[a]
+            de += basis[0, a] * d
+            dn += basis[1, a] * d
+            du += basis[2, a] * d
+        radius = max(radius, math.sqrt(de * de + dn * dn + du * du))
+        for j in range(m):
+            if i0 >= 0 and j != i0:
+                continue
+            xj = tracks.x[k, j]
+            d_p = max(d_p, _distance3(xi, xj, 0))
+            d_v = max(d_v, _distance3(xi, xj, 3))
+            d_a = max(d_a, _distance3(xi, xj, 6))
+    grav = 9.9 + 2.0 * 7.2921159e-5 * (spd + 10.0 * dt)
+    reach = radius + 0.5 * max(acc, grav) * dt * dt  # R + E
+    sp = s_p + d_p
+    sv = s_v + d_v
+    sa = max(s_a + d_a, grav)  # the ballistic model's own acceleration rows carry none
+    tq = 3.0 * q_max * max(dt**3 / 3.0, dt**5 / 20.0)
+    spread = 1.1 * (sp + dt * sv + 0.5 * dt * dt * sa + math.sqrt(tq) + 2.0 * reach)
+    rh = math.sqrt(ce * ce + cn * cn) - reach
+    if rh < 4.0 * (reach + spread) or rh < 1.0:
+        return False
+    half = math.sqrt(params.gate * (var_az + (spread / rh) ** 2)) + 1.1 * reach / rh
+    off = abs(_wrap(math.atan2(ce, cn) - fov[1]))
     return bool(off > fov[2] + half)
 
 
