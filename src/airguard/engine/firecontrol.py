@@ -102,6 +102,15 @@ killed)."""
 SEARCH_STEP_S = 1.0
 """Time step of the intercept-point search (s)."""
 
+EARTH_MIN_RADIUS_M = 6_335_439.0
+"""The least radius of curvature of the WGS84 ellipsoid (the meridian's, at the equator),
+m: the Earth's drop below the tangent plane at a distance d is at most d²/(2 R)."""
+
+MAX_COAST_ACCEL_MPS2 = 10.5
+"""A bound on the rate at which a coasting object's predicted speed grows (m/s²): gravity
+(at most 9.83 at the surface, with J2), the rotation's centrifugal term (0.034); Coriolis
+turns the velocity without changing the speed and drag only slows."""
+
 ENVELOPE_SLACK_M = 10_000.0
 """Added to the slant distance of an envelope's farthest point (its range and ceiling) in
 the intercept search's bound (m): the Earth's curvature drops a point 200 km away by
@@ -369,6 +378,12 @@ def find_intercept(
     speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
     if dist - far > horizon * (speed + 0.5 * STANDARD_GRAVITY_MPS2 * horizon):
         return -1.0, 0.0, 0.0
+    # a ballistic object's predicted point farther than this from the site is surely out
+    # of reach (the envelope's corner, its slack and the Earth's drop at the type's range);
+    # its speed on the prediction grows at most by gravity and the rotation's centrifugal
+    # term: the trial times that cannot come back within reach are stepped over
+    far_skip = far + reach.max_range**2 / (2.0 * EARTH_MIN_RADIUS_M)
+    v_max = speed + MAX_COAST_ACCEL_MPS2 * horizon
     tau = 2.0
     last = buf[6:12]
     while tau <= reach.max_time and t + tau + spread_s <= arrive_t:
@@ -393,6 +408,13 @@ def find_intercept(
         if ok:
             return t + tau, elev, fly
         tau += SEARCH_STEP_S
+        if ballistic:  # (a straight line may dip below the ellipsoid and come back up)
+            d = math.sqrt((buf[0] - ux) ** 2 + (buf[1] - uy) ** 2 + (buf[2] - uz) ** 2)
+            if d > far_skip:
+                # none of the next n trial points can be within far_skip of the site; the
+                # same additions as one step at a time, so the same trial times
+                for _ in range(int((d - far_skip) / (v_max * SEARCH_STEP_S))):
+                    tau += SEARCH_STEP_S
     return -1.0, 0.0, 0.0
 
 
@@ -498,7 +520,7 @@ def free_flight(est: np.ndarray, held_s: float, boost_s: float) -> bool:
     return held_s >= boost_s
 
 
-@njit
+@njit(inline="always")
 def predict_cached(
     scr: Scratch,
     c: int,
