@@ -33,7 +33,14 @@ from typing import Any, Literal, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["FRONT_ENDS", "UNKEYED", "configure_cache", "njit", "source_files"]
+__all__ = [
+    "FRONT_ENDS",
+    "UNKEYED",
+    "configure_cache",
+    "kernels_cached",
+    "njit",
+    "source_files",
+]
 
 #: Subpackages of airguard that hold no kernels: the front ends.
 FRONT_ENDS = ("cli", "scene", "report", "viewer", "export")
@@ -70,6 +77,16 @@ def configure_cache() -> None:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "airguard"
     )
     os.environ["NUMBA_CACHE_DIR"] = os.path.join(root, "numba", digest.hexdigest()[:16])
+
+
+def kernels_cached() -> bool:
+    """Whether numba's cache holds the engine's compiled replication
+    (``airguard.engine.loop.engage``): if not, the next run compiles the simulator's
+    kernels first, a few minutes on a small machine (docs/performance.md)."""
+    root = os.environ.get("NUMBA_CACHE_DIR")
+    if not root:
+        return False
+    return any(Path(root).glob("**/loop.engage-*.nbi"))
 
 
 @overload

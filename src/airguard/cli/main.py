@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from airguard._version import __version__
-from airguard.cli._common import fail
+from airguard.cli._common import compile_kernels, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -227,6 +227,7 @@ def run(
         targets = _fresh_targets(scenarios, out, overwrite)
     err = Console(stderr=True)
     runs: list[Run] = []
+    compile_kernels(err, scenarios[0], as_json)
     with _progress(err, as_json) as progress:
         for sc, target in zip(scenarios, targets, strict=True):
             task = progress.add_task(f"{sc.label:>12}", total=reps)
@@ -378,6 +379,7 @@ def _run_uncertainty(
 
     err = Console(stderr=True)
     reports = []
+    compile_kernels(err, scenarios[0], as_json)
     with _progress(err, as_json) as progress:
         for sc in scenarios:
             n_fig = len(contested_figures(sc))
@@ -623,6 +625,7 @@ def compare(
             dirs[side] = target
         err = Console(stderr=True)
         seconds: dict[str, float] = {}
+        compile_kernels(err, next(iter(to_run.values())), as_json)
         with _progress(err, as_json) as progress:
             for side, sc in to_run.items():
                 task = progress.add_task(f"{side.upper()} {sc.label:>12}", total=reps)
@@ -687,6 +690,7 @@ def _compare_uncertain(
     from airguard.studies.robustness import HOLDS, robust_comparison
 
     err = Console(stderr=True)
+    compile_kernels(err, a, as_json)
     with _progress(err, as_json) as progress:
         task = progress.add_task(f"{worlds} worlds × (A, B)", total=2 * worlds)
         try:

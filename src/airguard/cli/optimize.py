@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from airguard.cli._common import fail
+from airguard.cli._common import compile_kernels, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -172,6 +172,9 @@ def optimize(
             candidates, region, objective, target, budget, units, system, resolution
         )
         scenario = _one_variant(file, variant)
+        from rich.console import Console
+
+        compile_kernels(Console(stderr=True), scenario, as_json=False)
         sites = _candidate_sites(candidates, region, spacing, site_alt)
         common = {
             "headings": headings,
