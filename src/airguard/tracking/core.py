@@ -1181,6 +1181,87 @@ def _mixture_out_of_sector(
 
 
 @njit(inline="always")
+def _range_gate_empty(
+    tracks: Tracks,
+    params: TrackerParams,
+    k: int,
+    t: float,
+    sensor_pos: np.ndarray,
+    basis: np.ndarray,
+    nz: int,
+    var: np.ndarray,
+    ranges: np.ndarray,
+    xm: np.ndarray,
+    zhat: np.ndarray,
+    H: np.ndarray,
+) -> bool:
+    """Whether row k, a track on one linear model (CV or CA), has no detection of the look
+    within its range gate; then its predicted mean is in ``xm`` and its predicted
+    measurement in ``zhat``, bit for bit those of the full prediction
+    (:func:`airguard.tracking.models._linear_predict` and
+    :func:`airguard.tracking.models.measurement_jacobian`, the same operations in the
+    same order), so that :func:`scan` counts its hit or miss as before without the
+    covariance.
+
+    The range gate's half-width is ``√(gate S_rr)``, ``S_rr = u' P_pp u + σ_r²`` with
+    ``u`` the line of sight (the range row of the Jacobian) and ``P_pp`` the predicted
+    position covariance, ``Σ c_a c_b P_ab + Q_pp`` over the derivative orders a, b with
+    ``c = (1, Δt, Δt²/2)`` (CV: ``Δt²/2`` → 0); computed here in another order, it is
+    taken 1 % and 1 m² wider than the full prediction's, far beyond rounding.  (False
+    alarms' tentative tracks have wide azimuth and elevation gates after a turn of the
+    radar, but the range rate holds their range gate to a few hundred metres.)"""
+    i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
+    if i0 < 0:
+        return False
+    model = params.models[i0]
+    if model == MODEL_BALLISTIC:
+        return False
+    dt = max(t - tracks.t[k], 0.0)
+    x = tracks.x[k, i0]
+    P = tracks.P[k, i0]
+    c1 = dt
+    c2 = 0.5 * (dt * dt) if model == MODEL_CA else 0.0  # (_linear_predict: 0.5 * t2)
+    # the mean: _linear_predict's sums, term by term in its order
+    for i in range(N_X):
+        ai = i % 3
+        ki = i // 3
+        s = 0.0
+        for kk in range(3):
+            if ki == 0:
+                f = 1.0 if kk == 0 else (c1 if kk == 1 else c2)
+            elif ki == 1:
+                f = 0.0 if kk == 0 else (1.0 if kk == 1 else (dt if model == MODEL_CA else 0.0))
+            else:
+                f = 1.0 if kk == 2 and model == MODEL_CA else 0.0
+            s += f * x[ai + 3 * kk]
+        xm[i] = s
+    measurement_jacobian(xm, sensor_pos, basis, nz, zhat, H)
+    # u' P_pp u of the prediction, with u the range row of the Jacobian
+    srr = 0.0
+    for a in range(3):
+        ca = 1.0 if a == 0 else (c1 if a == 1 else c2)
+        if ca == 0.0:
+            continue
+        for b in range(3):
+            cb = 1.0 if b == 0 else (c1 if b == 1 else c2)
+            if cb == 0.0:
+                continue
+            for i in range(3):
+                for j in range(3):
+                    srr += ca * cb * H[0, i] * P[3 * a + i, 3 * b + j] * H[0, j]
+    t3 = dt * dt * dt
+    q = params.q[i0]
+    srr += q * t3 / 3.0 if model == MODEL_CV else q * t3 * dt * dt / 20.0
+    w2 = params.gate * (1.01 * max(srr, 0.0) + var[0] + 1.0)
+    if not (w2 < math.inf):
+        return False
+    w = math.sqrt(w2)
+    lo = np.searchsorted(ranges, zhat[0] - w)
+    hi = np.searchsorted(ranges, zhat[0] + w, side="right")
+    return bool(lo == hi)
+
+
+@njit(inline="always")
 def _live(tracks: Tracks, params: TrackerParams, t: float) -> int:
     """Gather the rows that hold a track into ``tracks.work_live`` and return their number,
     deleting first the tracks that have coasted longer than ``coast_s`` by time t."""
@@ -1212,11 +1293,17 @@ def _predict_live(
     nz: int,
     var: np.ndarray,
     work: np.ndarray,
+    ranges: np.ndarray,
 ) -> None:
     """Predict the first `n_live` rows of ``tracks.work_live`` to time t, into the work
     arrays of `tracks`: model states and probabilities, the predicted measurement, the
     inverse innovation covariance and the gate half-widths of the combined prediction
-    (-1: the track cannot gate a detection of this look), and whether it lies in `fov`."""
+    (-1: the track cannot gate a detection of this look), and whether it lies in `fov`.
+    ``ranges``: the look's detection ranges, sorted.
+
+    A track that runs one linear model (a tentative track: most are false alarms') with
+    no detection within its range gate gets its mean predicted only (whether it is in
+    view: a hit or a miss) and no covariance: :func:`_range_gate_empty`."""
     live = tracks.work_live
     gate = params.gate
     # predict every live track the look may see; gate geometry of its combined prediction
@@ -1239,6 +1326,12 @@ def _predict_live(
         if sector and _out_of_sector(tracks, params, k, t, sensor_pos, sensor_basis, fov, var[1]):
             half[li, 0] = -1.0  # it can neither gate a detection of this look nor miss it
             continue
+        if _range_gate_empty(
+            tracks, params, k, t, sensor_pos, sensor_basis, nz, var, ranges, xc, zc[li], H
+        ):  # fmt: skip
+            infov[li] = _in_fov(zc[li], fov)
+            half[li, 0] = -1.0  # a hit or a miss, but no detection to gate
+            continue
         _imm_predict(tracks, params, k, t, xp[li], Pp[li], cbar[li])
         i0 = _single_model(tracks.status, params.models.shape[0], params.init_model, k)
         if i0 >= 0:
@@ -1258,19 +1351,23 @@ def _predict_live(
 
 @njit(inline="always")
 def _gate(
-    tracks: Tracks, params: TrackerParams, n_live: int, nz: int, z: np.ndarray, n: int
+    tracks: Tracks,
+    params: TrackerParams,
+    n_live: int,
+    nz: int,
+    z: np.ndarray,
+    n: int,
+    order: np.ndarray,
+    ranges: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The (predicted track, detection) pairs inside the gate, from the work arrays that
-    :func:`_predict_live` filled: live index, detection, cost; and their number."""
+    :func:`_predict_live` filled: live index, detection, cost; and their number.  ``order``
+    sorts the detections by range, ``ranges`` holds their ranges in that order."""
     gate = params.gate
     zc = tracks.work_z
     Sinv = tracks.work_sinv
     half = tracks.work_h
     # gating: range window on sorted detections, then azimuth, elevation, then d²
-    order = np.argsort(z[:n, 0])
-    ranges = np.empty(n)
-    for i in range(n):
-        ranges[i] = z[order[i], 0]
     cap = 4 * (n_live + n) + 16
     pair_l = np.empty(cap, np.int64)
     pair_j = np.empty(cap, np.int64)
@@ -1370,8 +1467,14 @@ def scan(
     Pp = tracks.work_cov
     cbar = tracks.work_c
     infov = tracks.work_in
-    _predict_live(tracks, params, n_live, t, sensor_pos, sensor_basis, fov, nz, var, work)
-    pair_l, pair_j, pair_c, n_pairs = _gate(tracks, params, n_live, nz, z, n)
+    # the look's detections by range: the gate's range windows and the cheap test of
+    # a tentative track that no detection is near
+    order = np.argsort(z[:n, 0])
+    ranges = np.empty(n)
+    for i in range(n):
+        ranges[i] = z[order[i], 0]
+    _predict_live(tracks, params, n_live, t, sensor_pos, sensor_basis, fov, nz, var, work, ranges)
+    pair_l, pair_j, pair_c, n_pairs = _gate(tracks, params, n_live, nz, z, n, order, ranges)
     miss = gate if params.cost == COST_DISTANCE2 else math.sqrt(gate)
     assigned = np.empty(n_live, np.int64)
     _associate(pair_l, pair_j, pair_c, n_pairs, miss, n_live, n, assigned)
