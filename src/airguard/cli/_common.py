@@ -21,7 +21,7 @@ def fail(message: str) -> NoReturn:
 
 
 def compile_kernels(err: Any, scenario: Any, as_json: bool) -> None:
-    """On a first run (nothing in numba's cache for this version of airguard), compile the
+    """On a first run (no compiled engine cached for this version of airguard), compile the
     simulator's kernels here, one replication of `scenario`, under a notice with a spinner
     and the time spent, rather than behind a progress bar that sits at zero."""
     from airguard._jit import kernels_cached

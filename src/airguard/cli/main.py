@@ -625,7 +625,8 @@ def compare(
             dirs[side] = target
         err = Console(stderr=True)
         seconds: dict[str, float] = {}
-        compile_kernels(err, next(iter(to_run.values())), as_json)
+        if to_run:  # (run directories only: nothing to compile)
+            compile_kernels(err, next(iter(to_run.values())), as_json)
         with _progress(err, as_json) as progress:
             for side, sc in to_run.items():
                 task = progress.add_task(f"{side.upper()} {sc.label:>12}", total=reps)

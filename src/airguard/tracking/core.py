@@ -1032,8 +1032,8 @@ def _out_of_sector(
 ) -> bool:
     """Whether row k's azimuth gate lies wholly outside the look's sector (a cheap bound).
 
-    Only for a track that runs one linear model (CV or CA; most are tentative
-    tracks of false alarms): its predicted position is exact, and its position
+    A track that runs one linear model (CV or CA; most are tentative tracks of false
+    alarms; the others: :func:`_mixture_out_of_sector`): its predicted position is exact, and its position
     spread is bounded by the triangle inequality, ``σ ≤ √tr P_pp + Δt √tr P_vv +
     Δt²/2 √tr P_aa + √(3 q_eff)`` with the process-noise trace of the model.
     The azimuth gate half-width is then at most ``√(gate (σ_az² + σ²/R_h²))``,
