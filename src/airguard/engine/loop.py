@@ -179,8 +179,8 @@ def engage(
     buf, est, tmp, t_impact = scr.buf, scr.est, scr.tmp, thr.t_impact
     asset_pos, asset_radius, asset_value = assets.pos, assets.radius, assets.value
     logging = log.kind.shape[0] > 0
-    # the fields read per (unit, object) pair, held here once: reading a tuple's field in
-    # the loop takes and drops a reference to its array each time
+    # the fields read per (unit, object) pair, named once (for reading: no measurable
+    # change in speed, docs/performance.md)
     group, fire_channels, reaction_s = units.group, units.fire_channels, units.reaction_s
     friendly, decoy, identified_t, iff_fail = thr.friendly, thr.decoy, thr.identified_t, sc.iff_fail
     first_eng, first_trk = out.first_eng, out.first_trk
