@@ -34,11 +34,15 @@ SITE = (39.0, 35.0, 100.0)
 GATE = 16.27
 
 
-def _params():  # type: ignore[no-untyped-def]
-    return tracker_params(
+def _look():  # type: ignore[no-untyped-def]
+    """The flagship's tracker (IMM over CV, CA and ballistic; tentative tracks on CV), a
+    one-row track table, a radar at SITE and its measurement variances."""
+    params = tracker_params(
         models=("cv", "ca", "ballistic"), q=(25.0, 400.0, 4.0), frame=FRAME_ECEF,
         gate=GATE, initiate_on="cv", coast_s=30.0, init_velocity_sigma_mps=1500.0,
     )  # fmt: skip
+    var = np.array([30.0, 0.004, 0.004, 5.0]) ** 2  # range m, az rad, el rad, range rate m/s
+    return params, new_tracks(4, 3), geodetic2ecef(*SITE), enu_basis(SITE[0], SITE[1]), var
 
 
 def _random_track(rng: np.random.Generator, tracks, k: int, tentative: bool) -> None:  # type: ignore[no-untyped-def]
@@ -83,10 +87,7 @@ def _full(tracks, params, k: int, t: float, basis, pos, nz: int, var):  # type: 
 
 def test_sector_bound_skips_only_tracks_that_cannot_gate() -> None:
     rng = np.random.default_rng(17)
-    params = _params()
-    tracks = new_tracks(4, 3)
-    pos, basis = geodetic2ecef(*SITE), enu_basis(SITE[0], SITE[1])
-    var = np.array([30.0, 0.004, 0.004, 5.0]) ** 2
+    params, tracks, pos, basis, var = _look()
     skipped = {True: 0, False: 0}
     for case in range(3000):
         tentative = case % 3 == 0
@@ -106,10 +107,7 @@ def test_sector_bound_skips_only_tracks_that_cannot_gate() -> None:
 
 def test_range_gate_shortcut_keeps_the_mean_and_misses_every_detection() -> None:
     rng = np.random.default_rng(18)
-    params = _params()
-    tracks = new_tracks(4, 3)
-    pos, basis = geodetic2ecef(*SITE), enu_basis(SITE[0], SITE[1])
-    var = np.array([30.0, 0.004, 0.004, 5.0]) ** 2
+    params, tracks, pos, basis, var = _look()
     xm, zhat, H = np.empty(9), np.empty(4), np.empty((4, 9))
     empty = 0
     for case in range(3000):

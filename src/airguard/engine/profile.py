@@ -6,8 +6,9 @@ adds to it the cycles each stage took, read from the processor's time-stamp coun
 tracking, fire control, fly-out and bookkeeping, by :func:`cycles` around the Python stages
 (drawing and flying the threats, the scene, the kill chain and the result's tables).
 :func:`stage_seconds` converts with the counter's rate, measured once against
-:func:`time.perf_counter` (:func:`cycles_per_second`).  Without a profile the compiled loop reads no counter: the
-profile array has length 0 and every :func:`lap` returns at once.
+:func:`time.perf_counter` (:func:`cycles_per_second`).  Without a profile the compiled
+loop reads no counter: the profile array has length 0 and every :func:`lap` returns at
+once.
 
 ``benchmarks/flagship_throughput.py`` prints the profile of each flagship variant
 (docs/performance.md, "Where a replication's time goes").
