@@ -36,6 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--columns", action="store_true", help="a digest per column too (what moved, if any)"
+    )
     args = parser.parse_args()
     for sc in load_scenario(FLAGSHIP):
         world = compile_world(sc)
@@ -46,6 +49,10 @@ def main() -> None:
         for name in sorted(parts):
             table = pa.concat_tables(parts[name])
             print(f"{sc.label:>12} {name:<14} {table.num_rows:>8} rows  {digest(table)}")
+            if args.columns:
+                for col in table.column_names:
+                    one = table.select([col])
+                    print(f"{'':>12} {'':<14} {col:>24}  {digest(one)[:16]}")
 
 
 if __name__ == "__main__":

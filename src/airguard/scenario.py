@@ -347,6 +347,14 @@ class ScenarioBody(_Strict):
     duration: PositiveTime
     seed: int = Field(default=0, ge=0)
     time_step: PositiveTime = Field(default=1.0, description="fire-control cycle, e.g. '1 s'")
+    stop: Literal["when-quiet", "at-duration"] = Field(
+        default="when-quiet",
+        description="'when-quiet' ends a replication before `duration` once every threat, "
+        "decoy and flight has landed, been killed or ended its route, no interceptor is in "
+        "flight and no picture holds a phantom track: nothing is left to engage (false alarms "
+        "and phantom tracks are then counted up to that time); 'at-duration' runs the whole "
+        "`duration`",
+    )
     assets: list[Asset] = Field(min_length=1)
     units: list[Unit] = Field(default_factory=list)
     raids: list[Raid] = Field(min_length=1)

@@ -206,6 +206,8 @@ class World:
     raid_names: list[str]
     raids: Raids
     iff_reliability: float = 1.0
+    stop_when_quiet: bool = True
+    """End a replication once nothing is left to engage (the scenario's ``stop``)."""
     terrain: TerrainModel | None = None
     tracker: TrackerParams = field(default_factory=lambda: compile_tracker(Tracking()))
     n_threats: int = field(init=False)
@@ -404,6 +406,7 @@ def compile_world(scenario: Scenario) -> World:
         + [body.raids[int(q)].name + " decoys" for q in raids.parent[raids.parent >= 0]],
         raids=raids,
         iff_reliability=body.iff_reliability,
+        stop_when_quiet=body.stop == "when-quiet",
         terrain=_terrain_model(scenario, r_rows),
         tracker=compile_tracker(body.tracking),
     )

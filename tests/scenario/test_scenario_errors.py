@@ -13,6 +13,7 @@ import pytest
 
 from airguard.errors import InputError
 from airguard.scenario import load_scenario
+from airguard.world import compile_world
 
 # Line numbers, for reading the cases below.
 #  1 name  2 duration  3 seed  4 assets  5-7 Base  8-12 Port (block-style position)
@@ -77,9 +78,24 @@ def test_valid_scenario_loads(tmp_path: Path) -> None:
     assert [s.label for s in load_scenario(path)] == ["patriot", "s-400"]
 
 
+def test_stop_reaches_the_world(tmp_path: Path) -> None:
+    """`stop` defaults to ending a replication when nothing is left to engage."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    (default,) = load_scenario(path)
+    assert compile_world(default).stop_when_quiet
+    path.write_text(_edit(VALID, "seed: 1\n", "seed: 1\nstop: at-duration\n"), encoding="utf-8")
+    (full,) = load_scenario(path)
+    assert not compile_world(full).stop_when_quiet
+
+
 # (old, new, field, line, what the message says)
 # fmt: off
 FIELD_CASES = [
+    pytest.param(
+        "seed: 1\n", "seed: 1\nstop: never\n", "stop", 4, "when-quiet",
+        id="stop-not-a-choice",
+    ),
     pytest.param(
         "seed: 1\n", "seed: 1\nsede: 2\n", "sede", 4, "unknown field",
         id="unknown-key-top-level",

@@ -380,6 +380,10 @@ def engage(
         clk = lap(prof, ST_BOOKKEEPING, clk)
         if t_next > sc.duration + 1e-9:
             break
+        if sc.stop_quiet and quiet(t, n_thr, alive, t_impact, fl.flying[: fl.n[0]], pic, trk):
+            # (nothing is there after t: the looks due in (t, t_next] see an empty sky)
+            out.t_end[0] = t_next
+            break  # nothing left to engage: the rest of the duration would change no outcome
     # 6. impacts of threats not killed, scored against assets
     score(sc, led, fl, sen, pic, out, log)
     lap(prof, ST_BOOKKEEPING, clk)
@@ -441,6 +445,35 @@ def _blocked(
         note_block(out, j, code, t)
 
 
+@njit
+def quiet(
+    t: float,
+    n_thr: int,
+    alive: np.ndarray,
+    t_impact: np.ndarray,
+    flying: np.ndarray,
+    pic: Pictures,
+    trk: Tracks,
+) -> bool:
+    """Whether nothing is left to engage after time t: every threat, decoy and flight
+    has landed, been killed or ended its route by t (none is still to come), no
+    interceptor is loaded or in flight (``flying``), and no picture holds a phantom track.
+
+    From then on a replication could only look at an empty sky: no outcome of a threat, an
+    asset or an interceptor can change, and the engine ends it (the scenario's ``stop``).
+    What it does not simulate is false alarms forming new phantom tracks after that time."""
+    for j in range(n_thr):
+        if alive[j] and t < t_impact[j]:
+            return False
+    for m in range(flying.shape[0]):
+        if flying[m]:
+            return False
+    for j in range(n_thr, n_thr + pic.n_phantoms[0]):
+        if object_exists(j, n_thr, alive, t_impact, t, pic, trk):
+            return False
+    return True
+
+
 @njit(inline="always")
 def count_detections(sen: Sensing, n: int) -> None:
     """Count the `n` detections of a look in ``sen.det`` (real objects, false alarms)."""
@@ -494,11 +527,17 @@ class ReplicationResult:
     n_detections: int
     n_false_alarms: int = 0
     n_phantoms: int = 0
+    ended: float = math.nan
+    """Time the replication ended, s: the duration, or earlier once nothing was left to
+    engage (the scenario's ``stop``)."""
 
 
-def _kernel_out(n: int, max_m: int, n_assets: int, prof: np.ndarray | None = None) -> KernelOut:
-    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets; `prof`:
-    a profile to add the compiled stages' cycles to (None: none)."""
+def _kernel_out(
+    n: int, max_m: int, n_assets: int, duration: float, prof: np.ndarray | None = None
+) -> KernelOut:
+    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets of a
+    replication of `duration` s; `prof`: a profile to add the compiled stages' cycles to
+    (None: none)."""
     return KernelOut(
         killed_at=np.full(n, math.inf),
         impacted=np.zeros(n, dtype=np.bool_),
@@ -526,6 +565,7 @@ def _kernel_out(n: int, max_m: int, n_assets: int, prof: np.ndarray | None = Non
         n_detections=np.zeros(1, dtype=np.int64),
         n_false_alarms=np.zeros(1, dtype=np.int64),
         n_phantoms=np.zeros(1, dtype=np.int64),
+        t_end=np.full(1, duration),
         prof=np.zeros(0, dtype=np.int64) if prof is None else prof,
     )
 
@@ -554,6 +594,7 @@ def _scene(
         rows_per_unit=rows,
         im=acceleration_model_index(world.tracker),
         duration=world.duration_s,
+        stop_quiet=world.stop_when_quiet,
         step=world.step_s,
         boost_s=_longest_boost_s(world),
         need_mps2=manoeuvre_need(
@@ -605,7 +646,9 @@ def run_replication(
     if profile is not None:
         c = _py_lap(profile, ST_THREATS, c)
     n = world.n_threats
-    out = _kernel_out(n, int(world.units.rounds.sum()), len(world.asset_names), profile)
+    out = _kernel_out(
+        n, int(world.units.rounds.sum()), len(world.asset_names), world.duration_s, profile
+    )
     n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
     if thr.friendly.any():
         # identification of each friendly flight by each network group, drawn once
@@ -669,6 +712,7 @@ def run_replication(
         n_detections=int(out.n_detections[0]),
         n_false_alarms=int(out.n_false_alarms[0]),
         n_phantoms=int(out.n_phantoms[0]),
+        ended=float(out.t_end[0]),
         first_envelope=first_env,
         first_engaged=first_eng,
         fate=fate,

@@ -103,6 +103,7 @@ class KernelOut(NamedTuple):
     n_detections: np.ndarray  # (1,) detections of real objects
     n_false_alarms: np.ndarray  # (1,)
     n_phantoms: np.ndarray  # (1,) confirmed tracks made of false alarms
+    t_end: np.ndarray  # (1,) time the replication ended, s (Scene.stop_quiet: maybe early)
     prof: np.ndarray  # (engine.profile.N_STAGES,) int64 cycles per stage, or (0,): no profile
 
 
@@ -140,6 +141,7 @@ class Scene(NamedTuple):
     rows_per_unit: int  # rows of the track table per unit
     im: int  # index of the tracker's acceleration model (-1: none)
     duration: float  # s
+    stop_quiet: bool  # end the replication once nothing is left to engage (loop.quiet)
     step: float  # fire-control cycle, s
     boost_s: float  # the longest motor burn of the scenario's ballistic threat types, s
     need_mps2: np.ndarray  # (I, Ty) lateral acceleration fire control wants at an intercept
