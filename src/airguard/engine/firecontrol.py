@@ -84,6 +84,7 @@ __all__ = [
     "predict_cached",
     "prediction_body",
     "priority",
+    "remembered_intercept",
     "salvo_pk",
     "salvo_size",
     "set_aim",
@@ -101,6 +102,8 @@ floor, 0.6-0.9 rounds a flagship raid did so, and none of the shots planned belo
 killed)."""
 SEARCH_STEP_S = 1.0
 """Time step of the intercept-point search (s)."""
+SEARCH_START_S = 2.0
+"""The intercept search's first trial time after the cycle's (s)."""
 
 EARTH_MIN_RADIUS_M = 6_335_439.0
 """The least radius of curvature of the WGS84 ellipsoid (the meridian's, at the equator),
@@ -345,8 +348,10 @@ def find_intercept(
     spread_s: float,
     arrive_t: float,
     buf: np.ndarray,
-) -> tuple[float, float, float]:
-    """Earliest intercept time (abs), launch elevation and fly-out time; (-1, 0, 0) if none.
+) -> tuple[float, float, float, float]:
+    """Earliest intercept time (abs), launch elevation, fly-out time and the flight time
+    the point's tests needed (the fly-out, or the salvo's last round's if longer); (-1, 0,
+    0, 0) if none.
 
     A unit's interceptor type (its ``reach``, :func:`unit_reach`) against the picture
     ``est`` (9,) of an object taken at `t_est` (`c`: the unit's cache row of the object,
@@ -377,14 +382,14 @@ def find_intercept(
     dist = math.sqrt((est[0] - ux) ** 2 + (est[1] - uy) ** 2 + (est[2] - uz) ** 2)
     speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
     if dist - far > horizon * (speed + 0.5 * STANDARD_GRAVITY_MPS2 * horizon):
-        return -1.0, 0.0, 0.0
+        return -1.0, 0.0, 0.0, 0.0
     # a ballistic object's predicted point farther than this from the site is surely out
     # of reach (the envelope's corner, its slack and the Earth's drop at the type's range);
     # its speed on the prediction grows at most by gravity and the rotation's centrifugal
     # term: the trial times that cannot come back within reach are stepped over
     far_skip = far + reach.max_range**2 / (2.0 * EARTH_MIN_RADIUS_M)
     v_max = speed + MAX_COAST_ACCEL_MPS2 * horizon
-    tau = 2.0
+    tau = SEARCH_START_S
     last = buf[6:12]
     while tau <= reach.max_time and t + tau + spread_s <= arrive_t:
         _predict(scr, c, est, t_est, ballistic, body, t + tau - t_est, buf)
@@ -394,19 +399,20 @@ def find_intercept(
         if h < 0.0:
             break
         ok, elev, fly = _point_in_reach(reach, ur, buf, h, tau, ballistic, need_mps2, weave_below_m)
+        needed = fly
         if ok and spread_s > 0.0:
             # the salvo's last round, `spread_s` later, meets the object `spread_s` later
             # along its path, with the same time in hand: that point must pass too
             _predict(scr, c, est, t_est, ballistic, body, t + tau + spread_s - t_est, last)
             h_last = height_m(last[0], last[1], last[2], FULL) - reach.alt
-            ok = (
-                h_last >= 0.0
-                and _point_in_reach(
+            ok = False
+            if h_last >= 0.0:
+                ok, _, fly_last = _point_in_reach(
                     reach, ur, last, h_last, tau, ballistic, need_mps2, weave_below_m
-                )[0]
-            )
+                )
+                needed = max(fly, fly_last)
         if ok:
-            return t + tau, elev, fly
+            return t + tau, elev, fly, needed
         tau += SEARCH_STEP_S
         if ballistic:  # (a straight line may dip below the ellipsoid and come back up)
             d = math.sqrt((buf[0] - ux) ** 2 + (buf[1] - uy) ** 2 + (buf[2] - uz) ** 2)
@@ -415,7 +421,68 @@ def find_intercept(
                 # same additions as one step at a time, so the same trial times
                 for _ in range(int((d - far_skip) / (v_max * SEARCH_STEP_S))):
                     tau += SEARCH_STEP_S
-    return -1.0, 0.0, 0.0
+    return -1.0, 0.0, 0.0, 0.0
+
+
+@njit(inline="always")
+def remembered_intercept(
+    reach: Reach,
+    scr: Scratch,
+    c: int,
+    kind: int,
+    p: int,
+    ty: int,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    ballistic: bool,
+    body: np.ndarray,
+    need_mps2: float,
+    weave_below_m: float,
+    spread_s: float,
+    arrive_t: float,
+    buf: np.ndarray,
+    memo: bool,
+) -> tuple[float, float, float, float]:
+    """:func:`find_intercept` of unit-object row `c` with type `ty` (the doctrine's
+    `p`-th; `kind` 0 for a plan, 1 for a kill-chain probe), the same point without a
+    search when it is sure to be the search's answer.
+
+    For one picture (and the same type, need, spread and latest arrival), the points a
+    search at cycle t accepts are those whose tests pass with the time in hand (intercept
+    time − t): a later cycle has less time in hand, so it accepts no point that an
+    earlier one refused, and the first point found at t, still reachable in time at a
+    later cycle t' on the same grid of trial times, is the first at t' too.  (Between the
+    first trial time and that point the object stays above the site: the search did not
+    stop there at t, and a coasting object's height has one maximum.)  With `memo` (the
+    cycle equals :data:`SEARCH_STEP_S`, so every cycle's trial times are whole steps
+    apart) that point is reused; a unit waiting to launch at a far intercept no longer
+    searches its whole way to it every cycle."""
+    key = scr.shot_key[c, kind, p]
+    val = scr.shot_val[c, kind, p]
+    same = (
+        key[0] == t_est and key[7] == ty and key[8] == (1.0 if ballistic else 0.0)
+        and key[9] == need_mps2 and key[10] == weave_below_m and key[11] == spread_s
+        and key[12] == arrive_t
+    )  # fmt: skip
+    for i in range(6):
+        same = same and key[1 + i] == est[i]
+    if memo and same and val[0] - t >= SEARCH_START_S and val[3] <= val[0] - t:
+        return val[0], val[1], val[2], val[3]
+    shot = find_intercept(
+        reach, scr, c, est, t_est, t, ballistic, body, need_mps2, weave_below_m, spread_s,
+        arrive_t, buf,
+    )  # fmt: skip
+    key[0] = t_est
+    for i in range(6):
+        key[1 + i] = est[i]
+    key[7] = ty
+    key[8] = 1.0 if ballistic else 0.0
+    key[9], key[10], key[11], key[12] = need_mps2, weave_below_m, spread_s, arrive_t
+    val[0], val[1], val[2], val[3] = shot
+    if shot[0] < 0.0:
+        key[0] = math.nan  # no point: nothing to reuse
+    return shot
 
 
 @njit(inline="always")
@@ -445,10 +512,10 @@ def in_envelope(
         ty = units.prefs[u, cl, p]
         if ty < 0:
             break
-        shot = find_intercept(
-            unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
-            cl == CLASS_BALLISTIC, sc.no_body, sc.need_mps2[ty, ttype],
-            sc.weave_below_m[ttype], 0.0, math.inf, buf,
+        shot = remembered_intercept(
+            unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, 1, p, ty, est,
+            t_est, t, cl == CLASS_BALLISTIC, sc.no_body, sc.need_mps2[ty, ttype],
+            sc.weave_below_m[ttype], 0.0, math.inf, buf, sc.step == SEARCH_STEP_S,
         )  # fmt: skip
         if shot[0] >= 0.0:
             return True

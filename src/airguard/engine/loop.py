@@ -39,10 +39,10 @@ from airguard.engine.chain import (
 )
 from airguard.engine.events import KILL, MISS, NO_LOG, PK_FAIL, EventLog
 from airguard.engine.firecontrol import (
+    SEARCH_STEP_S,
     TRACK_STALE_S,
     add_pair,
     aim_plan,
-    find_intercept,
     free_flight,
     in_envelope,
     launch_salvo,
@@ -52,6 +52,7 @@ from airguard.engine.firecontrol import (
     note_first_track,
     prediction_body,
     priority,
+    remembered_intercept,
     salvo_pk,
     salvo_size,
     unit_reach,
@@ -89,6 +90,7 @@ from airguard.engine.profile import (
 from airguard.engine.scoring import score
 from airguard.engine.state import (
     Assets,
+    Evaluations,
     Flights,
     KernelOut,
     Ledger,
@@ -184,6 +186,7 @@ def engage(
     group, fire_channels, reaction_s = units.group, units.fire_channels, units.reaction_s
     friendly, decoy, identified_t, iff_fail = thr.friendly, thr.decoy, thr.identified_t, sc.iff_fail
     first_eng, first_trk = out.first_eng, out.first_trk
+    memo = sc.step == SEARCH_STEP_S  # every cycle's trial times on one grid (firecontrol)
     assess_until, obj_cls, first_track = led.assess_until, led.obj_cls, led.first_track
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
@@ -269,9 +272,9 @@ def engage(
                             _blocked(BLOCK_REACTION, sc, scr, out, u, j, cl, est, t_est, t, buf)
                         continue
                     if ev.time[u, j] != t_est:  # evaluate again when the picture changes
-                        a, tgo, _ = evaluate_kernel(
-                            est, cl == CLASS_BALLISTIC, prediction_body(sc, j), asset_pos,
-                            asset_radius, asset_value, buf,
+                        a, tgo = evaluation(
+                            ev, j, est, cl == CLASS_BALLISTIC, prediction_body(sc, j),
+                            asset_pos, asset_radius, asset_value, buf,
                         )  # fmt: skip
                         ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
                     key = -priority(ev, assets, u, j, t) * pk_eff
@@ -313,10 +316,10 @@ def engage(
                     # asset it threatens (the threat evaluation's time to go): a round
                     # planned past it may meet nothing (a cruise missile lands at its aim)
                     arrive = ev.when[u, j] if ev.asset[u, j] >= 0 else math.inf
-                    shot = find_intercept(
-                        unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, est, t_est, t,
-                        cl == CLASS_BALLISTIC,
-                        prediction_body(sc, j), need, below, spread, arrive, buf,
+                    shot = remembered_intercept(
+                        unit_reach(units, itc, u, ty), scr, u * scr.best.shape[0] + j, 0, p, ty,
+                        est, t_est, t, cl == CLASS_BALLISTIC, prediction_body(sc, j), need,
+                        below, spread, arrive, buf, memo,
                     )  # fmt: skip
                     if shot[0] < 0.0:
                         continue
@@ -443,6 +446,36 @@ def _blocked(
         if t < out.first_env[j]:
             out.first_env[j] = t
         note_block(out, j, code, t)
+
+
+@njit(inline="always")
+def evaluation(
+    ev: Evaluations,
+    j: int,
+    est: np.ndarray,
+    ballistic: bool,
+    body: np.ndarray,
+    asset_pos: np.ndarray,
+    asset_radius: np.ndarray,
+    asset_value: np.ndarray,
+    buf: np.ndarray,
+) -> tuple[int, float]:
+    """The threatened asset and time to go of object j pictured as ``est``
+    (:func:`~airguard.c2.evaluation.evaluate_kernel`), from the object's last evaluation
+    when that was of the very same state: the units of a network that hold the same
+    delivered track evaluate it once."""
+    key = ev.last_key[j]
+    same = key[6] == (1.0 if ballistic else 0.0)
+    for i in range(6):
+        same = same and key[i] == est[i]
+    if same:
+        return ev.last_asset[j], ev.last_tgo[j]
+    a, tgo, _ = evaluate_kernel(est, ballistic, body, asset_pos, asset_radius, asset_value, buf)
+    for i in range(6):
+        key[i] = est[i]
+    key[6] = 1.0 if ballistic else 0.0
+    ev.last_asset[j], ev.last_tgo[j] = a, tgo
+    return a, tgo
 
 
 @njit

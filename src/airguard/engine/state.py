@@ -39,7 +39,7 @@ import numpy as np
 from airguard._jit import njit
 from airguard.engine.threats import Threats
 from airguard.tracking.core import TrackerParams
-from airguard.world import MAX_LAUNCHERS, Interceptors, Radars, Units
+from airguard.world import MAX_LAUNCHERS, MAX_PREFERENCES, Interceptors, Radars, Units
 
 AIM_SIZE = 10
 """An interceptor's aim: [time, position (3), velocity (3), acceleration (3)] (ECEF)."""
@@ -48,9 +48,15 @@ PREDICTION_SAMPLES = 128
 """Samples a cached prediction holds, one per RK4 step (2 s in dense air, 8 s above it;
 beyond them, predictions are integrated afresh)."""
 
+SHOT_KEY = 13
+"""What an intercept search depends on (firecontrol.remembered_intercept): the picture's
+time and state (7), the interceptor type, whether ballistic, the lateral acceleration
+needed, the weave's height, the salvo's spread and the latest arrival."""
+
 __all__ = [
     "AIM_SIZE",
     "PREDICTION_SAMPLES",
+    "SHOT_KEY",
     "Assets",
     "Detections",
     "Evaluations",
@@ -172,11 +178,15 @@ class Sensing(NamedTuple):
 
 class Evaluations(NamedTuple):
     """Threat evaluation of each unit's (U) picture of each object (O), kept until the
-    picture changes (c2.evaluation)."""
+    picture changes (c2.evaluation); and the last evaluation of each object, which a unit
+    holding the very same state (a picture the network delivered to several) reuses."""
 
     time: np.ndarray  # (U, O) time of the evaluated picture (nan: none)
     when: np.ndarray  # (U, O) predicted time of arrival at the asset, s
     asset: np.ndarray  # (U, O) int64 threatened asset (-1: none)
+    last_key: np.ndarray  # (O, 7) the state last evaluated, and 1 if ballistic (nan: none)
+    last_asset: np.ndarray  # (O,) int64 its threatened asset
+    last_tgo: np.ndarray  # (O,) its time to go, s
 
 
 class Ledger(NamedTuple):
@@ -249,6 +259,10 @@ class Scratch(NamedTuple):
     pred_t: np.ndarray  # (U * O, PREDICTION_SAMPLES) their times after the picture's, s
     pred_pos: np.ndarray  # (U * O, PREDICTION_SAMPLES, 3) ECEF m
     pred_vel: np.ndarray  # (U * O, PREDICTION_SAMPLES, 3) ECEF m/s
+    # each unit's last intercept point found for each object, by kind (0: a plan, 1: a
+    # kill-chain probe) and doctrine place (firecontrol.remembered_intercept)
+    shot_key: np.ndarray  # (U * O, 2, P, SHOT_KEY) what it was searched from (nan: none)
+    shot_val: np.ndarray  # (U * O, 2, P, 4) intercept time, elevation, fly-out, time needed
 
 
 @njit
@@ -308,6 +322,9 @@ def new_ledger(
             time=np.full((n_units, n_obj), math.nan),
             when=np.zeros((n_units, n_obj)),
             asset=np.zeros((n_units, n_obj), dtype=np.int64),
+            last_key=np.full((n_obj, 7), np.nan),
+            last_asset=np.zeros(n_obj, dtype=np.int64),
+            last_tgo=np.zeros(n_obj),
         ),
     )
 
@@ -374,4 +391,6 @@ def new_scratch(n_units: int, n_obj: int) -> Scratch:
         pred_t=np.zeros((n_pairs, PREDICTION_SAMPLES)),
         pred_pos=np.zeros((n_pairs, PREDICTION_SAMPLES, 3)),
         pred_vel=np.zeros((n_pairs, PREDICTION_SAMPLES, 3)),
+        shot_key=np.full((n_pairs, 2, MAX_PREFERENCES, SHOT_KEY), np.nan),
+        shot_val=np.zeros((n_pairs, 2, MAX_PREFERENCES, 4)),
     )
