@@ -433,6 +433,41 @@ class Scenario:
     def label(self) -> str:
         return self.variant or self.body.name
 
+    @property
+    def dir_name(self) -> str:
+        """The name of this variant's directory in a run of several (:func:`safe_name`)."""
+        return safe_name(self.label)
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\ud800-\udfff]')
+_RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+MAX_NAME_BYTES = 120
+"""The longest name :func:`safe_name` keeps as it is, in UTF-8 bytes."""
+
+
+def safe_name(text: str) -> str:
+    """The file or directory name for a name a scenario gives (a variant, a sweep point).
+
+    A name is never a path: a plain name is kept as it is, Unicode letters included;
+    any other (a path separator, a control character, a character some file systems
+    refuse, a lone surrogate, a leading or trailing dot or space, ``.`` or ``..``, a
+    reserved device name such as ``con``, more than :data:`MAX_NAME_BYTES` bytes) has
+    those characters replaced by ``-``, is cut to length, and ends in ``-`` and eight hex
+    digits of the name's SHA-256, so that two names never share a directory
+    (``'../../x'`` → ``'-..-x-'`` and the digits, ``'speed=300 m/s'`` → ``'speed=300
+    m-s-'`` and the digits).
+    """
+    clean = _UNSAFE_IN_NAMES.sub("-", text).strip(" .")
+    stem = clean.split(".")[0].strip().lower()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if clean == text and clean and stem not in _RESERVED_NAMES and size <= MAX_NAME_BYTES:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    base = clean.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
+    return f"{base or 'variant'}-{digest}"
+
 
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editor autocompletion."""

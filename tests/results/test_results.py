@@ -208,3 +208,43 @@ def test_results_refuses_a_bad_query_and_a_missing_run(json_run, tmp_path):
     assert "Parser Error" in bad.stderr
     missing = CliRunner().invoke(app, ["results", str(tmp_path / "nothing")])
     assert missing.exit_code == 2
+
+
+def test_sql_reads_the_run(json_run):
+    _, out = json_run
+    result = CliRunner().invoke(
+        app, ["results", str(out), "--sql", "SELECT count(*) AS n FROM replications", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rows"] == [{"n": 6}]
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        pytest.param("COPY (SELECT 1) TO '{out}/replications/part-x.parquet'", "COPY", id="copy"),
+        pytest.param("ATTACH '{tmp}/other.db'", "ATTACH", id="attach"),
+        pytest.param("EXPORT DATABASE '{tmp}/export'", "EXPORT", id="export"),
+        pytest.param("SELECT 1; SELECT 2", "one statement", id="two-statements"),
+        pytest.param("CREATE TABLE t AS SELECT 1", "CREATE", id="create"),
+        pytest.param("SET enable_external_access = true", "SET", id="set"),
+        pytest.param("SELECT * FROM read_csv('{tmp}/secret.csv')", "Permission", id="outside-file"),
+        pytest.param("SELECT * FROM read_text('/etc/hostname')", "Permission", id="system-file"),
+        pytest.param("SELECT * FROM glob('{tmp}/*')", "Permission", id="listing-outside"),
+        pytest.param("INSTALL httpfs", "LOAD", id="install"),
+    ],
+)
+def test_sql_cannot_write_or_read_outside_the_run(json_run, tmp_path, sql, says):
+    """`results --sql` runs one read-only statement that sees only the run's own files: a
+    query from someone else can neither change the run nor read or write anything else."""
+    _, out = json_run
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = CliRunner().invoke(
+        app, ["results", str(out), "--sql", sql.format(out=out, tmp=tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]

@@ -280,7 +280,7 @@ def _resume_targets(
     root = resume
     single = _recorded(root) if root.is_dir() else None
     if len(scenarios) == 1:
-        nested = root / scenarios[0].label
+        nested = root / scenarios[0].dir_name
         use_nested = single is None and root.is_dir() and _recorded(nested) is not None
         targets = [nested if use_nested else root]
     elif single is not None:
@@ -289,7 +289,7 @@ def _resume_targets(
             f"resume it with --variant {single.get('variant')}"
         )
     else:
-        targets = [root / sc.label for sc in scenarios]
+        targets = [root / sc.dir_name for sc in scenarios]
     for sc, target in zip(scenarios, targets, strict=True):
         try:  # refuse before the progress bars start
             check_resumable(target, sc, reps, seed=seed)
@@ -299,21 +299,38 @@ def _resume_targets(
 
 
 def _fresh_targets(scenarios: list[Any], out: Path | None, overwrite: bool) -> list[Path]:
-    """The run directory of each variant of a new run, emptied of an old run's files with
-    ``--overwrite`` (exit 2 if it holds anything without)."""
-    from airguard.montecarlo.campaign import default_run_dir
-    from airguard.results.store import remove_run_files
+    """The run directory of each variant of a new run (exit 2 if it holds anything and
+    ``--overwrite`` was not given).
+
+    Nothing is deleted here: each campaign replaces its own directory's run files once it
+    holds that directory's lock (:func:`airguard.montecarlo.campaign.simulate`), so a
+    second writer is refused before it deletes anything, and a run of one variant into
+    the directory of a run of several replaces that variant's results only."""
+    from airguard.montecarlo.campaign import RunDirError, default_run_dir
+    from airguard.results.store import locked_run_dir, remove_run_files
 
     root = out if out is not None else default_run_dir(scenarios[0])
-    if root.exists() and any(root.iterdir()):
-        if not overwrite:
-            fail(
-                f"{root}: the run directory exists and is not empty; choose another --out, "
-                "pass --overwrite, or continue an interrupted run with --resume"
-            )
-        for path in [root, *(p for p in root.iterdir() if p.is_dir())]:
-            remove_run_files(path)
-    return [root] if len(scenarios) == 1 else [root / sc.label for sc in scenarios]
+    if root.exists() and not root.is_dir():
+        fail(f"{root}: not a directory; choose another --out")
+    if root.exists() and any(root.iterdir()) and not overwrite:
+        fail(
+            f"{root}: the run directory exists and is not empty; choose another --out, "
+            "pass --overwrite, or continue an interrupted run with --resume"
+        )
+    if len(scenarios) == 1:  # into a run of several variants: into its variant's directory
+        several = root.is_dir() and any(
+            _recorded(p) is not None for p in root.iterdir() if p.is_dir()
+        )
+        return [root / scenarios[0].dir_name if several else root]
+    if root.is_dir() and _recorded(root) is not None:
+        # the run of one variant held the root: its files go, under its lock
+        try:
+            with locked_run_dir(root):
+                remove_run_files(root)
+        except BlockingIOError:
+            busy = "another airguard process is writing this run directory"
+            fail(str(RunDirError(busy, file=root)))
+    return [root / sc.dir_name for sc in scenarios]
 
 
 def _print_runs(runs: list[Run], reps: int, resumed: bool, as_json: bool, err: Console) -> None:
@@ -817,7 +834,7 @@ def results(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Print a run's summary, or query its tables with SQL."""
-    from airguard.results.store import query, read_manifest, run_dirs
+    from airguard.results.store import QueryError, query, read_manifest, run_dirs
 
     try:
         dirs = run_dirs(run_dir)
@@ -829,7 +846,7 @@ def results(
         for d in dirs:
             try:
                 table = query(d, sql)
-            except duckdb.Error as exc:
+            except (duckdb.Error, QueryError) as exc:
                 fail(f"{d}: {str(exc).splitlines()[0]}")
             if as_json:
                 typer.echo(

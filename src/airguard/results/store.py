@@ -50,6 +50,7 @@ __all__ = [
     "Z95",
     "BatchTables",
     "CommittedBatch",
+    "QueryError",
     "RunSummary",
     "batch_tables",
     "committed_batches",
@@ -736,23 +737,46 @@ def read_manifest(run_dir: str | Path) -> dict[str, Any]:
     return data
 
 
+class QueryError(ValueError):
+    """A query :func:`query` does not run: not one read-only statement."""
+
+
 def query(run_dir: str | Path, sql: str) -> pa.Table:
-    """Run a DuckDB SQL query over a run directory's tables.
+    """Run one read-only DuckDB SQL query over a run directory's tables.
 
     Each table is a view of its name (``replications``, ``assets``, ``threats``,
     ``engagements``, ``impacts``) over its committed Parquet parts, e.g.
     ``SELECT interceptor_type, avg(miss_distance_m) FROM engagements GROUP BY 1``.
+
+    A run directory may come from someone else, and so may a query: exactly one
+    statement is run, a ``SELECT`` (``WITH``, ``FROM``, ``DESCRIBE``, ``SUMMARIZE``,
+    ``SHOW``) or an ``EXPLAIN``, else :class:`QueryError`; the connection reads files
+    only inside the run directory (DuckDB's ``allowed_directories`` with external access
+    off), loads no extension, and its configuration is locked before the query runs.
     """
     import duckdb
     import pyarrow as pa
 
+    root = Path(run_dir).resolve()
     con = duckdb.connect()
     try:
+        statements = con.extract_statements(sql)
+        if len(statements) != 1:
+            raise QueryError(f"one statement at a time: got {len(statements)}")
+        kind = statements[0].type
+        if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+            name = str(kind).rsplit(".", 1)[-1]
+            raise QueryError(f"only read-only queries (SELECT, EXPLAIN) are run here, not {name}")
+        con.execute("SET allowed_directories = [" + _sql_text(f"{root}{os.sep}") + "]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
         for name in TABLES:
-            parts = _part_files(Path(run_dir), name)
+            parts = _part_files(root, name)
             if parts:
-                files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
+                files = ", ".join(_sql_text(str(p)) for p in parts)
                 con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+        con.execute("SET lock_configuration = true")
         relation: Any = con.sql(sql)
         if relation is None:  # a statement without a result (CREATE, SET, ...)
             return pa.table({})
@@ -762,3 +786,8 @@ def query(run_dir: str | Path, sql: str) -> pa.Table:
         return table
     finally:
         con.close()
+
+
+def _sql_text(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
