@@ -7,6 +7,7 @@ validation error deep inside a file can name the line it stands on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,10 +17,36 @@ from pydantic import BaseModel, ValidationError
 
 from airguard.errors import InputError
 
-__all__ = ["LocatedData", "format_loc", "load_yaml", "validate"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "LocatedData", "format_loc", "load_yaml", "validate"]
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists a file may have (the flagship's is 6)."""
+MAX_VALUES = 200_000
+"""Most values a file may hold once its aliases are expanded (the flagship holds ~2,000):
+a kilobyte of nested aliases can otherwise expand to billions."""
+
+_BOOL = "tag:yaml.org,2002:bool"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's booleans: only ``true`` and ``false``.
+
+    YAML 1.1 also reads ``yes``, ``no``, ``on``, ``off`` (``y``, ``n`` in some loaders) as
+    booleans, so that ``seed: no`` became 0 and an asset named ``no`` the boolean
+    ``False``; here they stay the words they are."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class LocatedData:
@@ -84,13 +111,19 @@ def load_yaml(path: str | Path, text: str | None = None) -> LocatedData:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the file ({exc})", file=file) from None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             lines: dict[Loc, int] = {}
-            data = _build(loader, node, (), lines, file) if node is not None else None
+            data = _build(loader, node, (), lines, file, [0]) if node is not None else None
         finally:
             loader.dispose()
+    except RecursionError:
+        raise InputError(
+            f"the file nests deeper than Python can read (a recursive alias or merge, or "
+            f"more than {MAX_DEPTH} levels)",
+            file=file,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
@@ -110,13 +143,43 @@ def load_yaml(path: str | Path, text: str | None = None) -> LocatedData:
 
 
 def _build(
-    loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int], file: str
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    file: str,
+    count: list[int],
 ) -> Any:
-    lines[loc] = node.start_mark.line + 1
+    """Plain data from `node` (at field path `loc`), noting each field's line; `count`
+    (1,) counts the values built so far (bounded by :data:`MAX_VALUES`)."""
+    line = node.start_mark.line + 1
+    lines[loc] = line
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise InputError(
+            f"the file holds more than {MAX_VALUES:,} values once its aliases are expanded",
+            file=file,
+            line=line,
+            field=format_loc(loc[:1]),
+        )
+    if len(loc) > MAX_DEPTH:
+        raise InputError(
+            f"nested more than {MAX_DEPTH} levels deep (a recursive alias?)",
+            file=file,
+            line=line,
+            field=format_loc(loc[:4]) + "…",
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(
+                    "a mapping key must be a plain name",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                    field=format_loc(loc),
+                )
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)):
                 raise InputError(
@@ -126,6 +189,13 @@ def _build(
                     field=format_loc(loc),
                 )
             key = str(key) if not isinstance(key, str) else key
+            if _SURROGATE.search(key):
+                raise InputError(
+                    "not valid Unicode: a lone surrogate escape such as '\\ud800'",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                    field=format_loc(loc),
+                )
             if key in out:
                 raise InputError(
                     f"duplicate key '{key}'",
@@ -133,12 +203,22 @@ def _build(
                     line=key_node.start_mark.line + 1,
                     field=format_loc((*loc, key)),
                 )
-            out[key] = _build(loader, value_node, (*loc, key), lines, file)
+            out[key] = _build(loader, value_node, (*loc, key), lines, file, count)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*loc, i), lines, file) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+        return [
+            _build(loader, item, (*loc, i), lines, file, count) for i, item in enumerate(node.value)
+        ]
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise InputError(
+            "not valid Unicode: a lone surrogate escape such as '\\ud800'",
+            file=file,
+            line=line,
+            field=format_loc(loc),
+        )
+    return value
 
 
 def validate(model: type[M], located: LocatedData, context: Mapping[str, Any] | None = None) -> M:

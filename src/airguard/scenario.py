@@ -16,6 +16,7 @@ import copy
 import hashlib
 import itertools
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,23 @@ __all__ = [
 ]
 
 
+QUANTITY_LIMITS: dict[Dimension, tuple[float, str]] = {
+    Dimension.TIME: (86_400.0, "1 day"),
+    Dimension.LENGTH: (1.0e7, "10,000 km"),
+    Dimension.SPEED: (2.0e4, "20 km/s"),
+    Dimension.ACCELERATION: (1.0e4, "10,000 m/s^2"),
+    Dimension.ANGLE: (4.0 * math.pi, "720 deg"),
+}
+"""The largest magnitude a scenario's quantity of each dimension may have (SI, and as
+said in messages): beyond them a file describes no air defence fight, and the work of
+simulating it (grids over the duration, loops over the fire-control cycles) would have
+no bound."""
+MAX_ROUNDS = 10_000
+"""The largest inventory of one interceptor type a unit may hold."""
+MIN_TIME_STEP_S = 0.1
+"""The shortest fire-control cycle (s)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """Pydantic metadata of a quantity field: ``Annotated[float, Quantity(Dimension.LENGTH)]``.
@@ -75,6 +93,9 @@ class Quantity:
             value = parse_quantity(raw, self.dim)
         except UnitError as exc:
             raise ValueError(str(exc)) from None
+        limit = QUANTITY_LIMITS.get(self.dim)
+        if limit is not None and abs(value) > limit[0]:
+            raise ValueError(f"expected at most {limit[1]} in magnitude, got '{raw}'")
         if self.positive and value <= 0.0:
             raise ValueError(f"expected a positive {self.dim.name.lower()}, got '{raw}'")
         if self.minimum is not None and value < self.minimum:
@@ -177,6 +198,10 @@ class Unit(_Strict):
         for key, n in (self.inventory or {}).items():
             if n < 0:
                 raise ValueError(f"inventory.{key}: expected a count of at least 0, got {n}")
+            if n > MAX_ROUNDS:
+                raise ValueError(
+                    f"inventory.{key}: expected at most {MAX_ROUNDS:,} rounds, got {n}"
+                )
         return self
 
 
@@ -314,6 +339,7 @@ class Tracking(_Strict):
     ca_jerk: float = Field(
         default=20.0,
         ge=0.0,
+        le=1.0e5,
         description="random jerk of the constant-acceleration model, m/s^3 (the density "
         "is this squared times one second)",
     )
@@ -759,8 +785,20 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
             raise located.error(
                 (*loc, "aircraft"), f"unknown aircraft '{flight.aircraft}' (catalogue: {known})"
             )
+    if body.time_step < MIN_TIME_STEP_S or body.time_step > body.duration:
+        raise located.error(
+            ("time_step",),
+            f"expected a fire-control cycle between {MIN_TIME_STEP_S:g} s and the duration "
+            f"({body.duration:g} s), got {body.time_step:g} s",
+        )
     for i, raid in enumerate(body.raids):
         loc = ("raids", i)
+        if raid.launch_window.end > body.duration:
+            raise located.error(
+                (*loc, "launch_window", "end"),
+                f"launched at up to t = {raid.launch_window.end:g} s, after the simulation ends "
+                f"({body.duration:g} s): launch them earlier or lengthen `duration`",
+            )
         threat = cat.entries.get(raid.threat)
         if not isinstance(threat, ThreatSystem):
             if isinstance(threat, Aircraft):

@@ -55,7 +55,8 @@ class Dimension(Enum):
 
     @property
     def label(self) -> str:
-        return "an angle" if self is Dimension.ANGLE else f"a {self.name.lower()}"
+        name = self.name.lower()
+        return f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
 _EXAMPLES = {
@@ -82,6 +83,14 @@ def _registry() -> Any:
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
+_QUANTITY = re.compile(
+    r"^(?P<number>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*(?P<unit>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A quantity: a decimal number, then its unit."""
+_UNIT = re.compile(r"(?:[^\W\d_]|[°µ]|[ /*()·.]|(?:\^|\*\*)-?\d{1,2}(?!\d)){1,64}")
+"""A unit: letters, products, quotients and powers of at most two digits (no arithmetic on
+numbers, so that reading a file is bounded work)."""
 _MACH = re.compile(r"^\s*mach\s*([-+0-9.eE]+)\s*$", re.IGNORECASE)
 _NUMBER_G = re.compile(r"^\s*([-+0-9.eE]+)\s*g\s*$")
 
@@ -134,11 +143,20 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
         raise UnitError(
             f"missing unit: expected {dimension.label} with a unit such as {example}, got '{text}'"
         )
+    form = _QUANTITY.match(text)
+    if form is None or not _UNIT.fullmatch(form.group("unit")):
+        raise UnitError(
+            f"expected {dimension.label} as a number and a unit such as {example}, got "
+            f"'{text}' (no arithmetic: a decimal number, then a unit such as 'km/h' or "
+            "'m/s^2')"
+        )
     ureg = _registry()
     import pint
 
+    # the number is read as a number, never evaluated: pint would evaluate '9**9**9'
+    number = _finite(float(form.group("number")), text)
     try:
-        quantity = ureg.Quantity(text)
+        quantity = ureg.Quantity(number, form.group("unit"))
     except (pint.errors.PintError, ValueError, TypeError, SyntaxError, AttributeError) as exc:
         raise UnitError(f"cannot read '{text}' as a quantity ({exc})") from None
     no_unit = not isinstance(quantity, ureg.Quantity) or quantity.unitless
