@@ -36,6 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = [
     "FRONT_ENDS",
     "UNKEYED",
+    "code_digest",
     "configure_cache",
     "kernels_cached",
     "njit",
@@ -64,19 +65,25 @@ def source_files(package: Path) -> list[Path]:
     return files
 
 
-def configure_cache() -> None:
-    """Point numba's cache at a directory keyed by airguard's source hash."""
-    if "NUMBA_CACHE_DIR" in os.environ:
-        return
+def code_digest() -> str:
+    """SHA-256 (hex) of the sources that decide what a replication computes: every keyed
+    file (:func:`source_files`), its path and its text."""
     package = Path(__file__).parent
     digest = hashlib.sha256()
     for path in source_files(package):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def configure_cache() -> None:
+    """Point numba's cache at a directory keyed by airguard's source hash."""
+    if "NUMBA_CACHE_DIR" in os.environ:
+        return
     root = os.environ.get("AIRGUARD_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "airguard"
     )
-    os.environ["NUMBA_CACHE_DIR"] = os.path.join(root, "numba", digest.hexdigest()[:16])
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(root, "numba", code_digest()[:16])
 
 
 def kernels_cached() -> bool:

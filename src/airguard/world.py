@@ -9,7 +9,9 @@ replications over these arrays without touching the scenario or catalogue.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,7 @@ __all__ = [
     "World",
     "compile_threat_types",
     "compile_world",
+    "world_digest",
 ]
 
 GRID_DT_S = 1.0
@@ -336,6 +339,43 @@ def _i(values: list[int] | np.ndarray) -> np.ndarray:
 
 def _f(values: list[float] | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
+
+
+def world_digest(world: World) -> str:
+    """SHA-256 (hex) of everything a replication of `world` reads: every array (its type,
+    shape and bytes), number and name of the World and of the tables in it, so every
+    catalogue figure the scenario uses, as compiled.  Two Worlds with the same digest run
+    the same replications bit for bit (with the same engine code)."""
+    digest = hashlib.sha256()
+    for f in dataclasses.fields(world):
+        if f.name in ("name", "label", "digest"):  # what the scenario is called, not is
+            continue
+        digest.update(f.name.encode())
+        _feed(digest, getattr(world, f.name))
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, obj: Any) -> None:
+    """Add `obj` to `digest` (:func:`world_digest`)."""
+    if isinstance(obj, np.ndarray):
+        digest.update(f"{obj.dtype.str}{obj.shape}".encode())
+        digest.update(np.ascontiguousarray(obj).tobytes())
+    elif obj is None or isinstance(obj, (str, int, float, bool, np.generic)):
+        digest.update(repr(obj).encode())
+    elif isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        for name in obj._fields:
+            digest.update(name.encode())
+            _feed(digest, getattr(obj, name))
+    elif isinstance(obj, (list, tuple)):
+        digest.update(f"[{len(obj)}".encode())
+        for item in obj:
+            _feed(digest, item)
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            digest.update(f.name.encode())
+            _feed(digest, getattr(obj, f.name))
+    else:
+        raise TypeError(f"world_digest: cannot digest a {type(obj).__name__}")
 
 
 def compile_world(scenario: Scenario) -> World:

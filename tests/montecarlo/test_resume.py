@@ -12,6 +12,7 @@ run; the subprocesses inherit ``NUMBA_CACHE_DIR`` and load them from that cache.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -164,11 +165,20 @@ def test_resume_discards_parts_without_a_commit_marker(small_path: Path, tmp_pat
     reference = read_table(out, "threats")
     manifest = read_manifest(out)
     (out / "manifest.json").unlink()
-    keys = ("airguard_version", "scenario_sha256", "seed", "replications")
+    keys = (
+        "airguard_version",
+        "scenario_sha256",
+        "world_sha256",
+        "code_sha256",
+        "seed",
+        "replications",
+    )
     write_progress(out, {k: manifest[k] for k in keys})
     committed_batches(out)[-1].marker.unlink()  # batch 2 was written but never committed
     (out / "threats" / ".part-00003.parquet.x1y2.tmp").write_bytes(b"PAR1 half a file")
-    (out / "replications" / "part-00003.parquet").write_bytes(b"an orphan of a batch never committed")
+    (out / "replications" / "part-00003.parquet").write_bytes(
+        b"an orphan of a batch never committed"
+    )
 
     result = CliRunner().invoke(app, [*args, "--batch-size", "1", "--resume", str(out)])
     assert result.exit_code == 0, result.output
@@ -190,7 +200,16 @@ def test_a_finished_run_resumed_again_does_nothing_and_says_so(
     small_path: Path, finished: Path
 ) -> None:
     before = {p: p.stat().st_mtime_ns for p in finished.rglob("*")}
-    args = ["run", str(small_path), "--variant", "patriot", "--reps", "4", "--resume", str(finished)]
+    args = [
+        "run",
+        str(small_path),
+        "--variant",
+        "patriot",
+        "--reps",
+        "4",
+        "--resume",
+        str(finished),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "patriot: already complete (4 replications); nothing to run" in result.stdout
@@ -201,7 +220,9 @@ def test_a_finished_run_resumed_again_does_nothing_and_says_so(
     ("extra", "message"),
     [
         pytest.param(
-            ["--reps", "5"], "was run for 4 replications, asked for 5; resume with --reps 4", id="reps"
+            ["--reps", "5"],
+            "was run for 4 replications, asked for 5; resume with --reps 4",
+            id="reps",
         ),
         pytest.param(
             ["--reps", "4", "--seed", "8"],
@@ -244,3 +265,49 @@ def test_a_run_directory_being_written_is_not_resumed_at_the_same_time(
         pytest.raises(RunDirError, match="another airguard process is writing"),
     ):
         simulate(sc, 4, workers=1, out=finished, resume=True)
+
+
+def test_resume_refuses_changed_catalogue_figures(small_path: Path, finished: Path) -> None:
+    """The scenario file is the same, but a catalogue figure it uses is not (issue 20: 20
+    replications at one Pk resumed with 20 at another stored a mix of two models)."""
+    from airguard.catalogue import default_catalogue
+    from airguard.catalogue.edit import figure_at, find_figure, with_figure
+    from airguard.montecarlo.campaign import RunDirError, simulate
+    from airguard.scenario import load_scenario
+
+    cat = default_catalogue()
+    eid, path = find_figure(cat, "pac-3-mse max_range")
+    figure = figure_at(cat.entries[eid], path)
+    shorter = dataclasses.replace(
+        figure, nominal=dataclasses.replace(figure.nominal, value_si=50_000.0)
+    )
+    (sc,) = load_scenario(
+        small_path, variant="patriot", catalogue=with_figure(cat, eid, path, shorter)
+    )
+    before = {p: p.stat().st_mtime_ns for p in finished.rglob("*")}
+    with pytest.raises(RunDirError, match="other catalogue figures") as info:
+        simulate(sc, 4, workers=1, out=finished, resume=True)
+    assert "\n" not in str(info.value)
+    assert {p: p.stat().st_mtime_ns for p in finished.rglob("*")} == before
+
+
+def test_resume_refuses_other_engine_code(
+    small_path: Path, finished: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import airguard.montecarlo.campaign as campaign
+
+    monkeypatch.setattr(campaign, "code_digest", lambda: "0" * 64)
+    args = [
+        "run",
+        str(small_path),
+        "--variant",
+        "patriot",
+        "--reps",
+        "4",
+        "--resume",
+        str(finished),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "was run by other airguard code" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

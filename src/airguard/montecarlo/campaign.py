@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from airguard._jit import code_digest
 from airguard._version import __version__
 from airguard.errors import InputError
 from airguard.montecarlo import (
@@ -51,7 +52,7 @@ from airguard.results.store import (
     write_progress,
 )
 from airguard.scenario import Scenario
-from airguard.world import World, compile_world
+from airguard.world import World, compile_world, world_digest
 
 __all__ = ["Run", "RunDirError", "check_resumable", "default_run_dir", "simulate"]
 
@@ -200,7 +201,7 @@ def _simulate_to(
 ) -> Run:
     """:func:`simulate` with a run directory: commit batch by batch, resumable."""
     started = time.perf_counter()
-    record = _record(scenario, replications, seed)
+    record = _record(scenario, world, replications, seed)
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(locked_run_dir(run_dir))
@@ -275,13 +276,18 @@ def _simulate_to(
     )
 
 
-def _record(scenario: Scenario, replications: int, seed: int) -> dict[str, Any]:
-    """What a run directory records of its campaign, and what a resume must match."""
+def _record(scenario: Scenario, world: World, replications: int, seed: int) -> dict[str, Any]:
+    """What a run directory records of its campaign, and what a resume must match: the
+    scenario, the World it compiles to (every catalogue figure it uses:
+    :func:`~airguard.world.world_digest`) and the engine's code
+    (:func:`airguard._jit.code_digest`), so that one run never mixes two models."""
     return {
         "scenario_file": scenario.file,
         "scenario_name": scenario.body.name,
         "variant": scenario.variant,
         "scenario_sha256": scenario.digest,
+        "world_sha256": world_digest(world),
+        "code_sha256": code_digest(),
         "seed": seed,
         "replications": replications,
     }
@@ -293,7 +299,12 @@ def check_resumable(
     """Raise :class:`RunDirError` if `run_dir` holds a run that :func:`simulate` with
     ``resume=True`` and these arguments would refuse to continue (no run there is fine)."""
     run_dir = Path(run_dir)
-    record = _record(scenario, replications, scenario.body.seed if seed is None else seed)
+    record = _record(
+        scenario,
+        compile_world(scenario),
+        replications,
+        scenario.body.seed if seed is None else seed,
+    )
     if (run_dir / MANIFEST).is_file():
         _check_same(run_dir, read_manifest(run_dir), record)
     elif (progress := read_progress(run_dir)) is not None:
@@ -339,6 +350,21 @@ def _check_same(run_dir: Path, recorded: dict[str, Any], record: dict[str, Any])
             f"was run from another scenario (sha256 {str(old)[:12]}…, now {str(new)[:12]}…): "
             f"the scenario {record['scenario_file']} changed; resume with the scenario it began with "
             "or start a new run",
+            file=run_dir,
+        )
+    old, new = recorded.get("world_sha256"), record["world_sha256"]
+    if old != new:
+        raise RunDirError(
+            f"was run with other catalogue figures or another compiled scenario (world sha256 "
+            f"{str(old)[:12]}…, now {new[:12]}…): a catalogue figure the scenario uses changed "
+            "since the run began; its replications would mix two models, so start a new run",
+            file=run_dir,
+        )
+    old, new = recorded.get("code_sha256"), record["code_sha256"]
+    if old != new:
+        raise RunDirError(
+            f"was run by other airguard code (sha256 {str(old)[:12]}…, now {new[:12]}…): the "
+            "engine changed since the run began and its outcomes could differ; start a new run",
             file=run_dir,
         )
     if recorded.get("seed") != record["seed"]:
