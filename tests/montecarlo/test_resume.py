@@ -311,3 +311,41 @@ def test_resume_refuses_other_engine_code(
     assert result.exit_code == 2
     assert "was run by other airguard code" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["flip-bytes", "lose-part", "lose-marker"])
+def test_a_damaged_finished_run_is_refused_by_readers_and_healed_by_resume(
+    small_path: Path, tmp_path: Path, damage: str
+) -> None:
+    """A part altered in place (same size), a part lost or a commit marker lost: every
+    reader refuses the run on one line instead of reading 4 of 6 replications as if whole,
+    and ``--resume`` re-runs the damaged batch to the very tables of the undamaged run."""
+    from airguard.results.store import RunDamagedError, query
+
+    out = tmp_path / "run"
+    args = ["run", str(small_path), "--variant", "patriot", "--reps", "6", "--workers", "1"]
+    assert CliRunner().invoke(app, [*args, "--batch-size", "2", "--out", str(out)]).exit_code == 0
+    reference = {name: read_table(out, name) for name in TABLES}
+    batch = committed_batches(out)[1]
+    part = batch.parts["threats"]
+    if damage == "flip-bytes":
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        part.write_bytes(bytes(data))
+    elif damage == "lose-part":
+        part.unlink()
+    else:
+        batch.marker.unlink()
+    for read in (lambda: read_table(out, "threats"), lambda: query(out, "SELECT 1")):
+        with pytest.raises(RunDamagedError, match="damaged"):
+            read()
+    result = CliRunner().invoke(app, ["results", str(out), "--sql", "SELECT count(*) FROM threats"])
+    assert result.exit_code == 2
+    assert "the run's results are damaged" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+    healed = CliRunner().invoke(app, [*args, "--resume", str(out)])
+    assert healed.exit_code == 0, healed.output
+    assert "resumed: 4 replications were committed, ran the other 2" in healed.stdout
+    for name in TABLES:
+        assert read_table(out, name).equals(reference[name]), name

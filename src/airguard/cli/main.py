@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from airguard._version import __version__
-from airguard.cli._common import compile_kernels, fail
+from airguard.cli._common import EXIT_INPUT, compile_kernels, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -846,7 +846,7 @@ def results(
         for d in dirs:
             try:
                 table = query(d, sql)
-            except (duckdb.Error, QueryError) as exc:
+            except (duckdb.Error, QueryError, InputError) as exc:
                 fail(f"{d}: {str(exc).splitlines()[0]}")
             if as_json:
                 typer.echo(
@@ -1017,5 +1017,11 @@ def catalogue_show(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.  Bad input that a command did not turn into its own
+    message (an :class:`~airguard.errors.InputError` from deeper down) still ends in one
+    line and exit status 2, never a traceback."""
+    try:
+        app()
+    except InputError as exc:
+        typer.echo(f"airguard: error: {exc}", err=True)
+        raise SystemExit(EXIT_INPUT) from None

@@ -38,6 +38,7 @@ from airguard.results.store import (
     MANIFEST,
     BatchTables,
     CommittedBatch,
+    RunDamagedError,
     RunSummary,
     committed_batches,
     discard_uncommitted,
@@ -47,6 +48,7 @@ from airguard.results.store import (
     read_tables,
     remove_run_files,
     summarise,
+    verified_batches,
     write_batch,
     write_manifest,
     write_progress,
@@ -323,7 +325,12 @@ def _prepare(run_dir: Path, record: dict[str, Any], *, resume: bool) -> list[Com
     """
     if resume and (run_dir / MANIFEST).is_file():
         _check_same(run_dir, read_manifest(run_dir), record)
-        return None
+        try:
+            verified_batches(run_dir)
+            return None
+        except RunDamagedError:  # a finished run lost or altered a batch: run it again
+            write_progress(run_dir, record)
+            (run_dir / MANIFEST).unlink()
     progress = read_progress(run_dir) if resume else None
     if progress is None:
         if resume and any(run_dir.iterdir()):

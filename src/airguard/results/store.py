@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import json
 import os
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 
 from airguard._version import __version__
+from airguard.errors import InputError
 from airguard.results.intervals import Z95 as Z95
 from airguard.results.intervals import mean_interval as mean_interval
 from airguard.results.intervals import wilson_interval as wilson_interval
@@ -51,6 +53,7 @@ __all__ = [
     "BatchTables",
     "CommittedBatch",
     "QueryError",
+    "RunDamagedError",
     "RunSummary",
     "batch_tables",
     "committed_batches",
@@ -65,6 +68,7 @@ __all__ = [
     "remove_run_files",
     "run_dirs",
     "summarise",
+    "verified_batches",
     "wilson_interval",
     "write_batch",
     "write_manifest",
@@ -390,12 +394,85 @@ def write_batch(run_dir: Path, index: int, tables: BatchTables) -> CommittedBatc
         rel = f"{name}/part-{index:05d}.parquet"
         final = run_dir / rel
         _write_atomic(final, functools.partial(pq.write_table, table))
-        parts[name] = {"file": rel, "rows": table.num_rows, "bytes": final.stat().st_size}
+        parts[name] = {
+            "file": rel,
+            "rows": table.num_rows,
+            "bytes": final.stat().st_size,
+            "sha256": _file_sha256(final),
+        }
     marker = run_dir / BATCHES / f"batch-{index:05d}.json"
     _write_json_atomic(marker, {"batch": index, "replications": [first, stop], "parts": parts})
     return CommittedBatch(
         index, first, stop, {name: run_dir / p["file"] for name, p in parts.items()}, marker
     )
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class RunDamagedError(InputError):
+    """A run directory whose committed results are not all there or not as written."""
+
+
+def verified_batches(run_dir: str | Path) -> list[CommittedBatch]:
+    """The committed batches of a run directory, each checked against its commit marker:
+    every part present, of its recorded size and SHA-256, and (a complete run) every
+    replication of the manifest held once.  What readers (results, report, export,
+    replay, the viewer) read from.
+
+    Raises
+    ------
+    RunDamagedError
+        Naming what is missing or altered, and that ``--resume`` re-runs it.
+    """
+    root = Path(run_dir)
+    problems: list[str] = []
+    batches: list[CommittedBatch] = []
+    for path in sorted((root / BATCHES).glob("batch-*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            first, stop = (int(x) for x in data["replications"])
+            parts = {name: root / p["file"] for name, p in data["parts"].items()}
+            for name, p in data["parts"].items():
+                if not parts[name].is_file():
+                    problems.append(f"{p['file']} is missing")
+                elif parts[name].stat().st_size != int(p["bytes"]) or (
+                    "sha256" in p and _file_sha256(parts[name]) != p["sha256"]
+                ):
+                    problems.append(f"{p['file']} is not as written (size or checksum)")
+            batches.append(CommittedBatch(int(data["batch"]), first, stop, parts, path))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            problems.append(f"{path.relative_to(root)} cannot be read")
+    batches.sort(key=lambda b: b.first)
+    if (root / MANIFEST).is_file() and not problems:
+        try:
+            expected = int(read_manifest(root)["replications"])
+        except (OSError, ValueError, KeyError, TypeError):
+            problems.append(f"{MANIFEST} cannot be read")
+            expected = -1
+        held = sum(b.stop - b.first for b in batches)
+        covered = [(b.first, b.stop) for b in batches]
+        contiguous = all(a[1] == b[0] for a, b in itertools.pairwise(covered))
+        if expected >= 0 and (held != expected or not contiguous or (covered and covered[0][0])):
+            problems.append(
+                f"its committed batches hold {held} replications where the manifest says "
+                f"{expected} (a batch's commit marker is missing)"
+            )
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        )
+        raise RunDamagedError(
+            f"the run's results are damaged: {shown}. Nothing was read; `airguard run "
+            "SCENARIO --resume RUN` re-runs what is damaged",
+            file=root,
+        )
+    return batches
 
 
 def _read_marker(run_dir: Path, path: Path) -> CommittedBatch | None:
@@ -406,6 +483,8 @@ def _read_marker(run_dir: Path, path: Path) -> CommittedBatch | None:
         parts = {name: run_dir / p["file"] for name, p in data["parts"].items()}
         for name, p in data["parts"].items():
             if parts[name].stat().st_size != int(p["bytes"]):
+                return None
+            if "sha256" in p and _file_sha256(parts[name]) != p["sha256"]:
                 return None
         return CommittedBatch(int(data["batch"]), first, stop, parts, path)
     except (OSError, ValueError, KeyError, TypeError):
@@ -543,7 +622,7 @@ def _part_files(run_dir: Path, name: str) -> list[Path]:
     """The Parquet parts of one table in replication order: those of committed
     batches, or every part of a run directory written before commit markers."""
     if (run_dir / BATCHES).is_dir():
-        return [b.parts[name] for b in committed_batches(run_dir) if name in b.parts]
+        return [b.parts[name] for b in verified_batches(run_dir) if name in b.parts]
     return sorted((run_dir / name).glob("part-*.parquet"))
 
 
