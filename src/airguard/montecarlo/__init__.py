@@ -29,6 +29,7 @@ __all__ = [
     "BackendUnavailableError",
     "default_batch_size",
     "default_workers",
+    "die_with_parent",
     "iter_batches",
     "iter_plan",
     "plan_batches",
@@ -49,8 +50,58 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def _init_worker(world: World) -> None:
+def die_with_parent(parent: int) -> None:
+    """End this worker process soon after `parent` (the campaign's process) dies.
+
+    A campaign killed with SIGKILL cannot stop its pool, and a worker would otherwise run
+    on to the end of its batch or, started by a fork server, indefinitely.  A daemon thread
+    checks every :data:`WATCH_S` whether `parent` is still alive and ends the worker if
+    not (between two replications: a compiled replication holds the interpreter); on
+    Linux a worker forked by `parent` itself also asks the kernel for SIGKILL at once when
+    it dies (``prctl(PR_SET_PDEATHSIG)``)."""
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux") and os.getppid() == parent:
+        import ctypes
+        import ctypes.util
+        import signal
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+
+    def watch() -> None:
+        while _alive(parent):
+            time.sleep(WATCH_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="airguard-parent-watch", daemon=True).start()
+
+
+WATCH_S = 1.0
+"""How often a pool worker checks that its campaign is still alive (s)."""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists and has not ended (a zombie has ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc: os.kill said it exists
+
+
+def _init_worker(world: World, parent: int) -> None:
     global _WORLD
+    die_with_parent(parent)
     _WORLD = world
 
 
@@ -190,7 +241,10 @@ def iter_plan(
         # compile (or load) the kernels once here, so that forked workers inherit them
         run_replication(world, seed, work[0][0])
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(world,)
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(world, os.getpid()),
     ) as pool:
         futures = [pool.submit(_worker_batch, seed, reps) for reps in work]
         try:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from airguard.montecarlo import die_with_parent
 from airguard.results.store import wilson_interval
 from airguard.scenario import Scenario, load_scenario
 from airguard.studies.uncertainty import (
@@ -180,8 +181,13 @@ class _Job:
 _SIDES: list[tuple[Scenario, list[UncertainFigure]]] = []
 
 
-def _init_worker(sides: list[tuple[Scenario, list[UncertainFigure]]]) -> None:
+def _init_worker(
+    sides: list[tuple[Scenario, list[UncertainFigure]]], parent: int | None = None
+) -> None:
+    """Hold the study's sides; in a pool worker (`parent`: the study's process), end with it."""
     global _SIDES
+    if parent is not None:
+        die_with_parent(parent)
     _SIDES = sides
 
 
@@ -272,7 +278,7 @@ def robust_comparison(
     else:
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(
-            n_workers, mp_context=ctx, initializer=_init_worker, initargs=(sides,)
+            n_workers, mp_context=ctx, initializer=_init_worker, initargs=(sides, os.getpid())
         ) as pool:
             for i, row in enumerate(pool.map(_world_outcomes, jobs, chunksize=2)):
                 values[i] = row

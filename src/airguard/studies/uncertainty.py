@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 from airguard.catalogue import Catalogue
 from airguard.catalogue.edit import figure_at, figure_label, iter_figures, with_figure
 from airguard.catalogue.figures import Figure
+from airguard.montecarlo import die_with_parent
 from airguard.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -171,8 +172,13 @@ def campaign_outcomes(world: Any, seed: int, replications: int) -> NDArray[np.fl
     return np.concatenate([undamaged / n, [leakers / n, cost / n]])
 
 
-def _init_worker(figures: list[UncertainFigure], catalogue: Catalogue) -> None:
+def _init_worker(
+    figures: list[UncertainFigure], catalogue: Catalogue, parent: int | None = None
+) -> None:
+    """Hold the study's figures; in a pool worker (`parent`: the study's process), end with it."""
     global _FIGURES, _CATALOGUE
+    if parent is not None:
+        die_with_parent(parent)
     _FIGURES = figures
     _CATALOGUE = catalogue
 
@@ -361,7 +367,7 @@ def sensitivity(
             n_workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(figures, scenario.catalogue),
+            initargs=(figures, scenario.catalogue, os.getpid()),
         ) as pool:
             for i, row in enumerate(pool.map(_outcomes, jobs, chunksize=4)):
                 values[i] = row
