@@ -26,7 +26,7 @@ from airguard.results.compare import (
     compare_runs,
     newcombe_paired_interval,
 )
-from airguard.results.store import TABLES, read_manifest
+from airguard.results.store import committed_batches, read_manifest
 
 runner = CliRunner()
 REPS = "6"
@@ -174,9 +174,15 @@ def test_different_replications_are_compared_as_independent_samples(variant_runs
     _, out = variant_runs
     fewer = tmp_path / "fewer"
     shutil.copytree(out / "b", fewer)
-    last = sorted((fewer / "replications").glob("part-*.parquet"))[-1].name
-    for name in TABLES:  # drop the last batch: same seed, replications 0-4 only
-        (fewer / name / last).unlink()
+    # the same run stopped a batch short: its last batch and its marker gone, and a
+    # manifest that says so (a part missing under a manifest that counts it is damage)
+    last = committed_batches(fewer)[-1]
+    for part in last.parts.values():
+        part.unlink()
+    last.marker.unlink()
+    manifest = json.loads((fewer / "manifest.json").read_text(encoding="utf-8"))
+    manifest["replications"] = last.first
+    (fewer / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     comparison = compare_runs(out / "a", fewer)
     assert not comparison.paired
     assert comparison.b.replications < comparison.a.replications
