@@ -351,29 +351,29 @@ def _prepare(run_dir: Path, record: dict[str, Any], *, resume: bool) -> list[Com
 
 def _check_same(run_dir: Path, recorded: dict[str, Any], record: dict[str, Any]) -> None:
     """Refuse to resume a run recorded for another scenario, seed, count or airguard."""
-    old, new = recorded.get("scenario_sha256"), record["scenario_sha256"]
-    if old != new:
-        raise RunDirError(
-            f"was run from another scenario (sha256 {str(old)[:12]}…, now {str(new)[:12]}…): "
-            f"the scenario {record['scenario_file']} changed; resume with the scenario it began with "
-            "or start a new run",
-            file=run_dir,
-        )
-    old, new = recorded.get("world_sha256"), record["world_sha256"]
-    if old != new:
-        raise RunDirError(
-            f"was run with other catalogue figures or another compiled scenario (world sha256 "
-            f"{str(old)[:12]}…, now {new[:12]}…): a catalogue figure the scenario uses changed "
-            "since the run began; its replications would mix two models, so start a new run",
-            file=run_dir,
-        )
-    old, new = recorded.get("code_sha256"), record["code_sha256"]
-    if old != new:
-        raise RunDirError(
-            f"was run by other airguard code (sha256 {str(old)[:12]}…, now {new[:12]}…): the "
-            "engine changed since the run began and its outcomes could differ; start a new run",
-            file=run_dir,
-        )
+    digests = [
+        (
+            "scenario_sha256",
+            "was run from another scenario (sha256 {old}…, now {new}…): the scenario "
+            "{file} changed; resume with the scenario it began with or start a new run",
+        ),
+        (
+            "world_sha256",
+            "was run with other catalogue figures or another compiled scenario (world sha256 "
+            "{old}…, now {new}…): a catalogue figure the scenario uses changed since the run "
+            "began; its replications would mix two models, so start a new run",
+        ),
+        (
+            "code_sha256",
+            "was run by other airguard code (sha256 {old}…, now {new}…): the engine changed "
+            "since the run began and its outcomes could differ; start a new run",
+        ),
+    ]
+    for key, message in digests:
+        old, new = str(recorded.get(key)), str(record[key])
+        if old != new:
+            shown = message.format(old=old[:12], new=new[:12], file=record["scenario_file"])
+            raise RunDirError(shown, file=run_dir)
     if recorded.get("seed") != record["seed"]:
         raise RunDirError(
             f"was run with seed {recorded.get('seed')}, asked for seed {record['seed']}; "
