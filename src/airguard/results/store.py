@@ -436,22 +436,10 @@ def verified_batches(
     problems: list[str] = []
     batches: list[CommittedBatch] = []
     for path in sorted((root / BATCHES).glob("batch-*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            first, stop = (int(x) for x in data["replications"])
-            parts = {name: root / p["file"] for name, p in data["parts"].items()}
-            for name, p in data["parts"].items():
-                if not parts[name].is_file():
-                    problems.append(f"{p['file']} is missing")
-                elif parts[name].stat().st_size != int(p["bytes"]) or (
-                    "sha256" in p
-                    and (tables is None or name in tables)
-                    and _file_sha256(parts[name]) != p["sha256"]
-                ):
-                    problems.append(f"{p['file']} is not as written (size or checksum)")
-            batches.append(CommittedBatch(int(data["batch"]), first, stop, parts, path))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            problems.append(f"{path.relative_to(root)} cannot be read")
+        batch, damage = _check_marker(root, path, tables)
+        problems += damage
+        if batch is not None:
+            batches.append(batch)
     batches.sort(key=lambda b: b.first)
     if (root / MANIFEST).is_file() and not problems:
         try:
@@ -479,20 +467,35 @@ def verified_batches(
     return batches
 
 
-def _read_marker(run_dir: Path, path: Path) -> CommittedBatch | None:
-    """The batch a commit marker describes, or None if the marker or one of its parts is damaged."""
+def _check_marker(
+    run_dir: Path, path: Path, tables: Collection[str] | None = None
+) -> tuple[CommittedBatch | None, list[str]]:
+    """The batch a commit marker describes (None if the marker cannot be read) and what is
+    damaged: each part missing, or not of its recorded size and SHA-256 (checksums of the
+    parts of `tables` only, or of every part)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         first, stop = (int(x) for x in data["replications"])
         parts = {name: run_dir / p["file"] for name, p in data["parts"].items()}
+        problems = []
         for name, p in data["parts"].items():
-            if parts[name].stat().st_size != int(p["bytes"]):
-                return None
-            if "sha256" in p and _file_sha256(parts[name]) != p["sha256"]:
-                return None
-        return CommittedBatch(int(data["batch"]), first, stop, parts, path)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+            if not parts[name].is_file():
+                problems.append(f"{p['file']} is missing")
+            elif parts[name].stat().st_size != int(p["bytes"]) or (
+                "sha256" in p
+                and (tables is None or name in tables)
+                and _file_sha256(parts[name]) != p["sha256"]
+            ):
+                problems.append(f"{p['file']} is not as written (size or checksum)")
+        return CommittedBatch(int(data["batch"]), first, stop, parts, path), problems
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, [f"{path.relative_to(run_dir)} cannot be read"]
+
+
+def _read_marker(run_dir: Path, path: Path) -> CommittedBatch | None:
+    """The batch a commit marker describes, or None if the marker or one of its parts is damaged."""
+    batch, problems = _check_marker(run_dir, path)
+    return None if problems else batch
 
 
 def committed_batches(run_dir: str | Path) -> list[CommittedBatch]:
