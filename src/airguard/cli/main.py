@@ -7,6 +7,7 @@ print one message naming the file, line and field, and exit with status 2.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
@@ -245,6 +246,7 @@ def run(
                     address=address,
                 )
             except (InputError, BackendError) as exc:
+                progress.stop()  # the bars first, the error last
                 fail(str(exc))
             runs.append(result)
     _print_runs(runs, reps, resume is not None, as_json, err)
@@ -1019,9 +1021,21 @@ def catalogue_show(
 def main() -> None:
     """Console-script entry point.  Bad input that a command did not turn into its own
     message (an :class:`~airguard.errors.InputError` from deeper down) still ends in one
-    line and exit status 2, never a traceback."""
+    line and exit status 2, never a traceback; so does a file system that refuses a write
+    (a full disk, a quota, a read-only or failing file system, no permission)."""
     try:
         app()
     except InputError as exc:
         typer.echo(f"airguard: error: {exc}", err=True)
         raise SystemExit(EXIT_INPUT) from None
+    except OSError as exc:
+        if exc.errno not in _FILE_SYSTEM_FAULTS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"airguard: error: {where}{exc.strerror or exc}", err=True)
+        raise SystemExit(EXIT_INPUT) from None
+
+
+_FILE_SYSTEM_FAULTS = frozenset(
+    [errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG, errno.EACCES, errno.EPERM]
+)

@@ -14,7 +14,7 @@ imported only when asked for).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -190,7 +190,7 @@ def iter_plan(
     on_batch: Callable[[int], Any] | None = None,
     backend: str = "local",
     address: str | None = None,
-) -> Iterator[BatchTables]:
+) -> Generator[BatchTables, None, None]:
     """Run the batches of `plan` (lists of replication indices) and yield their tables, in order.
 
     Parameters

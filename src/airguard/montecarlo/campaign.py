@@ -36,10 +36,12 @@ from airguard.montecarlo import (
 )
 from airguard.results.store import (
     MANIFEST,
+    PROGRESS,
     BatchTables,
     CommittedBatch,
     RunDamagedError,
     RunSummary,
+    RunWriteError,
     committed_batches,
     discard_uncommitted,
     locked_run_dir,
@@ -211,61 +213,65 @@ def _simulate_to(
             raise RunDirError(
                 "another airguard process is writing this run directory", file=run_dir
             ) from exc
-        done = _prepare(run_dir, record, resume=resume)
-        have = replications if done is None else sum(b.stop - b.first for b in done)
-        if on_batch and have:
-            on_batch(have)
-        if done is None:  # finished before: read it back, write nothing
-            return Run(
-                scenario=scenario,
-                world=world,
-                summary=_summarise(read_tables(run_dir), scenario, world, seed),
-                run_dir=run_dir,
-                seconds=0.0,
-                workers=0,
+        try:
+            done = _prepare(run_dir, record, resume=resume)
+            have = replications if done is None else sum(b.stop - b.first for b in done)
+            if on_batch and have:
+                on_batch(have)
+            if done is None:  # finished before: read it back, write nothing
+                return Run(
+                    scenario=scenario,
+                    world=world,
+                    summary=_summarise(read_tables(run_dir), scenario, world, seed),
+                    run_dir=run_dir,
+                    seconds=0.0,
+                    workers=0,
+                    backend=backend,
+                    resumed_from=replications,
+                )
+            covered = np.zeros(replications, dtype=bool)
+            for b in done:
+                covered[b.first : b.stop] = True
+            todo = np.flatnonzero(~covered).tolist()
+            size = batch_size or default_batch_size(len(todo), workers)
+            workers = max(min(workers, len(todo)), 1)
+            first_index = max((b.index for b in done), default=-1) + 1
+            batches = iter_plan(
+                world,
+                seed,
+                plan_batches(todo, size),
+                workers=workers,
+                on_batch=on_batch,
                 backend=backend,
-                resumed_from=replications,
+                address=address,
             )
-        covered = np.zeros(replications, dtype=bool)
-        for b in done:
-            covered[b.first : b.stop] = True
-        todo = np.flatnonzero(~covered).tolist()
-        size = batch_size or default_batch_size(len(todo), workers)
-        workers = max(min(workers, len(todo)), 1)
-        first_index = max((b.index for b in done), default=-1) + 1
-        batches = iter_plan(
-            world,
-            seed,
-            plan_batches(todo, size),
-            workers=workers,
-            on_batch=on_batch,
-            backend=backend,
-            address=address,
-        )
-        for i, tables in enumerate(batches):
-            write_batch(run_dir, first_index + i, tables)
-        seconds = time.perf_counter() - started
-        tables = read_tables(run_dir)
-        reps = tables["replications"].column("replication").to_numpy()
-        if not np.array_equal(reps, np.arange(replications)):
-            raise RuntimeError(
-                f"{run_dir}: the committed batches hold {reps.size} replications, "
-                f"expected each of 0..{replications - 1} once"
+            with contextlib.closing(batches):  # a failed write stops the workers too
+                for i, tables in enumerate(batches):
+                    write_batch(run_dir, first_index + i, tables)
+            seconds = time.perf_counter() - started
+            tables = read_tables(run_dir)
+            reps = tables["replications"].column("replication").to_numpy()
+            if not np.array_equal(reps, np.arange(replications)):
+                raise RuntimeError(
+                    f"{run_dir}: the committed batches hold {reps.size} replications, "
+                    f"expected each of 0..{replications - 1} once"
+                )
+            summary = _summarise(tables, scenario, world, seed)
+            write_manifest(
+                run_dir,
+                {
+                    **record,
+                    "workers": workers,
+                    "backend": backend,
+                    "resumed_from": have,
+                    "wall_time_s": round(seconds, 3),
+                    "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "tables": ["replications", "assets", "threats", "engagements", "impacts"],
+                    "summary": summary.to_json(),
+                },
             )
-        summary = _summarise(tables, scenario, world, seed)
-        write_manifest(
-            run_dir,
-            {
-                **record,
-                "workers": workers,
-                "backend": backend,
-                "resumed_from": have,
-                "wall_time_s": round(seconds, 3),
-                "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                "tables": ["replications", "assets", "threats", "engagements", "impacts"],
-                "summary": summary.to_json(),
-            },
-        )
+        except RunWriteError as exc:
+            raise _write_failed(run_dir, exc, replications) from exc
     return Run(
         scenario=scenario,
         world=world,
@@ -276,6 +282,24 @@ def _simulate_to(
         backend=backend,
         resumed_from=have,
     )
+
+
+def _write_failed(run_dir: Path, exc: RunWriteError, replications: int) -> RunWriteError:
+    """The one-line message of a campaign stopped by a write that failed: what could not
+    be written, what is kept, and how to go on."""
+    try:
+        kept = sum(b.stop - b.first for b in committed_batches(run_dir))
+        started = (run_dir / PROGRESS).is_file() or (run_dir / MANIFEST).is_file()
+    except OSError:
+        kept, started = 0, False
+    if started:
+        then = (
+            f"the run stopped with {kept} of {replications} replications committed; free "
+            f"space, then continue it with `airguard run SCENARIO --resume {run_dir}`"
+        )
+    else:
+        then = "nothing was run; free space and run again"
+    return RunWriteError(f"{exc.message}; {then}", file=exc.file)
 
 
 def _record(scenario: Scenario, world: World, replications: int, seed: int) -> dict[str, Any]:

@@ -55,6 +55,7 @@ __all__ = [
     "QueryError",
     "RunDamagedError",
     "RunSummary",
+    "RunWriteError",
     "batch_tables",
     "committed_batches",
     "discard_uncommitted",
@@ -351,21 +352,38 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class RunWriteError(InputError):
+    """A run directory's file that could not be written (a full disk, a quota, a
+    read-only or failing file system): nothing half-written is left in its place."""
+
+
 def _write_atomic(path: Path, write: Callable[[BinaryIO], Any]) -> None:
     """Call ``write(file)`` on a hidden temporary file beside `path`, flush it to disk,
-    then rename it to `path`: readers see the whole file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    then rename it to `path`: readers see the whole file or none.
+
+    Raises
+    ------
+    RunWriteError
+        When the file system refuses (``OSError``: no space, a quota, read-only, an I/O
+        error); the temporary file is removed and `path` is as it was.
+    """
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise RunWriteError(f"cannot be written: {reason}", file=path) from exc
 
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -444,7 +462,7 @@ def verified_batches(
     if (root / MANIFEST).is_file() and not problems:
         try:
             expected = int(read_manifest(root)["replications"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RunDamagedError):
             problems.append(f"{MANIFEST} cannot be read")
             expected = -1
         held = sum(b.stop - b.first for b in batches)
@@ -606,13 +624,38 @@ def write_progress(run_dir: Path, record: dict[str, Any]) -> None:
     )
 
 
+def _read_record(path: Path) -> dict[str, Any]:
+    """A run's JSON record (manifest or progress) as a mapping.
+
+    Raises
+    ------
+    RunDamagedError
+        If it cannot be read, is not JSON (a truncated file) or not a JSON object.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RunDamagedError(f"cannot be read ({reason})", file=path) from None
+    if not isinstance(data, dict):
+        raise RunDamagedError(
+            f"cannot be read (a JSON object expected, got {type(data).__name__})", file=path
+        )
+    return data
+
+
 def read_progress(run_dir: str | Path) -> dict[str, Any] | None:
-    """The in-progress manifest of an unfinished run, or None."""
+    """The in-progress manifest of an unfinished run, or None.
+
+    Raises
+    ------
+    RunDamagedError
+        If it is there but cannot be read.
+    """
     path = Path(run_dir) / PROGRESS
     if not path.is_file():
         return None
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return _read_record(path)
 
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
@@ -818,9 +861,19 @@ def run_dirs(path: str | Path) -> list[Path]:
 
 
 def read_manifest(run_dir: str | Path) -> dict[str, Any]:
-    """The manifest of one run directory."""
-    data: dict[str, Any] = json.loads((Path(run_dir) / MANIFEST).read_text(encoding="utf-8"))
-    return data
+    """The manifest of one run directory.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is none.
+    RunDamagedError
+        If it cannot be read: not JSON (a truncated file) or not a JSON object.
+    """
+    path = Path(run_dir) / MANIFEST
+    if not path.is_file():
+        raise FileNotFoundError(f"{run_dir}: no {MANIFEST} (not a finished run directory)")
+    return _read_record(path)
 
 
 class QueryError(ValueError):
