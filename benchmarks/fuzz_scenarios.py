@@ -7,7 +7,7 @@ counts and the slowest case; every breach is kept under `--keep` (default
 runs/fuzz-breaches) with its traceback, to be added to the seed corpus of
 tests/scenario/test_fuzz.py once fixed.  Figures go into docs/reliability.md.
 
-    .venv/bin/python benchmarks/fuzz_scenarios.py [--cases 10000] [--seed 0]
+    .venv/bin/python benchmarks/fuzz_scenarios.py [--cases 10000] [--seed 0] [--run-fraction 0.25]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.scenario.mutants import check, mutant
+from tests.scenario.mutants import check, check_run, mutant
 
 
 def main() -> None:
@@ -31,9 +31,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=Path("runs/fuzz-breaches"))
+    parser.add_argument(
+        "--run-fraction", type=float, default=0.25, help="share of accepted files run (2 reps)"
+    )
     args = parser.parse_args()
     counts: collections.Counter[str] = collections.Counter()
-    slowest = (0.0, -1)
+    slowest = slowest_run = (0.0, -1)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.seed, args.seed + args.cases):
@@ -41,7 +44,12 @@ def main() -> None:
             path.write_text(mutant(random.Random(k)), encoding="utf-8")
             t0 = time.perf_counter()
             try:
-                counts[check(path)] += 1
+                verdict = check(path)
+                counts[verdict] += 1
+                if verdict == "accepted" and random.Random(-k - 1).random() < args.run_fraction:
+                    t1 = time.perf_counter()
+                    counts[f"run: {check_run(path, Path(tmp) / 'run')}"] += 1
+                    slowest_run = max(slowest_run, (time.perf_counter() - t1, k))
             except BaseException as exc:  # a breach: keep it
                 if isinstance(exc, KeyboardInterrupt):
                     raise
@@ -57,6 +65,11 @@ def main() -> None:
     breaches = sum(v for key, v in counts.items() if key.startswith("breach"))
     print(f"cases {args.cases} (seeds {args.seed}–{args.seed + args.cases - 1}) in {wall:.0f} s")
     print(f"accepted {counts['accepted']}, refused {counts['refused']}, breaches {breaches}")
+    print(
+        f"run with --reps 2: {counts['run: ran'] + counts['run: refused']} of the accepted "
+        f"({counts['run: ran']} ran, {counts['run: refused']} refused at run time); slowest: "
+        f"seed {slowest_run[1]}, {slowest_run[0]:.1f} s"
+    )
     for key, v in sorted(counts.items()):
         if key.startswith("breach"):
             print(f"  {key}: {v} (kept in {args.keep})")

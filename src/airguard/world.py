@@ -1020,6 +1020,21 @@ def ballistic_params(spec: ThreatSystem) -> np.ndarray:
     )
 
 
+def _reference_flight(params: np.ndarray, elevation: float, cutoff_s: float) -> tuple[float, float]:
+    """Ground range (m) and time of flight (s) of a ballistic body launched from the
+    aiming reference point with motor cut-off `cutoff_s`, flown with the engine's
+    integrator."""
+    lat, lon, alt, az = AIM_REFERENCE
+    t_impact, x, y, z = fly_ballistic(
+        lat, lon, alt, az, elevation, cutoff_s, params, FULL, alt, 0.0, GRID_DT_S,
+        np.zeros((0, 3)), np.zeros((0, 3)), EMPTY,
+    )  # fmt: skip
+    la, lo, _ = geo.ecef2geodetic(np.array([x, y, z]))
+    la0, lo0, _ = geo.ecef2geodetic(geo.geodetic2ecef(math.degrees(lat), math.degrees(lon), alt))
+    range_m = float(geo.great_circle_distance_m(la0, lo0, la, lo))
+    return range_m, float(t_impact)
+
+
 def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     """Ground range (m) against motor cut-off time (s), flown with the engine's integrator.
 
@@ -1031,28 +1046,8 @@ def aiming_table(spec: ThreatSystem) -> tuple[np.ndarray, np.ndarray]:
     tb = spec.burn_time.value
     cutoffs = np.linspace(0.25 * tb, tb, N_AIM)
     ranges = np.zeros(N_AIM)
-    lat, lon, alt, az = AIM_REFERENCE
-    x0 = geo.geodetic2ecef(math.degrees(lat), math.degrees(lon), alt)
     for k, tc in enumerate(cutoffs):
-        _, x, y, z = fly_ballistic(
-            lat,
-            lon,
-            alt,
-            az,
-            spec.launch_elevation.value,
-            float(tc),
-            params,
-            FULL,
-            alt,
-            0.0,
-            GRID_DT_S,
-            np.zeros((0, 3)),
-            np.zeros((0, 3)),
-            EMPTY,
-        )
-        la, lo, _ = geo.ecef2geodetic(np.array([x, y, z]))
-        la0, lo0, _ = geo.ecef2geodetic(x0)
-        ranges[k] = float(geo.great_circle_distance_m(la0, lo0, la, lo))
+        ranges[k], _ = _reference_flight(params, spec.launch_elevation.value, float(tc))
     # A terminal weave can make range wiggle by a few hundred metres from one cut-off
     # to the next; drop such samples (interpolating over them) rather than stopping at
     # the first: range must increase for the aim to be looked up.
@@ -1120,6 +1115,12 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
     )  # fmt: skip
 
 
+FLIGHT_TIME_MARGIN = 1.05
+"""How much longer than the aiming reference's flight a ballistic raid's flight is taken
+to be when checked against the duration (launch point, target height, Earth's rotation and
+the terminal weave change it by a few per cent)."""
+
+
 def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str]) -> None:
     body = scenario.body
     for i, raid in enumerate(body.raids):
@@ -1153,6 +1154,20 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
                 f"{raid.threat} reaches",
                 file=scenario.file,
                 field=f"raids[{i}].target",
+            )
+        # A missile still in flight when the simulation ends would count as neither killed
+        # nor leaking: its longest flight must end within the duration.
+        cutoff = float(np.interp(min(far, reach), types.aim_range_m[k], types.aim_cutoff_s[k]))
+        _, flight_s = _reference_flight(types.params[k], float(types.elevation_rad[k]), cutoff)
+        lands = raid.launch_window.end + FLIGHT_TIME_MARGIN * flight_s
+        if lands > body.duration:
+            raise InputError(
+                f"launched at up to t = {raid.launch_window.end:g} s, some {raid.threat} could "
+                f"land at t = {lands:.0f} s (a {flight_s:.0f} s flight to {raid.target}), after "
+                f"the simulation ends ({body.duration:g} s): launch them earlier or lengthen "
+                "`duration`",
+                file=scenario.file,
+                field=f"raids[{i}].launch_window.end",
             )
 
 

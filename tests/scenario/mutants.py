@@ -10,7 +10,9 @@ a value wrapped in a list or a mapping, or text-level YAML (aliases, an alias bo
 nesting, a self-reference, tags, a merge key, a lone surrogate escape).  The contract: the
 file is either accepted — and what is accepted is meaningful — or refused with the
 project's :class:`~airguard.errors.InputError` naming the file, on one line; nothing
-else escapes, and nothing takes longer than :data:`CASE_SECONDS`.
+else escapes, and nothing takes longer than :data:`CASE_SECONDS`.  An accepted file also
+runs (:func:`check_run`): ``airguard run --reps 2`` ends without a traceback, and its
+summary holds no NaN, no infinity and no probability outside [0, 1].
 """
 
 from __future__ import annotations
@@ -158,3 +160,50 @@ def check(path: Path) -> str:
         assert all(math.isfinite(x) for x in world.asset_radius_m)
         assert int(world.units.rounds.sum()) < 10**7
     return "accepted"
+
+
+def check_run(path: Path, out: Path, replications: int = 2) -> str:
+    """Run an accepted scenario file as a user would, ``airguard run FILE --reps 2`` (one
+    worker, into `out`): ``"ran"``, or ``"refused"`` when the command refuses it on one
+    line naming the file (exit status 2).  Anything else — an exception, another exit
+    status, a summary with a NaN, an infinity or a probability outside [0, 1] — raises."""
+    from typer.testing import CliRunner
+
+    from airguard.cli import app
+    from airguard.results.store import read_manifest, run_dirs
+
+    args = ["run", str(path), "--reps", str(replications), "--workers", "1"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--overwrite"])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    if result.exit_code == 2:
+        message = result.stderr.strip().splitlines()
+        assert len(message) == 1, f"the refusal spans lines: {result.stderr!r}"
+        assert str(path) in message[0], f"the refusal names no file: {message[0]}"
+        return "refused"
+    assert result.exit_code == 0, f"exit status {result.exit_code}: {result.output}"
+    for run in run_dirs(out):
+        summary = read_manifest(run)["summary"]
+        assert summary["replications"] == replications
+        _check_figures(summary, "summary")
+    return "ran"
+
+
+def _check_figures(value: Any, where: str) -> None:
+    """Every number finite and not negative; a probability (``p_*``, an asset's ``ci95``)
+    within [0, 1] and its interval around it."""
+    if isinstance(value, dict):
+        for key, v in value.items():
+            _check_figures(v, f"{where}.{key}")
+        if "p_undamaged" in value:
+            p, (lo, hi) = value["p_undamaged"], value["ci95"]
+            assert 0.0 <= lo <= p <= hi <= 1.0, f"{where}: {lo} <= {p} <= {hi} in [0, 1]"
+        for key, v in value.items():
+            if key.startswith("p_") and isinstance(v, float):
+                assert 0.0 <= v <= 1.0, f"{where}.{key} = {v}, outside [0, 1]"
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_figures(v, f"{where}[{i}]")
+    elif isinstance(value, float | int) and not isinstance(value, bool):
+        assert math.isfinite(value), f"{where} = {value}"
+        assert value >= 0.0 or where.endswith("seed"), f"{where} = {value}, negative"

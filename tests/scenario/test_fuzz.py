@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from airguard.errors import InputError
 from airguard.scenario import load_scenario
-from tests.scenario.mutants import check, mutant
+from tests.scenario.mutants import check, check_run, mutant
 
 SMALL = (Path(__file__).parents[1] / "data" / "small.yaml").read_text(encoding="utf-8")
 
@@ -35,6 +35,28 @@ def test_a_mutated_scenario_is_accepted_or_refused_cleanly(tmp_path: Path, seed:
     path = tmp_path / f"mutant-{seed}.yaml"
     path.write_text(mutant(random.Random(seed)), encoding="utf-8", errors="surrogatepass")
     check(path)
+
+
+RUN_SAMPLE = 4
+"""Accepted mutants of the small test scenarios run with ``airguard run --reps 2`` here
+(the long run's sample is in benchmarks/fuzz_scenarios.py)."""
+
+
+def test_accepted_mutants_run_with_a_meaningful_summary(tmp_path: Path) -> None:
+    ran = 0
+    for seed in range(10_000):
+        text = mutant(random.Random(seed))
+        if "Small test" not in text and "Drones against one battery" not in text:
+            continue  # the flagship's mutants take minutes: the long run samples them
+        path = tmp_path / f"mutant-{seed}.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        if check(path) != "accepted":
+            continue
+        assert check_run(path, tmp_path / f"run-{seed}") in ("ran", "refused")
+        ran += 1
+        if ran == RUN_SAMPLE:
+            break
+    assert ran == RUN_SAMPLE
 
 
 # (what is added or replaced in the small scenario, the field, what the message says)
@@ -98,3 +120,32 @@ def test_yaml_1_1_words_stay_words(tmp_path: Path) -> None:
     path.write_text(SMALL.replace("name: Base", "name: no").replace("target: Base", "target: no"))
     (scenario, _) = load_scenario(path)
     assert scenario.body.assets[0].name == "no"
+
+
+def test_a_ballistic_raid_that_would_land_after_the_end_is_refused(tmp_path: Path) -> None:
+    """Launched within the duration, but still in flight when the simulation ends: such a
+    missile was counted as neither killed nor leaking (issue 20), so the file is refused.
+
+    The flight time quoted is checked against the vacuum closed form for a flat Earth at
+    the optimum 45° elevation, t = sqrt(2 R / g) (range R = v² / g, t = 2 v sin 45° / g):
+    about 200 s for the 188–208 km from the launch area to Base.  Drag, a lofted climb and the
+    curved Earth make the modelled Scud-B flight longer, not shorter, and not by half again.
+    """
+    from airguard.world import compile_world
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(SMALL.replace("end: 60 s}", "end: 500 s}"), encoding="utf-8")
+    (scenario, _) = load_scenario(path)  # launched within the duration: loads
+    with pytest.raises(InputError) as info:
+        compile_world(scenario)
+    assert info.value.file == str(path)
+    assert info.value.field == "raids[0].launch_window.end"
+    assert "after the simulation ends (600 s)" in info.value.message
+    flight_s = float(info.value.message.split("(a ")[1].split(" s flight")[0])
+    far_m = 188.3e3 + 20e3  # the launch area's centre to Base, plus its radius
+    vacuum_s = (2.0 * far_m / 9.80665) ** 0.5
+    assert vacuum_s < flight_s < 1.5 * vacuum_s, (flight_s, vacuum_s)
+    # the same raid launched early enough is accepted
+    path.write_text(SMALL.replace("end: 60 s}", "end: 200 s}"), encoding="utf-8")
+    (scenario, _) = load_scenario(path)
+    compile_world(scenario)
