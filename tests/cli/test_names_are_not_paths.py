@@ -97,6 +97,29 @@ def test_variants_named_as_paths_stay_in_the_run_directory(
     assert variants == {"../../escaped", "/tmp/absolute", "s-400"}
 
 
+def test_coverage_names_its_variant_directories_as_run_does(
+    small_path: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("rasterio")
+    text = small_path.read_text(encoding="utf-8").replace(
+        "  patriot: {}\n", '  "../../escaped": {}\n', 1
+    )
+    scenario = tmp_path / "in" / "scenario.yaml"
+    scenario.parent.mkdir()
+    scenario.write_text(text, encoding="utf-8")
+    out = tmp_path / "work" / "maps"
+    before = set(tmp_path.rglob("*"))
+    result = runner.invoke(
+        app,
+        ["coverage", str(scenario), "--out", str(out), "--resolution", "20km",
+         "--bounds", "36.2,34.5,37.9,36.6"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    made = set(tmp_path.rglob("*")) - before - {out.parent}
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in made)
+    assert sorted(p.name for p in out.iterdir()) == sorted([safe_name("../../escaped"), "s-400"])
+
+
 def test_overwriting_one_variant_keeps_the_others(small_path: Path, tmp_path: Path) -> None:
     root = tmp_path / "runs"
     assert _run([str(small_path), "--out", str(root)]).exit_code == 0

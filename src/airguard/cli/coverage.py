@@ -8,8 +8,10 @@
     DIR/<variant>/coverage.geojson                 footprint outlines, one feature per map
     DIR/<variant>/coverage.png                     one panel per threat type
 
-Names are :func:`airguard.studies.coverage.slug` forms (lower case, other characters as ``-``);
-a scenario without variants is written under the slug of its name.  The simulator is
+A variant's directory is named as in ``airguard run`` (:attr:`Scenario.dir_name
+<airguard.scenario.Scenario.dir_name>`: a plain name as it is, any other made safe), so no
+name can lead outside DIR; file names are :func:`airguard.studies.coverage.slug` forms
+(lower case, other characters as ``-``).  The simulator is
 imported inside the command, so ``airguard --help`` stays fast.  Bad input (the scenario,
 ``--resolution``, ``--altitude``, ``--bounds``) gives one line ``airguard: error: ...``
 naming the file, line and field or the option, and exit status 2.
@@ -170,7 +172,7 @@ def coverage(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from airguard.scenario import load_scenario
-    from airguard.studies.coverage import coverage_grid, slug, write_outputs
+    from airguard.studies.coverage import coverage_grid, write_outputs
     from airguard.world import compile_world
 
     try:
@@ -218,7 +220,7 @@ def coverage(
             except ValueError as exc:
                 fail(_as_option(str(exc)))
             progress.advance(task)
-            target = out / slug(sc.label)
+            target = out / sc.dir_name
             write_outputs(cov, target)
             progress.advance(task)
             typer.echo(_report(sc.label, target, cov))
