@@ -1,4 +1,4 @@
-"""Radar calculators: range equation, detection probability, radio horizon.
+"""Radar calculators: range equation, detection probability, radio horizon, noise jamming.
 
 Every function takes scalars or NumPy arrays (broadcast against each other)
 and returns a float when all its array arguments are scalars, else an array
@@ -32,11 +32,14 @@ __all__ = [
     "EARTH_RADIUS_M",
     "SPEED_OF_LIGHT_MPS",
     "albersheim_snr_db",
+    "burn_through_range_m",
     "detection_probability",
     "horizon_range_m",
+    "jnr_db",
     "max_range_m",
     "required_snr_db",
     "snr_db",
+    "snr_jammed_db",
 ]
 
 BOLTZMANN_J_PER_K = 1.380649e-23
@@ -561,3 +564,429 @@ def horizon_range_m(
     return _result(
         np.asarray(d, dtype=np.float64), antenna_height_m, target_height_m, k, earth_radius_m
     )
+
+
+# --- Noise jamming ---------------------------------------------------------------------
+
+
+def _non_negative(name: str, value: _RealArray) -> None:
+    """Raise ValueError unless every element of ``value`` is >= 0 (NaN passes through)."""
+    if np.any(value < 0.0):
+        raise ValueError(f"{name} must be >= 0")
+
+
+def _jnr_linear(
+    jammer_power_w: ArrayLike,
+    jammer_gain_db: ArrayLike,
+    jammer_bandwidth_hz: ArrayLike,
+    jammer_range_m: ArrayLike,
+    frequency_hz: ArrayLike,
+    receive_gain_db: ArrayLike,
+    receiver_bandwidth_hz: ArrayLike,
+    system_temperature_k: ArrayLike,
+    jammer_loss_db: ArrayLike,
+    polarisation_loss_db: ArrayLike,
+) -> _RealArray:
+    """Jamming-to-noise ratio as a power ratio (see :func:`jnr_db`)."""
+    pj = np.asarray(jammer_power_w, dtype=np.float64)
+    bj = np.asarray(jammer_bandwidth_hz, dtype=np.float64)
+    rj = np.asarray(jammer_range_m, dtype=np.float64)
+    f = np.asarray(frequency_hz, dtype=np.float64)
+    br = np.asarray(receiver_bandwidth_hz, dtype=np.float64)
+    ts = np.asarray(system_temperature_k, dtype=np.float64)
+    _non_negative("jammer_power_w", pj)
+    for name, value in (
+        ("jammer_bandwidth_hz", bj),
+        ("jammer_range_m", rj),
+        ("frequency_hz", f),
+        ("receiver_bandwidth_hz", br),
+        ("system_temperature_k", ts),
+    ):
+        _positive(name, value)
+    gains_db = (
+        np.asarray(jammer_gain_db, dtype=np.float64)
+        + np.asarray(receive_gain_db, dtype=np.float64)
+        - np.asarray(jammer_loss_db, dtype=np.float64)
+        - np.asarray(polarisation_loss_db, dtype=np.float64)
+    )
+    wavelength_m = SPEED_OF_LIGHT_MPS / f
+    # Jamming density at the antenna terminals, W/Hz: the jammer's power spread over
+    # its band, or over the receiver's band when it is narrower (all of it in band).
+    density = pj * 10.0 ** (gains_db / 10.0) * wavelength_m**2 / ((4.0 * np.pi * rj) ** 2)
+    density = density / np.maximum(bj, br)
+    return np.asarray(density / (BOLTZMANN_J_PER_K * ts), dtype=np.float64)
+
+
+def jnr_db(
+    jammer_power_w: ArrayLike,
+    jammer_gain_db: ArrayLike,
+    jammer_bandwidth_hz: ArrayLike,
+    jammer_range_m: ArrayLike,
+    frequency_hz: ArrayLike,
+    receive_gain_db: ArrayLike,
+    receiver_bandwidth_hz: ArrayLike,
+    system_temperature_k: ArrayLike = 290.0,
+    jammer_loss_db: ArrayLike = 0.0,
+    polarisation_loss_db: ArrayLike = 0.0,
+) -> float | _RealArray:
+    """Jamming-to-noise ratio J/N at a radar receiver from a barrage noise jammer.
+
+    J/N = Pj Gj Gr λ² / ((4π)² Rj² Lj Lpol k Ts max(Bj, Br)), with λ = c/f:
+    the one-way (beacon) equation for the jamming power Pj Gj Gr λ²/((4π Rj)² Lj)
+    received by an antenna of gain Gr, of which the fraction Br/Bj falls in the
+    receiver's noise bandwidth Br, over the thermal noise k Ts Br.  A jammer
+    narrower than the receiver (Bj < Br) puts all its power in band: J/N then uses
+    Br, as if its power were spread over the receiver's band (Mahafza, *Radar
+    Systems Analysis and Design Using MATLAB*, 2nd ed., 2005, ch. 2, the jamming
+    term of eqs. 2.50-2.58; NAWCWD TP 8347, *Electronic Warfare and Radar Systems
+    Engineering Handbook*, rev. 4, 2012, section 4-7).
+
+    Parameters
+    ----------
+    jammer_power_w
+        Jammer transmitter power Pj, W, >= 0 (0 means no jamming).
+    jammer_gain_db
+        Jammer antenna gain toward the radar Gj, dBi.  Pj Gj / Lj is the jammer's
+        ERP toward the radar.
+    jammer_bandwidth_hz
+        Jammer noise bandwidth Bj, Hz (barrage: the band it covers).
+    jammer_range_m
+        Range from the jammer to the radar Rj, m.
+    frequency_hz
+        Radar carrier frequency f, Hz (the jammer covers it).
+    receive_gain_db
+        Radar receive gain toward the jammer Gr, dBi: the mainlobe gain when the
+        jammer is in the beam, the mainlobe gain plus the (negative) sidelobe level
+        when it is not.
+    receiver_bandwidth_hz
+        Radar noise bandwidth Br, Hz (1/τ for an uncoded pulse of width τ).
+    system_temperature_k
+        Radar system noise temperature Ts, K (noise figure included), default 290 K.
+    jammer_loss_db
+        Jammer transmit and path losses Lj, dB, default 0 dB.
+    polarisation_loss_db
+        Polarisation mismatch between jammer and radar antennas Lpol, dB, default
+        0 dB (a circularly polarised jammer against a linear radar: 3 dB).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        J/N in the receiver's noise bandwidth, dB (``-inf`` for Pj = 0).
+
+    Raises
+    ------
+    ValueError
+        If the jammer power is negative, or a bandwidth, range, frequency or
+        temperature is <= 0.
+
+    Notes
+    -----
+    J/N is also the ratio of the jamming density J0 = J/Br to the thermal density
+    N0 = k Ts, which is what the matched filter sees (see :func:`snr_jammed_db`).
+    """
+    inputs = (
+        jammer_power_w,
+        jammer_gain_db,
+        jammer_bandwidth_hz,
+        jammer_range_m,
+        frequency_hz,
+        receive_gain_db,
+        receiver_bandwidth_hz,
+        system_temperature_k,
+        jammer_loss_db,
+        polarisation_loss_db,
+    )
+    jnr = _jnr_linear(*inputs)
+    with np.errstate(divide="ignore"):
+        return _result(np.asarray(10.0 * np.log10(jnr), dtype=np.float64), *inputs)
+
+
+def _check_sidelobe(sidelobe_level_db: ArrayLike) -> _RealArray:
+    level = np.asarray(sidelobe_level_db, dtype=np.float64)
+    if np.any(level > 0.0):
+        raise ValueError(
+            "sidelobe_level_db is the receive gain toward the jammer relative to the "
+            "mainlobe peak: expected <= 0 dB"
+        )
+    return level
+
+
+def snr_jammed_db(
+    peak_power_w: ArrayLike,
+    gain_db: ArrayLike,
+    frequency_hz: ArrayLike,
+    rcs_m2: ArrayLike,
+    range_m: ArrayLike,
+    pulse_width_s: ArrayLike,
+    *,
+    jammer_power_w: ArrayLike,
+    jammer_gain_db: ArrayLike,
+    jammer_bandwidth_hz: ArrayLike,
+    jammer_range_m: ArrayLike | None = None,
+    sidelobe_level_db: ArrayLike = 0.0,
+    system_temperature_k: ArrayLike = 290.0,
+    loss_db: ArrayLike = 0.0,
+    jammer_loss_db: ArrayLike = 0.0,
+    polarisation_loss_db: ArrayLike = 0.0,
+    receiver_bandwidth_hz: ArrayLike | None = None,
+) -> float | _RealArray:
+    """Single-pulse signal to noise-plus-jamming ratio S/(N + J) under barrage noise jamming.
+
+    S/(N + J) = (S/N) / (1 + J/N): the signal of :func:`snr_db` over thermal noise
+    plus the jamming of :func:`jnr_db`, both in the same noise bandwidth.  Written
+    with densities, S/(N + J) = E / (k Ts + J0), where E = Pt τ G² λ² σ / ((4π)³ R⁴ L)
+    is the echo energy at the matched-filter input and J0 = Pj Gj Gr λ² /
+    ((4π)² Rj² Lj Lpol max(Bj, Br)) the jamming density, W/Hz (Mahafza, *Radar
+    Systems Analysis and Design Using MATLAB*, 2nd ed., 2005, ch. 2, eq. 2.54,
+    which is written with these densities).
+
+    Parameters
+    ----------
+    peak_power_w, gain_db, frequency_hz, rcs_m2, range_m, pulse_width_s
+        The radar and target, as in :func:`snr_db`; ``gain_db`` is the mainlobe gain
+        G on transmit and receive, and the target is in the beam.
+    jammer_power_w
+        Jammer transmitter power Pj, W, >= 0 (0: no jamming, the result is
+        :func:`snr_db`).
+    jammer_gain_db
+        Jammer antenna gain toward the radar Gj, dBi.
+    jammer_bandwidth_hz
+        Jammer noise bandwidth Bj, Hz.
+    jammer_range_m
+        Range from the radar to the jammer Rj, m.  ``None`` (default) puts the
+        jammer on the target, Rj = R: a self-screening jammer, or an escort flying
+        with it.  A number is a stand-off jammer at that range.
+    sidelobe_level_db
+        Receive gain toward the jammer relative to the mainlobe peak, dB, <= 0:
+        0 when the jammer is in the beam (self-screening, or an escort with the
+        target), the sidelobe level (for example -30) when it is not.  The radar's
+        receive gain toward the jammer is Gr = G + sidelobe_level_db.
+    system_temperature_k
+        Radar system noise temperature Ts, K, default 290 K.
+    loss_db
+        Radar system loss L on the echo, dB, default 0 dB, as in :func:`snr_db`.
+    jammer_loss_db
+        Jammer transmit and path losses Lj, dB, default 0 dB.
+    polarisation_loss_db
+        Polarisation mismatch on the jamming Lpol, dB, default 0 dB.
+    receiver_bandwidth_hz
+        Radar noise bandwidth Br, Hz; default 1/τ, the matched-filter bandwidth of
+        :func:`snr_db`.  It matters only for a jammer narrower than Br.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        S/(N + J) of one pulse at the output of the matched filter, dB.
+
+    Raises
+    ------
+    ValueError
+        If an input is out of range (see :func:`snr_db` and :func:`jnr_db`), or
+        ``sidelobe_level_db`` > 0.
+
+    Notes
+    -----
+    Barrage noise jamming is white Gaussian noise across the receiver's band, so
+    the receiver cannot tell it from thermal noise: the matched filter and any
+    coherent integration (pulse compression, coherent pulse trains) gain on the
+    signal over N + J exactly as over N alone, and non-coherent integration and
+    detection (:func:`detection_probability`) take S/(N + J) in place of the SNR.
+    The radar's only advantage over the jammer is the fraction Br/Bj of the
+    jammer's power that falls in its band, and the gain pattern.  The loss L
+    applies to the echo only; receive losses ahead of the noise reference are in
+    Ts, and act on J and S alike (Mahafza's convention).
+    """
+    inputs: tuple[ArrayLike, ...] = (
+        peak_power_w,
+        gain_db,
+        frequency_hz,
+        rcs_m2,
+        range_m,
+        pulse_width_s,
+        jammer_power_w,
+        jammer_gain_db,
+        jammer_bandwidth_hz,
+        sidelobe_level_db,
+        system_temperature_k,
+        loss_db,
+        jammer_loss_db,
+        polarisation_loss_db,
+    )
+    level = _check_sidelobe(sidelobe_level_db)
+    snr = _snr_linear(
+        peak_power_w,
+        gain_db,
+        frequency_hz,
+        rcs_m2,
+        range_m,
+        pulse_width_s,
+        system_temperature_k,
+        loss_db,
+    )
+    br = (
+        1.0 / np.asarray(pulse_width_s, dtype=np.float64)
+        if receiver_bandwidth_hz is None
+        else receiver_bandwidth_hz
+    )
+    rj = range_m if jammer_range_m is None else jammer_range_m
+    jnr = _jnr_linear(
+        jammer_power_w,
+        jammer_gain_db,
+        jammer_bandwidth_hz,
+        rj,
+        frequency_hz,
+        np.asarray(gain_db, dtype=np.float64) + level,
+        br,
+        system_temperature_k,
+        jammer_loss_db,
+        polarisation_loss_db,
+    )
+    extra = tuple(x for x in (jammer_range_m, receiver_bandwidth_hz) if x is not None)
+    return _result(
+        np.asarray(10.0 * np.log10(snr / (1.0 + jnr)), dtype=np.float64), *inputs, *extra
+    )
+
+
+def burn_through_range_m(
+    peak_power_w: ArrayLike,
+    gain_db: ArrayLike,
+    frequency_hz: ArrayLike,
+    rcs_m2: ArrayLike,
+    snr_db: ArrayLike,
+    pulse_width_s: ArrayLike,
+    *,
+    jammer_power_w: ArrayLike,
+    jammer_gain_db: ArrayLike,
+    jammer_bandwidth_hz: ArrayLike,
+    jammer_range_m: ArrayLike | None = None,
+    sidelobe_level_db: ArrayLike = 0.0,
+    system_temperature_k: ArrayLike = 290.0,
+    loss_db: ArrayLike = 0.0,
+    jammer_loss_db: ArrayLike = 0.0,
+    polarisation_loss_db: ArrayLike = 0.0,
+    receiver_bandwidth_hz: ArrayLike | None = None,
+) -> float | _RealArray:
+    """Burn-through range: the target range at which S/(N + J) rises to ``snr_db``.
+
+    Inside it the radar sees the target through the jamming with at least the
+    required single-pulse SNR; beyond it the jamming hides the target.  Both cases
+    are exact closed forms of :func:`snr_jammed_db` = ``snr_db``, thermal noise
+    included, not only the J ≫ N limit.
+
+    Write s1 = S/N and j1 = J/N at a range of 1 m (the echo scales as R⁻⁴, the
+    jamming as Rj⁻²), q = 10^(snr_db/10) the required ratio, and
+    R0 = (s1/q)^(1/4) the unjammed detection range (:func:`max_range_m`).
+
+    **Self-screening or escort jammer** (``jammer_range_m=None``: Rj = R, in the
+    mainlobe unless ``sidelobe_level_db`` says otherwise).  S/(N + J) =
+    s1 / (R⁴ + j1 R²) = q is a quadratic in R²,
+
+        R⁴ + j1 R² - R0⁴ = 0,
+        R_bt² = (sqrt(j1² + 4 R0⁴) - j1) / 2 = R0² / (u + sqrt(1 + u²)),
+        u = j1 / (2 R0²)   (half the J/N the jammer would give at R0),
+
+    evaluated in the last form, which loses no digits when J ≫ N.  With no jammer
+    (u = 0) R_bt = R0; when J ≫ N (u ≫ 1) R_bt² → R0⁴/j1 = s1/(q j1), the
+    textbook self-screening burn-through
+
+        R_bt = [Pt τ G σ max(Bj, Br) Lj Lpol / (4π Pj Gj L q 10^(sidelobe/10))]^(1/2),
+
+    in which the wavelength and the noise have cancelled: S/J ∝ R² (Mahafza,
+    *Radar Systems Analysis and Design Using MATLAB*, 2nd ed., 2005, ch. 2:
+    eq. 2.52 for S = J, eq. 2.54 for the form with noise, as numbered in the book's
+    programs ``ssj_req.m`` and ``burn_thru.m``; NAWCWD TP 8347, *Electronic Warfare
+    and Radar Systems Engineering Handbook*, rev. 4, 2012, section 4-8).
+
+    **Stand-off jammer** (``jammer_range_m`` = Rj fixed, usually in a sidelobe).
+    J/N = j1/Rj² does not change with the target's range, so S/(N + J) =
+    s1 / (R⁴ (1 + J/N)) = q gives
+
+        R_bt = R0 (1 + J/N)^(-1/4),
+
+    and when J ≫ N, R_bt⁴ → Pt τ G² σ max(Bj, Br) Lj Lpol Rj² / (4π Pj Gj Gr L q)
+    (Mahafza, eq. 2.58 for S = J, program ``soj_req.m``).  The jammer's range and
+    power enter only through J/N, under a fourth root.
+
+    Parameters
+    ----------
+    peak_power_w, gain_db, frequency_hz, rcs_m2, snr_db, pulse_width_s
+        The radar, the target and the required single-pulse SNR, as in
+        :func:`max_range_m`.
+    jammer_power_w, jammer_gain_db, jammer_bandwidth_hz, jammer_range_m,
+    sidelobe_level_db, system_temperature_k, loss_db, jammer_loss_db,
+    polarisation_loss_db, receiver_bandwidth_hz
+        The jammer and its coupling into the radar, as in :func:`snr_jammed_db`.
+        The mainlobe or sidelobe enters as Gr = G + ``sidelobe_level_db`` in j1:
+        a sidelobe level of -30 dB is worth exactly 30 dB of jammer power.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Burn-through range, m; :func:`max_range_m` when Pj = 0.
+
+    Raises
+    ------
+    ValueError
+        If an input is out of range (see :func:`snr_jammed_db`).
+
+    Notes
+    -----
+    The required SNR is that of one pulse, as for :func:`max_range_m`; jamming
+    noise is integrated like thermal noise (see :func:`snr_jammed_db`), so the
+    SNR from :func:`required_snr_db` for N pulses applies unchanged to S/(N + J).
+    """
+    inputs: tuple[ArrayLike, ...] = (
+        peak_power_w,
+        gain_db,
+        frequency_hz,
+        rcs_m2,
+        snr_db,
+        pulse_width_s,
+        jammer_power_w,
+        jammer_gain_db,
+        jammer_bandwidth_hz,
+        sidelobe_level_db,
+        system_temperature_k,
+        loss_db,
+        jammer_loss_db,
+        polarisation_loss_db,
+    )
+    level = _check_sidelobe(sidelobe_level_db)
+    s1 = _snr_linear(
+        peak_power_w,
+        gain_db,
+        frequency_hz,
+        rcs_m2,
+        1.0,
+        pulse_width_s,
+        system_temperature_k,
+        loss_db,
+    )
+    required = 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0)
+    r0_squared = np.sqrt(s1 / required)
+    br = (
+        1.0 / np.asarray(pulse_width_s, dtype=np.float64)
+        if receiver_bandwidth_hz is None
+        else receiver_bandwidth_hz
+    )
+    rj = 1.0 if jammer_range_m is None else jammer_range_m
+    jnr = _jnr_linear(
+        jammer_power_w,
+        jammer_gain_db,
+        jammer_bandwidth_hz,
+        rj,
+        frequency_hz,
+        np.asarray(gain_db, dtype=np.float64) + level,
+        br,
+        system_temperature_k,
+        jammer_loss_db,
+        polarisation_loss_db,
+    )
+    if jammer_range_m is None:
+        u = jnr / (2.0 * r0_squared)  # jnr is j1, the J/N at 1 m
+        range_squared = r0_squared / (u + np.hypot(1.0, u))
+        burn_through = np.sqrt(range_squared)
+    else:
+        burn_through = np.sqrt(r0_squared) * (1.0 + jnr) ** -0.25
+    extra = tuple(x for x in (jammer_range_m, receiver_bandwidth_hz) if x is not None)
+    return _result(np.asarray(burn_through, dtype=np.float64), *inputs, *extra)
