@@ -192,6 +192,11 @@ class Unit(_Strict):
         description="redirect interceptors whose target dies (true) or destroy them (false); "
         "default: the system's",
     )
+    site: str | None = Field(
+        default=None,
+        description="name of the asset the unit stands at: a threat that damages the asset "
+        "destroys the unit (its radars stop, it fires no more)",
+    )
 
     @model_validator(mode="after")
     def _inventory(self) -> Unit:
@@ -261,6 +266,11 @@ class Sensor(_Strict):
         default=None, description="boresight azimuth of sector radars, clockwise from north"
     )
     network: str = Field(description="name of the network it reports to")
+    site: str | None = Field(
+        default=None,
+        description="name of the asset the sensor stands at: a threat that damages the asset "
+        "destroys the sensor (its radars stop)",
+    )
 
 
 class Flight(_Strict):
@@ -698,6 +708,15 @@ def _sweep_points(sweeps: list[Sweep], located: LocatedData, cat: Catalogue) -> 
     return points
 
 
+def _check_site(
+    site: str | None, asset_names: list[str], located: LocatedData, loc: tuple[str | int, ...]
+) -> None:
+    if site is not None and site not in asset_names:
+        raise located.error(
+            (*loc, "site"), f"unknown asset '{site}' (assets: {', '.join(asset_names)})"
+        )
+
+
 def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> None:
     from airguard.geo import great_circle_distance_m
 
@@ -734,6 +753,7 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 (*loc, "network"),
                 f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})",
             )
+        _check_site(unit.site, asset_names, located, loc)
         for cls, rule in unit.doctrine.items():
             for k, iid in enumerate(rule.interceptors or []):
                 if iid not in entry.interceptors:
@@ -777,6 +797,7 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 (*loc, "network"),
                 f"unknown network '{sensor.network}' (declared: {', '.join(network_names) or 'none'})",
             )
+        _check_site(sensor.site, asset_names, located, loc)
     for i, flight in enumerate(body.flights):
         loc = ("flights", i)
         plane = cat.entries.get(flight.aircraft)

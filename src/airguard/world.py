@@ -114,6 +114,7 @@ class Units(NamedTuple):
     retarget: np.ndarray  # (U,) int64 1: redirect interceptors whose target dies
     update_s: np.ndarray  # (U,) s, update interval of the unit's network (0: continuous)
     capacity: np.ndarray  # (U,) int64 tracks the unit's network carries, -1: no limit
+    site: np.ndarray  # (U,) int64 asset the unit stands at (destroyed with it), -1: none
 
 
 class Interceptors(NamedTuple):
@@ -621,7 +622,14 @@ class _UnitTable:
             retarget=_i(self.u_retarget),
             update_s=_f(self.u_update),
             capacity=_i(self.u_capacity),
+            site=_i([_site_index(body, x.site) for x in [*body.units, *body.sensors]]),
         )
+
+
+def _site_index(body: ScenarioBody, site: str | None) -> int:
+    """The index of the asset named `site` (-1: none)."""
+    names = [a.name for a in body.assets]
+    return -1 if site is None else names.index(site)
 
 
 def _inventory(unit: Unit, comp: Composition) -> tuple[int, dict[str, int]]:

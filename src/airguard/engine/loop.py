@@ -87,7 +87,7 @@ from airguard.engine.profile import (
     lap,
     tick,
 )
-from airguard.engine.scoring import score
+from airguard.engine.scoring import destroy_sited, score
 from airguard.engine.state import (
     Assets,
     Evaluations,
@@ -188,12 +188,18 @@ def engage(
     first_eng, first_trk = out.first_eng, out.first_trk
     memo = sc.step == SEARCH_STEP_S  # every cycle's trial times on one grid (firecontrol)
     assess_until, obj_cls, first_track = led.assess_until, led.obj_cls, led.first_track
+    unit_down = out.unit_down
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
+        if sc.has_sites:  # units destroyed by threats that landed on their sites up to t
+            destroy_sited(sc, killed_at, t - sc.step, t, unit_down)
         # 2-3. sensor looks due up to now, each followed by its unit's tracker
         for r in range(rad.unit.shape[0]):
             while sen.next_scan[r] <= t:
                 ts = sen.next_scan[r]
+                if unit_down[rad.unit[r]] <= ts:
+                    sen.next_scan[r] = math.inf  # destroyed with its site: no more looks
+                    break
                 beam = radar_beam(rad, r, sen.slice_no[r] % rad.n_sectors[r], sc.sky)
                 n = look(beam, thr, alive, ts, rng, sen.det, first_det, out.look_code, buf, log)
                 clk = lap(prof, ST_LOOKS, clk)
@@ -215,8 +221,8 @@ def engage(
         for g in range(sc.n_groups):
             n_pairs = 0
             for u in range(n_units):
-                if group[u] != g:
-                    continue
+                if group[u] != g or unit_down[u] <= t:
+                    continue  # another group's, or destroyed
                 # a unit whose channels are all guiding rounds takes no new pair; its
                 # picture still counts in each threat's kill chain
                 busy = channels[u] >= fire_channels[u]
@@ -353,7 +359,7 @@ def engage(
             gone = j < n_thr and (killed_at[j] <= t or (thr.decoy[j] and t >= thr.identified_t[j]))
             if gone and units.retarget[u] == 1:
                 j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
-            if not m_acq[m]:
+            if not m_acq[m] and unit_down[u] > t:  # (a destroyed unit guides no more)
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                 if t_est > fl.m_track_t[m]:
                     ballistic = led.obj_cls[j] == CLASS_BALLISTIC
@@ -563,14 +569,21 @@ class ReplicationResult:
     ended: float = math.nan
     """Time the replication ended, s: the duration, or earlier once nothing was left to
     engage (the scenario's ``stop``)."""
+    units_destroyed: int = 0
+    """Units and sensors destroyed with the asset they stand at (their ``site``)."""
 
 
 def _kernel_out(
-    n: int, max_m: int, n_assets: int, duration: float, prof: np.ndarray | None = None
+    n: int,
+    max_m: int,
+    n_assets: int,
+    n_units: int,
+    duration: float,
+    prof: np.ndarray | None = None,
 ) -> KernelOut:
-    """Result arrays for `n` threats, `max_m` interceptors and `n_assets` assets of a
-    replication of `duration` s; `prof`: a profile to add the compiled stages' cycles to
-    (None: none)."""
+    """Result arrays for `n` threats, `max_m` interceptors, `n_assets` assets and `n_units`
+    units and sensors of a replication of `duration` s; `prof`: a profile to add the
+    compiled stages' cycles to (None: none)."""
     return KernelOut(
         killed_at=np.full(n, math.inf),
         impacted=np.zeros(n, dtype=np.bool_),
@@ -599,6 +612,7 @@ def _kernel_out(
         n_false_alarms=np.zeros(1, dtype=np.int64),
         n_phantoms=np.zeros(1, dtype=np.int64),
         t_end=np.full(1, duration),
+        unit_down=np.full(n_units, math.inf),
         prof=np.zeros(0, dtype=np.int64) if prof is None else prof,
     )
 
@@ -640,6 +654,7 @@ def _scene(
         ),
         no_body=NO_BODY.copy(),
         kill_key=key,
+        has_sites=bool((units.site >= 0).any()),
     )
 
 
@@ -680,7 +695,12 @@ def run_replication(
         c = _py_lap(profile, ST_THREATS, c)
     n = world.n_threats
     out = _kernel_out(
-        n, int(world.units.rounds.sum()), len(world.asset_names), world.duration_s, profile
+        n,
+        int(world.units.rounds.sum()),
+        len(world.asset_names),
+        world.units.site.shape[0],
+        world.duration_s,
+        profile,
     )
     n_groups = int(world.units.group.max()) + 1 if world.units.group.size else 1
     if thr.friendly.any():
@@ -746,6 +766,7 @@ def run_replication(
         n_false_alarms=int(out.n_false_alarms[0]),
         n_phantoms=int(out.n_phantoms[0]),
         ended=float(out.t_end[0]),
+        units_destroyed=int((out.unit_down < math.inf).sum()),
         first_envelope=first_env,
         first_engaged=first_eng,
         fate=fate,

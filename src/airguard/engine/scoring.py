@@ -3,19 +3,22 @@
 Impacts of threats that were not killed are scored against the assets (a hit
 when the impact point lies within an asset's radius); interceptors still flying
 at the end time out; phantoms (tracks of false alarms) leave the engine as
-target -1; the counters are written out.
+target -1; the counters are written out.  During the replication, a threat that lands
+on an asset destroys the units standing there (:func:`destroy_sited`).
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from airguard._jit import njit
 from airguard.c2.picture import Pictures
 from airguard.engine.events import EV_END, EV_IMPACT, TIMEOUT, EventLog, log_event
 from airguard.engine.state import Flights, KernelOut, Ledger, Scene, Sensing
 
-__all__ = ["score"]
+__all__ = ["destroy_sited", "lands_on", "score"]
 
 
 @njit
@@ -45,6 +48,38 @@ def score(
 
 
 @njit
+def lands_on(
+    impact_pos: np.ndarray, j: int, asset_pos: np.ndarray, asset_radius: np.ndarray, a: int
+) -> bool:
+    """Whether threat `j`'s impact point lies within asset `a`'s radius."""
+    dx = impact_pos[j, 0] - asset_pos[a, 0]
+    dy = impact_pos[j, 1] - asset_pos[a, 1]
+    dz = impact_pos[j, 2] - asset_pos[a, 2]
+    return bool(dx * dx + dy * dy + dz * dz <= asset_radius[a] ** 2)
+
+
+@njit
+def destroy_sited(
+    sc: Scene, killed_at: np.ndarray, t_lo: float, t: float, unit_down: np.ndarray
+) -> None:
+    """Units and sensors standing at an asset (``Units.site``) that a threat landing in
+    (`t_lo`, `t`] hits are destroyed at its impact time (`unit_down`): from then on their
+    radars look no more, they take no new engagement and guide no round in flight.
+    Impacts are final by then: a threat that lands at or before `t` can no longer be
+    killed (the fly-out up to `t` is over)."""
+    thr, site = sc.thr, sc.units.site
+    for j in range(thr.ttype.shape[0]):
+        tj = thr.t_impact[j]
+        if tj <= t_lo or tj > t or thr.friendly[j] or thr.decoy[j] or killed_at[j] < math.inf:
+            continue
+        for u in range(site.shape[0]):
+            a = site[u]
+            hit = a >= 0 and lands_on(thr.impact_pos, j, sc.assets.pos, sc.assets.radius, a)
+            if hit and unit_down[u] > tj:
+                unit_down[u] = tj
+
+
+@njit
 def _score_impacts(sc: Scene, led: Ledger, out: KernelOut, log: EventLog) -> None:
     """Impacts of threats not killed by the end, scored against assets."""
     thr, asset_pos, asset_radius = sc.thr, sc.assets.pos, sc.assets.radius
@@ -55,10 +90,7 @@ def _score_impacts(sc: Scene, led: Ledger, out: KernelOut, log: EventLog) -> Non
             out.impacted[j] = True
             hit = -1
             for a in range(asset_pos.shape[0]):
-                dx = thr.impact_pos[j, 0] - asset_pos[a, 0]
-                dy = thr.impact_pos[j, 1] - asset_pos[a, 1]
-                dz = thr.impact_pos[j, 2] - asset_pos[a, 2]
-                if dx * dx + dy * dy + dz * dz <= asset_radius[a] ** 2:
+                if lands_on(thr.impact_pos, j, asset_pos, asset_radius, a):
                     out.asset_hits[a] += 1
                     if hit < 0:
                         hit = a

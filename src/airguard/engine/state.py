@@ -110,6 +110,8 @@ class KernelOut(NamedTuple):
     n_false_alarms: np.ndarray  # (1,)
     n_phantoms: np.ndarray  # (1,) confirmed tracks made of false alarms
     t_end: np.ndarray  # (1,) time the replication ended, s (Scene.stop_quiet: maybe early)
+    unit_down: np.ndarray  # (U,) when each unit or sensor was destroyed with its site, s
+    # (inf: never; Units.site)
     prof: np.ndarray  # (engine.profile.N_STAGES,) int64 cycles per stage, or (0,): no profile
 
 
@@ -154,6 +156,7 @@ class Scene(NamedTuple):
     no_body: np.ndarray  # (N_PARAMS,) zeros: a phantom's prediction body (NO_BODY)
     weave_below_m: np.ndarray  # (Ty,) height (ellipsoid) below which a type may weave, m
     kill_key: int  # the replication's kill-draw stream (loop.kill_key; flyout.kill_uniform)
+    has_sites: bool  # some unit stands at an asset and is destroyed with it (Units.site)
 
 
 class Detections(NamedTuple):

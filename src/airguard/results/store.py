@@ -130,6 +130,7 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             "false_alarms": np.array([r.n_false_alarms for r in results], dtype=np.int64),
             "phantom_tracks": np.array([r.n_phantoms for r in results], dtype=np.int64),
             "ended": np.array([r.ended for r in results], dtype=np.float64),
+            "units_destroyed": np.array([r.units_destroyed for r in results], dtype=np.int64),
             "interceptors_at_phantoms": np.array(
                 [int((r.interceptor_target < 0).sum()) for r in results], dtype=np.int64
             ),
