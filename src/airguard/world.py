@@ -622,7 +622,10 @@ class _UnitTable:
             retarget=_i(self.u_retarget),
             update_s=_f(self.u_update),
             capacity=_i(self.u_capacity),
-            site=_i([_site_index(body, x.site) for x in [*body.units, *body.sensors]]),
+            site=_i(
+                [_site_index(body, u.site) for u in body.units]
+                + [_site_index(body, x.site) for x in body.sensors]
+            ),
         )
 
 
