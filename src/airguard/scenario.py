@@ -36,6 +36,7 @@ from airguard.catalogue import (
     Aircraft,
     Catalogue,
     DefenceSystem,
+    Jammer,
     SensorSystem,
     ThreatSystem,
     default_catalogue,
@@ -48,6 +49,7 @@ from airguard.units import Dimension, UnitError, parse_quantity
 
 __all__ = [
     "Asset",
+    "JammerPlatform",
     "Network",
     "Position",
     "Raid",
@@ -287,6 +289,16 @@ class Flight(_Strict):
     )
 
 
+class JammerPlatform(_Strict):
+    """A stand-off noise jammer holding a position (an orbit's centre) while it is on."""
+
+    name: str = Field(min_length=1)
+    system: str = Field(description="catalogue id of a jammer, e.g. 'growler-jammer'")
+    position: Position
+    start: Time = Field(default=0.0, description="when it starts jamming, e.g. '0 s'")
+    end: Time | None = Field(default=None, description="when it stops; default: never")
+
+
 class TerrainFiles(_Strict):
     """A digital elevation model: SRTM .hgt tiles or one GeoTIFF (EPSG:4326)."""
 
@@ -397,6 +409,11 @@ class ScenarioBody(_Strict):
     networks: list[Network] = Field(default_factory=list)
     sensors: list[Sensor] = Field(default_factory=list)
     flights: list[Flight] = Field(default_factory=list)
+    jammers: list[JammerPlatform] = Field(
+        default_factory=list,
+        description="stand-off noise jammers: each raises the noise every radar in its band "
+        "hears, through the mainlobe when it lies in the direction looked at",
+    )
     terrain: TerrainFiles | None = Field(
         default=None,
         description="elevation model: radar masking and terrain-following cruise (default: "
@@ -798,6 +815,17 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 f"unknown network '{sensor.network}' (declared: {', '.join(network_names) or 'none'})",
             )
         _check_site(sensor.site, asset_names, located, loc)
+    for i, jam in enumerate(body.jammers):
+        loc = ("jammers", i)
+        if jam.name in [x.name for x in body.jammers[:i]]:
+            raise located.error((*loc, "name"), f"duplicate jammer name '{jam.name}'")
+        if not isinstance(cat.entries.get(jam.system), Jammer):
+            known = ", ".join(cat.ids("jammer")) or "none"
+            raise located.error(
+                (*loc, "system"), f"unknown jammer '{jam.system}' (catalogue: {known})"
+            )
+        if jam.end is not None and jam.end <= jam.start:
+            raise located.error((*loc, "end"), f"expected after start ({jam.start:g} s)")
     for i, flight in enumerate(body.flights):
         loc = ("flights", i)
         plane = cat.entries.get(flight.aircraft)

@@ -92,6 +92,12 @@ class Radars(NamedTuple):
     false_alarms_per_scan: np.ndarray  # (R,) expected false alarms per scan period, Pfa x cells
     n_sectors: np.ndarray  # (R,) int64 looks per period: 1 (electronic), sector slices (rotating)
     sigma_range_rate_mps: np.ndarray  # (R,) range-rate sigma, m/s; 0: no range rate measured
+    # noise jamming by the scenario's K stand-off jammers (radar.jnr_db; K = 0: none)
+    jam_jn: np.ndarray  # (R, K) J/N through the mainlobe (linear; 0: out of band or sight)
+    jam_dir: np.ndarray  # (R, K, 3) unit vector from the antenna to each jammer (ECEF)
+    jam_window: np.ndarray  # (R, K, 2) when each jammer is on: [start, end), s
+    jam_cos: np.ndarray  # (R,) cosine of the mainlobe's half-width: inside it, no sidelobe
+    jam_sll: np.ndarray  # (R,) sidelobe level (linear) a jammer outside the mainlobe meets
 
 
 class Units(NamedTuple):
@@ -405,11 +411,19 @@ def compile_world(scenario: Scenario) -> World:
         assert isinstance(sensor_sys, SensorSystem)
         table.add_sensor(len(body.units) + si, sensor, sensor_sys)
     r_rows = table.r_rows
+    _add_jamming(scenario, r_rows, table.radar_specs)
+    k_jam = len(body.jammers)
     radars = _stack(
         Radars,
         r_rows,
         ints=("unit", "n_sectors"),
-        trailing={"pos_ecef_m": (3,), "enu_basis": (3, 3)},
+        trailing={
+            "pos_ecef_m": (3,),
+            "enu_basis": (3, 3),
+            "jam_jn": (k_jam,),
+            "jam_dir": (k_jam, 3),
+            "jam_window": (k_jam, 2),
+        },
     )
     units = table.units()
 
@@ -490,6 +504,7 @@ class _UnitTable:
         self.body = body
         self.interceptor_ids = interceptor_ids
         self.r_rows: list[dict[str, Any]] = []
+        self.radar_specs: list[RadarSpec] = []
         self.radar_names: list[str] = []
         self.networks = {n.name: (i, n.latency) for i, n in enumerate(body.networks)}
         self.net_spec = {n.name: n for n in body.networks}
@@ -562,6 +577,7 @@ class _UnitTable:
         for rid in comp.radars:
             spec = sysm.radars[rid]
             self.radar_names.append(f"{unit.name}/{rid}")
+            self.radar_specs.append(spec)
             self.r_rows.append(radar_row(spec, unit, ui))
 
     def _doctrine(self, ui: int, unit: Unit, comp: Composition) -> None:
@@ -597,6 +613,7 @@ class _UnitTable:
         self.u_retarget.append(0)
         for rid, spec in sensor_sys.radars.items():
             self.radar_names.append(f"{sensor.name}/{rid}")
+            self.radar_specs.append(spec)
             self.r_rows.append(radar_row(spec, sensor, ui))
 
     def units(self) -> Units:
@@ -828,7 +845,95 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
             else 1
         ),
         "sigma_range_rate_mps": spec.range_rate_accuracy.value if spec.range_rate_accuracy else 0.0,
+        # no jammer (_add_jamming fills these in for a scenario's jammers)
+        "jam_jn": np.zeros(0),
+        "jam_dir": np.zeros((0, 3)),
+        "jam_window": np.zeros((0, 2)),
+        "jam_cos": 1.0,
+        "jam_sll": 1.0,
     }
+
+
+ANTENNA_GAIN_RULE = 26_000.0
+"""G ≈ 26,000 / (θ_az θ_el), beamwidths in degrees: the directive gain 4π/(θ_az θ_el)
+(41,253 deg²) times an aperture efficiency of about 0.63, the usual rule of thumb for a
+radar antenna's gain from its beamwidths (e.g. Stimson, *Introduction to Airborne
+Radar*, 2nd ed., ch. 9)."""
+
+
+def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[RadarSpec]) -> None:
+    """Each radar row's noise jamming by the scenario's stand-off jammers (:class:`Radars`).
+
+    J/N through the mainlobe is :func:`airguard.radar.jnr_db` for the jammer's power, gain,
+    bandwidth and losses, its range from the antenna, and the radar's frequency, receive
+    gain (from its beamwidths, :data:`ANTENNA_GAIN_RULE`), noise bandwidth (c / 2 ΔR from
+    its range resolution) and system temperature (290 K × its noise figure).  A jammer
+    whose band does not hold the radar's frequency, or that lies below the radar's radio
+    horizon (4/3 Earth), does not jam it.
+
+    Raises
+    ------
+    InputError
+        When a jammer is present and a radar lacks a figure the equation needs.
+    """
+    from airguard.catalogue.models import Jammer
+    from airguard.radar import SPEED_OF_LIGHT_MPS, jnr_db
+    from airguard.sensing import radio_horizon_m
+
+    body, cat = scenario.body, scenario.catalogue
+    k_jam = len(body.jammers)
+    for row, spec in zip(rows, specs, strict=True):
+        jn, dirs = np.zeros(k_jam), np.zeros((k_jam, 3))
+        window = np.zeros((k_jam, 2))
+        row.update(jam_jn=jn, jam_dir=dirs, jam_window=window, jam_cos=1.0, jam_sll=1.0)
+        if not k_jam:
+            continue
+        needed = {
+            "noise_figure": spec.noise_figure,
+            "sidelobe_level": spec.sidelobe_level,
+            "azimuth_beamwidth": spec.azimuth_beamwidth,
+            "elevation_beamwidth": spec.elevation_beamwidth,
+            "range_resolution": spec.range_resolution,
+        }
+        missing = [name for name, fig in needed.items() if fig is None]
+        if missing:
+            raise InputError(
+                f"radar '{spec.name}' has no {', '.join(missing)} in the catalogue: the "
+                "jamming equation needs them",
+                file=scenario.file,
+                field="jammers",
+            )
+        assert spec.azimuth_beamwidth and spec.elevation_beamwidth and spec.range_resolution
+        assert spec.noise_figure and spec.sidelobe_level
+        bw_az, bw_el = spec.azimuth_beamwidth.value, spec.elevation_beamwidth.value
+        gain_db = 10.0 * math.log10(ANTENNA_GAIN_RULE / (math.degrees(bw_az) * math.degrees(bw_el)))
+        noise_bw = SPEED_OF_LIGHT_MPS / (2.0 * spec.range_resolution.value)
+        temperature = 290.0 * 10.0 ** (spec.noise_figure.value / 10.0)
+        row["jam_cos"] = math.cos(0.5 * math.sqrt(bw_az * bw_el))
+        row["jam_sll"] = 10.0 ** (spec.sidelobe_level.value / 10.0)
+        freq = spec.frequency.value
+        for k, jp in enumerate(body.jammers):
+            jam = cat.entries[jp.system]
+            assert isinstance(jam, Jammer)
+            window[k] = (jp.start, math.inf if jp.end is None else jp.end)
+            if not jam.band_low.value <= freq <= jam.band_high.value:
+                continue
+            p = jp.position
+            d = geo.geodetic2ecef(p.lat, p.lon, p.alt) - row["pos_ecef_m"]
+            dist = float(np.linalg.norm(d))
+            if dist > radio_horizon_m(row["height_m"], p.alt):
+                continue  # below the horizon: the Earth screens it
+            dirs[k] = d / dist
+            jn[k] = 10.0 ** (
+                float(
+                    jnr_db(
+                        10.0 ** (jam.power.value / 10.0), jam.antenna_gain.value,
+                        jam.bandwidth.value, dist, freq, gain_db, noise_bw, temperature,
+                        jam.losses.value if jam.losses is not None else 0.0,
+                    )
+                )
+                / 10.0
+            )  # fmt: skip
 
 
 ROTATING_SLICE_DEG = 30.0

@@ -270,7 +270,7 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     path = _broken(tmp_path, "scud-b", "kind: threat", "kind: rocket")
     err = _entry_error(path)
     assert (err.field, err.line) == ("kind", _line_of(path.read_text(), "kind: rocket"))
-    assert "expected one of defence, threat, aircraft, sensor, got 'rocket'" in err.message
+    assert "expected one of defence, threat, aircraft, sensor, jammer, got 'rocket'" in err.message
 
 
 DOCTRINE_OLD = "ballistic: {interceptors: [pac-3-mse, pac-2-gem-t]"

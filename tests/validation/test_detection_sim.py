@@ -77,6 +77,11 @@ def _radar(
         false_alarms_per_scan=np.zeros(1),  # no false alarms: only the target's own draw is tested
         n_sectors=np.ones(1, dtype=np.int64),
         sigma_range_rate_mps=np.zeros(1),
+        jam_jn=np.zeros((1, 0)),
+        jam_dir=np.zeros((1, 0, 3)),
+        jam_window=np.zeros((1, 0, 2)),
+        jam_cos=np.ones(1),
+        jam_sll=np.ones(1),
     )
 
 

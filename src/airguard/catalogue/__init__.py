@@ -25,6 +25,7 @@ from airguard.catalogue.models import (
     DefenceSystem,
     DoctrineRule,
     InterceptorSpec,
+    Jammer,
     LauncherSpec,
     RadarSpec,
     SensorSystem,
@@ -43,6 +44,7 @@ __all__ = [
     "DoctrineRule",
     "Figure",
     "InterceptorSpec",
+    "Jammer",
     "LauncherSpec",
     "RadarSpec",
     "SensorSystem",
@@ -53,7 +55,7 @@ __all__ = [
     "load_catalogue",
 ]
 
-Entry = DefenceSystem | ThreatSystem | Aircraft | SensorSystem
+Entry = DefenceSystem | ThreatSystem | Aircraft | SensorSystem | Jammer
 
 
 @dataclass
@@ -73,7 +75,7 @@ class Catalogue:
         return self.entries[entry_id]
 
     def ids(
-        self, kind: Literal["defence", "threat", "aircraft", "sensor"] | None = None
+        self, kind: Literal["defence", "threat", "aircraft", "sensor", "jammer"] | None = None
     ) -> list[str]:
         return sorted(k for k, e in self.entries.items() if kind is None or e.kind == kind)
 
@@ -119,9 +121,9 @@ def load_entry(path: str | Path, text: str | None = None) -> Entry:
 def _validate_entry(located: LocatedData, stem: str) -> Entry:
     data = located.data
     kind = data.get("kind")
-    if kind not in ("defence", "threat", "aircraft", "sensor"):
+    if kind not in ("defence", "threat", "aircraft", "sensor", "jammer"):
         raise located.error(
-            ("kind",), f"expected one of defence, threat, aircraft, sensor, got {kind!r}"
+            ("kind",), f"expected one of defence, threat, aircraft, sensor, jammer, got {kind!r}"
         )
     sources = data.get("sources")
     context = {"sources": set(sources) if isinstance(sources, dict) else set()}
@@ -130,6 +132,7 @@ def _validate_entry(located: LocatedData, stem: str) -> Entry:
         "threat": ThreatSystem,
         "aircraft": Aircraft,
         "sensor": SensorSystem,
+        "jammer": Jammer,
     }
     model = models[kind]
     entry = validate(model, located, context)

@@ -26,6 +26,7 @@ __all__ = [
     "DragCurve",
     "FirePolicy",
     "InterceptorSpec",
+    "Jammer",
     "LauncherSpec",
     "RadarSpec",
     "RcsAspect",
@@ -201,6 +202,22 @@ class RadarSpec(_Strict):
     range_rate_accuracy: Speed | None = Field(
         default=None, description="set for a radar that measures range rate (Doppler)"
     )
+    noise_figure: Number | None = Field(
+        default=None,
+        description="receiver noise figure, dB: the system noise temperature is 290 K times "
+        "it (needed, with the beamwidths and range resolution, when a jammer is present)",
+    )
+    sidelobe_level: Number | None = Field(
+        default=None,
+        description="mean sidelobe level of the receive pattern relative to the mainlobe "
+        "peak, dB (negative): the gain a jammer outside the beam meets",
+    )
+
+    @model_validator(mode="after")
+    def _sidelobes(self) -> RadarSpec:
+        if self.sidelobe_level is not None and self.sidelobe_level.value > 0.0:
+            raise ValueError("sidelobe_level: expected at most 0 dB (relative to the mainlobe)")
+        return self
 
     @model_validator(mode="after")
     def _cells(self) -> RadarSpec:
@@ -507,6 +524,31 @@ class ThreatSystem(_Entry):
             raise ValueError("swerling must be a case from 0 to 4")
         if self.min_range.value > self.max_range.value:
             raise ValueError("min_range exceeds max_range")
+        return self
+
+
+class Jammer(_Entry):
+    """A barrage noise jammer: the emitter a stand-off platform points at one radar.
+
+    Its noise covers ``bandwidth`` at once, anywhere within ``band_low`` to
+    ``band_high``; a radar whose frequency lies outside that band is not jammed.
+    """
+
+    kind: Literal["jammer"]
+    platform: str = Field(description="what carries it, e.g. 'EA-18G Growler'")
+    power: Number = Field(description="transmitter power into the antenna, dBW")
+    antenna_gain: Number = Field(description="antenna gain toward the radar, dBi")
+    bandwidth: Frequency = Field(description="the noise's bandwidth (barrage), Hz")
+    band_low: Frequency
+    band_high: Frequency
+    losses: Number | None = Field(default=None, description="transmit losses, dB")
+
+    @model_validator(mode="after")
+    def _band(self) -> Jammer:
+        if self.band_high.value <= self.band_low.value:
+            raise ValueError("band_high: expected above band_low")
+        if self.bandwidth.value <= 0.0:
+            raise ValueError("bandwidth: expected more than 0 Hz")
         return self
 
 

@@ -100,6 +100,11 @@ class Beam(NamedTuple):
     sigma_el: float  # rad
     sigma_rr: float  # m/s; 0: no range rate measured
     false_alarms: float  # expected false alarms in this slice
+    jam_jn: np.ndarray  # (K,) each jammer's J/N through the mainlobe (Radars.jam_jn)
+    jam_dir: np.ndarray  # (K, 3) unit vectors to the jammers
+    jam_window: np.ndarray  # (K, 2) when each is on
+    jam_cos: float  # cosine of the mainlobe's half-width
+    jam_sll: float  # sidelobe level, linear
 
 
 @njit
@@ -138,7 +143,31 @@ def radar_beam(rad: Radars, r: int, sl: int, sky: Skylines) -> Beam:
         sigma_el=rad.sigma_el_rad[r],
         sigma_rr=rad.sigma_range_rate_mps[r],
         false_alarms=rad.false_alarms_per_scan[r] / rad.n_sectors[r],
+        jam_jn=rad.jam_jn[r],
+        jam_dir=rad.jam_dir[r],
+        jam_window=rad.jam_window[r],
+        jam_cos=rad.jam_cos[r],
+        jam_sll=rad.jam_sll[r],
     )
+
+
+@njit(inline="always")
+def jamming(beam: Beam, ts: float, buf: np.ndarray, rng_m: float) -> float:
+    """J/N in a look at time ts toward the object at ``buf`` (range `rng_m`): each jammer
+    on at ts through the mainlobe when it lies within the beam's half-width of the
+    direction looked at, through the sidelobes otherwise (:func:`airguard.radar.jnr_db`;
+    the jammers hold their positions)."""
+    ux = (buf[0] - beam.pos[0]) / rng_m
+    uy = (buf[1] - beam.pos[1]) / rng_m
+    uz = (buf[2] - beam.pos[2]) / rng_m
+    total = 0.0
+    for k in range(beam.jam_jn.shape[0]):
+        if beam.jam_jn[k] <= 0.0 or ts < beam.jam_window[k, 0] or ts >= beam.jam_window[k, 1]:
+            continue
+        d = beam.jam_dir[k]
+        inside = ux * d[0] + uy * d[1] + uz * d[2] >= beam.jam_cos
+        total += beam.jam_jn[k] * (1.0 if inside else beam.jam_sll)
+    return total
 
 
 @njit
@@ -201,6 +230,8 @@ def look(
         elif sw == 3 or sw == 4:
             rcs *= rng.gamma(2.0, 0.5)
         snr = beam.snr_k * rcs / (rng_m**4)
+        if beam.jam_jn.shape[0] > 0:  # noise jamming: S / (N + J) (radar.snr_jammed_db)
+            snr /= 1.0 + jamming(beam, ts, buf, rng_m)
         # square-law detector: |sqrt(snr) + complex unit-power noise|^2 against -ln(Pfa)
         ni = rng.standard_normal() * math.sqrt(0.5)
         nq = rng.standard_normal() * math.sqrt(0.5)

@@ -89,10 +89,15 @@ class UncertainFigure:
         return (self.low, self.nominal, self.high)[level]
 
 
+_JAMMING_ONLY = {"noise_figure", "sidelobe_level"}
+"""Radar figures that enter the simulation only when a jammer is present."""
+
+
 def _entries_used(scenario: Scenario) -> list[str]:
     body = scenario.body
     ids = [u.system for u in body.units] + [s.system for s in body.sensors]
     ids += [r.threat for r in body.raids] + [f.aircraft for f in body.flights]
+    ids += [j.system for j in body.jammers]
     return list(dict.fromkeys(ids))
 
 
@@ -106,6 +111,8 @@ def contested_figures(scenario: Scenario) -> list[UncertainFigure]:
                 continue
             key = (entry.kind, *path)
             if key in _UNUSED or (entry.kind, *path[-1:]) in _UNUSED:
+                continue
+            if path[-1] in _JAMMING_ONLY and not scenario.body.jammers:
                 continue
             out.append(UncertainFigure(eid, path, fig.level("low"), fig.value, fig.level("high")))
     return out
