@@ -133,12 +133,16 @@ def serve(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
 ) -> None:
     """Browse runs and play back any replication on a map, in a local web app (no internet)."""
+    from airguard.viewer.server import exposure_warning
     from airguard.viewer.server import serve as run_server
 
     roots = runs or [Path("runs")]
 
     def ready(url: str) -> None:
         typer.echo(f"airguard viewer on {url} (Ctrl-C to stop)")
+        warning = exposure_warning(host)
+        if warning is not None:
+            typer.echo(f"airguard: {warning}", err=True)
 
     try:
         run_server(roots, host=host, port=port, verbose=verbose, on_ready=ready)

@@ -9,24 +9,43 @@ by a path, so no request can reach another file.  Routes:
 ``GET /``                         the viewer page
 ``GET /static/<name>``            map.js, map.css, viewer.js, viewer.css
 ``GET /api/runs``                 the runs: id, scenario, variant, replications, seed
+                                  (a run that cannot be served: id and ``damaged``, why)
 ``GET /api/scene?run=ID``         the run's map (:func:`airguard.scene.scene`),
                                   its replications' outcomes and the representative one
 ``GET /api/playback?run=ID&rep=K``  replication K as positions over time
                                   (:func:`airguard.scene.playback.playback`), computed
                                   on first request and cached
 
-A bad request gets a JSON error with a 4xx status (400 bad parameter, 403 foreign Host
-header, 404 unknown route or run, 405 other methods); an unexpected failure while
-computing gets a JSON 500.  Neither stops the server.  When bound to a loopback address the
-server answers only requests whose Host header names it (a guard against DNS rebinding).
+A bad request gets a JSON error with a 4xx status (400 bad parameter or Content-Length,
+403 foreign Host header or a run holding a symbolic link, 404 unknown route or run, 405
+other methods, 409 a damaged run, 414 and 431 a request line or headers too long); an
+unexpected failure while computing gets a JSON 500.  None stops the server.  When bound to
+a loopback address the server answers only requests whose Host header names it, in any
+case (a guard against DNS rebinding).
+
+What bounds the server's work (docs/reliability.md, "The viewer under attack"): at most
+:data:`MAX_CONNECTIONS` connections are handled at once, each by its own thread, and
+further ones wait in the kernel's accept queue (:data:`ACCEPT_QUEUE` deep); a connection
+that sends nothing, or has not sent a whole request head, for :data:`IDLE_TIMEOUT_S` is
+closed (after :data:`BUSY_TIMEOUT_S` while other connections wait for a handler); at most
+:data:`HEAVY_AT_ONCE` scenes or playbacks are computed at once and :data:`CACHE_SIZE`
+kept; a request carrying a body is answered and its connection closed, the body never
+read as a request.  A run directory holding a symbolic link anywhere is never read (nor
+is a symlinked directory searched), so nothing outside the given runs and their scenario
+files is read.  :func:`serve` listens on 127.0.0.1 unless told otherwise; ``airguard
+serve`` warns when it is told otherwise (:func:`exposure_warning`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import logging
+import os
+import socket
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,7 +57,22 @@ from urllib.parse import parse_qs, urlsplit
 
 from airguard.errors import InputError
 
-__all__ = ["STATIC_FILES", "HttpError", "Viewer", "discover_runs", "make_server", "serve"]
+__all__ = [
+    "ACCEPT_QUEUE",
+    "BUSY_TIMEOUT_S",
+    "HEAVY_AT_ONCE",
+    "IDLE_TIMEOUT_S",
+    "MAX_CONNECTIONS",
+    "STATIC_FILES",
+    "HttpError",
+    "Viewer",
+    "discover_runs",
+    "exposure_warning",
+    "is_loopback",
+    "make_server",
+    "serve",
+    "symlink_in",
+]
 
 log = logging.getLogger("airguard.viewer")
 
@@ -53,8 +87,36 @@ STATIC_FILES = {
 CACHE_SIZE = 12
 """Playbacks kept in memory (each a few hundred kB to a few MB of JSON)."""
 
+HEAVY_AT_ONCE = 2
+"""Scenes and playbacks computed at once; other requests for them wait their turn, so a
+burst of requests for different replications holds at most this many in the making."""
+
+MAX_CONNECTIONS = 64
+"""Connections handled at once (one thread each); further ones wait to be accepted."""
+
+ACCEPT_QUEUE = 1024
+"""Connections the kernel holds for the server before refusing more (listen backlog;
+Linux caps it at ``net.core.somaxconn``, 4096 by default).  The standard library's 5 left
+up to 72 % of a burst of 500 requests on loopback reset or unanswered for minutes
+(docs/reliability.md, "The viewer under attack")."""
+
+IDLE_TIMEOUT_S = 5.0
+"""Seconds a connection may take to send a whole request head (line and headers), or stay
+idle between two requests, before the server closes it (Apache httpd's KeepAliveTimeout
+is 5 s too: https://httpd.apache.org/docs/2.4/mod/core.html#keepalivetimeout)."""
+
+BUSY_TIMEOUT_S = 1.0
+"""While every handler is taken and a connection waits for one, a connection that has not
+sent its request head within this long is closed (on loopback a client sends it at once;
+nginx likewise closes idle keep-alive connections first when it runs short)."""
+
+THREAD_NAME = "airguard-viewer"
+"""The name of the threads that handle connections."""
+
 MAX_DEPTH = 3
 """How deep under a given directory runs are looked for."""
+
+MANIFEST = "manifest.json"
 
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -84,11 +146,70 @@ def _json_response(data: Any, status: int = 200) -> Response:
     return Response(status, "application/json; charset=utf-8", body)
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    """`text` on one line (whitespace runs made one space), at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host`, an address or name to listen on, is a loopback one: 127.0.0.0/8,
+    ``::1`` (also IPv4-mapped, ``::ffff:127.0.0.1``) or ``localhost``.  Anything else,
+    ``0.0.0.0``, ``::`` and the empty string (every interface) included, is not."""
+    name = host.strip().lower().removesuffix(".")
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def exposure_warning(host: str) -> str | None:
+    """What ``airguard serve`` says when it listens on `host` and that is not a loopback
+    address (None when it is): other machines can reach the viewer and read the runs."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: the viewer listens on {host or 'every interface'}, not on a loopback "
+        "address: other machines can reach it, and whoever does can read everything in the "
+        "runs it serves (--host 127.0.0.1, the default, keeps it on this machine)"
+    )
+
+
+def symlink_in(run_dir: Path) -> str | None:
+    """The first symbolic link at or below `run_dir` (its path relative to `run_dir`, ``.``
+    for the directory itself), or None.  Links are never followed; every entry is looked
+    at, hidden ones and ``replays/`` included (a run holds tens of files)."""
+    if run_dir.is_symlink():
+        return "."
+    stack = [run_dir]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue  # what cannot be listed cannot be read either
+        for entry in entries:
+            if entry.is_symlink():
+                return Path(entry.path).relative_to(run_dir).as_posix()
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+    return None
+
+
 def discover_runs(roots: Sequence[str | Path]) -> dict[str, Path]:
     """Finished run directories (holding manifest.json) at or under `roots`, by id.
 
     The id of a run is its path relative to the root it was found under, prefixed by the
-    root's name (``flagship/patriot``); replays and hidden directories are not searched.
+    root's name (``flagship/patriot``); replays, hidden and symlinked directories are not
+    searched.  A run holding a symbolic link is found all the same, and listed as damaged.
     """
     found: dict[str, Path] = {}
     for root in (Path(r) for r in roots):
@@ -98,7 +219,8 @@ def discover_runs(roots: Sequence[str | Path]) -> dict[str, Path]:
         stack = [(base, 0)]
         while stack:
             d, depth = stack.pop()
-            if (d / "manifest.json").is_file():
+            manifest = d / MANIFEST
+            if manifest.is_file() or manifest.is_symlink():
                 rel = d.relative_to(base).as_posix()
                 rid = base.name if rel == "." else f"{base.name}/{rel}"
                 while rid in found and found[rid] != d:
@@ -117,6 +239,37 @@ def discover_runs(roots: Sequence[str | Path]) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def _manifest(run_dir: Path) -> dict[str, Any]:
+    """The manifest of a run that may be served.
+
+    Raises
+    ------
+    HttpError
+        403 if the run directory holds a symbolic link anywhere (nothing of it is read);
+        409 if its manifest cannot be read (missing, truncated, not a JSON object).
+    """
+    from airguard.results.store import read_manifest
+
+    link = symlink_in(run_dir)
+    if link is not None:
+        raise HttpError(HTTPStatus.FORBIDDEN, f"holds a symbolic link: {link}; not served")
+    try:
+        data = read_manifest(run_dir)
+    except InputError as exc:  # RunDamagedError
+        raise HttpError(HTTPStatus.CONFLICT, _one_line(f"{MANIFEST}: {exc.message}")) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise HttpError(
+            HTTPStatus.CONFLICT, _one_line(f"{MANIFEST}: cannot be read ({reason})")
+        ) from None
+    if not isinstance(data, dict):
+        raise HttpError(
+            HTTPStatus.CONFLICT,
+            f"{MANIFEST}: cannot be read (a JSON object expected, got {type(data).__name__})",
+        )
+    return data
+
+
 class Viewer:
     """The viewer's routes over a fixed set of runs (no sockets: see :func:`make_server`)."""
 
@@ -125,8 +278,10 @@ class Viewer:
         self._cache: OrderedDict[tuple[str, str, int], Response] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, str, int], threading.Lock] = {}
+        self._heavy = threading.BoundedSemaphore(HEAVY_AT_ONCE)
 
-    # -- cache: one computation per key, even when requests arrive together
+    # -- cache: one computation per key, even when requests arrive together, and at most
+    # HEAVY_AT_ONCE computations at once
     def _cached(self, key: tuple[str, str, int], compute: Callable[[], Response]) -> Response:
         with self._lock:
             hit = self._cache.get(key)
@@ -139,7 +294,8 @@ class Viewer:
                 hit = self._cache.get(key)
             if hit is not None:
                 return hit
-            response = compute()
+            with self._heavy:
+                response = compute()
             with self._lock:
                 self._cache[key] = response
                 self._cache.move_to_end(key)
@@ -148,7 +304,9 @@ class Viewer:
                 self._key_locks.pop(key, None)
             return response
 
-    def _run(self, query: dict[str, list[str]]) -> tuple[str, Path]:
+    def _run(self, query: dict[str, list[str]]) -> tuple[str, Path, dict[str, Any]]:
+        """The run a request names: its id, directory and manifest (HttpError 400 with no
+        or several run ids, 404 for an unknown one, 403 or 409 for one not served)."""
         values = query.get("run")
         if not values or len(values) != 1 or not values[0]:
             raise HttpError(
@@ -156,8 +314,11 @@ class Viewer:
             )
         rid = values[0]
         if rid not in self.runs:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"no run '{rid}' (see /api/runs)")
-        return rid, self.runs[rid]
+            raise HttpError(HTTPStatus.NOT_FOUND, f"no run '{rid[:200]}' (see /api/runs)")
+        try:
+            return rid, self.runs[rid], _manifest(self.runs[rid])
+        except HttpError as exc:
+            raise HttpError(exc.status, f"run '{rid}' is damaged: {exc.message}") from None
 
     def handle(self, method: str, target: str) -> Response:
         """Answer one request (method and request target); never raises."""
@@ -191,38 +352,39 @@ class Viewer:
         if path.startswith("/static/"):
             name = path[len("/static/") :]
             if name not in STATIC_FILES:
-                raise HttpError(HTTPStatus.NOT_FOUND, f"no static file '{name}'")
+                raise HttpError(HTTPStatus.NOT_FOUND, f"no static file '{name[:200]}'")
             return Response(200, STATIC_FILES[name], web_asset(name).encode(), cache=True)
         if path == "/api/runs":
-            return _json_response(
-                {"runs": [self._run_info(rid, d) for rid, d in self.runs.items()]}
-            )
+            return _json_response({"runs": [self._listing(rid, d) for rid, d in self.runs.items()]})
         if path == "/api/scene":
-            rid, run_dir = self._run(query)
-            return self._cached(("scene", rid, 0), lambda: self._scene(rid, run_dir))
+            rid, run_dir, manifest = self._run(query)
+            return self._cached(("scene", rid, 0), lambda: self._scene(rid, run_dir, manifest))
         if path == "/api/playback":
-            rid, run_dir = self._run(query)
-            rep = self._replication(query, run_dir)
+            rid, run_dir, manifest = self._run(query)
+            rep = self._replication(query, manifest)
             return self._cached(("playback", rid, rep), lambda: self._playback(run_dir, rep))
-        raise HttpError(HTTPStatus.NOT_FOUND, f"no route '{path}'")
+        raise HttpError(HTTPStatus.NOT_FOUND, f"no route '{path[:200]}'")
 
     @staticmethod
-    def _replication(query: dict[str, list[str]], run_dir: Path) -> int:
-        from airguard.results.store import read_manifest
-
+    def _replication(query: dict[str, list[str]], manifest: dict[str, Any]) -> int:
         values = query.get("rep")
         if not values or len(values) != 1:
             raise HttpError(
                 HTTPStatus.BAD_REQUEST, "expected one 'rep' parameter (a replication number)"
             )
         text = values[0].strip()
-        if not text.isdigit() or len(text) > 9:
+        if not text.isascii() or not text.isdigit() or len(text) > 9:
             raise HttpError(
                 HTTPStatus.BAD_REQUEST,
                 f"rep: expected a replication number, got '{values[0][:40]}'",
             )
         rep = int(text)
-        n = int(read_manifest(run_dir).get("replications", 0))
+        try:
+            n = int(manifest.get("replications", 0))
+        except (TypeError, ValueError):
+            raise HttpError(
+                HTTPStatus.CONFLICT, f"{MANIFEST}: replications is not a number"
+            ) from None
         if rep >= n:
             raise HttpError(
                 HTTPStatus.NOT_FOUND, f"rep: replication {rep} is not in this run (0 to {n - 1})"
@@ -230,10 +392,7 @@ class Viewer:
         return rep
 
     @staticmethod
-    def _run_info(rid: str, run_dir: Path) -> dict[str, Any]:
-        from airguard.results.store import read_manifest
-
-        m = read_manifest(run_dir)
+    def _run_info(rid: str, m: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": rid,
             "scenario": m.get("scenario_name"),
@@ -243,7 +402,16 @@ class Viewer:
             "created_utc": m.get("created_utc"),
         }
 
-    def _scene(self, rid: str, run_dir: Path) -> Response:
+    @classmethod
+    def _listing(cls, rid: str, run_dir: Path) -> dict[str, Any]:
+        """A run as /api/runs lists it: its manifest's figures, or, for a run that cannot
+        be served, its id and why (``damaged``)."""
+        try:
+            return cls._run_info(rid, _manifest(run_dir))
+        except HttpError as exc:
+            return {**cls._run_info(rid, {}), "damaged": exc.message}
+
+    def _scene(self, rid: str, run_dir: Path, manifest: dict[str, Any]) -> Response:
         from airguard.results.store import read_table
         from airguard.scene import run_scenario, scene, scene_box
         from airguard.scene.footprints import coverage_features
@@ -253,10 +421,6 @@ class Viewer:
             scenario, warnings = run_scenario(run_dir)
         except InputError as exc:
             raise HttpError(HTTPStatus.NOT_FOUND, str(exc)) from None
-        box = scene_box([scenario])
-        coverage, _ = coverage_features(scenario, box)
-        data = scene(scenario, box=box, coverage=coverage, warnings=warnings)
-        reps = read_table(run_dir, "replications")
         cols = [
             "replication",
             "leakers",
@@ -265,12 +429,24 @@ class Viewer:
             "interceptor_cost_usd",
             "assets_damaged",
         ]
-        data["run"] = {**self._run_info(rid, run_dir), "playable": not warnings}
-        data["replications"] = {
-            "columns": cols,
-            "rows": [list(r.values()) for r in reps.select(cols).to_pylist()],
-        }
-        data["representative"] = representative_replication(run_dir)
+        try:
+            rows = [
+                list(r.values())
+                for r in read_table(run_dir, "replications").select(cols).to_pylist()
+            ]
+            representative = representative_replication(run_dir)
+        except (InputError, OSError, ValueError, KeyError) as exc:
+            reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+            raise HttpError(
+                HTTPStatus.CONFLICT,
+                _one_line(f"run '{rid}' is damaged: its results cannot be read ({reason})", 600),
+            ) from None
+        box = scene_box([scenario])
+        coverage, _ = coverage_features(scenario, box)
+        data = scene(scenario, box=box, coverage=coverage, warnings=warnings)
+        data["run"] = {**self._run_info(rid, manifest), "playable": not warnings}
+        data["replications"] = {"columns": cols, "rows": rows}
+        data["representative"] = representative
         return _json_response(data)
 
     @staticmethod
@@ -279,8 +455,8 @@ class Viewer:
 
         try:
             return _json_response(playback(run_dir, rep))
-        except InputError as exc:
-            raise HttpError(HTTPStatus.CONFLICT, str(exc)) from None
+        except (InputError, OSError) as exc:
+            raise HttpError(HTTPStatus.CONFLICT, _one_line(str(exc), 600)) from None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -289,9 +465,53 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_timeout_s)  # each read and write
+
+    def handle_one_request(self) -> None:
+        # the request head (line and headers) must arrive within the idle timeout in all,
+        # not merely one byte per timeout (the socket's own timeout): see _Server.reap
+        self.server.watch(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.unwatch(self.connection)
+
+    def parse_request(self) -> bool:
+        line: bytes = getattr(self, "raw_requestline", b"")
+        if not line.endswith(b"\n"):  # cut short: the client left, or was shut for being slow
+            self.close_connection = True
+            self.server.unwatch(self.connection)
+            return False
+        ok = super().parse_request()
+        if not self.server.unwatch(self.connection):  # closed meanwhile: the head is cut short
+            self.close_connection = True
+            return False
+        return ok  # the head is in: the answer may take longer
+
+    def handle_expect_100(self) -> bool:
+        return True  # no "100 Continue": a body is never wanted (see _body_refusal)
+
+    def _body_refusal(self) -> Response | None:
+        """Close the connection after answering a request that carries a body (its bytes are
+        never parsed as a next request); a 400 for a Content-Length that is not a number."""
+        lengths = [v.strip() for v in self.headers.get_all("Content-Length") or []]
+        if self.headers.get("Transfer-Encoding") is not None or any(v != "0" for v in lengths):
+            self.close_connection = True
+        bad = next((v for v in lengths if not (v.isascii() and v.isdigit())), None)
+        if bad is not None or len(set(lengths)) > 1:
+            got = bad if bad is not None else ", ".join(lengths)
+            message = f"Content-Length: expected one number of bytes, got '{got[:40]}'"
+            return _json_response({"error": message, "status": 400}, HTTPStatus.BAD_REQUEST)
+        return None
+
     def _answer(self, head_only: bool) -> None:
         host = self.headers.get("Host", "")
-        if not self.server.host_allowed(host):
+        refusal = self._body_refusal()
+        if refusal is not None:
+            response = refusal
+        elif not self.server.host_allowed(host):
             response = _json_response(
                 {"error": f"Host '{host[:80]}' is not this server", "status": 403},
                 HTTPStatus.FORBIDDEN,
@@ -305,13 +525,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Content-Security-Policy", _CSP)
         self.send_header("Referrer-Policy", "no-referrer")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if not head_only:
             self.wfile.write(response.body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The base class's errors (a malformed request line, a header too long) as JSON."""
+        """The base class's errors (a malformed request line, a line or headers too long,
+        an unknown method) as JSON; the connection is closed after them."""
         body = json.dumps({"error": message or HTTPStatus(code).phrase, "status": code}).encode()
+        self.close_connection = True
         self.send_response(code, message)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -338,25 +562,91 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = ACCEPT_QUEUE
 
     def __init__(self, address: tuple[str, int], viewer: Viewer, verbose: bool) -> None:
         super().__init__(address, _Handler)
         self.viewer = viewer
         self.verbose = verbose
+        self.idle_timeout_s = IDLE_TIMEOUT_S
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._stopping = threading.Event()
+        self._waiting_since: dict[socket.socket, float] = {}  # for a request head
+        self._waiting_lock = threading.Lock()
+
+    # -- at most MAX_CONNECTIONS connections at once: the accepting thread waits for a free
+    # slot before starting a handler thread; meanwhile new connections queue in the kernel
+    def process_request(self, request: Any, client_address: Any) -> None:
+        while not self._slots.acquire(timeout=0.1):
+            self.reap(busy=True)  # the handlers may all be held by idle or slow clients
+            if self._stopping.is_set():
+                self.shutdown_request(request)
+                return
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=THREAD_NAME,
+            daemon=True,
+        )
+        try:
+            thread.start()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def shutdown(self) -> None:
+        self._stopping.set()  # also while waiting for a free slot
+        super().shutdown()
+
+    # -- a connection whose request head is not in within idle_timeout_s (BUSY_TIMEOUT_S
+    # when others wait for a handler) is closed
+    def watch(self, conn: socket.socket) -> None:
+        with self._waiting_lock:
+            self._waiting_since[conn] = time.monotonic()
+
+    def unwatch(self, conn: socket.socket) -> bool:
+        """Stop watching `conn`; False if it had been shut for being overdue."""
+        with self._waiting_lock:
+            return self._waiting_since.pop(conn, None) is not None
+
+    def reap(self, busy: bool = False) -> None:
+        """Shut the connections whose request head is overdue (their handler then reads the
+        end of the input and closes): not in after idle_timeout_s, or after BUSY_TIMEOUT_S
+        when `busy` (a connection waits for a handler)."""
+        limit = min(self.idle_timeout_s, BUSY_TIMEOUT_S) if busy else self.idle_timeout_s
+        cutoff = time.monotonic() - limit
+        with self._waiting_lock:
+            for conn in [c for c, t in self._waiting_since.items() if t <= cutoff]:
+                del self._waiting_since[conn]
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+    def service_actions(self) -> None:
+        self.reap()  # serve_forever calls this at least every half second
 
     def host_allowed(self, host: str) -> bool:
-        """Whether a request's Host header names this server (checked on loopback only)."""
+        """Whether a request's Host header names this server (checked on loopback only):
+        ``localhost``, ``127.0.0.1``, ``[::1]`` or the bound address, in any case, with a
+        trailing dot or not, and this server's port (no port: port 80)."""
         address = self.server_address[0]
         bound = address.decode() if isinstance(address, bytes) else str(address)
         port = self.server_address[1]
-        if not bound.startswith("127.") and bound not in ("::1", "localhost"):
+        if not is_loopback(bound):
             return True
-        return host in {
-            f"{bound}:{port}",
-            f"localhost:{port}",
-            f"127.0.0.1:{port}",
-            f"[::1]:{port}",
-        }
+        name = host.strip().lower()
+        if name.endswith(f":{port}"):
+            name = name[: -len(f":{port}")]
+        elif port != 80:
+            return False
+        name = name.removesuffix(".")
+        bound = bound.lower()
+        return name in {"localhost", "127.0.0.1", "[::1]", bound, f"[{bound}]"}
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("connection error from %s", client_address, exc_info=True)

@@ -91,15 +91,28 @@
       .then(function (body) {
         state.runs = body.runs;
         var sel = $("run");
+        // a run the server cannot serve (its manifest unreadable, a symbolic link inside)
+        // is listed, marked and not selectable; the reason is its tooltip
         body.runs.forEach(function (r) {
-          AG.htmlEl("option", { value: r.id }, sel, r.id + " — " + (r.variant || r.scenario) + " (" + r.replications + ")");
+          if (r.damaged) {
+            AG.htmlEl("option", { value: r.id, disabled: "", title: r.damaged }, sel, r.id + " (damaged)");
+          } else {
+            AG.htmlEl("option", { value: r.id }, sel, r.id + " — " + (r.variant || r.scenario) + " (" + r.replications + ")");
+          }
         });
+        var good = body.runs.filter(function (r) {
+          return !r.damaged;
+        });
+        if (!good.length) {
+          setStatus("no run can be shown: " + (body.runs.length ? "every run is damaged" : "none was found"), true);
+          return;
+        }
         var hash = readHash();
-        var first = body.runs.some(function (r) {
+        var first = good.some(function (r) {
           return r.id === hash.run;
         })
           ? hash.run
-          : body.runs[0].id;
+          : good[0].id;
         sel.value = first;
         loadRun(first, hash.rep !== undefined ? parseInt(hash.rep, 10) : null, hash.t !== undefined ? parseFloat(hash.t) : 0);
       })
