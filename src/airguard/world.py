@@ -98,6 +98,11 @@ class Radars(NamedTuple):
     jam_window: np.ndarray  # (R, K, 2) when each jammer is on: [start, end), s
     jam_cos: np.ndarray  # (R,) cosine of the mainlobe's half-width: inside it, no sidelobe
     jam_sll: np.ndarray  # (R,) sidelobe level (linear) a jammer outside the mainlobe meets
+    # a multifunction radar's time budget (0, 0, 1: none): search keeps the share
+    # max(min_search, 1 − track_load × tracks − guide_load × rounds guided)
+    track_load: np.ndarray  # (R,) share of its time per confirmed track of its unit
+    guide_load: np.ndarray  # (R,) share per round its unit guides
+    min_search: np.ndarray  # (R,) the least share search keeps
 
 
 class Units(NamedTuple):
@@ -845,6 +850,9 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
             else 1
         ),
         "sigma_range_rate_mps": spec.range_rate_accuracy.value if spec.range_rate_accuracy else 0.0,
+        "track_load": spec.track_load.value if spec.track_load else 0.0,
+        "guide_load": spec.guidance_load.value if spec.guidance_load else 0.0,
+        "min_search": spec.min_search_share.value if spec.min_search_share else 1.0,
         # no jammer (_add_jamming fills these in for a scenario's jammers)
         "jam_jn": np.zeros(0),
         "jam_dir": np.zeros((0, 3)),

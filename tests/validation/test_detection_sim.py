@@ -82,6 +82,9 @@ def _radar(
         jam_window=np.zeros((1, 0, 2)),
         jam_cos=np.ones(1),
         jam_sll=np.ones(1),
+        track_load=np.zeros(1),
+        guide_load=np.zeros(1),
+        min_search=np.ones(1),
     )
 
 

@@ -213,6 +213,35 @@ class RadarSpec(_Strict):
         "peak, dB (negative): the gain a jammer outside the beam meets",
     )
 
+    track_load: Number | None = Field(
+        default=None,
+        description="share of the radar's time one confirmed track takes (a multifunction "
+        "radar's time budget; with guidance_load and min_search_share)",
+    )
+    guidance_load: Number | None = Field(
+        default=None, description="share of the radar's time guiding one round takes"
+    )
+    min_search_share: Number | None = Field(
+        default=None, description="the least share of its time the radar keeps for search"
+    )
+
+    @model_validator(mode="after")
+    def _budget(self) -> RadarSpec:
+        budget = (self.track_load, self.guidance_load, self.min_search_share)
+        if any(f is not None for f in budget) and not all(f is not None for f in budget):
+            raise ValueError(
+                "track_load, guidance_load and min_search_share go together (the radar's "
+                "time budget)"
+            )
+        for name, f in zip(
+            ("track_load", "guidance_load", "min_search_share"), budget, strict=True
+        ):
+            if f is not None and not 0.0 <= f.low.value_si <= f.high.value_si <= 1.0:
+                raise ValueError(f"{name}: expected a share between 0 and 1")
+        if self.min_search_share is not None and self.min_search_share.low.value_si <= 0.0:
+            raise ValueError("min_search_share: expected more than 0 (search never stops)")
+        return self
+
     @model_validator(mode="after")
     def _sidelobes(self) -> RadarSpec:
         if self.sidelobe_level is not None and self.sidelobe_level.value > 0.0:

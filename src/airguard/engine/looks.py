@@ -36,7 +36,7 @@ from airguard.sensing import (
     tangent_distance_m,
 )
 from airguard.sensing import look as sensing_look
-from airguard.tracking.core import TrackerParams, Tracks, scan
+from airguard.tracking.core import STATUS_CONFIRMED, TrackerParams, Tracks, scan
 from airguard.world import GRID_DT_S, Radars, Units, World
 
 __all__ = [
@@ -149,6 +149,19 @@ def radar_beam(rad: Radars, r: int, sl: int, sky: Skylines) -> Beam:
         jam_cos=rad.jam_cos[r],
         jam_sll=rad.jam_sll[r],
     )
+
+
+@njit
+def search_share(rad: Radars, r: int, status: np.ndarray, u: int, rows: int, guided: int) -> float:
+    """The share of radar r's time left to search: its unit's confirmed tracks (rows of
+    `status` for unit u) and the rounds it guides (`guided`) take theirs first, and search
+    keeps at least its minimum (``Radars.track_load``, ``guide_load``, ``min_search``)."""
+    n_tracks = 0
+    for k in range(u * rows, (u + 1) * rows):
+        if status[k] == STATUS_CONFIRMED:
+            n_tracks += 1
+    share = 1.0 - rad.track_load[r] * n_tracks - rad.guide_load[r] * guided
+    return max(share, rad.min_search[r])
 
 
 @njit(inline="always")

@@ -71,6 +71,7 @@ from airguard.engine.looks import (
     object_exists,
     radar_beam,
     scan_look,
+    search_share,
     skylines,
     unit_picture,
 )
@@ -211,7 +212,12 @@ def engage(
                     n_thr, im, ts, scr.best, tmp,
                 )  # fmt: skip
                 sen.slice_no[r] += 1
-                sen.next_scan[r] += rad.period_s[r] / rad.n_sectors[r]
+                step_r = rad.period_s[r] / rad.n_sectors[r]
+                if rad.track_load[r] > 0.0 or rad.guide_load[r] > 0.0:
+                    # a multifunction radar's tracks and rounds in flight take their time
+                    # first: its search slows as the engagement grows
+                    step_r /= search_share(rad, r, trk.status, u, rows, channels[u])
+                sen.next_scan[r] += step_r
                 clk = lap(prof, ST_TRACKING, clk)
         # 4. fire control, network group by network group: each ready unit's candidates
         #    are evaluated (threatened asset, time to go, priority), then the group's
