@@ -160,8 +160,8 @@ def search_share(rad: Radars, r: int, status: np.ndarray, u: int, rows: int, gui
     for k in range(u * rows, (u + 1) * rows):
         if status[k] == STATUS_CONFIRMED:
             n_tracks += 1
-    share = 1.0 - rad.track_load[r] * n_tracks - rad.guide_load[r] * guided
-    return max(share, rad.min_search[r])
+    share = 1.0 - float(rad.track_load[r]) * n_tracks - float(rad.guide_load[r]) * guided
+    return max(share, float(rad.min_search[r]))
 
 
 @njit(inline="always")
