@@ -20,7 +20,14 @@ import numpy as np
 import pytest
 
 from airguard.engine import run_replication
-from airguard.engine.events import EV_DETECTION, EV_IMPACT, EV_LAUNCH, EventLog, event_log
+from airguard.engine.events import (
+    EV_DESTROYED,
+    EV_DETECTION,
+    EV_IMPACT,
+    EV_LAUNCH,
+    EventLog,
+    event_log,
+)
 from airguard.errors import InputError
 from airguard.scenario import load_scenario
 from airguard.world import CLASS_INDEX, World, compile_world
@@ -72,8 +79,10 @@ def test_a_unit_is_destroyed_with_its_site_and_sees_nothing_after(
         b = run_replication(sited, SEED, rep, log=log_sited)
         t_hit, ints = _events(log_sited, EV_IMPACT)
         on_base = t_hit[ints[:, 1] == 0]
+        t_des, i_des = _events(log_sited, EV_DESTROYED)
         if on_base.size == 0:  # Base never hit: nothing differs
             assert b.units_destroyed == 0
+            assert t_des.size == 0
             for field in ("killed_at", "impacted", "fired_at", "launch_time", "outcome"):
                 assert np.array_equal(getattr(a, field), getattr(b, field)), field
             assert a.n_detections == b.n_detections
@@ -81,6 +90,12 @@ def test_a_unit_is_destroyed_with_its_site_and_sees_nothing_after(
         hit_reps += 1
         t_down = float(on_base.min())
         assert b.units_destroyed == 1
+        # the replay's event: the battery (unit 0), the threat that landed, Base (asset 0)
+        assert t_des.tolist() == [t_down]
+        assert i_des[0, 0] == 0
+        assert i_des[0, 2] == 0
+        assert b.killed_at[i_des[0, 1]] == np.inf
+        assert b.threats.t_impact[i_des[0, 1]] == t_down
         # before the impact, the same looks and launches
         for kind in (EV_DETECTION, EV_LAUNCH):
             ta, ia = _events(log_free, kind)

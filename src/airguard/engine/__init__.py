@@ -33,6 +33,7 @@ from __future__ import annotations
 # The curated API is __all__; the names imported "as" themselves are re-exported for the
 # modules that import them from airguard.engine (front ends, studies, tests).
 from airguard.engine.events import DESTROYED as DESTROYED
+from airguard.engine.events import EV_DESTROYED as EV_DESTROYED
 from airguard.engine.events import EV_DETECTION as EV_DETECTION
 from airguard.engine.events import EV_END as EV_END
 from airguard.engine.events import EV_IMPACT as EV_IMPACT

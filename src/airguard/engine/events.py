@@ -17,6 +17,7 @@ from airguard._jit import njit
 __all__ = [
     "DESTROYED",
     "EVENT_NAMES",
+    "EV_DESTROYED",
     "EV_DETECTION",
     "EV_END",
     "EV_IMPACT",
@@ -65,7 +66,8 @@ class EventLog(NamedTuple):
 
 
 EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT, EV_STATE = 0, 1, 2, 3, 4, 5, 6
-EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact", "state")
+EV_DESTROYED = 7  # a unit or sensor destroyed with its site (scoring.destroy_sited)
+EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact", "state", "destroyed")
 
 
 def event_log(capacity: int) -> EventLog:

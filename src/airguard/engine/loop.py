@@ -193,7 +193,7 @@ def engage(
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
         if sc.has_sites:  # units destroyed by threats that landed on their sites up to t
-            destroy_sited(sc, killed_at, t - sc.step, t, unit_down)
+            destroy_sited(sc, killed_at, t - sc.step, t, unit_down, log)
         # 2-3. sensor looks due up to now, each followed by its unit's tracker
         for r in range(rad.unit.shape[0]):
             while sen.next_scan[r] <= t:

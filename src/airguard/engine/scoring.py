@@ -15,7 +15,7 @@ import numpy as np
 
 from airguard._jit import njit
 from airguard.c2.picture import Pictures
-from airguard.engine.events import EV_END, EV_IMPACT, TIMEOUT, EventLog, log_event
+from airguard.engine.events import EV_DESTROYED, EV_END, EV_IMPACT, TIMEOUT, EventLog, log_event
 from airguard.engine.state import Flights, KernelOut, Ledger, Scene, Sensing
 
 __all__ = ["destroy_sited", "lands_on", "score"]
@@ -60,23 +60,37 @@ def lands_on(
 
 @njit
 def destroy_sited(
-    sc: Scene, killed_at: np.ndarray, t_lo: float, t: float, unit_down: np.ndarray
+    sc: Scene,
+    killed_at: np.ndarray,
+    t_lo: float,
+    t: float,
+    unit_down: np.ndarray,
+    log: EventLog,
 ) -> None:
     """Units and sensors standing at an asset (``Units.site``) that a threat landing in
     (`t_lo`, `t`] hits are destroyed at its impact time (`unit_down`): from then on their
     radars look no more, they take no new engagement and guide no round in flight.
     Impacts are final by then: a threat that lands at or before `t` can no longer be
-    killed (the fly-out up to `t` is over)."""
+    killed (the fly-out up to `t` is over).  Logs each as ``destroyed``: unit, threat,
+    asset; the impact point."""
     thr, site = sc.thr, sc.units.site
-    for j in range(thr.ttype.shape[0]):
-        tj = thr.t_impact[j]
-        if tj <= t_lo or tj > t or thr.friendly[j] or thr.decoy[j] or killed_at[j] < math.inf:
+    for u in range(site.shape[0]):
+        a = site[u]
+        if a < 0 or unit_down[u] < math.inf:
             continue
-        for u in range(site.shape[0]):
-            a = site[u]
-            hit = a >= 0 and lands_on(thr.impact_pos, j, sc.assets.pos, sc.assets.radius, a)
-            if hit and unit_down[u] > tj:
-                unit_down[u] = tj
+        first = -1  # the earliest threat of the window to land on its site
+        for j in range(thr.ttype.shape[0]):
+            tj = thr.t_impact[j]
+            if tj <= t_lo or tj > t or thr.friendly[j] or thr.decoy[j] or killed_at[j] < math.inf:
+                continue
+            if lands_on(thr.impact_pos, j, sc.assets.pos, sc.assets.radius, a) and (
+                first < 0 or tj < thr.t_impact[first]
+            ):
+                first = j
+        if first >= 0:
+            unit_down[u] = thr.t_impact[first]
+            p = thr.impact_pos[first]
+            log_event(log, EV_DESTROYED, unit_down[u], u, first, a, p[0], p[1], p[2], 0.0)
 
 
 @njit

@@ -161,6 +161,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
         return pa.array(data, type=pa.type_for_alias(dtype))
 
     from airguard.engine import (
+        EV_DESTROYED,
         EV_DETECTION,
         EV_END,
         EV_IMPACT,
@@ -172,14 +173,14 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
 
     det, trk, lau = kind == EV_DETECTION, kind == EV_TRACK, kind == EV_LAUNCH
     end, ret, imp = kind == EV_END, kind == EV_RETARGET, kind == EV_IMPACT
-    sta = kind == EV_STATE
+    sta, des = kind == EV_STATE, kind == EV_DESTROYED
     # ints: detection (radar, threat), track (unit, threat), launch (unit, threat,
     # interceptor), end (interceptor, threat, outcome), retarget (interceptor, threat,
-    # new threat), impact (threat, asset), state (interceptor, threat); vals: positions
-    # in ECEF and one value
+    # new threat), impact (threat, asset), state (interceptor, threat), destroyed (unit,
+    # threat, asset); vals: positions in ECEF and one value
     threat: np.ndarray = np.asarray(np.where(imp, ints[:, 0], ints[:, 1]))
     interceptor: np.ndarray = np.asarray(np.where(lau, ints[:, 2], ints[:, 0]))
-    has_pos = det | trk | lau | imp | end | sta
+    has_pos = det | trk | lau | imp | end | sta | des
     xyz = np.where((lau | end)[:, None], vals[:, 1:4], vals[:, 0:3])
     lat, lon, alt = ecef2geodetic(np.where(has_pos[:, None], xyz, 6_378_137.0))
     # SNR, speed, t_int, miss, speed
@@ -194,7 +195,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "time_s": pa.array(log.t[:n]),
             "event": pa.array(names.tolist(), type=pa.string()),
             "radar": col(det, _names(world.radar_names, ints[:, 0]), "string"),
-            "unit": col(trk | lau, _names(world.unit_names, ints[:, 0]), "string"),
+            "unit": col(trk | lau | des, _names(world.unit_names, ints[:, 0]), "string"),
             "threat": col(kind >= 0, threat, "int64"),
             "interceptor": col(lau | end | ret | sta, interceptor, "int64"),
             "interceptor_type": col(lau | end | ret | sta, types, "string"),
@@ -202,7 +203,11 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "outcome": col(
                 end, outcome_names[np.clip(ints[:, 2], 0, outcome_names.size - 1)], "string"
             ),
-            "asset": col(imp & (ints[:, 1] >= 0), _names(world.asset_names, ints[:, 1]), "string"),
+            "asset": col(
+                (imp & (ints[:, 1] >= 0)) | des,
+                _names(world.asset_names, np.where(des, ints[:, 2], ints[:, 1])),
+                "string",
+            ),
             "lat_deg": col(has_pos, np.asarray(lat), "float64"),
             "lon_deg": col(has_pos, np.asarray(lon), "float64"),
             "alt_m": col(has_pos, np.asarray(alt), "float64"),
