@@ -25,6 +25,7 @@ from airguard.engine.events import (
     EV_DETECTION,
     EV_IMPACT,
     EV_LAUNCH,
+    EV_RETARGET,
     EventLog,
     event_log,
 )
@@ -107,6 +108,8 @@ def test_a_unit_is_destroyed_with_its_site_and_sees_nothing_after(
         assert (t_det <= t_down).all(), "a destroyed unit's radar looked again"
         t_launch, _ = _events(log_sited, EV_LAUNCH)
         assert (t_launch <= t_down).all(), "a destroyed unit launched"
+        t_redirect, _ = _events(log_sited, EV_RETARGET)
+        assert (t_redirect <= t_down).all(), "a destroyed unit redirected a round"
         assert (b.launch_time <= t_down).all()
         # threats first seen after it (the drones, arriving later) are never seen
         late = (b.threats.cls == CLASS_INDEX["drone"]) & (b.threats.t_impact > t_down)

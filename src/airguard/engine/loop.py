@@ -363,7 +363,7 @@ def engage(
             j, u = m_target[m], out.m_unit[m]
             # its target killed, or told to be a decoy: another target if it can
             gone = j < n_thr and (killed_at[j] <= t or (thr.decoy[j] and t >= thr.identified_t[j]))
-            if gone and units.retarget[u] == 1:
+            if gone and units.retarget[u] == 1 and unit_down[u] > t:
                 j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
             if not m_acq[m] and unit_down[u] > t:  # (a destroyed unit guides no more)
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
