@@ -1,8 +1,8 @@
 """Digital elevation models and terrain masking of radar lines of sight.
 
 A :class:`Terrain` is a thin view over a regular latitude/longitude grid of
-heights read from SRTM ``.hgt`` tiles, a GeoTIFF (through the optional
-``rasterio`` dependency: ``pip install 'airguard[terrain]'``) or an array.
+heights read from SRTM ``.hgt`` tiles, a GeoTIFF (through ``rasterio``, a dependency
+imported only when a GeoTIFF is read) or an array.
 Nothing is downloaded: the caller supplies the files.
 
 Conventions
@@ -360,7 +360,7 @@ class Terrain:
         pixel centre is the sample point — in both cases the centre is right.
         Pixels equal to the band's nodata value, and NaN, are voids (0 m, counted).
 
-        Needs ``rasterio`` (``pip install 'airguard[terrain]'``), imported here.
+        Needs ``rasterio`` (a dependency of airguard), imported here.
 
         Parameters
         ----------
@@ -374,7 +374,7 @@ class Terrain:
         Raises
         ------
         ImportError
-            rasterio is not installed.
+            rasterio is missing from this environment (a broken install).
         InputError
             Another CRS than EPSG:4326, a rotated or west-pointing raster, a missing band.
         """
@@ -382,7 +382,8 @@ class Terrain:
             rasterio = importlib.import_module("rasterio")
         except ImportError as exc:
             raise ImportError(
-                "reading GeoTIFF terrain needs rasterio: pip install 'airguard[terrain]'"
+                "reading GeoTIFF terrain needs rasterio, a dependency of airguard missing "
+                "from this environment: pip install rasterio"
             ) from exc
         path = Path(path)
         with rasterio.open(path) as src:

@@ -1062,7 +1062,8 @@ def _require(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError as exc:
         raise ImportError(
-            f"writing coverage outputs needs {module}: pip install 'airguard[terrain]'"
+            f"writing coverage outputs needs {module}, a dependency of airguard missing "
+            "from this environment: pip install rasterio"
         ) from exc
 
 
