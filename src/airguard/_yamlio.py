@@ -8,16 +8,27 @@ validation error deep inside a file can name the line it stands on.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Strict, ValidationError
 
+from airguard._suggest import did_you_mean
 from airguard.errors import InputError
 
-__all__ = ["MAX_DEPTH", "MAX_VALUES", "LocatedData", "format_loc", "load_yaml", "validate"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_VALUES",
+    "Boolean",
+    "LocatedData",
+    "format_loc",
+    "load_yaml",
+    "validate",
+]
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -29,6 +40,13 @@ MAX_VALUES = 200_000
 a kilobyte of nested aliases can otherwise expand to billions."""
 
 _BOOL = "tag:yaml.org,2002:bool"
+
+Boolean = Annotated[bool, Strict()]
+"""A yes-or-no field of a scenario or catalogue file: only ``true`` or ``false`` (any case).
+
+The loader reads nothing else as a boolean (YAML 1.2), and pydantic's lax mode would
+otherwise take the strings ``yes``, ``no``, ``on``, ``off``, ``y``, ``n``, ``1`` and ``0``
+in such a field; here they are refused with "expected true or false"."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -231,7 +249,66 @@ def validate(model: type[M], located: LocatedData, context: Mapping[str, Any] | 
         # "missing" error pydantic lists first for the key it was meant to be
         err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(err["loc"])
-        raise located.error(loc, _message(err)) from None
+        message = _message(err)
+        if err["type"] == "extra_forbidden" and loc:
+            hint = did_you_mean(str(loc[-1]), sorted(known_fields(model, loc[:-1])))
+            if hint:
+                message = f"unknown field{hint}"
+        raise located.error(loc, message) from None
+
+
+def known_fields(model: type[BaseModel], loc: Sequence[str | int]) -> set[str]:
+    """The field names (and aliases) a mapping at `loc` inside `model` may hold.
+
+    Follows `loc` through nested models, lists, dicts, optional and union fields (every
+    model a union may hold contributes); a part of `loc` that names no field (the tag of a
+    union member in some pydantic errors) is stepped over.  Empty when `loc` leads to no
+    model.
+    """
+    kinds: list[Any] = [model]
+    for part in loc:
+        stepped = [t for kind in kinds for t in _step(kind, part)]
+        kinds = stepped or kinds
+    names: set[str] = set()
+    for kind in kinds:
+        for m in _models(kind):
+            for name, info in m.model_fields.items():
+                names.add(info.alias or name)
+    return names
+
+
+def _members(annotation: Any) -> list[Any]:
+    """`annotation` without Annotated, Optional and unions: the types it may be."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    return [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+
+
+def _step(annotation: Any, part: str | int) -> list[Any]:
+    """The types found one step along `part` (a field, key or index) from `annotation`."""
+    out: list[Any] = []
+    for member in _members(annotation):
+        origin = typing.get_origin(member)
+        args = typing.get_args(member)
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if isinstance(part, str):
+                fields = {info.alias or n: info for n, info in member.model_fields.items()}
+                info = fields.get(part) or member.model_fields.get(part)
+                if info is not None:
+                    out.append(info.annotation)
+        elif origin in (list, tuple, set, frozenset, Sequence) and args:
+            if isinstance(part, int):
+                out.append(args[0])
+        elif origin in (dict, Mapping) and len(args) == 2:
+            out.append(args[1])
+    return out
 
 
 def _message(err: Mapping[str, Any]) -> str:
@@ -241,6 +318,8 @@ def _message(err: Mapping[str, Any]) -> str:
         return "unknown field; check its spelling against `airguard schema`"
     if kind == "missing":
         return "required field is missing"
+    if kind == "bool_type":
+        return f"expected true or false, got {err.get('input')!r}"
     if kind == "value_error" and msg.startswith("Value error, "):
         return msg.removeprefix("Value error, ")
     if kind == "assertion_error" and msg.startswith("Assertion failed, "):

@@ -31,7 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from airguard._yamlio import LocatedData, load_yaml, validate
+from airguard._suggest import did_you_mean
+from airguard._yamlio import Boolean, LocatedData, load_yaml, validate
 from airguard.catalogue import (
     Aircraft,
     Catalogue,
@@ -189,7 +190,7 @@ class Unit(_Strict):
     kill_assessment_time: NonNegativeTime | None = Field(
         default=None, description="replaces the system's kill-assessment time, e.g. '8 s'"
     )
-    in_flight_retarget: bool | None = Field(
+    in_flight_retarget: Boolean | None = Field(
         default=None,
         description="redirect interceptors whose target dies (true) or destroy them (false); "
         "default: the system's",
@@ -245,7 +246,7 @@ class Network(_Strict):
         description="remote detections arrive in batches at multiples of this interval "
         "(after the latency); 0: each as it comes",
     )
-    coordinate: bool = Field(
+    coordinate: Boolean = Field(
         default=True,
         description="members fire at a threat one engagement at a time (true), or each "
         "decides alone on the shared picture (false)",
@@ -555,9 +556,11 @@ def load_scenario(
     if variant is not None:
         chosen = [(b, p) for b, p in names if _variant_name(b, p) == variant]
         if not chosen:
-            known = ", ".join(str(_variant_name(b, p)) for b, p in names if _variant_name(b, p))
+            variants = [str(_variant_name(b, p)) for b, p in names if _variant_name(b, p)]
+            known = ", ".join(variants)
             raise InputError(
-                f"no variant '{variant}' (variants: {known or 'none'})",
+                f"no variant '{variant}' (variants: {known or 'none'})"
+                f"{did_you_mean(variant, variants)}",
                 file=located.file,
                 line=located.lines.get(("variants",)),
                 field="variants",
@@ -730,7 +733,9 @@ def _check_site(
 ) -> None:
     if site is not None and site not in asset_names:
         raise located.error(
-            (*loc, "site"), f"unknown asset '{site}' (assets: {', '.join(asset_names)})"
+            (*loc, "site"),
+            f"unknown asset '{site}' (assets: {', '.join(asset_names)})"
+            f"{did_you_mean(site, asset_names)}",
         )
 
 
@@ -748,14 +753,17 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if not isinstance(entry, DefenceSystem):
             known = ", ".join(cat.ids("defence"))
             raise located.error(
-                (*loc, "system"), f"unknown defence system '{unit.system}' (catalogue: {known})"
+                (*loc, "system"),
+                f"unknown defence system '{unit.system}' (catalogue: {known})"
+                f"{did_you_mean(unit.system, cat.ids('defence'))}",
             )
         carried = {iid for spec in entry.launchers.values() for iid in spec.capacity}
         for iid in unit.inventory or {}:
             if iid not in carried:
                 raise located.error(
                     (*loc, "inventory", iid),
-                    f"'{iid}' is not an interceptor of {unit.system} (have: {', '.join(sorted(carried))})",
+                    f"'{iid}' is not an interceptor of {unit.system} (have: "
+                    f"{', '.join(sorted(carried))}){did_you_mean(iid, sorted(carried))}",
                 )
         needs_heading = any(
             entry.radars[r].azimuth_sector.value < 6.283 for r in entry.composition.radars
@@ -768,7 +776,8 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if unit.network != "none" and unit.network not in network_names:
             raise located.error(
                 (*loc, "network"),
-                f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})",
+                f"unknown network '{unit.network}' (declared: {', '.join(network_names) or 'none'})"
+                f"{did_you_mean(unit.network, network_names)}",
             )
         _check_site(unit.site, asset_names, located, loc)
         for cls, rule in unit.doctrine.items():
@@ -777,7 +786,8 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                     raise located.error(
                         (*loc, "doctrine", cls, "interceptors", k),
                         f"{unit.system} has no interceptor '{iid}' "
-                        f"(has: {', '.join(entry.interceptors)})",
+                        f"(has: {', '.join(entry.interceptors)})"
+                        f"{did_you_mean(iid, entry.interceptors)}",
                     )
     if body.terrain is not None:
         base = Path(located.file).parent
@@ -800,7 +810,9 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if not isinstance(entry_s, SensorSystem):
             known = ", ".join(cat.ids("sensor")) or "none"
             raise located.error(
-                (*loc, "system"), f"unknown sensor '{sensor.system}' (catalogue: {known})"
+                (*loc, "system"),
+                f"unknown sensor '{sensor.system}' (catalogue: {known})"
+                f"{did_you_mean(sensor.system, cat.ids('sensor'))}",
             )
         if sensor.heading is None and any(
             r.azimuth_sector.value < 6.283 for r in entry_s.radars.values()
@@ -812,7 +824,8 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if sensor.network not in network_names:
             raise located.error(
                 (*loc, "network"),
-                f"unknown network '{sensor.network}' (declared: {', '.join(network_names) or 'none'})",
+                f"unknown network '{sensor.network}' (declared: {', '.join(network_names) or 'none'})"
+                f"{did_you_mean(sensor.network, network_names)}",
             )
         _check_site(sensor.site, asset_names, located, loc)
     for i, jam in enumerate(body.jammers):
@@ -822,7 +835,9 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if not isinstance(cat.entries.get(jam.system), Jammer):
             known = ", ".join(cat.ids("jammer")) or "none"
             raise located.error(
-                (*loc, "system"), f"unknown jammer '{jam.system}' (catalogue: {known})"
+                (*loc, "system"),
+                f"unknown jammer '{jam.system}' (catalogue: {known})"
+                f"{did_you_mean(jam.system, cat.ids('jammer'))}",
             )
         if jam.end is not None and jam.end <= jam.start:
             raise located.error((*loc, "end"), f"expected after start ({jam.start:g} s)")
@@ -832,7 +847,9 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if not isinstance(plane, Aircraft):
             known = ", ".join(cat.ids("aircraft")) or "none"
             raise located.error(
-                (*loc, "aircraft"), f"unknown aircraft '{flight.aircraft}' (catalogue: {known})"
+                (*loc, "aircraft"),
+                f"unknown aircraft '{flight.aircraft}' (catalogue: {known})"
+                f"{did_you_mean(flight.aircraft, cat.ids('aircraft'))}",
             )
     if body.time_step < MIN_TIME_STEP_S or body.time_step > body.duration:
         raise located.error(
@@ -853,12 +870,16 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
             if isinstance(threat, Aircraft):
                 msg = f"'{raid.threat}' is an aircraft, not a threat"
             else:
-                msg = f"unknown threat '{raid.threat}' (catalogue: {', '.join(cat.ids('threat'))})"
+                msg = (
+                    f"unknown threat '{raid.threat}' (catalogue: {', '.join(cat.ids('threat'))})"
+                    f"{did_you_mean(raid.threat, cat.ids('threat'))}"
+                )
             raise located.error((*loc, "threat"), msg)
         if raid.target not in asset_names:
             raise located.error(
                 (*loc, "target"),
-                f"unknown asset '{raid.target}' (assets: {', '.join(asset_names)})",
+                f"unknown asset '{raid.target}' (assets: {', '.join(asset_names)})"
+                f"{did_you_mean(raid.target, asset_names)}",
             )
         if raid.waypoints and threat.is_ballistic:
             raise located.error((*loc, "waypoints"), "ballistic threats fly no waypoints")

@@ -283,7 +283,7 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
 def test_unknown_variant_lists_the_variants(tmp_path: Path) -> None:
     err, path = _load_error(tmp_path, VALID + VARIANTS, variant="s-300")
     assert (err.file, err.field) == (str(path), "variants")
-    assert err.message == "no variant 's-300' (variants: patriot, s-400)"
+    assert err.message == "no variant 's-300' (variants: patriot, s-400); did you mean 's-400'?"
 
 
 def test_unknown_variant_points_at_the_variants_line(tmp_path: Path) -> None:

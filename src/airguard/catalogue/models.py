@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from airguard._yamlio import Boolean
 from airguard.catalogue.figures import Figure, figure
 from airguard.units import Dimension
 
@@ -373,7 +374,7 @@ class Composition(_Strict):
     fire_channels: Count
     reaction_time: Time
     kill_assessment_time: Time
-    in_flight_retarget: bool = Field(
+    in_flight_retarget: Boolean = Field(
         default=False,
         description="interceptors whose target dies are redirected to another threat "
         "(true) or destroyed (false)",
