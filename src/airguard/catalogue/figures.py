@@ -15,7 +15,7 @@ single value has low = nominal = high.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
@@ -29,11 +29,14 @@ LEVELS = ("low", "nominal", "high")
 
 @dataclass(frozen=True, slots=True)
 class FigureLevel:
-    """One value of a figure in SI, with its source key or notional reasoning."""
+    """One value of a figure in SI, with its source key or notional reasoning, and the value
+    as the file wrote it (``"420 km"``; None for a figure set in code), for display only: it
+    takes no part in comparisons."""
 
     value_si: float
     source: str | None
     notional: str | None
+    written: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,7 @@ def _parse_level(
             value_si = parse_quantity(value, dim)
         except UnitError as exc:
             raise ValueError(str(exc)) from None
-    return FigureLevel(value_si, source, notional)
+    return FigureLevel(value_si, source, notional, written=str(value).strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,21 +7,24 @@ from typing import Any
 from rich.table import Table
 from rich.tree import Tree
 
-from airguard.catalogue.figures import Figure
+from airguard.catalogue.figures import Figure, FigureLevel
 from airguard.catalogue.models import DragCurve, RcsAspect
 
 __all__ = ["describe_entry"]
 
 
 def _fmt(fig: Figure) -> tuple[str, str]:
-    def level(v: float) -> str:
-        return f"{v:.6g}"
+    """A figure's value as its file wrote it (``420 km / 500 km / 600 km`` when contested;
+    SI for one set in code), and its sources."""
+
+    def level(lv: FigureLevel) -> str:
+        return lv.written if lv.written is not None else f"{lv.value_si:.6g}"
 
     if fig.contested:
-        value = f"{level(fig.low.value_si)} / {level(fig.nominal.value_si)} / {level(fig.high.value_si)}"
+        value = f"{level(fig.low)} / {level(fig.nominal)} / {level(fig.high)}"
         src = " / ".join(lv.source or "notional" for lv in (fig.low, fig.nominal, fig.high))
     else:
-        value = level(fig.nominal.value_si)
+        value = level(fig.nominal)
         src = fig.nominal.source or f"notional: {fig.nominal.notional}"
     return value, src
 
@@ -29,7 +32,7 @@ def _fmt(fig: Figure) -> tuple[str, str]:
 def _figures_table(title: str, obj: Any) -> Table:
     table = Table(title=title, title_justify="left", show_header=True)
     table.add_column("figure")
-    table.add_column("value (SI; low / nominal / high)", justify="right")
+    table.add_column("value (as in the file; low / nominal / high)", justify="right")
     table.add_column("source")
     for name, value in obj:
         if isinstance(value, Figure):
