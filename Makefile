@@ -33,8 +33,8 @@ demo: $(VENV)/.installed-run
 	@echo
 	@echo "Where four Patriot batteries best protect the assets (placement study):"
 	$(BIN)/airguard optimize $(FLAGSHIP) --variant patriot --system patriot --units 4 \
-	  --candidates $(FLAGSHIP_DIR)/placement.yaml --reps $(PLACEMENT_REPS) --workers 2 \
-	  --json runs/flagship/placement.json
+	  --candidates $(FLAGSHIP_DIR)/placement.yaml --reps $(PLACEMENT_REPS) \
+	  --out runs/flagship/placement.json
 	@echo
 	@echo "What an S-400 at Murted sees of allied training flights (exposure study):"
 	$(BIN)/airguard exposure $(FLAGSHIP_DIR)/exposure.yaml --rcs all --out runs/flagship/exposure

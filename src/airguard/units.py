@@ -52,10 +52,13 @@ class Dimension(Enum):
     MASS = "kg"
     FORCE = "N"
     FREQUENCY = "Hz"
+    POWER = "W"
+    TEMPERATURE = "K"
+    MASS_PER_AREA = "kg/m^2"
 
     @property
     def label(self) -> str:
-        name = self.name.lower()
+        name = self.name.lower().replace("_", " ")
         return f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
@@ -69,6 +72,9 @@ _EXAMPLES = {
     Dimension.MASS: "'900 kg'",
     Dimension.FORCE: "'130 kN'",
     Dimension.FREQUENCY: "'5.5 GHz'",
+    Dimension.POWER: "'1 MW'",
+    Dimension.TEMPERATURE: "'290 K'",
+    Dimension.MASS_PER_AREA: "'5000 kg/m^2'",
 }
 
 
@@ -109,7 +115,7 @@ def parse_quantity(value: object, dimension: Dimension) -> float:
     Returns
     -------
     float
-        The value in SI: m, s, rad, m/s, m/s², m², kg, N or Hz.
+        The value in SI: m, s, rad, m/s, m/s², m², kg, N, Hz, W, K or kg/m².
 
     Raises
     ------

@@ -44,12 +44,12 @@ def _json(*args: str) -> dict[str, Any]:
 
 
 MW_SNR = [
-    "--peak-power-w", "1e6", "--gain-db", "20", "--frequency-hz", "1e9", "--rcs-m2", "1",
-    "--range-m", "50e3", "--pulse-width-s", "0.2e-6",
+    "--peak-power", "1e6", "--gain", "20", "--frequency", "1e9", "--rcs", "1",
+    "--range", "50e3", "--pulse-width", "0.2e-6",
 ]  # fmt: skip
 MW_RANGE = [
-    "--peak-power-w", "1e6", "--gain-db", "20", "--frequency-hz", "10e9", "--rcs-m2", "1",
-    "--snr-db", "6", "--pulse-width-s", "10e-6",
+    "--peak-power", "1e6", "--gain", "20", "--frequency", "10e9", "--rcs", "1",
+    "--snr", "6", "--pulse-width", "10e-6",
 ]  # fmt: skip
 
 
@@ -57,7 +57,7 @@ MW_RANGE = [
 
 
 def test_radar_snr_json_equals_snr_db() -> None:
-    out = _json("radar-snr", *MW_SNR, "--system-temperature-k", "300", "--loss-db", "3")
+    out = _json("radar-snr", *MW_SNR, "--system-temperature", "300", "--loss", "3")
     assert out["command"] == "radar-snr"
     assert out["inputs"]["loss_db"] == 3.0
     assert out["outputs"]["snr_db"] == snr_db(1e6, 20.0, 1e9, 1.0, 50e3, 0.2e-6, 300.0, 3.0)
@@ -75,7 +75,7 @@ def test_radar_snr_prints_one_line() -> None:
 
 
 def test_radar_range_json_equals_max_range_m() -> None:
-    out = _json("radar-range", *MW_RANGE, "--loss-db", "3")
+    out = _json("radar-range", *MW_RANGE, "--loss", "3")
     assert out["outputs"]["max_range_m"] == max_range_m(
         1e6, 20.0, 10e9, 1.0, 6.0, 10e-6, 290.0, 3.0
     )
@@ -88,14 +88,14 @@ def test_radar_range_mathworks_radareqrng_example() -> None:
 
 
 def test_pd_json_equals_detection_probability() -> None:
-    out = _json("pd", "--snr-db", "13.5", "--pfa", "1e-6", "--pulses", "10", "--swerling", "1")
+    out = _json("pd", "--snr", "13.5", "--pfa", "1e-6", "--pulses", "10", "--swerling", "1")
     assert out["inputs"] == {"snr_db": 13.5, "pfa": 1e-6, "pulses": 10, "swerling": 1}
     assert out["outputs"]["detection_probability"] == detection_probability(13.5, 1e-6, 10, 1)
 
 
 def test_pd_sdr_min_snr_example_gives_pd_0_9() -> None:
     """``sdr.min_snr(0.9, 1e-6)`` prints 13.183490056794499 dB: at that SNR Pd is 0.9 (1e-6)."""
-    out = _json("pd", "--snr-db", "13.183490056794499", "--pfa", "1e-6")
+    out = _json("pd", "--snr", "13.183490056794499", "--pfa", "1e-6")
     assert out["outputs"]["detection_probability"] == pytest.approx(0.9, abs=1e-6)
 
 
@@ -111,27 +111,27 @@ def test_required_snr_richards_steady_target() -> None:
 
 
 def test_horizon_json_equals_horizon_range_m() -> None:
-    out = _json("horizon", "--antenna-height-m", "30", "--target-height-m", "500", "--k", "1.2")
+    out = _json("horizon", "--antenna-height", "30", "--target-height", "500", "--k", "1.2")
     assert out["outputs"]["horizon_range_m"] == horizon_range_m(30.0, 500.0, 1.2)
 
 
 def test_horizon_fs1037c_30_m_antenna() -> None:
     """FS-1037C: 2.23 sqrt(30) nmi = 22 621 m for a 30 m antenna (tolerance 0.5 %)."""
-    out = _json("horizon", "--antenna-height-m", "30")
+    out = _json("horizon", "--antenna-height", "30")
     assert out["outputs"]["horizon_range_m"] == pytest.approx(22_621.0, rel=0.005)  # m
 
 
 # --- ballistic --------------------------------------------------------------------------
 
 BALLISTIC = [
-    "--burnout-altitude-m", "100e3", "--burnout-speed-mps", "2000", "--flight-path-angle-deg", "45",
+    "--burnout-altitude", "100e3", "--burnout-speed", "2000", "--flight-path-angle", "45",
 ]  # fmt: skip
 
 
 def test_ballistic_json_equals_ballistic_flight() -> None:
     out = _json(
-        "ballistic", *BALLISTIC, "--ballistic-coefficient-kg-m2", "5000", "--latitude-deg", "38",
-        "--azimuth-deg", "120",
+        "ballistic", *BALLISTIC, "--ballistic-coefficient", "5000", "--latitude", "38",
+        "--azimuth", "120",
     )  # fmt: skip
     flight = ballistic_flight(
         100e3,
@@ -169,7 +169,7 @@ def test_ballistic_drag_without_coefficient_exits_2() -> None:
     result = runner.invoke(app, ["calc", "ballistic", *BALLISTIC])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("airguard: error: --ballistic-coefficient-kg-m2")
+    assert result.stderr.startswith("airguard: error: --ballistic-coefficient ")
 
 
 # --- intercept ---------------------------------------------------------------------------
@@ -189,7 +189,7 @@ INTERCEPT = {
 def _intercept_args() -> list[str]:
     args: list[str] = []
     for name, vector in INTERCEPT.items():
-        args += ["--" + name.replace("_", "-"), *(repr(x) for x in vector)]
+        args += ["--" + name.rsplit("_", 1)[0].replace("_", "-"), *(repr(x) for x in vector)]
     return args
 
 
@@ -206,8 +206,8 @@ def test_intercept_passes_every_option_to_the_calculator(monkeypatch: pytest.Mon
         "airguard.guidance",
         types.SimpleNamespace(intercept=fake_intercept, Motor=lambda **kw: ("motor", kw)),
     )
-    args = [*_intercept_args(), "--target-acceleration-mps2", "0", "0", "-30"]
-    out = _json("intercept", *args, "--autopilot-lag-s", "0.2", "--max-acceleration-mps2", "300")
+    args = [*_intercept_args(), "--target-acceleration", "0", "0", "-30"]
+    out = _json("intercept", *args, "--autopilot-lag", "0.2", "--max-acceleration", "300")
     assert seen == {
         **INTERCEPT,
         "target_acceleration_mps2": (0.0, 0.0, -30.0),
@@ -218,8 +218,8 @@ def test_intercept_passes_every_option_to_the_calculator(monkeypatch: pytest.Mon
         "motor": None,
     }
     assert out["outputs"] == {"miss_distance_m": 1.25, "time_of_flight_s": 7.5}
-    motor = ["--motor-thrust-n", "5e4", "--motor-burn-time-s", "6", "--motor-mass0-kg", "300"]
-    out = _json("intercept", *args, *motor, "--motor-burnout-mass-kg", "150", "--law", "augmented")
+    motor = ["--motor-thrust", "5e4", "--motor-burn-time", "6", "--motor-mass0", "300"]
+    out = _json("intercept", *args, *motor, "--motor-burnout-mass", "150", "--law", "augmented")
     assert seen["law"] == "augmented"
     expected_motor = {
         "thrust_n": 5e4,
@@ -241,8 +241,8 @@ def test_intercept_json_equals_guidance_intercept() -> None:
         "miss_distance_m": float(result.miss_distance_m),
         "time_of_flight_s": float(result.time_of_flight_s),
     }
-    motor = ("--motor-thrust-n", "5e4", "--motor-burn-time-s", "6", "--motor-mass0-kg", "300")
-    out = _json("intercept", *_intercept_args(), *motor, "--motor-burnout-mass-kg", "150")
+    motor = ("--motor-thrust", "5e4", "--motor-burn-time", "6", "--motor-mass0", "300")
+    out = _json("intercept", *_intercept_args(), *motor, "--motor-burnout-mass", "150")
     result = guidance.intercept(*INTERCEPT.values(), motor=guidance.Motor(5e4, 6.0, 300.0, 150.0))
     assert out["outputs"] == {
         "miss_distance_m": float(result.miss_distance_m),
@@ -267,25 +267,115 @@ def test_intercept_option_defaults_are_the_calculators_defaults() -> None:
             assert default == expected, name
 
 
+# --- quantities with units --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "bare", "with_units"),
+    [
+        pytest.param(
+            "radar-snr",
+            [*MW_SNR, "--system-temperature", "290", "--loss", "3"],
+            [
+                "--peak-power", "1 MW", "--gain", "20 dBi", "--frequency", "1 GHz",
+                "--rcs", "1 m^2", "--range", "50 km", "--pulse-width", "0.2 us",
+                "--system-temperature", "16.85 degC", "--loss", "3 dB",
+            ],
+            id="radar-snr",
+        ),
+        pytest.param(
+            "horizon",
+            ["--antenna-height", "30", "--target-height", "500"],
+            ["--antenna-height", "30 m", "--target-height", "0.5 km"],
+            id="horizon",
+        ),
+        pytest.param(
+            "ballistic",
+            [*BALLISTIC, "--ballistic-coefficient", "5000", "--azimuth", "120", "--step", "1"],
+            [
+                "--burnout-altitude", "100 km", "--burnout-speed", "2 km/s",
+                "--flight-path-angle", "45 deg", "--ballistic-coefficient", "5 t/m^2",
+                "--azimuth", "120 deg", "--step", "1 s",
+            ],
+            id="ballistic",
+        ),
+    ],
+)  # fmt: skip
+def test_quantities_with_units_equal_bare_numbers_in_the_named_unit(
+    command: str, bare: list[str], with_units: list[str]
+) -> None:
+    """'50 km' is 50e3 where a bare number is in metres; '45 deg' is 45 where degrees."""
+    a = _json(command, *bare)
+    b = _json(command, *with_units)
+    assert b["inputs"].keys() == a["inputs"].keys()
+    for name, value in a["inputs"].items():  # pint's conversions round in the last digit
+        if isinstance(value, float):
+            assert b["inputs"][name] == pytest.approx(value, rel=1e-12), name
+        else:
+            assert b["inputs"][name] == value, name
+    assert b["outputs"] == pytest.approx(a["outputs"], rel=1e-9)
+
+
+def test_intercept_vectors_take_units_per_component() -> None:
+    guidance = pytest.importorskip("airguard.guidance")
+    x, y, z = INTERCEPT["target_position_m"]
+    args = _intercept_args()
+    i = args.index("--target-position")
+    args[i + 1 : i + 4] = [f"{x / 1e3!r} km", f"{y / 1e3!r} km", f"{z!r} m"]
+    out = _json("intercept", *args, "--max-acceleration", "30 g")
+    assert out["inputs"]["target_position_m"] == pytest.approx(list(INTERCEPT["target_position_m"]))
+    assert out["inputs"]["max_acceleration_mps2"] == pytest.approx(30 * 9.80665)
+    result = guidance.intercept(*INTERCEPT.values(), max_acceleration_mps2=30 * 9.80665)
+    assert out["outputs"]["miss_distance_m"] == pytest.approx(float(result.miss_distance_m))
+
+
+def test_option_names_that_spell_the_unit_are_still_understood() -> None:
+    """Before units were accepted the options were named for their unit (--range-m)."""
+    old = [
+        "--peak-power-w", "1e6", "--gain-db", "20", "--frequency-hz", "1e9", "--rcs-m2", "1",
+        "--range-m", "50e3", "--pulse-width-s", "0.2e-6",
+    ]  # fmt: skip
+    assert _json("radar-snr", *old) == _json("radar-snr", *MW_SNR)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["horizon", "--antenna-height", "30 s"],
+            "--antenna-height: wrong unit: expected a length",
+        ),
+        (["pd", "--snr", "13 dBm", "--pfa", "1e-6"], "--snr: expected decibels"),
+        (["ballistic", *BALLISTIC[:-1], "45 m", "--no-drag"], "--flight-path-angle: wrong unit"),
+    ],
+)
+def test_a_wrong_unit_exits_2_naming_the_option(args: list[str], says: str) -> None:
+    result = runner.invoke(app, ["calc", *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"airguard: error: {says}"), result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 # --- errors and defaults --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        ["pd", "--snr-db", "13", "--pfa", "2"],
+        ["pd", "--snr", "13", "--pfa", "2"],
         ["required-snr", "--pd", "0.9", "--pfa", "1e-6", "--swerling", "7"],
-        ["radar-snr", *MW_SNR[:-2], "--pulse-width-s", "-1"],
-        ["horizon", "--antenna-height-m", "-3"],
+        ["radar-snr", *MW_SNR[:-2], "--pulse-width", "-1"],
+        ["horizon", "--antenna-height", "-3"],
         ["ballistic", *BALLISTIC[:-1], "95", "--no-drag"],
         ["ballistic", *BALLISTIC, "--no-drag", "--earth", "flat"],
-        ["intercept", *_intercept_args(), "--motor-thrust-n", "5e4"],
+        ["intercept", *_intercept_args(), "--motor-thrust", "5e4"],
         ["intercept", *_intercept_args(), "--law", "pure"],
         [
             "intercept",
             *_intercept_args(),
-            *("--motor-thrust-n", "5e4", "--motor-burn-time-s", "6"),
-            *("--motor-mass0-kg", "300", "--motor-burnout-mass-kg", "400"),
+            *("--motor-thrust", "5e4", "--motor-burn-time", "6"),
+            *("--motor-mass0", "300", "--motor-burnout-mass", "400"),
         ],
     ],
 )
@@ -299,7 +389,7 @@ def test_calculator_value_error_exits_2_with_one_message(args: list[str]) -> Non
 
 
 def test_non_numeric_option_exits_2() -> None:
-    result = runner.invoke(app, ["calc", "pd", "--snr-db", "loud", "--pfa", "1e-6"])
+    result = runner.invoke(app, ["calc", "pd", "--snr", "loud", "--pfa", "1e-6"])
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
 

@@ -22,7 +22,9 @@ from airguard.studies.coverage import coverage_grid, to_geojson
 
 rasterio = pytest.importorskip("rasterio")
 
-SMALL = Path(__file__).parents[1] / "data" / "small.yaml"  # one Patriot battery, or one S-400 battalion
+SMALL = (
+    Path(__file__).parents[1] / "data" / "small.yaml"
+)  # one Patriot battery, or one S-400 battalion
 SITE = (37.05, 35.55)  # the unit's site in small.yaml
 BOUNDS = (36.2, 34.5, 37.9, 36.6)
 BOUNDS_ARG = ",".join(str(b) for b in BOUNDS)
@@ -40,6 +42,38 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.stderr
     return out
+
+
+def test_without_out_it_prints_the_areas_and_writes_nothing(tmp_path: Path) -> None:
+    args = ["coverage", str(SMALL), "--variant", "patriot", "--resolution", "5km"]
+    result = runner.invoke(app, [*args, "--bounds", BOUNDS_ARG, "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["variant"] == "patriot"
+    assert data["directory"] is None
+    assert data["files"] == []
+    (battery,) = data["units"]
+    assert battery["unit"] == "Battery"
+    assert battery["detection_km2"]["scud-b"] > battery["engagement_km2"]["scud-b"] > 0.0
+    table = runner.invoke(app, [*args, "--bounds", BOUNDS_ARG])
+    assert table.exit_code == 0, table.stderr
+    assert "(pass --out DIR to write the maps)" in table.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_with_o_lists_the_files_written(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["coverage", str(SMALL), "-o", str(tmp_path), "--resolution", "5km",
+         "--bounds", BOUNDS_ARG, "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    variants = json.loads(result.stdout)["variants"]
+    assert [v["variant"] for v in variants] == ["patriot", "s-400"]
+    for v in variants:
+        assert v["directory"] == str(tmp_path / v["variant"])
+        assert all(Path(f).is_file() for f in v["files"])
+        assert str(tmp_path / v["variant"] / "coverage.geojson") in v["files"]
 
 
 def test_help_lists_the_coverage_command() -> None:

@@ -27,7 +27,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_writes_json_geojson_and_png(scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
-        app, ["exposure", str(scenario), "--rcs", "all", "--step", "2 s", "--out", str(out)]
+        app, ["exposure", str(scenario), "--rcs", "all", "--step", "2 s", "-o", str(out)]
     )
     assert result.exit_code == 0, result.stderr
     assert "radar-91n6e" in result.stdout
@@ -46,6 +46,24 @@ def test_writes_json_geojson_and_png(scenario: Path, tmp_path: Path) -> None:
     radars = [f for f in gj["features"] if f["properties"]["kind"] == "radar"]
     assert radars[0]["geometry"]["coordinates"] == pytest.approx([33.0, 39.0], abs=1e-6)
     assert (out / "exposure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_json_prints_every_figure_on_stdout_instead_of_the_table(scenario: Path) -> None:
+    result = runner.invoke(app, ["exposure", str(scenario), "--step", "2 s", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["rcs_levels"] == ["nominal"]
+    assert len(data["results"]) == 4 * 3  # flights x radars
+    assert data["step_s"] == 2.0
+
+
+def test_a_misspelt_rcs_level_gets_did_you_mean(scenario: Path) -> None:
+    result = runner.invoke(app, ["exposure", str(scenario), "--rcs", "nominl"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "airguard: error: --rcs: expected low, nominal, high or all, got 'nominl'; "
+        "did you mean 'nominal'?\n"
+    )
 
 
 def test_unknown_aircraft_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ columns, confirmed, and within a few measurement errors of the truth.
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -190,6 +191,25 @@ def test_imm_model_runs_on_the_same_file(detections: dict[str, Path], tmp_path: 
     )
     assert result.exit_code == 0, result.stderr
     assert "3 tracks started, 3 confirmed" in result.stdout
+
+
+def test_json_prints_the_counts_and_o_names_the_file(
+    detections: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "tracks.csv"
+    result = runner.invoke(
+        app, ["track", str(detections["csv"]), "-o", str(out), *SIGMA_ARGS, "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "detections": 60,
+        "looks": 20,
+        "tracks_started": 3,
+        "tracks_confirmed": 3,
+        "track_rows": 60,
+        "out": str(out),
+    }
+    assert out.is_file()
 
 
 def test_track_is_listed_in_help_and_the_tracker_is_imported_lazily() -> None:

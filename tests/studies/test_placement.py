@@ -255,7 +255,7 @@ def test_cli_end_to_end(files: tuple[Path, Path], tmp_path: Path) -> None:
         [
             "optimize", str(files[0]), "--units", "1", "--system", "patriot",
             "--candidates", str(files[1]), "--reps", "5", "--top", "2",
-            "--resolution", "2 km", "--json", str(out),
+            "--resolution", "2 km", "--workers", "1", "-o", str(out),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -274,11 +274,12 @@ def test_cli_budget_compares_systems(files: tuple[Path, Path], tmp_path: Path) -
         [
             "optimize", str(files[0]), "--system", "patriot", "--system", "s-400",
             "--candidates", str(files[1]), "--budget", "1.5e9", "--reps", "3", "--top", "1",
-            "--resolution", "2 km", "--json", str(out),
+            "--resolution", "2 km", "--workers", "1", "--out", str(out), "--json",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
+    assert json.loads(result.stdout) == data  # --json: the same figures on stdout, no table
     assert [(s["system"], s["units"]) for s in data["studies"]] == [("patriot", 1), ("s-400", 2)]
 
 

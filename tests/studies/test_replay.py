@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -85,6 +86,12 @@ def test_cli_replay(run_dir: Path) -> None:
     result = runner.invoke(app, ["replay", str(run_dir), "--rep", "1"])
     assert result.exit_code == 0, result.output
     assert "the same as stored" in result.stdout
+    result = runner.invoke(app, ["replay", str(run_dir), "--rep", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["replication"] == 1
+    assert data["n_events"] == sum(data["counts"].values())
+    assert Path(data["events_path"]).is_file()
     result = runner.invoke(app, ["replay", str(run_dir.parent), "--rep", "1"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1

@@ -4,11 +4,15 @@ One command per calculator of the Python API — the radar range equation
 (:mod:`airguard.radar`), detection probability and its inverse, the radio
 horizon, a ballistic free flight (:func:`airguard.trajectory.ballistic_flight`)
 and a guided intercept (:func:`airguard.guidance.intercept`).  Options mirror
-the functions' parameters, with their units in the names and the same
-defaults.  Each command prints one human-readable line, or with ``--json`` an
-object ``{"command", "inputs", "outputs"}`` on stdout (SI units, keys named as
-the Python parameters and results; an unbounded value such as an unlimited
-acceleration is written as ``null``).
+the functions' parameters, with the same defaults.  A quantity is given with its
+unit, as in scenario files (``--range '50 km'``, ``--pulse-width '10 us'``,
+``--flight-path-angle '45 deg'``, ``--burnout-speed 'Mach 6'``), or as a bare number
+in the unit of the Python parameter, which the option's second name spells out
+(``--range-m 50e3``: metres; SI except for degrees and decibels).  Each command
+prints one human-readable line, or with ``--json`` an object
+``{"command", "inputs", "outputs"}`` on stdout (SI units, keys named as the Python
+parameters and results; an unbounded value such as an unlimited acceleration is
+written as ``null``).
 
 The calculators are imported inside each command, so ``airguard --help``
 stays fast.  A value a calculator refuses gives one line
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -28,9 +33,19 @@ from airguard.cli._common import fail
 
 __all__ = ["calc_app"]
 
+LEGACY_NAMES: dict[str, str] = {}
+"""The options' names before units were accepted, which spelt the unit of a bare number
+(``range-m``), each to its name now (``range``): still understood, no longer shown."""
+
+
+def _current_name(name: str) -> str:
+    return LEGACY_NAMES.get(name, name)
+
+
 calc_app = typer.Typer(
     help="Calculators: radar range equation, detection, horizon, ballistic flight, intercept.",
     no_args_is_help=True,
+    context_settings={"token_normalize_func": _current_name},
 )
 
 
@@ -38,9 +53,56 @@ T = TypeVar("T")
 
 Vector3 = tuple[float, float, float]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print inputs and outputs as one JSON object.")
+    bool, typer.Option("--json", help="Print inputs and outputs as one JSON object on stdout.")
 ]
 
+_DECIBEL = re.compile(r"^([-+0-9.eE]+|[-+]?inf)\s*dBi?$", re.IGNORECASE)
+
+
+def _parser(option: str, dimension: str, unit: str) -> Callable[[Any], float]:
+    """The parser of a quantity option: a value with its unit (``'50 km'``), converted to
+    `unit`, or a bare number already in `unit`.  `dimension` names a
+    :class:`airguard.units.Dimension`, or is ``"DECIBEL"`` (``'40 dB'``, ``'40 dBi'``).
+    A value that cannot be read ends the command with one line naming `option`."""
+
+    def parse(value: Any) -> float:
+        if isinstance(value, int | float):  # the option's default
+            return float(value)
+        text = str(value).strip()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        if dimension == "DECIBEL":
+            m = _DECIBEL.match(text)
+            if m is None:
+                fail(f"{option}: expected decibels such as '40 dB' (or 40), got '{text}'")
+            return float(m.group(1))
+        from airguard.units import Dimension, UnitError, parse_quantity
+
+        try:
+            si = parse_quantity(text, Dimension[dimension])
+        except UnitError as exc:
+            fail(f"{option}: {exc}")
+        return math.degrees(si) if unit == "deg" else si
+
+    return parse
+
+
+_SUFFIX = {"m²": "m2", "m/s": "mps", "m/s²": "mps2", "kg/m²": "kg-m2"}
+
+
+def _quantity(name: str, unit: str, dimension: str, help_text: str) -> Any:
+    """Option ``--NAME`` for a quantity (``--NAME-UNIT``, its name before units were
+    accepted, is still understood); `help_text` says what it is, and the help adds the unit
+    of a bare number."""
+    LEGACY_NAMES[f"{name}-{_SUFFIX.get(unit, unit).lower()}"] = name
+    return typer.Option(
+        f"--{name}",
+        help=f"{help_text} (bare number: {unit}).",
+        metavar=dimension.replace("_", "-"),
+        parser=_parser(f"--{name}", dimension, unit),
+    )
 
 
 def _run(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -80,13 +142,27 @@ def _km(distance_m: float) -> str:
 
 # --- radar ----------------------------------------------------------------------------
 
-PeakPower = Annotated[float, typer.Option(help="Transmitted peak power Pt, W.")]
-Gain = Annotated[float, typer.Option(help="Antenna gain G (transmit = receive), dBi.")]
-Frequency = Annotated[float, typer.Option(help="Carrier frequency, Hz.")]
-Rcs = Annotated[float, typer.Option(help="Target radar cross-section, m².")]
-PulseWidth = Annotated[float, typer.Option(help="Pulse width τ, s (noise bandwidth 1/τ).")]
-SystemTemperature = Annotated[float, typer.Option(help="System noise temperature Ts, K.")]
-Loss = Annotated[float, typer.Option(help="Total system loss L, dB.")]
+PeakPower = Annotated[
+    float, _quantity("peak-power", "W", "POWER", "Transmitted peak power Pt, e.g. '1 MW'")
+]
+Gain = Annotated[
+    float, _quantity("gain", "dB", "DECIBEL", "Antenna gain G (transmit = receive), e.g. '40 dBi'")
+]
+Frequency = Annotated[
+    float, _quantity("frequency", "Hz", "FREQUENCY", "Carrier frequency, e.g. '5.5 GHz'")
+]
+Rcs = Annotated[float, _quantity("rcs", "m²", "AREA", "Target radar cross-section, e.g. '0.1 m^2'")]
+PulseWidth = Annotated[
+    float,
+    _quantity("pulse-width", "s", "TIME", "Pulse width τ (noise bandwidth 1/τ), e.g. '10 us'"),
+]
+SystemTemperature = Annotated[
+    float,
+    _quantity(
+        "system-temperature", "K", "TEMPERATURE", "System noise temperature Ts, e.g. '290 K'"
+    ),
+]
+Loss = Annotated[float, _quantity("loss", "dB", "DECIBEL", "Total system loss L, e.g. '3 dB'")]
 Pfa = Annotated[float, typer.Option(help="Probability of false alarm, 0 < pfa < 1.")]
 Pulses = Annotated[int, typer.Option(help="Pulses integrated non-coherently, >= 1.")]
 Swerling = Annotated[
@@ -100,7 +176,9 @@ def radar_snr(
     gain_db: Gain,
     frequency_hz: Frequency,
     rcs_m2: Rcs,
-    range_m: Annotated[float, typer.Option(help="Range to the target, m.")],
+    range_m: Annotated[
+        float, _quantity("range", "m", "LENGTH", "Range to the target, e.g. '50 km'")
+    ],
     pulse_width_s: PulseWidth,
     system_temperature_k: SystemTemperature = 290.0,
     loss_db: Loss = 0.0,
@@ -129,13 +207,15 @@ def radar_range(
     gain_db: Gain,
     frequency_hz: Frequency,
     rcs_m2: Rcs,
-    snr_db: Annotated[float, typer.Option(help="Required single-pulse SNR, dB.")],
+    snr_db: Annotated[
+        float, _quantity("snr", "dB", "DECIBEL", "Required single-pulse SNR, e.g. '13 dB'")
+    ],
     pulse_width_s: PulseWidth,
     system_temperature_k: SystemTemperature = 290.0,
     loss_db: Loss = 0.0,
     as_json: JsonOption = False,
 ) -> None:
-    """Range at which the single-pulse SNR falls to --snr-db (airguard.radar.max_range_m)."""
+    """Range at which the single-pulse SNR falls to --snr (airguard.radar.max_range_m)."""
     from airguard.radar import max_range_m
 
     inputs = {
@@ -160,7 +240,9 @@ def radar_range(
 
 @calc_app.command("pd")
 def pd(
-    snr_db: Annotated[float, typer.Option(help="Average single-pulse SNR, dB.")],
+    snr_db: Annotated[
+        float, _quantity("snr", "dB", "DECIBEL", "Average single-pulse SNR, e.g. '13 dB'")
+    ],
     pfa: Pfa,
     pulses: Pulses = 1,
     swerling: Swerling = 0,
@@ -194,16 +276,22 @@ def required_snr(
 
 @calc_app.command("horizon")
 def horizon(
-    antenna_height_m: Annotated[float, typer.Option(help="Antenna height above the surface, m.")],
+    antenna_height_m: Annotated[
+        float,
+        _quantity("antenna-height", "m", "LENGTH", "Antenna height above the surface, e.g. '30 m'"),
+    ],
     target_height_m: Annotated[
-        float, typer.Option(help="Target height above the surface, m.")
+        float,
+        _quantity("target-height", "m", "LENGTH", "Target height above the surface, e.g. '5 km'"),
     ] = 0.0,
     k: Annotated[float, typer.Option(help="Effective-Earth-radius factor (4/3 standard).")] = (
         4.0 / 3.0
     ),
     # literals, not airguard.geo's constants, so that --help imports no numpy;
     # tests/cli/test_calc.py holds them equal to horizon_range_m's defaults
-    earth_radius_m: Annotated[float, typer.Option(help="True Earth radius, m.")] = 6_371_008.8,
+    earth_radius_m: Annotated[
+        float, _quantity("earth-radius", "m", "LENGTH", "True Earth radius")
+    ] = 6_371_008.8,
     as_json: JsonOption = False,
 ) -> None:
     """Smooth-Earth radio horizon range (airguard.radar.horizon_range_m)."""
@@ -228,27 +316,52 @@ def horizon(
 
 @calc_app.command("ballistic")
 def ballistic(
-    burnout_altitude_m: Annotated[float, typer.Option(help="Burnout height above the surface, m.")],
+    burnout_altitude_m: Annotated[
+        float,
+        _quantity(
+            "burnout-altitude", "m", "LENGTH", "Burnout height above the surface, e.g. '100 km'"
+        ),
+    ],
     burnout_speed_mps: Annotated[
-        float, typer.Option(help="Burnout speed relative to the surface, m/s.")
+        float,
+        _quantity(
+            "burnout-speed", "m/s", "SPEED", "Burnout speed relative to the surface, e.g. '2 km/s'"
+        ),
     ],
     flight_path_angle_deg: Annotated[
-        float, typer.Option(help="Burnout velocity above the local horizontal, degrees.")
+        float,
+        _quantity(
+            "flight-path-angle",
+            "deg",
+            "ANGLE",
+            "Burnout velocity above the local horizontal, e.g. '45 deg'",
+        ),
     ],
     earth: Annotated[str, typer.Option(help="Earth model: wgs84 (J2) or sphere.")] = "wgs84",
     rotating: Annotated[bool, typer.Option(help="Fly on the rotating Earth.")] = True,
     drag: Annotated[
-        bool, typer.Option(help="Apply US76 drag (needs --ballistic-coefficient-kg-m2).")
+        bool, typer.Option(help="Apply US76 drag (needs --ballistic-coefficient).")
     ] = True,
     ballistic_coefficient_kg_m2: Annotated[
-        float | None, typer.Option(help="Ballistic coefficient m/(Cd A), kg/m².")
+        float | None,
+        _quantity(
+            "ballistic-coefficient",
+            "kg/m²",
+            "MASS_PER_AREA",
+            "Ballistic coefficient m/(Cd A), e.g. '5000 kg/m^2'",
+        ),
     ] = None,
-    latitude_deg: Annotated[float, typer.Option(help="Latitude below burnout, degrees.")] = 0.0,
-    longitude_deg: Annotated[float, typer.Option(help="Longitude below burnout, degrees.")] = 0.0,
+    latitude_deg: Annotated[
+        float, _quantity("latitude", "deg", "ANGLE", "Latitude below burnout")
+    ] = 0.0,
+    longitude_deg: Annotated[
+        float, _quantity("longitude", "deg", "ANGLE", "Longitude below burnout")
+    ] = 0.0,
     azimuth_deg: Annotated[
-        float, typer.Option(help="Heading at burnout, degrees clockwise from north.")
+        float,
+        _quantity("azimuth", "deg", "ANGLE", "Heading at burnout, clockwise from north"),
     ] = 90.0,
-    step_s: Annotated[float, typer.Option(help="Integration and sampling step, s.")] = 1.0,
+    step_s: Annotated[float, _quantity("step", "s", "TIME", "Integration and sampling step")] = 1.0,
     samples: Annotated[
         bool, typer.Option("--samples", help="With --json, include the sampled trajectory.")
     ] = False,
@@ -256,7 +369,7 @@ def ballistic(
 ) -> None:
     """Free flight from burnout to impact on the engine's integrator (airguard.trajectory.ballistic_flight)."""
     if drag and ballistic_coefficient_kg_m2 is None:
-        fail("--ballistic-coefficient-kg-m2 is needed for a flight with drag (or pass --no-drag)")
+        fail("--ballistic-coefficient is needed for a flight with drag (or pass --no-drag)")
     from airguard.trajectory import ballistic_flight
 
     inputs: dict[str, Any] = {
@@ -292,34 +405,66 @@ def ballistic(
     _emit("ballistic", inputs, outputs, line, as_json)
 
 
-def _vector(help_text: str) -> Any:
-    return typer.Option(help=help_text, metavar="X Y Z")
+def _vector(name: str, unit: str, dimension: str, help_text: str) -> Any:
+    """A three-component quantity option, each component read as by :func:`_quantity`."""
+    LEGACY_NAMES[f"{name}-{_SUFFIX.get(unit, unit).lower()}"] = name
+    return typer.Option(
+        f"--{name}",
+        help=f"{help_text} (bare numbers: {unit}).",
+        metavar="X Y Z",
+        parser=_parser(f"--{name}", dimension, unit),
+    )
 
 
 @calc_app.command("intercept")
 def intercept(
-    missile_position_m: Annotated[Vector3, _vector("Interceptor position, m.")],
-    missile_velocity_mps: Annotated[Vector3, _vector("Interceptor velocity, m/s.")],
-    target_position_m: Annotated[Vector3, _vector("Target position, m.")],
-    target_velocity_mps: Annotated[Vector3, _vector("Target velocity, m/s.")],
+    missile_position_m: Annotated[
+        Vector3, _vector("missile-position", "m", "LENGTH", "Interceptor position, ECEF")
+    ],
+    missile_velocity_mps: Annotated[
+        Vector3, _vector("missile-velocity", "m/s", "SPEED", "Interceptor velocity, ECEF")
+    ],
+    target_position_m: Annotated[
+        Vector3, _vector("target-position", "m", "LENGTH", "Target position, ECEF")
+    ],
+    target_velocity_mps: Annotated[
+        Vector3, _vector("target-velocity", "m/s", "SPEED", "Target velocity, ECEF")
+    ],
     target_acceleration_mps2: Annotated[
-        Vector3, _vector("Target acceleration, held constant, m/s².")
+        Vector3,
+        _vector(
+            "target-acceleration", "m/s²", "ACCELERATION", "Target acceleration, held constant"
+        ),
     ] = (0.0, 0.0, 0.0),
     navigation_ratio: Annotated[float, typer.Option(help="Proportional-navigation ratio N.")] = 4.0,
     autopilot_lag_s: Annotated[
-        float, typer.Option(help="First-order autopilot time constant, s (0: none).")
+        float,
+        _quantity("autopilot-lag", "s", "TIME", "First-order autopilot time constant (0: none)"),
     ] = 0.0,
     max_acceleration_mps2: Annotated[
-        float, typer.Option(help="Lateral acceleration limit, m/s² (inf: none).")
+        float,
+        _quantity(
+            "max-acceleration",
+            "m/s²",
+            "ACCELERATION",
+            "Lateral acceleration limit, e.g. '30 g' (inf: none)",
+        ),
     ] = math.inf,
     law: Annotated[str, typer.Option(help="Guidance law: true or augmented.")] = "true",
     motor_thrust_n: Annotated[
-        float | None, typer.Option(help="Motor thrust, N (with the other --motor-* options).")
+        float | None,
+        _quantity(
+            "motor-thrust", "N", "FORCE", "Motor thrust, e.g. '50 kN' (with the other --motor-*)"
+        ),
     ] = None,
-    motor_burn_time_s: Annotated[float | None, typer.Option(help="Motor burn time, s.")] = None,
-    motor_mass0_kg: Annotated[float | None, typer.Option(help="Mass at ignition, kg.")] = None,
+    motor_burn_time_s: Annotated[
+        float | None, _quantity("motor-burn-time", "s", "TIME", "Motor burn time")
+    ] = None,
+    motor_mass0_kg: Annotated[
+        float | None, _quantity("motor-mass0", "kg", "MASS", "Mass at ignition")
+    ] = None,
     motor_burnout_mass_kg: Annotated[
-        float | None, typer.Option(help="Mass at burnout, kg.")
+        float | None, _quantity("motor-burnout-mass", "kg", "MASS", "Mass at burnout")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -336,7 +481,9 @@ def intercept(
     given = {k: v for k, v in motor_args.items() if v is not None}
     motor = None
     if given:
-        missing = [f"--motor-{k.replace('_', '-')}" for k, v in motor_args.items() if v is None]
+        names = {"thrust_n": "thrust", "burn_time_s": "burn-time", "mass0_kg": "mass0"}
+        names["burnout_mass_kg"] = "burnout-mass"
+        missing = [f"--motor-{names[k]}" for k, v in motor_args.items() if v is None]
         if missing:
             fail(f"a motor needs all four --motor-* options; missing {', '.join(missing)}")
         motor = _run(Motor, **given)

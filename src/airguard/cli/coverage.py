@@ -1,7 +1,9 @@
 """``airguard coverage``: detection and engagement footprints as GeoTIFF, GeoJSON and PNG.
 
-``airguard coverage FILE --out DIR`` maps every variant of the scenario (or the one
-``--variant`` names) with :func:`airguard.studies.coverage.coverage_grid` and writes, per variant::
+``airguard coverage FILE`` maps every variant of the scenario (or the one ``--variant``
+names) with :func:`airguard.studies.coverage.coverage_grid` and prints the area each unit
+detects and can engage (``--json``: as JSON on stdout).  With ``--out DIR`` it also writes,
+per variant::
 
     DIR/<variant>/<unit>-<threat>-detection.tif    single-look P_D, float32, EPSG:4326
     DIR/<variant>/<unit>-<threat>-engagement.tif   1 = engageable, uint8 (armed units only)
@@ -21,19 +23,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from airguard.cli._common import fail
+from airguard._suggest import did_you_mean
+from airguard.cli._common import JSON_HELP, echo_json, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
     from airguard.studies.coverage import Coverage
 
 __all__ = ["coverage", "parse_altitudes", "parse_bounds", "parse_length"]
-
-
 
 
 def parse_length(text: str, option: str) -> float:
@@ -137,11 +138,16 @@ def _summary(cov: Coverage) -> str:
 def coverage(
     file: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--out", help="Output directory: one subdirectory per variant.", show_default=False
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Write the maps (GeoTIFF, GeoJSON, PNG) here, one subdirectory per variant "
+            "(default: print the areas only).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     variant: Annotated[str | None, typer.Option(help="Map only this variant.")] = None,
     resolution: Annotated[
         str, typer.Option(help="Cell size with its unit, e.g. 1km or '500 m'.")
@@ -166,6 +172,7 @@ def coverage(
         float,
         typer.Option("--pd-min", help="Single-look detection probability that counts as detected."),
     ] = 0.5,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Detection and engagement footprints of each unit against each threat type."""
     from rich.console import Console
@@ -191,12 +198,14 @@ def coverage(
     except InputError as exc:
         fail(str(exc))
     err = Console(stderr=True)
+    summaries: list[dict[str, Any]] = []
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=err,
         disable=not err.is_terminal,
+        transient=as_json,
     ) as progress:
         for sc in scenarios:
             task = progress.add_task(f"{sc.label:>12}", total=3)
@@ -208,7 +217,8 @@ def coverage(
                     if unknown:
                         raise InputError(
                             f"no threat type '{unknown[0]}' in {sc.label} (have: "
-                            f"{', '.join(world.threat_names)})",
+                            f"{', '.join(world.threat_names)})"
+                            f"{did_you_mean(unknown[0], world.threat_names)}",
                             field="--altitude",
                         )
                 cov = coverage_grid(
@@ -220,11 +230,18 @@ def coverage(
             except ValueError as exc:
                 fail(_as_option(str(exc)))
             progress.advance(task)
-            target = out / sc.dir_name
-            write_outputs(cov, target)
+            target = None if out is None else out / sc.dir_name
+            files = {} if target is None else write_outputs(cov, target)
             progress.advance(task)
-            typer.echo(_report(sc.label, target, cov))
+            if as_json:
+                summaries.append(_json(sc.label, target, cov, files))
+            else:
+                typer.echo(_report(sc.label, target, cov))
             del cov  # one variant's maps in memory at a time
+    if as_json:
+        echo_json(summaries[0] if len(summaries) == 1 else {"variants": summaries})
+    elif out is None:
+        typer.echo("(pass --out DIR to write the maps)")
 
 
 _OPTIONS = {"resolution_m": "--resolution", "bounds": "--bounds", "altitude_m": "--altitude"}
@@ -237,14 +254,49 @@ def _as_option(message: str) -> str:
     return f"{_OPTIONS[name]}{head[len(name) :]}{sep}{rest}" if name in _OPTIONS else message
 
 
-def _report(label: str, target: Path, cov: Coverage) -> str:
+def _json(
+    label: str, target: Path | None, cov: Coverage, files: dict[str, list[Path]]
+) -> dict[str, Any]:
+    """What ``--json`` prints of one variant: the grid, the altitudes, each unit's areas
+    (km²) by threat type, and the files written."""
+    ny, nx = cov.shape
+    dy, dx = cov.cell_size_m
+    return {
+        "variant": label,
+        "shape": [ny, nx],
+        "cell_size_m": [float(dy), float(dx)],
+        "altitude_m": dict(zip(cov.threat_names, map(float, cov.altitude_m), strict=True)),
+        "units": [
+            {
+                "unit": unit,
+                "armed": bool(cov.unit_armed[u]),
+                "detection_km2": {
+                    threat: cov.area_km2(u, t, "detection")
+                    for t, threat in enumerate(cov.threat_names)
+                },
+                "engagement_km2": {
+                    threat: cov.area_km2(u, t, "engagement")
+                    for t, threat in enumerate(cov.threat_names)
+                }
+                if cov.unit_armed[u]
+                else None,
+            }
+            for u, unit in enumerate(cov.unit_names)
+        ],
+        "directory": None if target is None else str(target),
+        "files": [str(p) for paths in files.values() for p in paths],
+    }
+
+
+def _report(label: str, target: Path | None, cov: Coverage) -> str:
     ny, nx = cov.shape
     dy, dx = cov.cell_size_m
     alts = ", ".join(
         f"{t} {a / 1e3:.2f} km" for t, a in zip(cov.threat_names, cov.altitude_m, strict=True)
     )
+    where = "" if target is None else f" → {target}"
     return (
-        f"{label}: {ny} × {nx} cells of {dy / 1e3:.3g} × {dx / 1e3:.3g} km → {target}\n"
+        f"{label}: {ny} × {nx} cells of {dy / 1e3:.3g} × {dx / 1e3:.3g} km{where}\n"
         f"  altitudes: {alts}\n"
         f"  area detected/engageable (km²):\n{_summary(cov)}"
     )

@@ -1,8 +1,9 @@
 """``airguard exposure``: how long, how often and how well radars observe friendly flights.
 
 ``airguard exposure FILE [--rcs low|nominal|high|all] [--step 1s] [--pd-min 0.5]
-[--variant NAME] [--no-aspect-rcs] [--out DIR]`` evaluates :func:`airguard.studies.exposure.exposure_analysis` and
-prints one table row per flight, radar and RCS level; with ``--out`` it writes
+[--variant NAME] [--no-aspect-rcs] [--out DIR] [--json]`` evaluates
+:func:`airguard.studies.exposure.exposure_analysis` and prints one table row per flight,
+radar and RCS level (``--json``: all figures as JSON on stdout); with ``--out`` it writes
 ``exposure.json`` (all figures), ``exposure.geojson`` (route segments by exposure, radar
 sites) and ``exposure.png`` (a map).  Bad input gives one line ``airguard: error: ...``
 naming the file, line and field or the option, and exit status 2.
@@ -15,15 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from airguard.cli._common import fail
+from airguard.cli._common import choice, echo_json, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
     from airguard.studies.exposure import Exposure
 
 __all__ = ["exposure"]
-
-
 
 
 def _f(value: float | None, fmt: str) -> str:
@@ -80,6 +79,8 @@ def exposure(
         Path | None,
         typer.Option(
             "--out",
+            "-o",
+            metavar="DIR",
             help="Write exposure.json, exposure.geojson and exposure.png here.",
             show_default=False,
         ),
@@ -102,15 +103,20 @@ def exposure(
             "(--no-aspect-rcs: the frontal figure at every aspect)."
         ),
     ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print all figures (exposure.json's content) on stdout instead."
+        ),
+    ] = False,
 ) -> None:
     """Time in coverage, looks, SNR, aspect and closest approach of friendly flights per radar."""
-    from airguard.studies.exposure import RCS_LEVELS, exposure_analysis, write_outputs
+    from airguard.studies.exposure import RCS_LEVELS, exposure_analysis, to_json, write_outputs
     from airguard.units import Dimension, UnitError, parse_quantity
 
+    rcs = choice(rcs, [*RCS_LEVELS, "all"], "--rcs")
     try:
         levels = list(RCS_LEVELS) if rcs == "all" else [rcs]
-        if rcs != "all" and rcs not in RCS_LEVELS:
-            raise InputError(f"expected low, nominal, high or all, got '{rcs}'", field="--rcs")
         try:
             step_s = parse_quantity(step, Dimension.TIME)
         except UnitError as exc:
@@ -133,7 +139,10 @@ def exposure(
         fail(str(exc))
     except ValueError as exc:
         fail(str(exc))
+    paths = write_outputs(exp, out) if out is not None else {}
+    if as_json:
+        echo_json(to_json(exp))
+        return
     _table(exp)
-    if out is not None:
-        paths = write_outputs(exp, out)
+    if paths:
         typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))

@@ -16,8 +16,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from airguard._suggest import did_you_mean
 from airguard._version import __version__
-from airguard.cli._common import EXIT_INPUT, compile_kernels, fail
+from airguard.cli._common import (
+    EXIT_INPUT,
+    FILES_PANEL,
+    JSON_HELP,
+    RUN_PANEL,
+    STUDIES_PANEL,
+    WORKERS_HELP,
+    OrderedGroup,
+    choice,
+    compile_kernels,
+    echo_json,
+    fail,
+    stdout_console,
+)
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -31,16 +45,20 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OrderedGroup,
 )
 catalogue_app = typer.Typer(help="Browse the system catalogue.", no_args_is_help=True)
-app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(catalogue_app, name="catalogue", rich_help_panel=FILES_PANEL)
 
 
 def _add_calc() -> None:
     from airguard.cli.calc import calc_app
 
     app.add_typer(
-        calc_app, name="calc", help="Calculators: radar, detection, horizon, flight, guidance."
+        calc_app,
+        name="calc",
+        help="Calculators: radar, detection, horizon, flight, guidance.",
+        rich_help_panel=FILES_PANEL,
     )
 
 
@@ -59,7 +77,7 @@ _add_front_ends()
 def _add_track() -> None:
     from airguard.cli.track import track
 
-    app.command("track")(track)
+    app.command("track", rich_help_panel=STUDIES_PANEL)(track)
 
 
 _add_track()
@@ -68,7 +86,7 @@ _add_track()
 def _add_coverage() -> None:
     from airguard.cli.coverage import coverage
 
-    app.command(name="coverage")(coverage)
+    app.command(name="coverage", rich_help_panel=STUDIES_PANEL)(coverage)
 
 
 _add_coverage()
@@ -77,7 +95,7 @@ _add_coverage()
 def _add_exposure() -> None:
     from airguard.cli.exposure import exposure
 
-    app.command(name="exposure")(exposure)
+    app.command(name="exposure", rich_help_panel=STUDIES_PANEL)(exposure)
 
 
 _add_exposure()
@@ -86,7 +104,7 @@ _add_exposure()
 def _add_optimize() -> None:
     from airguard.cli.optimize import optimize
 
-    app.command(name="optimize")(optimize)
+    app.command(name="optimize", rich_help_panel=STUDIES_PANEL)(optimize)
 
 
 _add_optimize()
@@ -113,7 +131,7 @@ def main_callback(
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 
 
-@app.command()
+@app.command(rich_help_panel=FILES_PANEL)
 def validate(file: FileArg) -> None:
     """Check a scenario file and its catalogue references without running it."""
     from airguard.scenario import load_scenario
@@ -128,7 +146,7 @@ def validate(file: FileArg) -> None:
     )
 
 
-@app.command()
+@app.command(rich_help_panel=FILES_PANEL)
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion)."""
     from airguard.scenario import scenario_json_schema
@@ -136,7 +154,7 @@ def schema() -> None:
     typer.echo(json.dumps(scenario_json_schema(), indent=2))
 
 
-@app.command()
+@app.command(rich_help_panel=RUN_PANEL)
 def run(
     file: FileArg,
     reps: Annotated[
@@ -145,15 +163,15 @@ def run(
     seed: Annotated[
         int | None, typer.Option(help="Campaign seed (default: the scenario's).")
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
-    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Run directory (default: runs/<name>-<time>).")
+        Path | None,
+        typer.Option("--out", "-o", help="Run directory (default: runs/<name>-<time>)."),
     ] = None,
     variant: Annotated[str | None, typer.Option(help="Run only this variant.")] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print only the summary, as JSON, on stdout.")
+        bool,
+        typer.Option("--json", help="Print only the summaries, as JSON, on stdout (no table)."),
     ] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Replications per batch.")] = None,
     overwrite: Annotated[
@@ -203,7 +221,8 @@ def run(
     from airguard.scenario import load_scenario
 
     if backend not in BACKENDS:
-        fail(f"--backend: expected one of {', '.join(BACKENDS)}, got '{backend}'")
+        hint = did_you_mean(backend, BACKENDS)
+        fail(f"--backend: expected one of {', '.join(BACKENDS)}, got '{backend}'{hint}")
     if address is not None and backend != "ray":
         fail("--address names a Ray cluster: pass it with --backend ray")
     try:
@@ -519,7 +538,7 @@ def _clear_run_dir(root: Path) -> None:
             (path / "manifest.json").unlink()
 
 
-@app.command()
+@app.command(rich_help_panel=RUN_PANEL)
 def compare(
     a: Annotated[
         str,
@@ -543,17 +562,20 @@ def compare(
             "The same seed pairs the runs: common random numbers."
         ),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
-    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help=WORKERS_HELP)] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Keep the runs in DIR/a and DIR/b (default: a temporary directory, deleted after)."
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Keep the runs in DIR/a and DIR/b (default: a temporary directory, deleted "
+            "after).",
         ),
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print only the comparison, as JSON, on stdout.")
+        bool,
+        typer.Option("--json", help="Print only the comparison, as JSON, on stdout (no table)."),
     ] = False,
     overwrite: Annotated[
         bool, typer.Option(help="Replace the tables of existing DIR/a and DIR/b.")
@@ -791,14 +813,16 @@ def _print_explanation(console: Any, explanation: Any) -> None:
     )
 
 
-@app.command()
+@app.command(rich_help_panel=RUN_PANEL)
 def explain(
     run_a: Annotated[Path, typer.Argument(metavar="RUN_A", help="Run directory of A.")],
     run_b: Annotated[Path, typer.Argument(metavar="RUN_B", help="Run directory of B.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Why B differs from A: each asset's survival and each type's leakers, B − A, split
-    among the kill-chain stages that changed (paired replications, Shapley shares)."""
+    """Why B differs from A: each outcome's B − A split among the kill-chain stages.
+
+    Each asset's survival and each type's leakers, B − A, split among the kill-chain stages
+    that changed (paired replications, Shapley shares)."""
     from airguard.results.explain import explain_runs
 
     for path in (run_a, run_b):
@@ -824,7 +848,7 @@ def explain(
     console.print(f"[dim]{escape(explanation.pairing)}.[/dim]")
 
 
-@app.command()
+@app.command(rich_help_panel=RUN_PANEL)
 def results(
     run_dir: Annotated[Path, typer.Argument(help="Run directory (or its parent, for variants).")],
     sql: Annotated[
@@ -833,11 +857,27 @@ def results(
             help="DuckDB SQL over the tables replications, assets, threats, engagements, impacts."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="table|csv|json",
+            help="table: for reading (floats to 6 significant figures; never cut when piped); "
+            "csv and json: every value exact. With several variants, csv has a first column "
+            "`run` and json one object per variant.",
+        ),
+    ] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
-    """Print a run's summary, or query its tables with SQL."""
+    """Print a run's summary, or query its tables with SQL, as a table, CSV or JSON."""
     from airguard.results.store import QueryError, query, read_manifest, run_dirs
 
+    fmt = choice(fmt, RESULT_FORMATS, "--format")
+    if as_json and fmt not in ("table", "json"):
+        fail(f"--json prints JSON: pass it or --format {fmt}, not both")
+    if as_json:
+        fmt = "json"
     try:
         dirs = run_dirs(run_dir)
     except FileNotFoundError as exc:
@@ -845,25 +885,13 @@ def results(
     if sql is not None:
         import duckdb
 
-        for d in dirs:
+        tables = []
+        for d in dirs:  # every query first, so that an error leaves nothing half-printed
             try:
-                table = query(d, sql)
+                tables.append(query(d, sql))
             except (duckdb.Error, QueryError, InputError) as exc:
                 fail(f"{d}: {str(exc).splitlines()[0]}")
-            if as_json:
-                typer.echo(
-                    json.dumps({"run": str(d), "rows": table.to_pylist()}, default=_jsonable)
-                )
-                continue
-            from rich.console import Console
-            from rich.table import Table
-
-            out = Table(title=str(d), title_justify="left")
-            for name in table.column_names:
-                out.add_column(name)
-            for row in table.to_pylist():
-                out.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row.values()))
-            Console().print(out)
+        _print_rows(dirs, [t.column_names for t in tables], [t.to_pylist() for t in tables], fmt)
         return
     from airguard.report.chain import run_funnel
 
@@ -873,26 +901,87 @@ def results(
             fn = run_funnel(d)
             if fn is not None:
                 sm["funnel"] = fn
-    if as_json:
+    if fmt == "json":
         payload = summaries[0] if len(summaries) == 1 else {"variants": summaries}
         typer.echo(json.dumps(payload, indent=2))
         return
-    from rich.console import Console
-
+    if fmt == "csv":
+        rows = [[{"field": k, "value": v} for k, v in _flat(sm)] for sm in summaries]
+        _print_rows(dirs, [["field", "value"]] * len(dirs), rows, "csv")
+        return
     from airguard.report.table import funnel_tables, summary_table_from_json
 
-    console = Console() if sys.stdout.isatty() else Console(width=160)
+    console = stdout_console()
     console.print(summary_table_from_json(summaries))
     for table in funnel_tables(summaries):
         console.print(table)
 
 
-@app.command()
+RESULT_FORMATS = ("table", "csv", "json")
+
+
+def _flat(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """(field path, value) of every leaf of a summary: ``assets[0].p_undamaged``."""
+    if isinstance(value, dict):
+        return [
+            pair for k, v in value.items() for pair in _flat(v, f"{path}.{k}" if path else str(k))
+        ]
+    if isinstance(value, list):
+        return [pair for i, v in enumerate(value) for pair in _flat(v, f"{path}[{i}]")]
+    return [(path, value)]
+
+
+def _print_rows(
+    dirs: list[Path], columns: list[list[str]], rows: list[list[dict[str, Any]]], fmt: str
+) -> None:
+    """Rows of each run directory in `dirs` as tables, CSV (a first column ``run`` when
+    there are several) or JSON (one line ``{"run", "rows"}`` per directory)."""
+    if fmt == "json":
+        for d, rs in zip(dirs, rows, strict=True):
+            typer.echo(json.dumps({"run": str(d), "rows": rs}, default=_jsonable))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        several = len(dirs) > 1
+        writer.writerow((["run"] if several else []) + columns[0])
+        for d, rs in zip(dirs, rows, strict=True):
+            for row in rs:
+                cells = [_csv_cell(v) for v in row.values()]
+                writer.writerow(([str(d)] if several else []) + cells)
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+
+    console = stdout_console()
+    for d, names, rs in zip(dirs, columns, rows, strict=True):
+        out = Table(title=str(d), title_justify="left")
+        for name in names:
+            out.add_column(name, overflow="fold")
+        for row in rs:
+            out.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row.values()))
+        console.print(out)
+
+
+def _csv_cell(value: Any) -> str:
+    """A value in a CSV cell, exact: floats as ``repr`` (every digit), None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | dict):  # DuckDB lists and structs
+        return json.dumps(value, default=_jsonable)
+    return str(value)  # decimals as written, dates in ISO 8601
+
+
+@app.command(rich_help_panel=RUN_PANEL)
 def replay(
     run_dir: Annotated[
         Path, typer.Argument(help="A variant's run directory (holding manifest.json).")
     ],
     rep: Annotated[int, typer.Option("--rep", "-k", min=0, help="Replication to re-run.")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Re-run one replication with its full event log (written to RUN/replays/rep-K/)."""
     from rich.console import Console
@@ -903,6 +992,17 @@ def replay(
         result = run_replay(run_dir, rep)
     except InputError as exc:
         fail(str(exc))
+    if as_json:
+        echo_json(
+            {
+                "replication": result.replication,
+                "outcome": result.outcome,
+                "n_events": result.n_events,
+                "counts": result.counts,
+                "events_path": str(result.events_path),
+            }
+        )
+        return
     console = Console()
     counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
     console.print(
@@ -912,17 +1012,19 @@ def replay(
     )
 
 
-@app.command()
+@app.command(rich_help_panel=STUDIES_PANEL)
 def envelope(
     interceptor: Annotated[
         str,
         typer.Argument(help="Interceptor id (e.g. pac-3-mse) or system id (first interceptor)."),
     ],
     threat: Annotated[str, typer.Argument(help="Threat id, e.g. scud-b.")],
-    out: Annotated[Path, typer.Option(help="Directory for the tables and the plot.")] = Path(
-        "envelope"
-    ),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the tables and the plot.")
+    ] = Path("envelope"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout instead.")
+    ] = False,
 ) -> None:
     """Engagement envelope of an interceptor against a threat type, from real fly-outs."""
     from airguard.catalogue import DefenceSystem, ThreatSystem, default_catalogue
@@ -940,9 +1042,11 @@ def envelope(
         cat.interceptor(interceptor)
     except KeyError:
         ids = sorted(i for e in cat if isinstance(e, DefenceSystem) for i in e.interceptors)
-        fail(f"no interceptor '{interceptor}' (have: {', '.join(ids)})")
+        hint = did_you_mean(interceptor, [*ids, *cat.ids("defence")])
+        fail(f"no interceptor '{interceptor}' (have: {', '.join(ids)}){hint}")
     if not isinstance(cat.entries.get(threat), ThreatSystem):
-        fail(f"no threat '{threat}' (have: {', '.join(cat.ids('threat'))})")
+        threats = cat.ids("threat")
+        fail(f"no threat '{threat}' (have: {', '.join(threats)}){did_you_mean(threat, threats)}")
     env = engagement_envelope(interceptor, threat, catalogue=cat)
     paths = write_envelope(env, out)
     summary = envelope_summary(env)
@@ -961,9 +1065,10 @@ def envelope(
 
 
 @catalogue_app.command("list")
-def catalogue_list() -> None:
+def catalogue_list(
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
     """List the systems in the catalogue."""
-    from rich.console import Console
     from rich.table import Table
 
     from airguard.catalogue import default_catalogue
@@ -972,23 +1077,31 @@ def catalogue_list() -> None:
         cat = default_catalogue()
     except InputError as exc:
         fail(str(exc))
-    table = Table(title="airguard catalogue")
-    for col in ("id", "kind", "name", "components"):
-        table.add_column(col)
+    rows: list[dict[str, Any]] = []
     for entry in cat:
         parts: list[str] = []
         for group in ("radars", "interceptors", "launchers"):
             parts.extend(getattr(entry, group, {}) or {})
-        table.add_row(entry.id, entry.kind, entry.name, ", ".join(parts))
-    Console().print(table)
+        rows.append({"id": entry.id, "kind": entry.kind, "name": entry.name, "components": parts})
+    if as_json:
+        echo_json(rows)
+        return
+    table = Table(title="airguard catalogue")
+    for col in ("id", "kind", "name", "components"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["id"], row["kind"], row["name"], ", ".join(row["components"]))
+    stdout_console().print(table)
 
 
 @catalogue_app.command("show")
 def catalogue_show(
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="System or component id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON (values in SI).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print as JSON on stdout instead (values in SI).")
+    ] = False,
 ) -> None:
-    """Show one system's figures with their sources (values in SI units)."""
+    """Show one system's figures with their sources, as its file writes them (420 km, 360 deg)."""
     from airguard.catalogue import default_catalogue
     from airguard.report.catalogue import describe_entry
 
@@ -1007,15 +1120,18 @@ def catalogue_show(
             None,
         )
         if owner is None:
-            fail(f"no catalogue entry '{entry_id}' (have: {', '.join(cat.ids())})")
+            components = [
+                c for e in cat for g in ("radars", "interceptors", "launchers")
+                for c in (getattr(e, g, {}) or {})
+            ]  # fmt: skip
+            hint = did_you_mean(entry_id, [*cat.ids(), *components])
+            fail(f"no catalogue entry '{entry_id}' (have: {', '.join(cat.ids())}){hint}")
         entry_id = owner.id
     entry = cat[entry_id]
     if as_json:
         typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
         return
-    from rich.console import Console
-
-    Console().print(describe_entry(entry))
+    stdout_console().print(describe_entry(entry))
 
 
 def main() -> None:

@@ -4,9 +4,10 @@
 [--units N] [--objective survival|cost] [--target 0.9] [--budget USD] ...`` screens the
 candidate sites with :mod:`airguard.studies.placement`, optimises with SciPy's differential
 evolution, confirms the best placements and the scenario's given sites by Monte Carlo and
-prints screening and Monte Carlo figures side by side (``--json`` writes them all).  With
-``--budget`` and several ``--system``, each system gets as many units as the budget buys.
-Bad input gives one line ``airguard: error: ...`` and exit status 2.
+prints screening and Monte Carlo figures side by side (``--json`` prints them all as JSON
+instead; ``--out FILE`` writes that JSON to FILE, the file ``airguard report --placement``
+reads).  With ``--budget`` and several ``--system``, each system gets as many units as the
+budget buys.  Bad input gives one line ``airguard: error: ...`` and exit status 2.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from airguard.cli._common import compile_kernels, fail
+from airguard._suggest import did_you_mean
+from airguard.cli._common import WORKERS_HELP, compile_kernels, echo_json, fail
 from airguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from airguard.studies.placement import PlacementStudy, Site
 
 __all__ = ["optimize"]
-
-
 
 
 def _budget(text: str) -> float:
@@ -156,15 +156,27 @@ def optimize(
         str, typer.Option("--resolution", help="Coverage cell size of the screening model.")
     ] = "5 km",
     workers: Annotated[
-        int, typer.Option("--workers", help="Monte Carlo worker processes.", min=1)
-    ] = 1,
-    variant: Annotated[str | None, typer.Option(help="The scenario variant to use.")] = None,
-    json_out: Annotated[
-        Path | None,
-        typer.Option("--json", help="Write all figures to this JSON file.", show_default=False),
+        int | None,
+        typer.Option("--workers", help="Monte Carlo " + WORKERS_HELP.lower(), min=1),
     ] = None,
+    variant: Annotated[str | None, typer.Option(help="The scenario variant to use.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write all figures to this JSON file (for airguard report --placement).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print all figures as JSON on stdout instead of the tables."),
+    ] = False,
 ) -> None:
     """Choose sites and headings for fire units; confirm against the given sites by Monte Carlo."""
+    from airguard.montecarlo import default_workers
     from airguard.studies.placement import budget_comparison, optimise_placement
 
     try:
@@ -172,9 +184,17 @@ def optimize(
             candidates, region, objective, target, budget, units, system, resolution
         )
         scenario = _one_variant(file, variant)
+        for sid in system:
+            known = scenario.catalogue.ids("defence")
+            if sid not in known:
+                raise InputError(
+                    f"no defence system '{sid}' (catalogue: {', '.join(known)})"
+                    f"{did_you_mean(sid, known)}",
+                    field="--system",
+                )
         from rich.console import Console
 
-        compile_kernels(Console(stderr=True), scenario, as_json=False)
+        compile_kernels(Console(stderr=True), scenario, as_json=as_json)
         sites = _candidate_sites(candidates, region, spacing, site_alt)
         common = {
             "headings": headings,
@@ -182,7 +202,7 @@ def optimize(
             "top": top,
             "samples": samples,
             "resolution_m": resolution_m,
-            "workers": workers,
+            "workers": workers or default_workers(),
             "progress": lambda msg: typer.echo(msg, err=True),
         }
         if spend is not None:
@@ -202,15 +222,20 @@ def optimize(
             ]
     except InputError as exc:
         fail(str(exc))
+    from airguard.studies.placement import study_json
+
+    data = study_json(scenario, studies, spend)
+    if out is not None:
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    if as_json:
+        echo_json(data)
+        return
     if spend is not None:
         typer.echo(f"budget {spend / 1e9:,.2f} bn USD")
     for study in studies:
         _print(study)
-    if json_out is not None:
-        from airguard.studies.placement import study_json
-
-        data = study_json(scenario, studies, spend)
-        json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    if out is not None:
+        typer.echo(f"→ {out}")
 
 
 def _checked(

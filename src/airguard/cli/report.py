@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from airguard.cli._common import fail
+from airguard._suggest import did_you_mean
+from airguard.cli._common import RUN_PANEL, fail
 from airguard.errors import InputError
 
 __all__ = ["export", "register", "report", "serve"]
@@ -56,7 +57,7 @@ def report(
         typer.Option(
             "--placement",
             metavar="FILE",
-            help="JSON of airguard optimize --json: adds the Placement section (repeatable; "
+            help="JSON of airguard optimize --out: adds the Placement section (repeatable; "
             "default: RUN/placement.json if there).",
         ),
     ] = None,
@@ -186,7 +187,8 @@ def export(
     from airguard.export import FORMATS, export_coverage, export_replication
 
     if fmt not in (*FORMATS, "coverage"):
-        fail(f"--format: expected one of {', '.join(FORMATS)}, coverage; got '{fmt}'")
+        hint = did_you_mean(fmt, [*FORMATS, "coverage"])
+        fail(f"--format: expected one of {', '.join(FORMATS)}, coverage; got '{fmt}'{hint}")
     try:
         when = datetime.fromisoformat(epoch.replace("Z", "+00:00"))
     except ValueError:
@@ -208,6 +210,5 @@ def export(
 
 def register(app: typer.Typer) -> None:
     """Add ``report``, ``serve`` and ``export`` to the ``airguard`` app."""
-    app.command()(report)
-    app.command()(serve)
-    app.command()(export)
+    for command in (report, serve, export):
+        app.command(rich_help_panel=RUN_PANEL)(command)

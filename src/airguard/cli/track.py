@@ -17,7 +17,8 @@ from typing import Annotated
 
 import typer
 
-from airguard.cli._common import fail
+from airguard._suggest import did_you_mean
+from airguard.cli._common import echo_json, fail
 
 __all__ = ["track"]
 
@@ -27,7 +28,6 @@ MODELS = {
     "ballistic": ("ballistic",),
     "imm": ("cv", "ca", "ballistic"),
 }
-
 
 
 def _confirm_rule(text: str) -> tuple[int, int]:
@@ -44,7 +44,10 @@ def track(
     detections: Annotated[
         Path, typer.Argument(help="Detection file, .csv or .parquet.", show_default=False)
     ],
-    out: Annotated[Path, typer.Option(help="Track file to write, .csv or .parquet.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE", help="Track file to write, .csv or .parquet."),
+    ],
     model: Annotated[
         str,
         typer.Option(
@@ -111,6 +114,9 @@ def track(
     capacity: Annotated[
         int, typer.Option(min=1, help="Tracks held at once, tentative ones included.")
     ] = 10_000,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the counts as JSON on stdout instead.")
+    ] = False,
 ) -> None:
     """Track targets in a detection file and write their tracks."""
     from rich.console import Console
@@ -124,7 +130,8 @@ def track(
     q_of = {"cv": q_cv, "ca": q_ca, "ballistic": q_ballistic}
     for name in names:
         if name not in q_of:
-            fail(f"--model: expected cv, ca, ballistic, imm or a list of them, got '{model}'")
+            hint = did_you_mean(name, [*MODELS, *q_of])
+            fail(f"--model: expected cv, ca, ballistic, imm or a list of them, got '{model}'{hint}")
     confirm_m, confirm_n = _confirm_rule(confirm)
     try:
         params = core.tracker_params(
@@ -181,6 +188,18 @@ def track(
         fail(str(exc))
     ids = table.column("track_id").to_numpy()
     confirmed = ids[table.column("status").to_numpy(zero_copy_only=False) == "confirmed"]
+    if as_json:
+        echo_json(
+            {
+                "detections": dets.n_detections,
+                "looks": dets.n_looks,
+                "tracks_started": len(set(ids.tolist())),
+                "tracks_confirmed": len(set(confirmed.tolist())),
+                "track_rows": table.num_rows,
+                "out": str(out),
+            }
+        )
+        return
     typer.echo(
         f"{dets.n_detections} detections in {dets.n_looks} looks: "
         f"{len(set(ids.tolist()))} tracks started, {len(set(confirmed.tolist()))} confirmed; "

@@ -318,7 +318,7 @@ def build_report(
     `tracks`, each map shows the representative replication's ground tracks (which runs
     it again: the scenario file must be unchanged).
 
-    `placement` (files of ``airguard optimize --json``) and `exposure` (directories of
+    `placement` (files of ``airguard optimize --out``) and `exposure` (directories of
     ``airguard exposure --out``, or their ``exposure.json``) add the Placement and Exposure
     sections (:mod:`airguard.report.studies`); None (the default) looks for
     ``placement.json`` and ``exposure/`` inside the run directories given, ``[]`` adds none.

@@ -3,7 +3,7 @@
 ``airguard report RUN --placement PLACEMENT.json --exposure EXPOSURE_DIR`` adds two
 sections to the report (:func:`airguard.report.html.build_report`):
 
-- **Placement**, from the JSON that ``airguard optimize --json`` writes
+- **Placement**, from the JSON that ``airguard optimize --out FILE`` writes
   (:func:`airguard.studies.placement.study_json`): for each study (one system) a table of the
   scenario's given sites against the optimised placements — the screening figure, the Monte
   Carlo value-weighted fraction of assets surviving with its 95 % interval, and P(undamaged)
@@ -118,13 +118,13 @@ def _read_json(path: Path, what: str) -> Any:
 
 @dataclass
 class PlacementDoc:
-    """A checked placement study file (``airguard optimize --json``)."""
+    """A checked placement study file (``airguard optimize --out FILE``)."""
 
     path: Path
     data: dict[str, Any]
 
 
-PLACEMENT_HINT = "expected the JSON of airguard optimize --json, airguard 0.x or later"
+PLACEMENT_HINT = "expected the JSON of airguard optimize --out FILE, airguard 0.x or later"
 
 
 def load_placement(path: str | Path) -> PlacementDoc:
@@ -136,8 +136,8 @@ def load_placement(path: str | Path) -> PlacementDoc:
         Naming the file and the field that is missing or malformed.
     """
     p = Path(path)
-    data = _read_json(p, "a placement study: airguard optimize ... --json FILE")
-    c = _Checker(p, "written by airguard optimize --json; run it again if it is older")
+    data = _read_json(p, "a placement study: airguard optimize ... --out FILE")
+    c = _Checker(p, "written by airguard optimize --out; run it again if it is older")
     c.check(data, "", dict)
     c.get(data, "scenario", "", str)
     for i, a in enumerate(c.get(data, "assets", "", list)):

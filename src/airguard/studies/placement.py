@@ -1031,8 +1031,9 @@ def budget_comparison(
 def study_json(
     scenario: Scenario, studies: Sequence[PlacementStudy], budget_usd: float | None = None
 ) -> dict[str, Any]:
-    """The JSON document ``airguard optimize --json`` writes (read by ``airguard report
-    --placement``): the studies, and the scenario's assets and threat axes for a map.
+    """The JSON document ``airguard optimize --out FILE`` writes and ``--json`` prints
+    (read by ``airguard report --placement``): the studies, and the scenario's assets and
+    threat axes for a map.
 
     Positions are degrees and metres above the ellipsoid; ``raids[].axis`` is
     ``[[lon, lat], ...]`` from the launch area through the waypoints to the aim point.
