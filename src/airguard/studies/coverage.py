@@ -88,7 +88,9 @@ maximum range are visited; a 1,000 × 1,000 km grid at 1 km for ten units takes 
 a second (``benchmarks/coverage_grid.py``, docs/coverage.md).
 
 Outputs (:func:`write_geotiff`, :func:`to_geojson`, :func:`write_png`,
-:func:`write_outputs`) import rasterio, contourpy and matplotlib when called.
+:func:`write_netcdf`, :func:`write_outputs`) import rasterio, contourpy, matplotlib and
+xarray when called; :meth:`Coverage.to_dataset` gives the maps as an
+:class:`xarray.Dataset` in Python.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -120,10 +122,14 @@ from airguard.sensing import (
 from airguard.terrain import elevation_kernel
 from airguard.world import FLIGHT_BALLISTIC, World, compile_world
 
+if TYPE_CHECKING:
+    import xarray as xr
+
 __all__ = [
     "DEFAULT_BALLISTIC_ALTITUDE_M",
     "DEFAULT_PD_MIN",
     "KINDS",
+    "NETCDF_NAME",
     "PD_TABLE_STEP_DB",
     "Coverage",
     "coverage_grid",
@@ -132,6 +138,7 @@ __all__ = [
     "slug",
     "to_geojson",
     "write_geotiff",
+    "write_netcdf",
     "write_outputs",
     "write_png",
 ]
@@ -299,6 +306,90 @@ class Coverage:
             out: Bool = layer >= np.float32(self.pd_min)
             return out
         return np.asarray(layer, dtype=np.bool_)
+
+    def to_dataset(self) -> xr.Dataset:
+        """The footprints as an :class:`xarray.Dataset`, without copying the maps.
+
+        Dimensions ``unit`` (U), ``threat`` (T), ``lat`` (ny, south to north) and ``lon``
+        (nx, west to east), and ``asset`` (A) for the defended assets.  Variables:
+
+        * ``pd`` (unit, threat, lat, lon) float32: single-look detection probability,
+          dimensionless, 0 where no radar sees the cell;
+        * ``engageable`` (unit, threat, lat, lon) bool: the engagement footprint;
+        * ``detected`` is not stored: it is ``pd >= ds.attrs["pd_min"]``.
+
+        Coordinates carry the units (``units`` attributes): ``lat``/``lon`` in degrees,
+        ``unit_lat``/``unit_lon`` (degrees), ``unit_alt`` (m) and ``unit_armed`` by unit,
+        ``threat_class``, ``altitude`` (m) and ``altitude_reference`` by threat, and
+        ``asset_lat``/``asset_lon`` by asset.  Attributes name the scenario variant,
+        ``pd_min``, the grid's bounds and resolution and whether a DEM masked the radars.
+        :func:`write_netcdf` writes it to a file.
+
+        Returns
+        -------
+        xarray.Dataset
+            Over the same arrays as this coverage (changing one changes the other).
+        """
+        import xarray as xr
+
+        from airguard._version import __version__
+
+        lat0, lon0, lat1, lon1 = self.bounds_deg
+        north, east = {"units": "degrees_north"}, {"units": "degrees_east"}
+        coords: dict[str, Any] = {
+            "unit": ("unit", list(self.unit_names), {"long_name": "unit or sensor"}),
+            "threat": ("threat", list(self.threat_names), {"long_name": "threat type"}),
+            "lat": ("lat", self.lat_deg, {**north, "standard_name": "latitude"}),
+            "lon": ("lon", self.lon_deg, {**east, "standard_name": "longitude"}),
+            "unit_lat": ("unit", self.unit_lat_deg, {**north, "long_name": "site"}),
+            "unit_lon": ("unit", self.unit_lon_deg, {**east, "long_name": "site"}),
+            "unit_alt": (
+                "unit",
+                self.unit_alt_m,
+                {"units": "m", "long_name": "site height above the WGS84 ellipsoid"},
+            ),
+            "unit_armed": ("unit", self.unit_armed, {"long_name": "unit has interceptors"}),
+            "threat_class": ("threat", list(self.threat_classes), {"long_name": "threat class"}),
+            "altitude": (
+                "threat",
+                self.altitude_m,
+                {"units": "m", "long_name": "altitude the threat type is mapped at"},
+            ),
+            "altitude_reference": (
+                "threat",
+                list(self.altitude_reference),
+                {"long_name": "altitude measured from the terrain or the unit's site"},
+            ),
+            "asset": ("asset", list(self.asset_names), {"long_name": "defended asset"}),
+            "asset_lat": ("asset", self.asset_lat_deg, north),
+            "asset_lon": ("asset", self.asset_lon_deg, east),
+        }
+        dims = ("unit", "threat", "lat", "lon")
+        data = {
+            "pd": (
+                dims,
+                self.pd,
+                {"units": "1", "long_name": "single-look detection probability of the radars"},
+            ),
+            "engageable": (
+                dims,
+                self.engageable,
+                {"long_name": "an interceptor of the unit can reach a threat detected there"},
+            ),
+        }
+        attrs = {
+            "title": f"airguard coverage: {self.label}",
+            "scenario": self.label,
+            "pd_min": self.pd_min,
+            "bounds_deg": [lat0, lon0, lat1, lon1],
+            "bounds": "south, west, north, east edges of the grid, degrees",
+            "resolution_m": self.resolution_m,
+            "terrain": int(self.terrain),
+            "crs": "EPSG:4326",
+            "Conventions": "CF-1.8",
+            "source": f"airguard {__version__}",
+        }
+        return xr.Dataset(data, coords=coords, attrs=attrs)
 
     def area_km2(self, unit: str | int, threat: str | int, kind: Kind) -> float:
         """Area of a footprint, km² (cells weighted by cos(latitude) on the mean sphere)."""
@@ -1305,8 +1396,58 @@ def write_png(cov: Coverage, path: str | Path, *, dpi: int = 110) -> Path:
     return path
 
 
+NETCDF_NAME = "coverage.nc.gz"
+"""The footprints' netCDF file beside the other outputs (:func:`write_outputs`)."""
+
+
+def write_netcdf(cov: Coverage, path: str | Path) -> Path:
+    """Write the footprints (:meth:`Coverage.to_dataset`) as a netCDF-3 file, gzipped if
+    `path` ends in ``.gz``.
+
+    netCDF-3 (xarray's scipy engine) stores no compression of its own, and the maps are
+    mostly zeros: gzip makes the file about ten times smaller (the S-400 variant of the
+    flagship at 2 km, 4 units × 5 threat types × 786 × 1,018 cells: 80 MB, 7.8 MB
+    gzipped).  ``xarray.open_dataset`` reads either form; ``gunzip`` gives the plain file
+    other tools read.  ``engageable`` is stored as bytes and read back as bool.
+
+    Parameters
+    ----------
+    cov
+        The coverage.
+    path
+        File to write (its directory must exist), e.g. ``coverage.nc`` or
+        ``coverage.nc.gz``.
+
+    Returns
+    -------
+    Path
+        `path`.
+    """
+    import gzip
+    import os
+    import shutil
+    import tempfile
+
+    path = Path(path)
+    dataset = cov.to_dataset()
+    if path.suffix != ".gz":
+        dataset.to_netcdf(path, engine="scipy")
+        return path
+    # scipy's writer seeks back, which a gzip stream cannot: write it plain first
+    fd, plain = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        dataset.to_netcdf(plain, engine="scipy")
+        with open(plain, "rb") as src, gzip.open(path, "wb", compresslevel=1) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    finally:
+        Path(plain).unlink(missing_ok=True)
+    return path
+
+
 def write_outputs(cov: Coverage, out_dir: str | Path) -> dict[str, list[Path]]:
-    """Write every footprint's GeoTIFF, ``coverage.geojson`` and ``coverage.png`` to `out_dir`.
+    """Write every footprint's GeoTIFF, ``coverage.geojson``, ``coverage.png`` and the
+    footprints' netCDF file :data:`NETCDF_NAME` (:func:`write_netcdf`) to `out_dir`.
 
     GeoTIFFs are named ``<unit>-<threat>-<kind>.tif`` with :func:`slug` names (a suffix
     ``-2``, ``-3``… keeps two units whose names slug alike apart); engagement rasters
@@ -1315,7 +1456,7 @@ def write_outputs(cov: Coverage, out_dir: str | Path) -> dict[str, list[Path]]:
     Returns
     -------
     dict
-        ``{"geotiff": [...], "geojson": [path], "png": [path]}``.
+        ``{"geotiff": [...], "geojson": [path], "png": [path], "netcdf": [path]}``.
     """
     import json
 
@@ -1339,4 +1480,5 @@ def write_outputs(cov: Coverage, out_dir: str | Path) -> dict[str, list[Path]]:
     geojson = out / "coverage.geojson"
     geojson.write_text(json.dumps(to_geojson(cov), ensure_ascii=False) + "\n", encoding="utf-8")
     png = write_png(cov, out / "coverage.png")
-    return {"geotiff": tifs, "geojson": [geojson], "png": [png]}
+    netcdf = write_netcdf(cov, out / NETCDF_NAME)
+    return {"geotiff": tifs, "geojson": [geojson], "png": [png], "netcdf": [netcdf]}
