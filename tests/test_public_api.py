@@ -22,6 +22,7 @@ def test_all_is_pinned():
             "default_catalogue",
             "load_catalogue",
             "load_scenario",
+            "read_run",
             "simulate",
             "wilson_interval",
         ]

@@ -5,8 +5,10 @@ The public API (heavy modules are imported on first use, so that
 
     import airguard
     scenarios = airguard.load_scenario("scenarios/turkey-patriot-vs-s400/scenario.yaml")
-    run = airguard.simulate(scenarios[0], replications=200)
-    print(run.summary.to_json())
+    run = airguard.simulate(scenarios[0], replications=200, progress=True)
+    run.summary                      # the figures with their 95 % intervals
+    run.table("engagements")         # a pandas DataFrame
+    run = airguard.read_run("runs/flagship/patriot")   # a run written by `airguard run`
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ configure_cache()
 
 if TYPE_CHECKING:
     from airguard.catalogue import Catalogue, default_catalogue, load_catalogue
-    from airguard.montecarlo.campaign import Run, simulate
+    from airguard.montecarlo.campaign import simulate
+    from airguard.results.run import Run, read_run
     from airguard.results.store import RunSummary, wilson_interval
     from airguard.scenario import Scenario, load_scenario
     from airguard.world import World, compile_world
@@ -38,6 +41,7 @@ __all__ = [
     "default_catalogue",
     "load_catalogue",
     "load_scenario",
+    "read_run",
     "simulate",
     "wilson_interval",
 ]
@@ -46,7 +50,8 @@ _LAZY = {
     "Catalogue": "airguard.catalogue",
     "default_catalogue": "airguard.catalogue",
     "load_catalogue": "airguard.catalogue",
-    "Run": "airguard.montecarlo.campaign",
+    "Run": "airguard.results.run",
+    "read_run": "airguard.results.run",
     "simulate": "airguard.montecarlo.campaign",
     "RunSummary": "airguard.results.store",
     "wilson_interval": "airguard.results.store",

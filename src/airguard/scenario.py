@@ -492,6 +492,66 @@ class Scenario:
         """The name of this variant's directory in a run of several (:func:`safe_name`)."""
         return safe_name(self.label)
 
+    def _parts(self) -> list[tuple[str, list[str]]]:
+        """(what, names) of the scenario's elements, for its short forms."""
+        b = self.body
+        raids = [f"{r.count} × {r.threat} at {r.target}" for r in b.raids]
+        parts = [
+            ("assets", [a.name for a in b.assets]),
+            ("units", [f"{u.name} ({u.system})" for u in b.units]),
+            ("sensors", [f"{x.name} ({x.system})" for x in b.sensors]),
+            ("raids", raids),
+            ("flights", [f"{f.name} ({f.aircraft})" for f in b.flights]),
+            ("jammers", [f"{j.name} ({j.system})" for j in b.jammers]),
+        ]
+        return [(what, names) for what, names in parts if names or what != "sensors"]
+
+    def __repr__(self) -> str:
+        """One line: name, variant, file, how many assets, units and threats, duration, seed
+        (the whole scenario is :attr:`body`)."""
+        b = self.body
+        counts = [
+            f"{len(names)} {what if len(names) != 1 else what[:-1]}"
+            for what, names in self._parts()
+            if names
+        ]
+        threats = sum(r.count for r in b.raids)
+        variant = f" [{self.variant}]" if self.variant else ""
+        return (
+            f"<Scenario {b.name!r}{variant} from {self.file}: {', '.join(counts)} "
+            f"({threats} threats); {b.duration:,g} s, seed {b.seed}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact table of the scenario for notebooks: what it holds, by name."""
+        import html
+
+        b = self.body
+        rows = [("file", self.file)]
+        if self.variant:
+            rows.append(("variant", self.variant))
+        for what, names in self._parts():
+            if names:
+                more = len(names) - _HTML_NAMES
+                shown = ", ".join(names[:_HTML_NAMES]) + (f", … ({more} more)" if more > 0 else "")
+                rows.append((f"{what} ({len(names)})", shown))
+        rows.append(("duration", f"{b.duration:,g} s (time step {b.time_step:g} s, stop {b.stop})"))
+        rows.append(("seed", str(b.seed)))
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+            f"{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        caption = html.escape(self.name)
+        return (
+            f'<div class="airguard"><table><caption style="text-align:left">{caption}'
+            f"</caption><tbody>{body}</tbody></table></div>"
+        )
+
+
+_HTML_NAMES = 12
+"""Most names of one kind (assets, units, raids...) a scenario's HTML form lists."""
+
 
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\ud800-\udfff]')
 _RESERVED_NAMES = frozenset(

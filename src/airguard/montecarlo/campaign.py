@@ -16,7 +16,6 @@ import contextlib
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,12 @@ from airguard.montecarlo import (
     iter_plan,
     plan_batches,
 )
+from airguard.montecarlo.progress import progress_callback
+from airguard.results.run import Run
 from airguard.results.store import (
     MANIFEST,
     PROGRESS,
+    TABLES,
     BatchTables,
     CommittedBatch,
     RunDamagedError,
@@ -67,21 +69,6 @@ class RunDirError(InputError):
     is writing it."""
 
 
-@dataclass
-class Run:
-    """A finished campaign: its summary and where its tables were written."""
-
-    scenario: Scenario
-    world: World
-    summary: RunSummary
-    run_dir: Path | None
-    seconds: float
-    workers: int
-    backend: str = "local"
-    resumed_from: int = 0
-    """Replications already committed in the run directory when a resume began."""
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "run"
 
@@ -103,6 +90,7 @@ def simulate(
     resume: bool = False,
     backend: str = "local",
     address: str | None = None,
+    progress: bool = False,
 ) -> Run:
     """Run `replications` replications of `scenario` and summarise them.
 
@@ -118,13 +106,14 @@ def simulate(
         Worker processes (default: all cores).  Outcomes do not depend on it.
     out
         Run directory to write the outcome tables and manifest to; None keeps
-        the results in memory only.  A new run replaces what airguard wrote
-        there before.
+        the tables in memory (as Arrow tables: about 20 kB per replication of
+        the flagship scenario).  A new run replaces what airguard wrote there
+        before.
     batch_size
         Replications per batch (outcomes do not depend on it).
     on_batch
-        Progress callback, called with the number of replications completed
-        (on resume, first with those already committed).
+        Progress callback, called with the number of replications each batch
+        completed (on resume, first with those already committed).
     resume
         Continue the run in `out`: keep its committed batches and run only the
         replications they lack.  Raises :class:`RunDirError` if `out` records
@@ -136,6 +125,17 @@ def simulate(
     address
         Ray cluster address (``ray`` only; default: a running instance, or a
         new local one with `workers` CPUs).
+    progress
+        Draw a progress bar (on stderr in a terminal; in place in a notebook).
+        `on_batch` is still called.
+
+    Returns
+    -------
+    Run
+        The summary and the outcome tables (:meth:`Run.table
+        <airguard.results.run.Run.table>`, :meth:`Run.sql
+        <airguard.results.run.Run.sql>`), the same kind of object as
+        :func:`airguard.read_run` gives.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
@@ -151,42 +151,51 @@ def simulate(
 
         ensure_ray(workers, address)
     world = compile_world(scenario)
-    started = time.perf_counter()
-    if out is None:
-        collected = list(
-            iter_batches(
-                world,
-                seed,
-                replications,
-                workers=workers,
-                batch_size=batch_size,
-                on_batch=on_batch,
-                backend=backend,
-                address=address,
+    with progress_callback(scenario.label, replications, on_batch, show=progress) as callback:
+        started = time.perf_counter()
+        if out is None:
+            collected = list(
+                iter_batches(
+                    world,
+                    seed,
+                    replications,
+                    workers=workers,
+                    batch_size=batch_size,
+                    on_batch=callback,
+                    backend=backend,
+                    address=address,
+                )
             )
-        )
-        return Run(
-            scenario=scenario,
-            world=world,
-            summary=_summarise(collected, scenario, world, seed),
-            run_dir=None,
-            seconds=time.perf_counter() - started,
+            return Run(
+                _summarise(collected, scenario, world, seed),
+                scenario=scenario,
+                world=world,
+                tables=_joined(collected),
+                seconds=time.perf_counter() - started,
+                workers=workers,
+                backend=backend,
+            )
+        return _simulate_to(
+            Path(out),
+            scenario,
+            world,
+            replications,
+            seed=seed,
             workers=workers,
+            batch_size=batch_size,
+            on_batch=callback,
+            resume=resume,
             backend=backend,
+            address=address,
         )
-    return _simulate_to(
-        Path(out),
-        scenario,
-        world,
-        replications,
-        seed=seed,
-        workers=workers,
-        batch_size=batch_size,
-        on_batch=on_batch,
-        resume=resume,
-        backend=backend,
-        address=address,
-    )
+
+
+def _joined(batches: list[BatchTables]) -> BatchTables:
+    """Each outcome table of a run over all its batches, in replication order (the batches
+    are): the in-memory form of the run directory's tables."""
+    import pyarrow as pa
+
+    return {name: pa.concat_tables([b[name] for b in batches]) for name in TABLES}
 
 
 def _simulate_to(
@@ -220,9 +229,9 @@ def _simulate_to(
                 on_batch(have)
             if done is None:  # finished before: read it back, write nothing
                 return Run(
+                    _summarise(read_tables(run_dir), scenario, world, seed),
                     scenario=scenario,
                     world=world,
-                    summary=_summarise(read_tables(run_dir), scenario, world, seed),
                     run_dir=run_dir,
                     seconds=0.0,
                     workers=0,
@@ -273,9 +282,9 @@ def _simulate_to(
         except RunWriteError as exc:
             raise _write_failed(run_dir, exc, replications) from exc
     return Run(
+        summary,
         scenario=scenario,
         world=world,
-        summary=summary,
         run_dir=run_dir,
         seconds=seconds,
         workers=workers,

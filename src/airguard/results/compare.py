@@ -337,6 +337,43 @@ class Comparison:
             "figures": [f.to_json() for f in self.figures],
         }
 
+    def _headline(self) -> str:
+        same = self.a.replications == self.b.replications
+        reps = (
+            f"{self.a.replications} replications each"
+            if same
+            else f"{self.a.replications} and {self.b.replications} replications"
+        )
+        return (
+            f"A {self.a.label!r} vs B {self.b.label!r}, "
+            f"{'paired' if self.paired else 'independent'}, {reps}"
+        )
+
+    def __repr__(self) -> str:
+        """A few lines: which runs, each asset's P(undamaged) and the leakers per raid in A
+        and B with the difference and its interval; the other figures are in
+        :attr:`figures`."""
+        from airguard.results.display import MAX_NAMES, figure_cells
+
+        shown = [f for f in self.figures if f.key.startswith("p_undamaged/")][:MAX_NAMES]
+        shown += [f for f in self.figures if f.key == "leakers_per_raid"]
+        lines = [f"<Comparison {self._headline()}; B − A [95 % CI]:"]
+        for f in shown:
+            a, b, d = figure_cells(f.to_json())
+            lines.append(f"{f.label}: {a} → {b}, {d}")
+        more = len(self.figures) - len(shown)
+        if more:
+            lines.append(f"and {more} more figures (.figures)")
+        return "\n  ".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        """Every figure in a compact table: A, B, B − A and its 95 % interval."""
+        from airguard.results.display import figure_cells, html_table
+
+        rows = [(f.label, *figure_cells(f.to_json())) for f in self.figures]
+        header = ("figure", f"A: {self.a.label}", f"B: {self.b.label}", "B − A [95 % CI]")
+        return html_table(self._headline(), header, rows, note=self.pairing)
+
 
 @dataclass(frozen=True)
 class _Samples:

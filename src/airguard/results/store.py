@@ -28,7 +28,7 @@ import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -62,6 +62,7 @@ __all__ = [
     "locked_run_dir",
     "mean_interval",
     "query",
+    "query_tables",
     "read_manifest",
     "read_progress",
     "read_table",
@@ -726,6 +727,48 @@ class RunSummary:
             **self.extra,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunSummary:
+        """The summary of its JSON form (:meth:`to_json`, a manifest's ``summary``).
+
+        Raises
+        ------
+        KeyError, TypeError
+            If `data` lacks a figure every summary has.
+        """
+        known = {f: data[f] for f in _SUMMARY_FIELDS}
+        return cls(**known, extra={k: v for k, v in data.items() if k not in _SUMMARY_FIELDS})
+
+    def __repr__(self) -> str:
+        from airguard.results.display import summary_headline
+
+        title = repr(self.scenario) + (f" [{self.variant}]" if self.variant else "")
+        lines = [
+            f"<RunSummary {title}: {self.replications} replications, seed {self.seed}",
+            *summary_headline(self.to_json()),
+        ]
+        return "\n  ".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        from airguard.results.display import html_table, summary_rows
+
+        title = self.scenario + (f" [{self.variant}]" if self.variant else "")
+        caption = f"{title}: {self.replications} replications, seed {self.seed}"
+        return html_table(caption, ("figure", "value"), summary_rows(self.to_json()))
+
+
+_SUMMARY_FIELDS = (
+    "scenario",
+    "variant",
+    "replications",
+    "seed",
+    "assets",
+    "leakers_mean",
+    "leakers_total",
+    "interceptors_fired",
+    "interceptor_cost_mean_usd",
+)
+
 
 def summarise(
     tables: Iterable[BatchTables] | BatchTables,
@@ -894,10 +937,47 @@ def query(run_dir: str | Path, sql: str) -> pa.Table:
     only inside the run directory (DuckDB's ``allowed_directories`` with external access
     off), loads no extension, and its configuration is locked before the query runs.
     """
+    root = Path(run_dir).resolve()
+
+    def attach(con: Any) -> None:
+        for name in TABLES:
+            parts = _part_files(root, name)
+            if parts:
+                files = ", ".join(_sql_text(str(p)) for p in parts)
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+
+    return _read_only_query(sql, attach, allowed=f"{root}{os.sep}")
+
+
+def query_tables(tables: Mapping[str, pa.Table], sql: str) -> pa.Table:
+    """Run one read-only DuckDB SQL query over outcome tables held in memory.
+
+    :func:`query` for a run kept in memory (:func:`airguard.simulate` without ``out``):
+    each table of `tables` is a view of its name, and the same rules hold, except that
+    the connection reads no file at all.
+
+    Parameters
+    ----------
+    tables
+        Arrow tables by name, e.g. ``{"replications": ..., "threats": ...}``.
+    sql
+        One read-only statement.
+    """
+
+    def attach(con: Any) -> None:
+        for name, table in tables.items():
+            con.register(name, table)
+
+    return _read_only_query(sql, attach, allowed=None)
+
+
+def _read_only_query(sql: str, attach: Callable[[Any], None], *, allowed: str | None) -> pa.Table:
+    """Check that `sql` is one read-only statement, then run it on a connection that reads
+    files only under `allowed` (none if None), loads no extension and whose settings are
+    locked once `attach` has made the tables' views."""
     import duckdb
     import pyarrow as pa
 
-    root = Path(run_dir).resolve()
     con = duckdb.connect()
     try:
         statements = con.extract_statements(sql)
@@ -907,15 +987,12 @@ def query(run_dir: str | Path, sql: str) -> pa.Table:
         if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
             name = str(kind).rsplit(".", 1)[-1]
             raise QueryError(f"only read-only queries (SELECT, EXPLAIN) are run here, not {name}")
-        con.execute("SET allowed_directories = [" + _sql_text(f"{root}{os.sep}") + "]")
+        where = "" if allowed is None else _sql_text(allowed)
+        con.execute(f"SET allowed_directories = [{where}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET autoinstall_known_extensions = false")
         con.execute("SET autoload_known_extensions = false")
-        for name in TABLES:
-            parts = _part_files(root, name)
-            if parts:
-                files = ", ".join(_sql_text(str(p)) for p in parts)
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+        attach(con)
         con.execute("SET lock_configuration = true")
         relation: Any = con.sql(sql)
         if relation is None:  # a statement without a result (CREATE, SET, ...)
