@@ -24,6 +24,7 @@
     aircraft: "#00838f",
     unknown: "#555555",
   };
+  var SMALL_MAP_PX = [600, 380]; // narrower or lower than this, the layer panel starts folded
   var UNIT_COLOURS = ["#1565c0", "#2e7d32", "#00838f", "#5d4037", "#283593", "#558b2f", "#4527a0"];
   AG.CLASS_COLOURS = CLASS_COLOURS;
   AG.UNIT_COLOURS = UNIT_COLOURS;
@@ -164,6 +165,7 @@
         return m.node.isConnected;
       });
       updateScaleBar();
+      placeLabels();
       if (options.onZoom) options.onZoom(kmPerPx());
     }
     function applyView() {
@@ -189,6 +191,163 @@
     }
     function title(node, text) {
       el("title", null, node).textContent = text;
+    }
+
+    // --- labels that do not overlap: each label of a point (asset, unit, sensor, site,
+    // threat axis) tries places around its point, nearest first, and takes the first that
+    // touches no label placed before it, no other point's symbol, no overlay (the layer
+    // panel, the scale bar) and stays inside the frame; a label placed away from its point
+    // gets a leader line.  Without a free place it takes the least crowded one.  Country
+    // names come last and are hidden where they would cover a label.  All in screen pixels
+    // (markers are drawn in pixels), again after each zoom or resize.
+    var LABEL_GAPS = [9, 22, 38, 56];
+    var LABEL_DIRECTIONS = [
+      [1, 0], [-1, 0], [0.7, -0.7], [0.7, 0.7], [-0.7, -0.7], [-0.7, 0.7], [0, -1], [0, 1],
+    ];
+    function labelRank(g) {
+      var c = g.classList;
+      if (c.contains("ag-asset")) return 0;
+      if (c.contains("ag-unit") || c.contains("ag-site")) return 1;
+      if (c.contains("ag-sensor")) return 2;
+      if (c.contains("ag-axis-label")) return 4;
+      return 3;
+    }
+    function shown(node) {
+      for (var n = node; n && n !== svg; n = n.parentNode) {
+        if (n.style && n.style.display === "none") return false;
+      }
+      return !!node.isConnected;
+    }
+    function labelMetrics(text) {
+      // measured once in the text's own units (pixels: its marker is drawn in pixels)
+      if (!text._agLabel) {
+        var bb = text.getBBox();
+        if (!bb.width) return null;
+        text._agLabel = { x: bb.x, y: bb.y, w: bb.width, h: bb.height, ascent: parseFloat(text.getAttribute("y") || "0") - bb.y };
+      }
+      return text._agLabel;
+    }
+    function overlap(a, b) {
+      var w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      var h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      return w > 0 && h > 0 ? w * h : 0;
+    }
+    function screenBox(rect, origin) {
+      return { x: rect.left - origin.left, y: rect.top - origin.top, w: rect.width, h: rect.height };
+    }
+    function placeLabels() {
+      var W = svg.clientWidth;
+      var H = svg.clientHeight;
+      if (!W || !H) return;
+      var k = kmPerPx();
+      var ox = (W - view.w / k) / 2;
+      var oy = (H - view.h / k) / 2;
+      var origin = svg.getBoundingClientRect();
+      var items = [];
+      var points = [];
+      Array.prototype.forEach.call(svg.querySelectorAll("text.ag-label, .ag-axis-label text"), function (text) {
+        var g = text.parentNode;
+        var entry = g._agMarker;
+        if (!entry || !shown(g)) return;
+        var px = (entry.x - view.x) / k + ox;
+        var py = (entry.y - view.y) / k + oy;
+        if (px < 0 || px > W || py < 0 || py > H) return;
+        var m = labelMetrics(text);
+        if (!m) return;
+        var axis = g.classList.contains("ag-axis-label");
+        items.push({ text: text, g: g, m: m, px: px, py: py, rank: labelRank(g), order: items.length });
+        if (!axis) points.push({ g: g, box: { x: px - 7, y: py - 8, w: 14, h: 16 } });
+      });
+      items.sort(function (a, b) {
+        return a.rank - b.rank || a.order - b.order;
+      });
+      var overlays = [];
+      Array.prototype.forEach.call(frame.querySelectorAll(".ag-switches, .ag-scale"), function (node) {
+        var r = node.getBoundingClientRect();
+        if (r.width && r.height) overlays.push(screenBox(r, origin));
+      });
+      var placed = [];
+      items.forEach(function (it) {
+        var m = it.m;
+        // the label's own place first (as drawn), then around its point, nearest first
+        var candidates = [{ x: m.x, y: m.y, far: false }];
+        LABEL_GAPS.forEach(function (gap, ring) {
+          LABEL_DIRECTIONS.forEach(function (d) {
+            var x = d[0] > 0 ? gap * d[0] : d[0] < 0 ? gap * d[0] - m.w : -m.w / 2;
+            var y = d[1] > 0 ? gap * d[1] : d[1] < 0 ? gap * d[1] - m.h : -m.h / 2;
+            candidates.push({ x: x, y: y, far: ring > 0 });
+          });
+        });
+        var best = null;
+        for (var c = 0; c < candidates.length; c++) {
+          var cand = candidates[c];
+          var box = { x: it.px + cand.x, y: it.py + cand.y, w: m.w, h: m.h };
+          var cost = 0;
+          placed.forEach(function (b) {
+            cost += 10 * overlap(box, b);
+          });
+          points.forEach(function (p) {
+            if (p.g !== it.g) cost += 3 * overlap(box, p.box);
+          });
+          overlays.forEach(function (b) {
+            cost += overlap(box, b);
+          });
+          var inside = box.x >= 1 && box.y >= 1 && box.x + box.w <= W - 1 && box.y + box.h <= H - 1;
+          if (!inside) cost += Math.max(m.w * m.h - overlap(box, { x: 1, y: 1, w: W - 2, h: H - 2 }), 1);
+          if (!best || cost < best.cost - 1e-6) best = { cost: cost, cand: cand, box: box };
+          if (cost === 0) break;
+        }
+        placed.push(best.box);
+        var text = it.text;
+        text.setAttribute("text-anchor", "start");
+        text.setAttribute("x", best.cand.x.toFixed(1));
+        text.setAttribute("y", (best.cand.y + m.ascent).toFixed(1));
+        var leader = it.g.querySelector("line.ag-leader");
+        if (best.cand.far) {
+          if (!leader) {
+            leader = el("line", { class: "ag-leader" }, null);
+            it.g.insertBefore(leader, it.g.firstChild);
+          }
+          // from the symbol's edge to the nearest point of the label's box
+          var bx = Math.min(Math.max(0, best.cand.x), best.cand.x + m.w);
+          var by = Math.min(Math.max(0, best.cand.y), best.cand.y + m.h);
+          var len = Math.sqrt(bx * bx + by * by) || 1;
+          leader.setAttribute("x1", ((6 * bx) / len).toFixed(1));
+          leader.setAttribute("y1", ((6 * by) / len).toFixed(1));
+          leader.setAttribute("x2", bx.toFixed(1));
+          leader.setAttribute("y2", by.toFixed(1));
+          leader.style.display = "";
+        } else if (leader) {
+          leader.style.display = "none";
+        }
+        text.setAttribute("data-placed", best.cost === 0 ? "free" : "crowded");
+      });
+      // country names: where they are, or a line up or down, else hidden
+      Array.prototype.forEach.call(svg.querySelectorAll(".ag-country-label text"), function (text) {
+        var g = text.parentNode;
+        var entry = g._agMarker;
+        if (!entry || !shown(g)) return;
+        var m = labelMetrics(text);
+        if (!m) return;
+        var px = (entry.x - view.x) / k + ox;
+        var py = (entry.y - view.y) / k + oy;
+        var fits = null;
+        [0, -16, 16, -32, 32].some(function (dy) {
+          var box = { x: px + m.x, y: py + m.y + dy, w: m.w, h: m.h };
+          var free = placed.every(function (b) {
+            return !overlap(box, b);
+          }) && points.every(function (p) {
+            return !overlap(box, p.box);
+          });
+          if (free) fits = { dy: dy, box: box };
+          return free;
+        });
+        text.style.visibility = fits ? "" : "hidden";
+        if (fits) {
+          text.setAttribute("y", (m.y + m.ascent + fits.dy).toFixed(1));
+          placed.push(fits.box);
+        }
+      });
     }
 
     // --- base map: land, coastlines, borders, graticule, country names
@@ -370,7 +529,24 @@
     });
     legendItem("sym-border", null, "border (Natural Earth)");
 
-    var switches = html("div", { class: "ag-switches" }, frame);
+    var panel = html("div", { class: "ag-switches" }, frame);
+    var toggle = html(
+      "button",
+      { type: "button", class: "ag-switches-toggle", "aria-expanded": "true", title: "show or hide the layer switches" },
+      panel,
+      "layers"
+    );
+    var switches = html("div", { class: "ag-switches-body" }, panel);
+    function setPanelOpen(open) {
+      panel.classList.toggle("ag-collapsed", !open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "layers \u25B4" : "layers \u25BE";
+      placeLabels();
+    }
+    toggle.addEventListener("click", function (ev) {
+      ev.stopPropagation();
+      setPanelOpen(panel.classList.contains("ag-collapsed"));
+    });
     var switchable = options.switches || [
       ["coverage", "coverage"],
       ["rings", "range rings"],
@@ -389,6 +565,7 @@
       label.appendChild(document.createTextNode(" " + pair[1]));
       box_.addEventListener("change", function () {
         layers[name].style.display = box_.checked ? "" : "none";
+        placeLabels();
       });
     });
     if (coverageThreats.length) {
@@ -465,6 +642,9 @@
         refreshMarkers();
       }).observe(svg);
     }
+    // the layer panel starts folded on a small map (it would hide a corner of it)
+    var small = (frame.clientWidth || 0) < SMALL_MAP_PX[0] || (frame.clientHeight || 0) < SMALL_MAP_PX[1];
+    setPanelOpen(options.panelOpen !== undefined ? !!options.panelOpen : !small);
     applyView();
 
     return {
@@ -481,6 +661,8 @@
       refresh: refreshMarkers,
       unitColour: unitColour,
       legendItem: legendItem,
+      placeLabels: placeLabels,
+      setPanelOpen: setPanelOpen,
       fit: function () {
         view = { x: full.x, y: full.y, w: full.w, h: full.h };
         applyView();

@@ -33,7 +33,7 @@
   /* A group of extra layers in a map, with a switch in the map's corner. */
   function extraLayer(map, parent, name, label, on) {
     var g = AG.svgEl("g", { class: "ag-layer ag-layer-" + name, "data-layer": name }, map.layers[parent]);
-    var switches = map.svg.parentNode.querySelector(".ag-switches");
+    var switches = map.svg.parentNode.querySelector(".ag-switches-body");
     if (switches) {
       var row = AG.htmlEl("label", null, null);
       var box = AG.htmlEl("input", { type: "checkbox", "data-layer": name }, row);
@@ -43,6 +43,7 @@
       switches.insertBefore(row, switches.firstChild);
       box.addEventListener("change", function () {
         g.style.display = box.checked ? "" : "none";
+        map.placeLabels();
       });
     }
     return g;
@@ -117,7 +118,7 @@
       map.refresh();
     }
     if (pl.options.length) {
-      var switches = map.svg.parentNode.querySelector(".ag-switches");
+      var switches = map.svg.parentNode.querySelector(".ag-switches-body");
       var sel = AG.htmlEl("select", { class: "ag-placement-pick", title: "optimised placement shown" }, null);
       pl.options.forEach(function (o, k) {
         AG.htmlEl("option", { value: String(k) }, sel, o.label);
