@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 
 __all__ = [
+    "TIMELINE_FONT_PX",
+    "TIMELINE_WIDTH_PX",
     "VARIANT_COLOURS",
     "cost_chart",
     "expenditure_chart",
@@ -311,6 +313,15 @@ def _nice_step(span: float, ticks: int = 8) -> float:
     return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
 
 
+TIMELINE_WIDTH_PX = 760.0
+"""The timeline's drawn width: the report shows it at this width, one per row, or narrower
+on a narrow window (report.css), so that its text keeps its size on a wide one."""
+
+TIMELINE_FONT_PX = 12
+"""The size of the timeline's tick labels, row labels and axis title (px at its drawn
+width; the legend's one less): 11 px or more on a window 800 px wide."""
+
+
 def timeline_chart(
     threats: Sequence[dict[str, Any]],
     engagements: Sequence[dict[str, Any]],
@@ -330,12 +341,12 @@ def timeline_chart(
 
     rows = sorted(threats, key=lambda t: (t["launch_time_s"], t["threat"]))
     y_of = {int(t["threat"]): i for i, t in enumerate(rows)}
-    row_h, left, right, top = 12.0, 118.0, 16.0, 30.0
-    width = 760.0
+    row_h, left, right, top = 16.0, 132.0, 18.0, 32.0
+    width = TIMELINE_WIDTH_PX
     plot_w = width - left - right
     plot_h = row_h * max(len(rows), 1)
-    legend_y = top + plot_h + 40
-    height = legend_y + 26
+    legend_y = top + plot_h + 52
+    height = legend_y + 30
 
     ends = [_timeline_end(t, duration_s) for t in rows]
     ends += [float(e["end_time_s"]) for e in engagements if e.get("end_time_s") is not None]
@@ -347,7 +358,8 @@ def timeline_chart(
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{left:.0f}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{left:.0f}" y="18" font-size="{TIMELINE_FONT_PX + 1}" font-weight="bold">'
+        f"{escape(title)}</text>",
     ]
     out += _timeline_ticks(ax)
     marks: dict[str, list[str]] = {}
@@ -363,10 +375,10 @@ def timeline_chart(
     out += legend
     out.append("</svg>")
     svg = "".join(out)
-    if legend_y + 12 > height:  # the legend wrapped: make room for its last line
+    if legend_y + 14 > height:  # the legend wrapped: make room for its last line
         svg = svg.replace(
             f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}"',
-            f'height="{legend_y + 12:.0f}" viewBox="0 0 {width:.0f} {legend_y + 12:.0f}"',
+            f'height="{legend_y + 14:.0f}" viewBox="0 0 {width:.0f} {legend_y + 14:.0f}"',
             1,
         )
     return svg
@@ -434,11 +446,13 @@ def _timeline_ticks(ax: _TimeAxes) -> list[str]:
         xt = ax.x(tick)
         out.append(
             f'<line x1="{xt:.1f}" y1="{top:.1f}" x2="{xt:.1f}" y2="{top + plot_h:.1f}" stroke="#eee"/>'
-            f'<text x="{xt:.1f}" y="{top + plot_h + 13:.1f}" font-size="9" text-anchor="middle">{tick:g}</text>'
+            f'<text class="tick" x="{xt:.1f}" y="{top + plot_h + 16:.1f}" '
+            f'font-size="{TIMELINE_FONT_PX}" text-anchor="middle">{tick:g}</text>'
         )
         tick += step
     out.append(
-        f'<text x="{ax.left + ax.plot_w / 2:.1f}" y="{top + plot_h + 28:.1f}" font-size="10" '
+        f'<text x="{ax.left + ax.plot_w / 2:.1f}" y="{top + plot_h + 36:.1f}" '
+        f'font-size="{TIMELINE_FONT_PX}" '
         f'text-anchor="middle">time from the scenario\'s t = 0 (s)</text>'
     )
     return out
@@ -463,7 +477,8 @@ def _timeline_threats(
         label = f"{t['threat']} {t['threat_type']}"
         out.append(
             f'<g class="threat-row" data-threat="{int(t["threat"])}">'
-            f'<text x="{left - 6:.0f}" y="{yy + 3:.1f}" font-size="8.5" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{left - 6:.0f}" y="{yy + 4:.1f}" font-size="{TIMELINE_FONT_PX}" '
+            f'text-anchor="end">{escape(label)}</text>'
             f'<line x1="{x0:.1f}" y1="{yy:.1f}" x2="{max(x1, x0 + 1):.1f}" y2="{yy:.1f}" stroke="{colour}" '
             f'stroke-width="3.2"/></g>'
         )
@@ -497,7 +512,7 @@ def _timeline_flights(
         row = y_of.get(int(target if target is not None else e["target"]))
         if row is None:
             continue
-        yy = ax.y(row) + 4.2
+        yy = ax.y(row) + 5.2
         t0 = float(e["launch_time_s"])
         t1 = float(e["end_time_s"]) if e.get("end_time_s") is not None else t0
         flights.append(f"M{x(t0):.1f} {yy:.1f}H{x(t1):.1f}")
@@ -539,10 +554,10 @@ def _timeline_legend(
     for symbol, text in legend:
         out.append(
             f'<g transform="translate({lx:.1f} {legend_y:.1f})">{symbol}'
-            f'<text x="18" y="3.5" font-size="9">{escape(text)}</text></g>'
+            f'<text x="18" y="4" font-size="{TIMELINE_FONT_PX - 1}">{escape(text)}</text></g>'
         )
-        lx += 26 + 5.2 * len(text)
-        if lx > width - 90:
-            legend_y += 14
+        lx += 28 + 6.2 * len(text)
+        if lx > width - 110:
+            legend_y += 17
             lx = left
     return out, legend_y

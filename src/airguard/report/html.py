@@ -694,7 +694,6 @@ def _page(
 <style>
 {web_asset("report.css")}
 {web_asset("map.css")}
-.map-holder .ag-map-frame {{ height: 460px; }}
 </style>
 </head>
 <body>
