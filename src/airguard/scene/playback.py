@@ -191,12 +191,26 @@ def playback(
         "threats": threats,
         "interceptors": interceptors,
         "events": _events(world, events, intercepts),
-        "notes": [
-            "threat positions are the engine's true trajectories",
-            "interceptor paths are approximate: straight segments between the launch, any "
-            "retarget and the end (the engine logs no interceptor states in between)",
-        ],
+        "notes": _notes(interceptors, float(world.step_s)),
     }
+
+
+def _notes(interceptors: list[dict[str, Any]], cycle_s: float) -> list[str]:
+    """What the playback's positions are (shown by the viewer, written into exports)."""
+    notes = ["threat positions are the engine's true trajectories"]
+    approximate = sum(1 for m in interceptors if m["approximate"])
+    if interceptors and approximate < len(interceptors):
+        notes.append(
+            "interceptor paths are the engine's own flown paths (guided, limited by the "
+            f"airframe, with seeker noise), sampled once a fire-control cycle ({cycle_s:g} s) "
+            "and where each flight ended"
+        )
+    if approximate:
+        notes.append(
+            f"{approximate} interceptor path{'s are' if approximate > 1 else ' is'} approximate "
+            "(no logged state): straight segments between the launch, any retarget and the end"
+        )
+    return notes
 
 
 def _checked_run(

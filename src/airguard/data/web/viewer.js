@@ -575,7 +575,12 @@
         ["miss distance", o.miss_m === null ? null : AG.fmt(o.miss_m, 1) + " m"],
         ["cost", usd(o.cost_usd)],
         ["retargets", o.retargets.length ? o.retargets.map(function (r) { return "→ " + r.threat + " at " + AG.fmt(r.t, 1) + " s"; }).join(", ") : "none"],
-        ["path", o.approximate ? "approximate: straight segments between launch, retargets and end" : "the engine's positions once a cycle, joined by straight segments"],
+        [
+          "path",
+          o.approximate
+            ? "approximate (no logged state): straight segments between launch, retargets and end"
+            : "flown by the engine (guided, airframe-limited, seeker noise); its position once a fire-control cycle and at the end",
+        ],
       ];
     } else if (s.kind === "unit") {
       var mine = pb
