@@ -110,6 +110,15 @@ def _add_optimize() -> None:
 _add_optimize()
 
 
+def _add_example() -> None:
+    from airguard.cli.example import example
+
+    app.command(name="example", rich_help_panel="Getting started")(example)
+
+
+_add_example()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"airguard {__version__}")
