@@ -11,7 +11,7 @@ FLAGSHIP_DIR := scenarios/turkey-patriot-vs-s400
 FLAGSHIP := $(FLAGSHIP_DIR)/scenario.yaml
 PLACEMENT_REPS ?= 100
 
-.PHONY: demo test lint typecheck architecture pytest bench clean browser-deps
+.PHONY: demo test lint typecheck architecture pytest bench clean browser-deps docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ pytest: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
 
 test: lint typecheck architecture pytest
+
+# The documentation site (mkdocs.yml) into site/. --strict fails on a broken link or a
+# missing API object; tests/test_docs_site.py builds it the same way in `make test`.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/flagship_throughput.py
