@@ -30,6 +30,7 @@ __all__ = [
     "Jammer",
     "LauncherSpec",
     "RadarSpec",
+    "RadiationHoming",
     "RcsAspect",
     "SensorSystem",
     "Source",
@@ -490,6 +491,30 @@ class Decoys(_Strict):
     separation_speed: Speed
 
 
+class RadiationHoming(_Strict):
+    """The passive seeker of an anti-radiation missile: it homes on the radars standing at
+    its target (units and sensors whose ``site`` is the asset it is aimed at).
+
+    If none of them emits at any time in the last `terminal_time` before impact (all shut
+    down, or destroyed, by then and still at impact), the missile flies on to the last
+    position it heard and misses it by a distance drawn from a Rayleigh law of scale
+    `memory_miss` in a random direction; otherwise it hits as its ``cep`` says."""
+
+    terminal_time: Time = Field(
+        description="time before impact in which the seeker must still hear an emitter"
+    )
+    memory_miss: Length = Field(
+        description="scale of the miss when the emitters fell silent in time (the Rayleigh "
+        "law's sigma: the median miss is 1.18 sigma)"
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> RadiationHoming:
+        if self.terminal_time.value <= 0.0:
+            raise ValueError("terminal_time must be positive")
+        return self
+
+
 class ThreatSystem(_Entry):
     kind: Literal["threat"]
     threat_class: Literal["ballistic", "cruise", "drone"]
@@ -517,6 +542,9 @@ class ThreatSystem(_Entry):
     # cruise and drone
     cruise_speed: Speed | None = None
     cruise_altitude: Length | None = None
+    radiation_homing: RadiationHoming | None = Field(
+        default=None, description="an anti-radiation missile's passive seeker"
+    )
 
     @property
     def is_ballistic(self) -> bool:
@@ -540,6 +568,8 @@ class ThreatSystem(_Entry):
                 raise ValueError(f"flight_model {self.flight_model} needs '{name}'")
         if self.terminal_manoeuvre is not None and self.flight_model != "quasi-ballistic":
             raise ValueError("only a quasi-ballistic flight_model has a terminal_manoeuvre")
+        if self.radiation_homing is not None and self.is_ballistic:
+            raise ValueError("only a cruise flight_model has radiation_homing")
         if self.decoys is not None and not self.is_ballistic:
             raise ValueError("only a ballistic or quasi-ballistic flight_model has decoys")
         if self.decoys is not None and (
