@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -200,6 +201,9 @@ class Unit(_Strict):
         description="name of the asset the unit stands at: a threat that damages the asset "
         "destroys the unit (its radars stop, it fires no more)",
     )
+    emcon: Emcon | None = Field(
+        default=None, description="emission control: when its radars fall silent"
+    )
 
     @model_validator(mode="after")
     def _inventory(self) -> Unit:
@@ -224,16 +228,78 @@ class Window(_Strict):
         return self
 
 
+class Emcon(_Strict):
+    """Emission control: when a unit's (or sensor's) radars stop emitting.
+
+    While silent its radars look at nothing (its tracks coast, then drop), it takes no new
+    engagement and guides no round in flight (they fly on their last command); an
+    anti-radiation missile aimed at its site that hears nothing in its last seconds misses
+    (catalogue ``radiation_homing``)."""
+
+    silent: list[Window] = Field(
+        default_factory=list,
+        description="scheduled periods of silence, e.g. {start: 0 s, end: 90 s}",
+    )
+    on_arm: PositiveTime | None = Field(
+        default=None,
+        description="silent for this long from its first firm track of each anti-radiation "
+        "missile, e.g. '60 s'; default: it keeps emitting",
+    )
+
+
+class Release(_Strict):
+    """Where a raid's weapons leave their carrier: a hostile flight, at one of its route
+    points. They are released there, all at once, when the flight passes it; if the flight
+    is shot down before, they are never released."""
+
+    flight: str = Field(min_length=1, description="name of a hostile flight of `flights`")
+    point: int = Field(ge=1, description="the route point it releases at (1: the first)")
+
+
 class Raid(_Strict):
-    """A group of threats of one catalogue type launched from one area at one asset."""
+    """A group of threats of one catalogue type launched from one area at one asset, or
+    released by a hostile flight (`launch_from`)."""
 
     name: str = Field(min_length=1)
     threat: str = Field(description="catalogue id of a threat, e.g. 'scud-b'")
     count: int = Field(ge=1, le=1000)
-    launch_area: Area
-    launch_window: Window
+    launch_area: Area | None = Field(
+        default=None, description="where they are launched from (unless `launch_from`)"
+    )
+    launch_window: Window | None = Field(
+        default=None, description="when they are launched (unless `launch_from`)"
+    )
+    launch_from: Release | None = Field(
+        default=None,
+        description="released by a hostile flight at a route point, in place of "
+        "`launch_area` and `launch_window`",
+    )
     target: str = Field(description="name of the defended asset aimed at")
     waypoints: list[Position] = Field(default_factory=list, description="cruise/drone route")
+
+    @model_validator(mode="after")
+    def _launch(self) -> Raid:
+        given = (self.launch_area is not None, self.launch_window is not None)
+        if self.launch_from is None and given != (True, True):
+            raise ValueError("give `launch_area` and `launch_window`, or `launch_from`")
+        if self.launch_from is not None and any(given):
+            raise ValueError(
+                "`launch_from` sets where and when they are launched: give it without "
+                "`launch_area` and `launch_window`"
+            )
+        return self
+
+    @property
+    def area(self) -> Area:
+        """Its launch area (for a released raid: the release point, radius 0)."""
+        assert self.launch_area is not None, "a released raid before _resolve_releases"
+        return self.launch_area
+
+    @property
+    def window(self) -> Window:
+        """Its launch window (for a released raid: the release time, both ends)."""
+        assert self.launch_window is not None, "a released raid before _resolve_releases"
+        return self.launch_window
 
 
 class Network(_Strict):
@@ -274,15 +340,28 @@ class Sensor(_Strict):
         description="name of the asset the sensor stands at: a threat that damages the asset "
         "destroys the sensor (its radars stop)",
     )
+    emcon: Emcon | None = Field(
+        default=None, description="emission control: when its radars fall silent"
+    )
 
 
 class Flight(_Strict):
-    """A friendly aircraft flying a route: at risk from the defence if it is misidentified."""
+    """An aircraft flying a route.
+
+    A friendly flight is at risk from the defence if it is misidentified; a hostile one
+    is a target the defence engages like any threat (it aims at no asset: it is shot down
+    or it survives its route).
+    """
 
     name: str = Field(min_length=1)
     aircraft: str = Field(description="catalogue id of an aircraft, e.g. 'f-16'")
+    side: Literal["friendly", "hostile"] = Field(
+        default="friendly", description="'friendly' (default) or 'hostile'"
+    )
     route: list[Position] = Field(
-        min_length=2, description="points flown in order, each with its altitude"
+        min_length=2,
+        description="points flown in order; a point's altitude, where given, is flown there "
+        "(linearly in between); a point without one keeps the previous point's",
     )
     start: Time = Field(description="time it passes the first point, e.g. '-60 s'")
     speed: PositiveSpeed | None = Field(
@@ -663,6 +742,7 @@ def load_scenario(
             body = validate(ScenarioBody, view)
         for entry_id, fpath, figure in point.figures:
             scenario_cat = with_figure(scenario_cat, entry_id, fpath, figure)
+        body = _resolve_releases(body, view, scenario_cat)
         _check_references(body, view, scenario_cat)
         digest = hashlib.sha256(
             json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
@@ -799,6 +879,86 @@ def _check_site(
         )
 
 
+def _when(raid: Raid, loc: tuple[str | int, ...], end: str) -> tuple[str | int, ...]:
+    """Where a raid's launch time is written: its window's `end`, or its `launch_from`."""
+    return (*loc, "launch_from") if raid.launch_from is not None else (*loc, "launch_window", end)
+
+
+def route_heights(route: Sequence[Position]) -> list[float]:
+    """The height (m above the ellipsoid) flown at each point of a flight's route: the
+    point's altitude where the scenario gives one, else the previous point's (the first
+    point's default, 0 m, where it gives none)."""
+    heights: list[float] = []
+    for k, point in enumerate(route):
+        given = k == 0 or "alt" in point.model_fields_set
+        heights.append(float(point.alt) if given else heights[-1])
+    return heights
+
+
+def _resolve_releases(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> ScenarioBody:
+    """The body with each released raid's (`launch_from`) launch area and window filled:
+    the route point's position and height, radius 0, and the time its flight passes it
+    (great circles on the mean sphere at the flight's speed, as the engine flies it)."""
+    if all(raid.launch_from is None for raid in body.raids):
+        return body
+    from airguard.geo import great_circle_distance_m
+
+    flights = {f.name: f for f in body.flights}
+    raids = []
+    for i, raid in enumerate(body.raids):
+        rel = raid.launch_from
+        if rel is None:
+            raids.append(raid)
+            continue
+        loc = ("raids", i, "launch_from")
+        hostile = [f.name for f in body.flights if f.side == "hostile"]
+        flight = flights.get(rel.flight)
+        if flight is None or flight.side != "hostile":
+            what = "not a hostile flight" if flight is not None else "unknown flight"
+            raise located.error(
+                (*loc, "flight"),
+                f"{what} '{rel.flight}' (hostile flights: {', '.join(hostile) or 'none'})",
+            )
+        if rel.point > len(flight.route):
+            raise located.error(
+                (*loc, "point"),
+                f"{flight.name}'s route has {len(flight.route)} points, not {rel.point}",
+            )
+        plane = cat.entries.get(flight.aircraft)
+        if not isinstance(plane, Aircraft):
+            known = ", ".join(cat.ids("aircraft")) or "none"
+            raise located.error(
+                (*loc, "flight"), f"{flight.name} flies an unknown aircraft (catalogue: {known})"
+            )
+        weapon = cat.entries.get(raid.threat)
+        if isinstance(weapon, ThreatSystem) and weapon.is_ballistic:
+            raise located.error(
+                ("raids", i, "threat"),
+                f"{raid.threat} is ballistic: an aircraft releases only cruise missiles, "
+                "drones and anti-radiation missiles here",
+            )
+        speed = flight.speed if flight.speed is not None else plane.cruise_speed.value
+        legs = flight.route[: rel.point]
+        path_m = sum(
+            float(great_circle_distance_m(a.lat, a.lon, b.lat, b.lon))
+            for a, b in itertools.pairwise(legs)
+        )
+        t = flight.start + path_m / speed
+        p = flight.route[rel.point - 1]
+        area = Area.model_construct(
+            lat=p.lat, lon=p.lon, alt=route_heights(flight.route)[rel.point - 1], radius=0.0
+        )
+        raids.append(
+            raid.model_copy(
+                update={
+                    "launch_area": area,
+                    "launch_window": Window.model_construct(start=t, end=t),
+                }
+            )
+        )
+    return body.model_copy(update={"raids": raids})
+
+
 def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> None:
     from airguard.geo import great_circle_distance_m
 
@@ -919,10 +1079,10 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         )
     for i, raid in enumerate(body.raids):
         loc = ("raids", i)
-        if raid.launch_window.end > body.duration:
+        if raid.window.end > body.duration:
             raise located.error(
-                (*loc, "launch_window", "end"),
-                f"launched at up to t = {raid.launch_window.end:g} s, after the simulation ends "
+                _when(raid, loc, "end"),
+                f"launched at up to t = {raid.window.end:g} s, after the simulation ends "
                 f"({body.duration:g} s): launch them earlier or lengthen `duration`",
             )
         threat = cat.entries.get(raid.threat)
@@ -944,13 +1104,13 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if raid.waypoints and threat.is_ballistic:
             raise located.error((*loc, "waypoints"), "ballistic threats fly no waypoints")
         asset = body.assets[asset_names.index(raid.target)]
-        legs = [raid.launch_area, *raid.waypoints, asset.position]
+        legs = [raid.area, *raid.waypoints, asset.position]
         path_m = sum(
             float(great_circle_distance_m(a.lat, a.lon, b.lat, b.lon))
             for a, b in itertools.pairwise(legs)
         )
-        far_m = path_m + raid.launch_area.radius
-        near_m = path_m - raid.launch_area.radius
+        far_m = path_m + raid.area.radius
+        near_m = path_m - raid.area.radius
         if far_m > threat.max_range.value:
             raise located.error(
                 (*loc, "target"),
@@ -960,17 +1120,17 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
         if not threat.is_ballistic:
             assert threat.cruise_speed is not None
             speed = threat.cruise_speed.value
-            first = raid.launch_window.start + max(near_m, 0.0) / speed
-            last = raid.launch_window.end + far_m / speed
+            first = raid.window.start + max(near_m, 0.0) / speed
+            last = raid.window.end + far_m / speed
             if first < 0.0:
                 raise located.error(
-                    (*loc, "launch_window", "start"),
+                    _when(raid, loc, "start"),
                     f"at {speed * 3.6:.0f} km/h some {raid.threat} could arrive {-first:.0f} s before the "
                     f"simulation starts (t = 0); launch them later",
                 )
             if last > body.duration:
                 raise located.error(
-                    (*loc, "launch_window", "end"),
+                    _when(raid, loc, "end"),
                     f"at {speed * 3.6:.0f} km/h some {raid.threat} could arrive at t = {last:.0f} s, after the "
                     f"simulation ends ({body.duration:.0f} s); launch them earlier or lengthen `duration`",
                 )

@@ -76,6 +76,7 @@ __all__ = [
     "hermite_state",
     "hermite_states",
     "profile_step_m",
+    "route_distances",
     "route_height_profile",
     "terrain_profile",
     "weave_onset",
@@ -528,6 +529,16 @@ def _route_legs(
             tangents[i] = (nvecs[i + 1] - c * nvecs[i]) / sa
         cum[i + 1] = cum[i] + R * angles[i]
     return nvecs, tangents, cum, angles
+
+
+@njit
+def route_distances(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Path length (m) from a route's first point to each of its points, as
+    :func:`fly_route` measures it: great circles on the sphere of the mean radius.
+
+    With the heights flown at the points, ``(route_distances(...), heights)`` is a height
+    profile for :func:`fly_route` (linear in route distance between points)."""
+    return _route_legs(lats, lons)[2]
 
 
 @njit

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -34,7 +35,14 @@ from airguard.dynamics import FULL, N_PARAMS, body_params
 from airguard.errors import InputError
 from airguard.radar import required_snr_db
 from airguard.reach import ReachTable, reach_table, spec_manoeuvre, spec_params
-from airguard.scenario import Scenario, ScenarioBody, Sensor, Tracking, Unit
+from airguard.scenario import (
+    Scenario,
+    ScenarioBody,
+    Sensor,
+    Tracking,
+    Unit,
+    route_heights,
+)
 from airguard.tracking.core import MODEL_CA, TrackerParams, tracker_params
 from airguard.trajectory import BALLISTIC_STEP_S, fly_ballistic
 
@@ -126,6 +134,9 @@ class Units(NamedTuple):
     update_s: np.ndarray  # (U,) s, update interval of the unit's network (0: continuous)
     capacity: np.ndarray  # (U,) int64 tracks the unit's network carries, -1: no limit
     site: np.ndarray  # (U,) int64 asset the unit stands at (destroyed with it), -1: none
+    silent_from: np.ndarray  # (U, K) scheduled silences' starts, s (inf: padding)
+    silent_to: np.ndarray  # (U, K) their ends, s
+    silent_on_arm: np.ndarray  # (U,) s silent from its first firm track of each ARM, 0: never
 
 
 class Interceptors(NamedTuple):
@@ -170,6 +181,8 @@ class ThreatTypes(NamedTuple):
     aim_cutoff_s: np.ndarray  # (Ty, NA) motor cut-off grid, s
     aim_range_m: np.ndarray  # (Ty, NA) ground range reached, m
     separation_mps: np.ndarray  # (Ty,) a decoy type's separation speed at release, m/s
+    arm_terminal_s: np.ndarray  # (Ty,) an ARM's seeker: emitter needed in its last s (0: no ARM)
+    arm_miss_m: np.ndarray  # (Ty,) an ARM's miss scale when its emitters fell silent, m
 
 
 class Raids(NamedTuple):
@@ -186,9 +199,11 @@ class Raids(NamedTuple):
     wp_count: np.ndarray
     wp_lat_rad: np.ndarray  # (W,) rad
     wp_lon_rad: np.ndarray
-    friendly: np.ndarray  # (Q,) int64 1: a friendly flight (no target; route at its altitude)
+    wp_alt_m: np.ndarray  # (W,) a flight's route heights, m (raids' waypoints: unused, 0)
+    friendly: np.ndarray  # (Q,) int64 1: a friendly flight (a hostile one: 0; both target -1)
     speed_mps: np.ndarray  # (Q,) route speed, m/s (0: the type's)
     parent: np.ndarray  # (Q,) int64 a decoy raid's missile raid, -1 for any other
+    carrier: np.ndarray  # (Q,) int64 the flight's raid that releases it (launch_from), -1: none
 
 
 @dataclass
@@ -648,7 +663,22 @@ class _UnitTable:
                 [_site_index(body, u.site) for u in body.units]
                 + [_site_index(body, x.site) for x in body.sensors]
             ),
+            **_silences([*body.units, *body.sensors]),
         )
+
+
+def _silences(units: Sequence[Unit | Sensor]) -> dict[str, np.ndarray]:
+    """Each unit's emission control (:class:`airguard.scenario.Emcon`): its scheduled
+    silences, padded with infinity to the most any unit has, and its silence on ARMs."""
+    windows = [[] if u.emcon is None else u.emcon.silent for u in units]
+    k = max([len(w) for w in windows] + [1])
+    start = np.full((len(units), k), math.inf)
+    end = np.full((len(units), k), math.inf)
+    for i, ws in enumerate(windows):
+        for j, w in enumerate(sorted(ws, key=lambda w: w.start)):
+            start[i, j], end[i, j] = w.start, w.end
+    on_arm = [0.0 if u.emcon is None or u.emcon.on_arm is None else u.emcon.on_arm for u in units]
+    return {"silent_from": start, "silent_to": end, "silent_on_arm": _f(on_arm)}
 
 
 def _site_index(body: ScenarioBody, site: str | None) -> int:
@@ -684,19 +714,22 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str], cat: Catalogue) ->
     asset_index = {a.name: i for i, a in enumerate(body.assets)}
     wp_lat: list[float] = []
     wp_lon: list[float] = []
+    wp_alt: list[float] = []
     wp_start, wp_count = [], []
     for raid in body.raids:
         wp_start.append(len(wp_lat))
         wp_count.append(len(raid.waypoints))
         wp_lat.extend(math.radians(w.lat) for w in raid.waypoints)
         wp_lon.extend(math.radians(w.lon) for w in raid.waypoints)
-    # friendly flights follow the raids (so that the raids' draws do not change): one
-    # "raid" each, from the first route point along the others
+        wp_alt.extend(0.0 for _ in raid.waypoints)
+    # flights follow the raids (so that the raids' draws do not change): one "raid" each,
+    # from the first route point along the others, at the heights of route_heights
     for flight in body.flights:
         wp_start.append(len(wp_lat))
         wp_count.append(len(flight.route) - 1)
         wp_lat.extend(math.radians(w.lat) for w in flight.route[1:])
         wp_lon.extend(math.radians(w.lon) for w in flight.route[1:])
+        wp_alt.extend(route_heights(flight.route)[1:])
     raids_and_flights = len(body.raids) + len(body.flights)
     flights = body.flights
     raids = Raids(
@@ -706,23 +739,33 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str], cat: Catalogue) ->
         ),
         size=_i([r.count for r in body.raids] + [1] * len(flights)),
         lat_rad=np.radians(
-            _f([r.launch_area.lat for r in body.raids] + [f.route[0].lat for f in flights])
+            _f([r.area.lat for r in body.raids] + [f.route[0].lat for f in flights])
         ),
         lon_rad=np.radians(
-            _f([r.launch_area.lon for r in body.raids] + [f.route[0].lon for f in flights])
+            _f([r.area.lon for r in body.raids] + [f.route[0].lon for f in flights])
         ),
-        alt_m=_f([r.launch_area.alt for r in body.raids] + [f.route[0].alt for f in flights]),
-        radius_m=_f([r.launch_area.radius for r in body.raids] + [0.0] * len(flights)),
-        t0_s=_f([r.launch_window.start for r in body.raids] + [f.start for f in flights]),
-        t1_s=_f([r.launch_window.end for r in body.raids] + [f.start for f in flights]),
+        alt_m=_f([r.area.alt for r in body.raids] + [f.route[0].alt for f in flights]),
+        radius_m=_f([r.area.radius for r in body.raids] + [0.0] * len(flights)),
+        t0_s=_f([r.window.start for r in body.raids] + [f.start for f in flights]),
+        t1_s=_f([r.window.end for r in body.raids] + [f.start for f in flights]),
         target=_i([asset_index[r.target] for r in body.raids] + [-1] * len(flights)),
         wp_start=_i(wp_start),
         wp_count=_i(wp_count),
         wp_lat_rad=_f(wp_lat),
         wp_lon_rad=_f(wp_lon),
-        friendly=_i([0] * len(body.raids) + [1] * len(flights)),
+        wp_alt_m=_f(wp_alt),
+        friendly=_i([0] * len(body.raids) + [int(f.side == "friendly") for f in flights]),
         speed_mps=_f([0.0] * len(body.raids) + [f.speed or 0.0 for f in flights]),
         parent=_i([-1] * raids_and_flights),
+        carrier=_i(
+            [
+                -1
+                if r.launch_from is None
+                else len(body.raids) + [f.name for f in flights].index(r.launch_from.flight)
+                for r in body.raids
+            ]
+            + [-1] * len(flights)
+        ),
     )
     assert raids.ttype.size == raids_and_flights
     decoys = [
@@ -736,7 +779,7 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str], cat: Catalogue) ->
     extra = {
         name: getattr(raids, name)[rows]
         for name in Raids._fields
-        if name not in ("wp_lat_rad", "wp_lon_rad")
+        if name not in ("wp_lat_rad", "wp_lon_rad", "wp_alt_m")
     }
     extra["ttype"] = _i([ty for _, ty, _ in decoys])
     extra["size"] = _i([raids.size[q] * n for q, _, n in decoys])
@@ -1197,6 +1240,7 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
     aim_c = np.zeros((n, N_AIM))
     aim_r = np.zeros((n, N_AIM))
     separation = np.zeros(n)
+    arm_terminal, arm_miss = np.zeros(n), np.zeros(n)
     for k, tid in enumerate(ids):
         if tid.endswith(DECOY_SUFFIX):  # a missile's decoys: a light coasting body
             missile = cat.threat(tid.removesuffix(DECOY_SUFFIX))
@@ -1233,9 +1277,12 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
             flight[k] = FLIGHT_ROUTE
             speed[k] = spec.cruise_speed.value
             cruise[k] = spec.cruise_altitude.value
+            if spec.radiation_homing is not None:
+                arm_terminal[k] = spec.radiation_homing.terminal_time.value
+                arm_miss[k] = spec.radiation_homing.memory_miss.value
     return ThreatTypes(
         cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r,
-        separation,
+        separation, arm_terminal, arm_miss,
     )  # fmt: skip
 
 
@@ -1255,13 +1302,13 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
         far = (
             float(
                 geo.great_circle_distance_m(
-                    raid.launch_area.lat,
-                    raid.launch_area.lon,
+                    raid.area.lat,
+                    raid.area.lon,
                     target.position.lat,
                     target.position.lon,
                 )
             )
-            + raid.launch_area.radius
+            + raid.area.radius
         )
         reach = float(types.aim_range_m[k].max())
         if far > reach * 1.02:
@@ -1272,7 +1319,7 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
                 field=f"raids[{i}].target",
             )
         near = float(types.aim_range_m[k].min())
-        if far - 2 * raid.launch_area.radius < near:
+        if far - 2 * raid.area.radius < near:
             raise InputError(
                 f"{raid.target} is closer than the {near / 1000:.0f} km minimum the flight model of "
                 f"{raid.threat} reaches",
@@ -1283,10 +1330,10 @@ def _check_ballistic_reach(scenario: Scenario, types: ThreatTypes, ids: list[str
         # nor leaking: its longest flight must end within the duration.
         cutoff = float(np.interp(min(far, reach), types.aim_range_m[k], types.aim_cutoff_s[k]))
         _, flight_s = _reference_flight(types.params[k], float(types.elevation_rad[k]), cutoff)
-        lands = raid.launch_window.end + FLIGHT_TIME_MARGIN * flight_s
+        lands = raid.window.end + FLIGHT_TIME_MARGIN * flight_s
         if lands > body.duration:
             raise InputError(
-                f"launched at up to t = {raid.launch_window.end:g} s, some {raid.threat} could "
+                f"launched at up to t = {raid.window.end:g} s, some {raid.threat} could "
                 f"land at t = {lands:.0f} s (a {flight_s:.0f} s flight to {raid.target}), after "
                 f"the simulation ends ({body.duration:g} s): launch them earlier or lengthen "
                 "`duration`",

@@ -420,6 +420,7 @@ def _stationary_threats(world: World, lat: np.ndarray, lon: np.ndarray, h: np.nd
         body=np.zeros((n, N_PARAMS)),
         decoy=np.zeros(n, dtype=np.bool_),
         identified_t=np.full(n, -np.inf),
+        carrier=np.full(n, -1, dtype=np.int64),
     )
 
 

@@ -136,6 +136,7 @@ def one_threat(pos: np.ndarray, vel: np.ndarray) -> Threats:
         body=np.zeros((1, N_PARAMS)),
         decoy=np.zeros(1, dtype=np.bool_),
         identified_t=np.full(1, -np.inf),
+        carrier=np.full(1, -1, dtype=np.int64),
     )
 
 

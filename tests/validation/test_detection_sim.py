@@ -113,6 +113,7 @@ def _threats(
         body=np.zeros((n, N_PARAMS)),
         decoy=np.zeros(n, dtype=np.bool_),
         identified_t=np.full(n, -np.inf),
+        carrier=np.full(n, -1, dtype=np.int64),
     )
 
 

@@ -114,6 +114,7 @@ def _one_threat(t_launch: float, t_impact: float, n_grid: int) -> Threats:
         body=np.zeros((1, N_PARAMS)),
         decoy=np.zeros(1, dtype=np.bool_),
         identified_t=np.full(1, -np.inf),
+        carrier=np.full(1, -1, dtype=np.int64),
     )
 
 

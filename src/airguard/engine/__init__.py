@@ -39,6 +39,7 @@ from airguard.engine.events import EV_END as EV_END
 from airguard.engine.events import EV_IMPACT as EV_IMPACT
 from airguard.engine.events import EV_LAUNCH as EV_LAUNCH
 from airguard.engine.events import EV_RETARGET as EV_RETARGET
+from airguard.engine.events import EV_SILENT as EV_SILENT
 from airguard.engine.events import EV_STATE as EV_STATE
 from airguard.engine.events import EV_TRACK as EV_TRACK
 from airguard.engine.events import EVENT_NAMES, OUTCOME_NAMES, EventLog, event_log

@@ -33,6 +33,7 @@ fate                      reasons
                           ``fly-out``, ``too-late`` (how its first round ended)
 ``friendly``              ``shot-down`` (a friendly flight; null if not shot down)
 ``decoy``                 ``engaged`` (rounds were fired at it; null if none)
+``unreleased``            (none: its carrier, a hostile flight, was shot down first)
 ========================  ============================================================
 
 Explanations and comparisons (:mod:`airguard.results.explain`) read these columns; they
@@ -124,8 +125,11 @@ FATES = (
     "missed",
     "friendly",
     "decoy",
+    "unreleased",
 )
-KILLED, UNDETECTED, UNTRACKED, OUT_OF_REACH, UNENGAGED, MISSED, FRIENDLY, DECOY = range(8)
+KILLED, UNDETECTED, UNTRACKED, OUT_OF_REACH, UNENGAGED, MISSED, FRIENDLY, DECOY, UNRELEASED = range(
+    9
+)
 
 REASONS = (
     "",  # none
@@ -209,6 +213,7 @@ def kill_chain(
     round_outcome: np.ndarray,
     round_acquired: np.ndarray,
     round_has_seeker: np.ndarray,
+    unreleased: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each threat's stage times and fate, from one replication's records.
 
@@ -223,6 +228,7 @@ def kill_chain(
     round_launch : (M,) its launch time, s
     round_acquired, round_has_seeker : (M,) bool its seeker had the target at the end; its
         type has a seeker at all
+    unreleased : (N,) bool, optional: weapons never released (their carrier was shot down)
 
     Returns
     -------
@@ -264,4 +270,7 @@ def kill_chain(
     reason[friendly] = np.where(killed[friendly], _R["shot-down"], 0)
     fate[decoy] = DECOY
     reason[decoy] = np.where(engaged[decoy], _R["engaged"], 0)
+    if unreleased is not None:
+        fate[unreleased] = UNRELEASED
+        reason[unreleased] = 0
     return first_trk, first_env, first_eng, fate, reason

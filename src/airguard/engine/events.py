@@ -23,6 +23,7 @@ __all__ = [
     "EV_IMPACT",
     "EV_LAUNCH",
     "EV_RETARGET",
+    "EV_SILENT",
     "EV_STATE",
     "EV_TRACK",
     "GROUND",
@@ -67,7 +68,10 @@ class EventLog(NamedTuple):
 
 EV_DETECTION, EV_TRACK, EV_LAUNCH, EV_END, EV_RETARGET, EV_IMPACT, EV_STATE = 0, 1, 2, 3, 4, 5, 6
 EV_DESTROYED = 7  # a unit or sensor destroyed with its site (scoring.destroy_sited)
-EVENT_NAMES = ("detection", "track", "launch", "end", "retarget", "impact", "state", "destroyed")
+EV_SILENT = 8  # a unit's radars fall silent, or stay silent longer (emission.emission_control)
+EVENT_NAMES = (
+    "detection", "track", "launch", "end", "retarget", "impact", "state", "destroyed", "silent",
+)  # fmt: skip
 
 
 def event_log(capacity: int) -> EventLog:

@@ -37,6 +37,7 @@ from airguard.engine.chain import (
     BLOCK_WAITING,
     kill_chain,
 )
+from airguard.engine.emission import arm_seekers, emission_control, end_silences, silent
 from airguard.engine.events import KILL, MISS, NO_LOG, PK_FAIL, EventLog
 from airguard.engine.firecontrol import (
     SEARCH_STEP_S,
@@ -88,7 +89,7 @@ from airguard.engine.profile import (
     lap,
     tick,
 )
-from airguard.engine.scoring import destroy_sited, score
+from airguard.engine.scoring import destroy_sited, score, unreleased
 from airguard.engine.state import (
     Assets,
     Evaluations,
@@ -192,6 +193,11 @@ def engage(
     unit_down = out.unit_down
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
+        if sc.has_emcon:  # radars falling silent: on a schedule, or on seeing an ARM
+            emission_control(sc, led.first_track, t, out, log)
+        if sc.has_arms:
+            # ARMs landing up to t that heard no emitter in their last seconds miss
+            arm_seekers(sc, killed_at, t - sc.step, t, out)
         if sc.has_sites:  # units destroyed by threats that landed on their sites up to t
             destroy_sited(sc, killed_at, t - sc.step, t, unit_down, log)
         # 2-3. sensor looks due up to now, each followed by its unit's tracker
@@ -201,6 +207,9 @@ def engage(
                 if unit_down[rad.unit[r]] <= ts:
                     sen.next_scan[r] = math.inf  # destroyed with its site: no more looks
                     break
+                if silent(out, rad.unit[r], ts):
+                    sen.next_scan[r] = out.silent_to[rad.unit[r]]  # looks again after
+                    continue
                 beam = radar_beam(rad, r, sen.slice_no[r] % rad.n_sectors[r], sc.sky)
                 n = look(beam, thr, alive, ts, rng, sen.det, first_det, out.look_code, buf, log)
                 clk = lap(prof, ST_LOOKS, clk)
@@ -227,8 +236,8 @@ def engage(
         for g in range(sc.n_groups):
             n_pairs = 0
             for u in range(n_units):
-                if group[u] != g or unit_down[u] <= t:
-                    continue  # another group's, or destroyed
+                if group[u] != g or unit_down[u] <= t or silent(out, u, t):
+                    continue  # another group's, destroyed, or silent
                 # a unit whose channels are all guiding rounds takes no new pair; its
                 # picture still counts in each threat's kill chain
                 busy = channels[u] >= fire_channels[u]
@@ -363,9 +372,10 @@ def engage(
             j, u = m_target[m], out.m_unit[m]
             # its target killed, or told to be a decoy: another target if it can
             gone = j < n_thr and (killed_at[j] <= t or (thr.decoy[j] and t >= thr.identified_t[j]))
-            if gone and units.retarget[u] == 1 and unit_down[u] > t:
+            guides = unit_down[u] > t and not silent(out, u, t)  # (destroyed or silent: no)
+            if gone and units.retarget[u] == 1 and guides:
                 j = redirect(m, u, j, t, sc, led, fl, trk, pic, scr, out, log)
-            if not m_acq[m] and unit_down[u] > t:  # (a destroyed unit guides no more)
+            if not m_acq[m] and guides:
                 t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
                 if t_est > fl.m_track_t[m]:
                     ballistic = led.obj_cls[j] == CLASS_BALLISTIC
@@ -390,6 +400,8 @@ def engage(
         for j in range(n_thr):
             if killed_at[j] < math.inf:
                 alive[j] = False
+        if sc.has_carriers:  # weapons whose carrier was shot down before releasing them
+            unreleased(thr, killed_at, alive, out.unreleased)
         if linked:
             free_link_slots(t_next, sc, led, trk, pic)
         clk = lap(prof, ST_BOOKKEEPING, clk)
@@ -400,6 +412,8 @@ def engage(
             out.t_end[0] = t_next
             break  # nothing left to engage: the rest of the duration would change no outcome
     # 6. impacts of threats not killed, scored against assets
+    if sc.has_emcon:
+        end_silences(out, out.t_end[0])
     score(sc, led, fl, sen, pic, out, log)
     lap(prof, ST_BOOKKEEPING, clk)
 
@@ -577,6 +591,14 @@ class ReplicationResult:
     engage (the scenario's ``stop``)."""
     units_destroyed: int = 0
     """Units and sensors destroyed with the asset they stand at (their ``site``)."""
+    silent_s: float = 0.0
+    """Seconds of radar silence (emission control), summed over units and sensors."""
+    arm_lost: np.ndarray | None = None
+    """(N,) bool: an anti-radiation missile whose emitters fell silent in time (it missed
+    by its drift); None: the same as all False."""
+    unreleased: np.ndarray | None = None
+    """(N,) bool: a weapon whose carrier (``launch_from``) was shot down before releasing
+    it; None: the same as all False."""
 
 
 def _kernel_out(
@@ -619,12 +641,23 @@ def _kernel_out(
         n_phantoms=np.zeros(1, dtype=np.int64),
         t_end=np.full(1, duration),
         unit_down=np.full(n_units, math.inf),
+        silent_from=np.full(n_units, math.inf),
+        silent_to=np.full(n_units, math.inf),
+        silent_s=np.zeros(n_units),
+        arm_lost=np.zeros(n, dtype=np.bool_),
+        unreleased=np.zeros(n, dtype=np.bool_),
         prof=np.zeros(0, dtype=np.int64) if prof is None else prof,
     )
 
 
 def _scene(
-    world: World, thr: Threats, iff_fail: np.ndarray, n_groups: int, rows: int, key: int
+    world: World,
+    thr: Threats,
+    iff_fail: np.ndarray,
+    n_groups: int,
+    rows: int,
+    key: int,
+    arm_drift: np.ndarray,
 ) -> Scene:
     """The scene of one replication of `world` with threats `thr`."""
     units = world.units
@@ -661,6 +694,12 @@ def _scene(
         no_body=NO_BODY.copy(),
         kill_key=key,
         has_sites=bool((units.site >= 0).any()),
+        has_emcon=bool(np.isfinite(units.silent_from).any() or (units.silent_on_arm > 0).any()),
+        has_carriers=bool((thr.carrier >= 0).any()),
+        has_arms=bool((world.threat_types.arm_terminal_s[thr.ttype] > 0.0).any()),
+        arm_terminal_s=world.threat_types.arm_terminal_s[thr.ttype],
+        arm_drift=arm_drift,
+        arm_seen=np.zeros((units.site.shape[0], thr.ttype.shape[0]), dtype=np.bool_),
     )
 
 
@@ -715,13 +754,21 @@ def run_replication(
         iff_fail &= thr.friendly[None, :]
     else:
         iff_fail = np.zeros((n_groups, n), dtype=np.bool_)
+    miss_m = world.threat_types.arm_miss_m[thr.ttype]
+    if (world.threat_types.arm_terminal_s[thr.ttype] > 0.0).any():
+        # each ARM's miss (east, north) should its emitters fall silent: drawn once, here
+        arm_drift = rng.standard_normal((n, 2)) * miss_m[:, None]
+    else:
+        arm_drift = np.zeros((n, 2))
     n_units = world.units.pos_ecef_m.shape[0]
     rows = track_rows(world.radars, world.tracker, n_units, n)
     tracks = new_tracks(max(n_units, 1) * rows, world.tracker.models.shape[0])
     n_nets = int(world.units.network.max()) + 1 if n_units else 1
     pictures = new_pictures(n_units, rows, n, n_nets, networked=n_nets > 0 and n_units > 1)
     # the engine's groups: at least one (group numbers start at 0)
-    scene = _scene(world, thr, iff_fail, max(n_groups, 1), rows, kill_key(seed, replication))
+    scene = _scene(
+        world, thr, iff_fail, max(n_groups, 1), rows, kill_key(seed, replication), arm_drift
+    )
     if profile is not None:
         c = _py_lap(profile, ST_SETUP, c)
     engage(scene, rng, tracks, pictures, out, NO_LOG if log is None else log)
@@ -746,6 +793,7 @@ def run_replication(
         round_outcome=out.m_outcome[:k],
         round_acquired=out.m_acq[:k],
         round_has_seeker=world.interceptors.seeker_range_m[out.m_type[:k]] > 0.0,
+        unreleased=out.unreleased,
     )
     if profile is not None:
         _py_lap(profile, ST_CHAIN, c)
@@ -773,6 +821,9 @@ def run_replication(
         n_phantoms=int(out.n_phantoms[0]),
         ended=float(out.t_end[0]),
         units_destroyed=int((out.unit_down < math.inf).sum()),
+        silent_s=float(out.silent_s.sum()),
+        arm_lost=out.arm_lost,
+        unreleased=out.unreleased,
         first_envelope=first_env,
         first_engaged=first_eng,
         fate=fate,

@@ -17,8 +17,9 @@ from airguard._jit import njit
 from airguard.c2.picture import Pictures
 from airguard.engine.events import EV_DESTROYED, EV_END, EV_IMPACT, TIMEOUT, EventLog, log_event
 from airguard.engine.state import Flights, KernelOut, Ledger, Scene, Sensing
+from airguard.engine.threats import Threats
 
-__all__ = ["destroy_sited", "lands_on", "score"]
+__all__ = ["destroy_sited", "lands_on", "score", "unreleased"]
 
 
 @njit
@@ -81,8 +82,10 @@ def destroy_sited(
         first = -1  # the earliest threat of the window to land on its site
         for j in range(thr.ttype.shape[0]):
             tj = thr.t_impact[j]
-            if tj <= t_lo or tj > t or thr.friendly[j] or thr.decoy[j] or killed_at[j] < math.inf:
+            if tj <= t_lo or tj > t or thr.target[j] < 0 or thr.decoy[j] or killed_at[j] < math.inf:
                 continue
+            if thr.carrier[j] >= 0 and killed_at[thr.carrier[j]] < thr.t_launch[j]:
+                continue  # never released: its carrier was shot down first
             if lands_on(thr.impact_pos, j, sc.assets.pos, sc.assets.radius, a) and (
                 first < 0 or tj < thr.t_impact[first]
             ):
@@ -94,12 +97,24 @@ def destroy_sited(
 
 
 @njit
+def unreleased(thr: Threats, killed_at: np.ndarray, alive: np.ndarray, out: np.ndarray) -> None:
+    """Weapons whose carrier was killed before their release time are never released:
+    they leave the sky (`alive` False) unseen and are marked in `out` (they neither leak
+    nor are killed)."""
+    for j in range(thr.ttype.shape[0]):
+        c = thr.carrier[j]
+        if c >= 0 and not out[j] and killed_at[c] < thr.t_launch[j]:
+            out[j] = True
+            alive[j] = False
+
+
+@njit
 def _score_impacts(sc: Scene, led: Ledger, out: KernelOut, log: EventLog) -> None:
     """Impacts of threats not killed by the end, scored against assets."""
     thr, asset_pos, asset_radius = sc.thr, sc.assets.pos, sc.assets.radius
     for j in range(thr.ttype.shape[0]):
-        if thr.friendly[j] or thr.decoy[j]:
-            continue  # a friendly flight ends its route, a decoy falls: no threat
+        if thr.target[j] < 0 or thr.decoy[j] or out.unreleased[j]:
+            continue  # a flight ends its route, a decoy falls, a weapon never released
         if led.killed_at[j] == math.inf and thr.t_impact[j] <= sc.duration:
             out.impacted[j] = True
             hit = -1

@@ -112,6 +112,11 @@ class KernelOut(NamedTuple):
     t_end: np.ndarray  # (1,) time the replication ended, s (Scene.stop_quiet: maybe early)
     unit_down: np.ndarray  # (U,) when each unit or sensor was destroyed with its site, s
     # (inf: never; Units.site)
+    silent_from: np.ndarray  # (U,) its latest silence (emission control): from, s (inf: none)
+    silent_to: np.ndarray  # (U,) and to, s
+    silent_s: np.ndarray  # (U,) seconds of silence in all, up to the end
+    arm_lost: np.ndarray  # (N,) bool: an ARM whose emitters fell silent in time (it missed)
+    unreleased: np.ndarray  # (N,) bool: its carrier was shot down before releasing it
     prof: np.ndarray  # (engine.profile.N_STAGES,) int64 cycles per stage, or (0,): no profile
 
 
@@ -157,6 +162,12 @@ class Scene(NamedTuple):
     weave_below_m: np.ndarray  # (Ty,) height (ellipsoid) below which a type may weave, m
     kill_key: int  # the replication's kill-draw stream (loop.kill_key; flyout.kill_uniform)
     has_sites: bool  # some unit stands at an asset and is destroyed with it (Units.site)
+    has_emcon: bool  # some unit has emission control (Units.silent_*)
+    has_arms: bool  # some threat is an anti-radiation missile (arm_terminal_s > 0)
+    has_carriers: bool  # some threat is released by a hostile flight (Threats.carrier)
+    arm_terminal_s: np.ndarray  # (N,) an ARM's seeker needs an emitter in its last s (0: no ARM)
+    arm_drift: np.ndarray  # (N, 2) its miss east and north, m, if its emitters fall silent
+    arm_seen: np.ndarray  # (U, N) bool: the unit has gone silent for this ARM (on_arm)
 
 
 class Detections(NamedTuple):

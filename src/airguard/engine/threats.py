@@ -26,6 +26,7 @@ from airguard.trajectory import (
     coast_flight,
     fly_route,
     hermite_state,
+    route_distances,
     route_height_profile,
 )
 from airguard.world import FLIGHT_BALLISTIC, GRID_DT_S, Raids, TerrainModel, ThreatTypes, World
@@ -54,6 +55,8 @@ class Threats(NamedTuple):
     decoy: np.ndarray  # (N,) bool: a missile's decoy (seen and tracked, harms nothing)
     identified_t: np.ndarray  # (N,) from when fire control tells a decoy-carrying type's
     # warheads from its decoys (-inf: no decoys to tell from; inf: never)
+    carrier: np.ndarray  # (N,) int64 the hostile flight that releases it (-1: none): if it is
+    # killed before the launch time, the threat is never released
 
 
 class RouteTerrain(NamedTuple):
@@ -146,7 +149,7 @@ def _start_row(
 
 
 @njit
-def _fly_friendly(
+def _fly_flight(
     tt: ThreatTypes,
     raids: Raids,
     q: int,
@@ -155,20 +158,32 @@ def _fly_friendly(
     grid_dt: float,
     out: Threats,
 ) -> None:
-    """A friendly flight: along its route at its altitude, no aim point."""
+    """A flight, friendly or hostile: along its route at the heights of its points
+    (linear in route distance between them), no aim point."""
     lat, lon, tl = launch
     ty = raids.ttype[q]
     n_grid = out.pos.shape[1]
     _start_row(tt, ty, j, -1, tl, grid_dt, out)
     lats, lons = _route_points(raids, q, lat, lon, 0)
     speed = raids.speed_mps[q] if raids.speed_mps[q] > 0.0 else tt.speed_mps[ty]
-    h = raids.alt_m[q]
+    h0 = raids.alt_m[q]
+    s0, nw = raids.wp_start[q], raids.wp_count[q]
+    heights = np.empty(nw + 1)
+    heights[0] = h0
+    level = True
+    for w in range(nw):
+        heights[w + 1] = raids.wp_alt_m[s0 + w]
+        level = level and heights[w + 1] == h0
+    if level:  # one height: the constant-height route
+        profile_s, profile_h = np.empty(0), np.empty(0)
+    else:
+        profile_s, profile_h = route_distances(lats, lons), heights
     ti, xi, yi, zi = fly_route(
         lats,
         lons,
-        h,
+        h0,
         0.0,
-        h,
+        heights[nw],
         speed,
         tl,
         0.0,
@@ -176,8 +191,8 @@ def _fly_friendly(
         out.pos[j],
         out.vel[j],
         out.h[j],
-        np.empty(0),
-        np.empty(0),
+        profile_s,
+        profile_h,
     )
     out.t_impact[j] = ti
     out.impact_pos[j, 0], out.impact_pos[j, 1], out.impact_pos[j, 2] = xi, yi, zi
@@ -332,8 +347,8 @@ def _fly_all(
         for _ in range(raids.size[q]):
             u1, u2, u3, n1, n2 = draws[j, 0], draws[j, 1], draws[j, 2], draws[j, 3], draws[j, 4]
             launch = _launch_point(raids, q, u1, u2, u3)
-            if a < 0:  # a friendly flight: along its route at its altitude, no aim point
-                _fly_friendly(tt, raids, q, j, launch, grid_dt, out)
+            if a < 0:  # a flight: along its route at its points' heights, no aim point
+                _fly_flight(tt, raids, q, j, launch, grid_dt, out)
                 j += 1
                 continue
             aim = _aim_point(tt, ty, asset_lat[a], asset_lon[a], asset_alt[a], n1, n2)
@@ -472,6 +487,7 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         body=np.zeros((n, N_PARAMS)),
         decoy=np.repeat(world.raids.parent >= 0, world.raids.size),
         identified_t=np.full(n, -np.inf),
+        carrier=_carriers(world),
     )
     _fly_all(
         world.threat_types,
@@ -487,6 +503,14 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
     out.rcs[:] = world.threat_types.rcs_m2[out.ttype]
     out.swerling[:] = world.threat_types.swerling[out.ttype]
     return out
+
+
+def _carriers(world: World) -> np.ndarray:
+    """Each threat's carrier: the threat index of the flight that releases it, -1: none."""
+    raids = world.raids
+    start = np.concatenate([[0], np.cumsum(raids.size)[:-1]]).astype(np.int64)
+    per_raid = np.where(raids.carrier >= 0, start[np.maximum(raids.carrier, 0)], -1)
+    return np.repeat(per_raid, raids.size).astype(np.int64)
 
 
 @njit

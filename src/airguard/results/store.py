@@ -103,11 +103,12 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         dtype=np.float64,
     )
     leaked = np.array([int(r.impacted.sum()) for r in results], dtype=np.int64)
+    # what each replication holds besides flights and decoys: threats aimed at an asset, and
+    # hostile aircraft (a flight that is not friendly)
+    aimed = [(r.threats.target >= 0) & ~r.threats.decoy for r in results]
+    hostile = [(r.threats.target < 0) & ~r.threats.friendly for r in results]
     killed = np.array(
-        [
-            int((np.isfinite(r.killed_at) & ~r.threats.friendly & ~r.threats.decoy).sum())
-            for r in results
-        ],
+        [int((np.isfinite(r.killed_at) & a).sum()) for r, a in zip(results, aimed, strict=True)],
         dtype=np.int64,
     )
     fratricides = np.array(
@@ -118,11 +119,16 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
     replications = pa.table(
         {
             "replication": reps,
-            "threats": np.array(
-                [int((~r.threats.friendly & ~r.threats.decoy).sum()) for r in results],
+            "threats": np.array([int(a.sum()) for a in aimed], dtype=np.int64),
+            "killed": killed,
+            "aircraft": np.array([int(h.sum()) for h in hostile], dtype=np.int64),
+            "aircraft_killed": np.array(
+                [
+                    int((np.isfinite(r.killed_at) & h).sum())
+                    for r, h in zip(results, hostile, strict=True)
+                ],
                 dtype=np.int64,
             ),
-            "killed": killed,
             "leakers": leaked,
             "interceptors_fired": fired,
             "interceptor_cost_usd": cost,
@@ -132,6 +138,11 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
             "phantom_tracks": np.array([r.n_phantoms for r in results], dtype=np.int64),
             "ended": np.array([r.ended for r in results], dtype=np.float64),
             "units_destroyed": np.array([r.units_destroyed for r in results], dtype=np.int64),
+            "radar_silent_s": np.array([r.silent_s for r in results], dtype=np.float64),
+            "unreleased": np.array(
+                [0 if r.unreleased is None else int(r.unreleased.sum()) for r in results],
+                dtype=np.int64,
+            ),
             "interceptors_at_phantoms": np.array(
                 [int((r.interceptor_target < 0).sum()) for r in results], dtype=np.int64
             ),
@@ -164,9 +175,10 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         add("threat", []).append(np.arange(n, dtype=np.int64))
         add("threat_type", []).append(threat_names[t.ttype])
         targets = asset_names[np.maximum(t.target, 0)].copy()
-        targets[t.target < 0] = None  # friendly flights aim at nothing
+        targets[t.target < 0] = None  # flights aim at nothing
         add("target", []).append(targets)
         add("friendly", []).append(t.friendly.copy())
+        add("aircraft", []).append((t.target < 0) & ~t.friendly)
         add("decoy", []).append(t.decoy.copy())
         add("launch_time_s", []).append(t.t_launch)
         add("impact_time_s", []).append(t.t_impact)
@@ -185,6 +197,12 @@ def batch_tables(world: World, results: Sequence[ReplicationResult]) -> BatchTab
         add("killed", []).append(np.isfinite(r.killed_at))
         add("kill_time_s", []).append(np.where(np.isfinite(r.killed_at), r.killed_at, np.nan))
         add("leaked", []).append(r.impacted)
+        add("arm_lost", []).append(
+            np.zeros(n, dtype=bool) if r.arm_lost is None else r.arm_lost.copy()
+        )
+        add("unreleased", []).append(
+            np.zeros(n, dtype=bool) if r.unreleased is None else r.unreleased.copy()
+        )
         add("interceptors_fired", []).append(r.fired_at)
         m = r.outcome.size
         ea = eng_rows.setdefault
@@ -253,6 +271,7 @@ THREAT_SCHEMA = {
     "threat_type": "string",
     "target": "string",
     "friendly": "bool",
+    "aircraft": "bool",
     "decoy": "bool",
     "launch_time_s": "float64",
     "impact_time_s": "float64",
@@ -265,6 +284,8 @@ THREAT_SCHEMA = {
     "killed": "bool",
     "kill_time_s": "float64",
     "leaked": "bool",
+    "arm_lost": "bool",
+    "unreleased": "bool",
     "interceptors_fired": "int64",
 }
 ENGAGEMENT_SCHEMA = {
@@ -814,8 +835,14 @@ def summarise(
         if "decoy" in thr.column_names
         else np.zeros(thr.num_rows, dtype=bool)
     )
-    # threat types: any but the friendly flights' and the decoys'
-    not_threats = set(ttype[friendly | decoy].tolist()) - set(ttype[~(friendly | decoy)].tolist())
+    hostile = (
+        thr.column("aircraft").to_numpy(zero_copy_only=False)
+        if "aircraft" in thr.column_names
+        else np.zeros(thr.num_rows, dtype=bool)
+    )
+    # threat types: any but the flights' (friendly or hostile) and the decoys'
+    other = friendly | decoy | hostile
+    not_threats = set(ttype[other].tolist()) - set(ttype[~other].tolist())
     leakers_mean = {
         name: float(leaked[ttype == name].sum()) / n
         for name in threat_types
@@ -849,6 +876,7 @@ def summarise(
         extra={
             "threats_killed_mean": float(killed.mean()),
             **(_fratricide_figures(reps) if friendly.any() else {}),
+            **(_aircraft_figures(reps) if hostile.any() else {}),
             **(
                 {
                     "interceptors_at_decoys_mean": float(
@@ -875,6 +903,22 @@ def _fratricide_figures(reps: pa.Table) -> dict[str, Any]:
     return {
         "fratricides": {"mean": mean, "ci95": [lo, hi]},
         "p_fratricide": {"p": any_ / n if n else 0.0, "ci95": [plo, phi]},
+    }
+
+
+def _aircraft_figures(reps: pa.Table) -> dict[str, Any]:
+    """Hostile aircraft shot down per raid, and the probability of at least one."""
+    if "aircraft_killed" not in reps.column_names:
+        return {}
+    k = reps.column("aircraft_killed").to_numpy().astype(np.float64)
+    mean, lo, hi = mean_interval(k, lower_bound=0.0)
+    n = k.size
+    any_ = int((k > 0).sum())
+    plo, phi = wilson_interval(any_, n)
+    return {
+        "aircraft": float(np.mean(reps.column("aircraft").to_numpy())),
+        "aircraft_killed": {"mean": mean, "ci95": [lo, hi]},
+        "p_aircraft_killed": {"p": any_ / n if n else 0.0, "ci95": [plo, phi]},
     }
 
 

@@ -98,7 +98,7 @@ def _points(scenario: Scenario) -> list[tuple[float, float, float]]:
     pts += [(u.position.lon, u.position.lat, 0.0) for u in body.units]
     pts += [(s.position.lon, s.position.lat, 0.0) for s in body.sensors]
     for r in body.raids:
-        pts.append((r.launch_area.lon, r.launch_area.lat, r.launch_area.radius))
+        pts.append((r.area.lon, r.area.lat, r.area.radius))
         pts += [(w.lon, w.lat, 0.0) for w in r.waypoints]
     for f in body.flights:
         pts += [(p.lon, p.lat, 0.0) for p in f.route]
@@ -217,7 +217,7 @@ def scene(
         threat = cat[r.threat]
         cls = threat.threat_class if isinstance(threat, ThreatSystem) else "unknown"
         target = by_name.get(r.target)
-        axis = [[r.launch_area.lon, r.launch_area.lat]]
+        axis = [[r.area.lon, r.area.lat]]
         axis += [[w.lon, w.lat] for w in r.waypoints]
         if target is not None:
             axis.append([target.position.lon, target.position.lat])
@@ -229,11 +229,11 @@ def scene(
                 "threat_class": cls,
                 "count": r.count,
                 "launch": {
-                    "lat": r.launch_area.lat,
-                    "lon": r.launch_area.lon,
-                    "radius_m": r.launch_area.radius,
+                    "lat": r.area.lat,
+                    "lon": r.area.lon,
+                    "radius_m": r.area.radius,
                 },
-                "window_s": [r.launch_window.start, r.launch_window.end],
+                "window_s": [r.window.start, r.window.end],
                 "target": r.target,
                 "axis": axis,
             }

@@ -7,8 +7,8 @@ models, imported, not copied:
 
 * the flight path is the engine's: :func:`airguard.trajectory.fly_route` along the
   route's great circles at the flight's speed (default: the aircraft's cruise speed),
-  at the height of the route's first point, as :func:`airguard.engine.draw_threats`
-  flies friendly flights; the whole route is sampled, from its first point to its last,
+  at the heights of the route's points (:func:`airguard.world.route_heights`), as
+  :func:`airguard.engine.draw_threats` flies flights; the whole route is sampled, from its first point to its last,
   whatever the scenario's duration;
 * the radars are those of :func:`airguard.world.compile_world` (named ``unit/radar``),
   with the engine's calibration of the range equation (:func:`airguard.world.radar_row`:
@@ -78,9 +78,9 @@ from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
 from airguard.geo import EFFECTIVE_EARTH_FACTOR  # re-exported; its home is airguard.geo
 from airguard.radar import detection_probability
-from airguard.scenario import Scenario, load_scenario
+from airguard.scenario import Scenario, load_scenario, route_heights
 from airguard.sensing import IN_VIEW, apparent_elevation_rad, look_verdict
-from airguard.trajectory import fly_route
+from airguard.trajectory import fly_route, route_distances
 from airguard.world import World, compile_world
 
 __all__ = [
@@ -152,15 +152,15 @@ class FlightSamples:
 def fly_flight(
     lat_deg: Sequence[float],
     lon_deg: Sequence[float],
-    height_m: float,
+    height_m: float | Sequence[float],
     speed_mps: float,
     start_s: float,
     step_s: float = DEFAULT_STEP_S,
 ) -> tuple[Float, Float, Float, Float]:
-    """Sample a route flown as the engine flies a friendly flight.
+    """Sample a route flown as the engine flies a flight.
 
     :func:`airguard.trajectory.fly_route` along the great circles through the points at
-    constant ground speed and constant height above the ellipsoid (the engine's
+    constant ground speed, at the points' heights above the ellipsoid (the engine's
     ``draw_threats`` for ``flights:``), every `step_s` from the first point to the last.
 
     Parameters
@@ -168,7 +168,9 @@ def fly_flight(
     lat_deg, lon_deg
         Route points (deg), two or more.
     height_m
-        Height above the ellipsoid (m).
+        Height above the ellipsoid (m): one for the whole route, or one per point
+        (:func:`airguard.world.route_heights`), flown linearly in route distance between
+        the points, as the engine flies them.
     speed_mps
         Ground speed (m/s), > 0.
     start_s
@@ -194,9 +196,24 @@ def fly_flight(
     pos = np.zeros((n, 3))
     vel = np.zeros((n, 3))
     hh = np.zeros(n)
+    heights = np.broadcast_to(np.asarray(height_m, dtype=np.float64), lats.shape)
+    level = bool(np.all(heights == heights[0]))
     # flown from t = 0 (the kernel's grid starts there) and shifted to the flight's start
     t_end, _, _, _ = fly_route(
-        lats, lons, height_m, 0.0, height_m, speed_mps, 0.0, 0.0, step_s, pos, vel, hh
+        lats,
+        lons,
+        float(heights[0]),
+        0.0,
+        float(heights[-1]),
+        speed_mps,
+        0.0,
+        0.0,
+        step_s,
+        pos,
+        vel,
+        hh,
+        None if level else route_distances(lats, lons),
+        None if level else np.ascontiguousarray(heights),
     )
     k = int(math.floor(t_end / step_s + 1e-9)) + 1
     times: Float = start_s + step_s * np.arange(k, dtype=np.float64)
@@ -216,7 +233,8 @@ def _flights(scenario: Scenario, step_s: float, aspect_rcs: bool = True) -> list
         speed = flight.speed if flight.speed is not None else spec.cruise_speed.value
         lat = [p.lat for p in flight.route]
         lon = [p.lon for p in flight.route]
-        t, pos, vel, h = fly_flight(lat, lon, flight.route[0].alt, speed, flight.start, step_s)
+        heights = route_heights(flight.route)
+        t, pos, vel, h = fly_flight(lat, lon, heights, speed, flight.start, step_s)
         la, lo, _ = geo.ecef2geodetic(pos)
         out.append(
             FlightSamples(

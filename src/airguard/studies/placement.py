@@ -1046,7 +1046,7 @@ def study_json(
     for r in body.raids:
         threat = scenario.catalogue[r.threat]
         target = by_name.get(r.target)
-        axis = [[r.launch_area.lon, r.launch_area.lat]] + [[w.lon, w.lat] for w in r.waypoints]
+        axis = [[r.area.lon, r.area.lat]] + [[w.lon, w.lat] for w in r.waypoints]
         if target is not None:
             axis.append([target.position.lon, target.position.lat])
         raids.append(

@@ -167,24 +167,26 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
         EV_IMPACT,
         EV_LAUNCH,
         EV_RETARGET,
+        EV_SILENT,
         EV_STATE,
         EV_TRACK,
     )
 
     det, trk, lau = kind == EV_DETECTION, kind == EV_TRACK, kind == EV_LAUNCH
     end, ret, imp = kind == EV_END, kind == EV_RETARGET, kind == EV_IMPACT
-    sta, des = kind == EV_STATE, kind == EV_DESTROYED
+    sta, des, sil = kind == EV_STATE, kind == EV_DESTROYED, kind == EV_SILENT
     # ints: detection (radar, threat), track (unit, threat), launch (unit, threat,
     # interceptor), end (interceptor, threat, outcome), retarget (interceptor, threat,
     # new threat), impact (threat, asset), state (interceptor, threat), destroyed (unit,
-    # threat, asset); vals: positions in ECEF and one value
+    # threat, asset), silent (unit); vals: positions in ECEF and one value (silent: from,
+    # to)
     threat: np.ndarray = np.asarray(np.where(imp, ints[:, 0], ints[:, 1]))
     interceptor: np.ndarray = np.asarray(np.where(lau, ints[:, 2], ints[:, 0]))
     has_pos = det | trk | lau | imp | end | sta | des
     xyz = np.where((lau | end)[:, None], vals[:, 1:4], vals[:, 0:3])
     lat, lon, alt = ecef2geodetic(np.where(has_pos[:, None], xyz, 6_378_137.0))
     # SNR, speed, t_int, miss, speed
-    value = np.where(det | trk | sta, vals[:, 3], vals[:, 0])
+    value = np.where(det | trk | sta, vals[:, 3], np.where(sil, vals[:, 1], vals[:, 0]))
     itc_type = np.array(world.interceptor_names, dtype=object)[result.interceptor_type]
     types = np.full(n, None, dtype=object)
     if itc_type.size:
@@ -195,8 +197,8 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "time_s": pa.array(log.t[:n]),
             "event": pa.array(names.tolist(), type=pa.string()),
             "radar": col(det, _names(world.radar_names, ints[:, 0]), "string"),
-            "unit": col(trk | lau | des, _names(world.unit_names, ints[:, 0]), "string"),
-            "threat": col(kind >= 0, threat, "int64"),
+            "unit": col(trk | lau | des | sil, _names(world.unit_names, ints[:, 0]), "string"),
+            "threat": col(~sil, threat, "int64"),
             "interceptor": col(lau | end | ret | sta, interceptor, "int64"),
             "interceptor_type": col(lau | end | ret | sta, types, "string"),
             "new_threat": col(ret, ints[:, 2], "int64"),
@@ -211,7 +213,7 @@ def replay(run_dir: str | Path, replication: int) -> Replay:
             "lat_deg": col(has_pos, np.asarray(lat), "float64"),
             "lon_deg": col(has_pos, np.asarray(lon), "float64"),
             "alt_m": col(has_pos, np.asarray(alt), "float64"),
-            "value": col(det | trk | lau | end | sta, value, "float64"),
+            "value": col(det | trk | lau | end | sta | sil, value, "float64"),
         }
     )
     out_dir = root / "replays" / f"rep-{replication}"
