@@ -224,14 +224,15 @@ class Window(_Strict):
     @model_validator(mode="after")
     def _order(self) -> Window:
         if self.end < self.start:
-            raise ValueError("launch_window.end is before launch_window.start")
+            raise ValueError("end is before start")
         return self
 
 
 class Emcon(_Strict):
     """Emission control: when a unit's (or sensor's) radars stop emitting.
 
-    While silent its radars look at nothing (its tracks coast, then drop), it takes no new
+    While silent its radars look at nothing (its tracks get no measurement; the tracker
+    drops the stale ones at its first look after), it takes no new
     engagement and guides no round in flight (they fly on their last command); an
     anti-radiation missile aimed at its site that hears nothing in its last seconds misses
     (catalogue ``radiation_homing``)."""

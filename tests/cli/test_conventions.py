@@ -231,7 +231,7 @@ def _error(args: list[str]) -> str:
         ),
         pytest.param(
             "threat: scud-b", "threat: scud-c",
-            "raids[0].threat: unknown threat 'scud-c' (catalogue: fateh-110, ", id="catalogue-id",
+            "raids[0].threat: unknown threat 'scud-c' (catalogue: agm-88, fateh-110, ", id="catalogue-id",
         ),
         pytest.param(
             "    target: Base\n  - name: Drones", "    target: Bsae\n  - name: Drones",

@@ -146,3 +146,55 @@ def test_silence_on_seeing_an_arm_saves_the_radar_only_if_it_lasts(
         assert short.units_destroyed == 1
         assert math.isfinite(long.silent_s)
         assert long.silent_s > 0.0
+
+
+def test_back_to_back_silences_are_one_silence(tmp_path: Path, worlds: dict[str, World]) -> None:
+    """Two scheduled silences, the second starting as the first ends a few seconds before
+    the first ARM lands (inside its seeker's last 10 s): one silence, and the ARMs miss."""
+    hit = run_replication(worlds["emitting"], SEED, 0)
+    split = math.floor(float(hit.threats.t_impact.min())) - 4
+    emcon = f"    emcon: {{silent: [{{start: 0 s, end: {split} s}}, {{start: {split} s, end: 600 s}}]}}\n"
+    log = event_log(100_000)
+    quiet = run_replication(_world(tmp_path, "split", emcon), SEED, 0, log=log)
+    assert quiet.arm_lost is not None
+    assert quiet.arm_lost.all()
+    assert _events(log, EV_DETECTION).size == 0
+    assert quiet.silent_s == pytest.approx(min(600.0, quiet.ended))
+
+
+# The same raid at an AN/TPY-2 standing at the site; the battery, networked, stands away.
+SENSOR_AT_SITE = (
+    BASE.replace("    site: Radar site\n{emcon}", "")
+    .replace(
+        "units:\n",
+        "networks:\n  - name: net\nsensors:\n  - name: EW\n    system: an-tpy-2\n"
+        "    position: {{lat: 37.05, lon: 35.55, alt: 60 m}}\n    heading: 90 deg\n"
+        "    network: net\n    site: Radar site\n{emcon}units:\n",
+    )
+    .replace(
+        "    position: {{lat: 37.05, lon: 35.55, alt: 60 m}}\n    heading: 90 deg\n    inventory",
+        "    position: {{lat: 37.3, lon: 35.2, alt: 60 m}}\n    heading: 90 deg\n"
+        "    network: net\n    inventory",
+    )
+)
+
+
+def test_a_sensor_falls_silent_on_seeing_an_arm(tmp_path: Path) -> None:
+    """A sensor has no fire channel, so fire control never records its first track: its
+    silence on an ARM comes from its picture. Sited where the ARMs aim, it survives silent
+    and is destroyed emitting."""
+    for name, emcon, lost in (
+        ("ew-quiet", "    emcon: {on_arm: 400 s}\n", True),
+        ("ew", "", False),
+    ):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(SENSOR_AT_SITE.format(emcon=emcon), encoding="utf-8")
+        (scenario,) = load_scenario(path)
+        world = compile_world(scenario)
+        assert world.units.site.tolist() == [-1, 0]  # the battery, then the sensor at the site
+        for rep in range(3):
+            r = run_replication(world, SEED, rep)
+            assert r.arm_lost is not None
+            assert bool(r.arm_lost.all()) is lost, (name, rep)
+            if not lost:
+                assert r.units_destroyed == 1

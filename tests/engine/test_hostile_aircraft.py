@@ -163,6 +163,12 @@ def test_hostile_aircraft_in_the_tables(paths: dict[str, Path], tmp_path: Path) 
     assert run.summary.extra["aircraft_killed"]["mean"] == pytest.approx(
         air["killed"].mean(), abs=1e-12
     )
+    # a replay reproduces a replication whose aircraft was shot down (its stored outcome
+    # counts threats aimed at an asset, as the replay's check does)
+    from airguard.studies.replay import replay
+
+    rep = int(reps.loc[reps["aircraft_killed"] > 0, "replication"].iloc[0])
+    assert replay(tmp_path, rep).n_events > 0
 
 
 def test_a_hostile_aircraft_out_of_reach_survives_and_leaks_nothing(

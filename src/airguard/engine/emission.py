@@ -2,11 +2,12 @@
 that hears nothing does.
 
 A unit (or sensor) with ``emcon`` (:class:`airguard.scenario.Emcon`) falls silent on a
-schedule, or for a dwell from its first firm track of each anti-radiation missile
-(:func:`emission_control`, at the start of each cycle). While silent (:func:`silent`) its
+schedule, or for a dwell from its first picture (its own or its network's) of each
+anti-radiation missile (:func:`emission_control`, at the start of each cycle, after the
+seekers of the ARMs that landed in the last cycle). While silent (:func:`silent`) its
 radars make no look, it takes no new engagement and guides no round (the loop's tests).
 Its silence is one interval at a time, ``KernelOut.silent_from``/``silent_to``: a new
-silence that starts while one runs extends it.
+silence that starts while one runs, or just as it ends, extends it.
 
 An ARM (catalogue ``radiation_homing``) homes on the units standing at the asset it is
 aimed at. At its impact (:func:`arm_seekers`, each cycle for the impacts of the cycle,
@@ -25,8 +26,12 @@ import math
 import numpy as np
 
 from airguard._jit import njit
+from airguard.c2.picture import Pictures
 from airguard.engine.events import EV_SILENT, EventLog, log_event
+from airguard.engine.firecontrol import TRACK_STALE_S
+from airguard.engine.looks import unit_picture
 from airguard.engine.state import KernelOut, Scene
+from airguard.tracking.core import Tracks
 
 __all__ = ["arm_seekers", "emission_control", "end_silences", "silent"]
 
@@ -39,15 +44,15 @@ def silent(out: KernelOut, u: int, t: float) -> bool:
 
 @njit
 def _fall_silent(out: KernelOut, u: int, start: float, end: float, log: EventLog) -> None:
-    """Unit u silent over [start, end): extends a silence running at `start`, else
-    replaces the last one (whose seconds are counted)."""
-    if out.silent_from[u] <= start < out.silent_to[u]:
+    """Unit u silent over [start, end): extends a silence running at `start` or ending
+    just then, else replaces the last one (whose seconds from t = 0 are counted)."""
+    if out.silent_from[u] <= start <= out.silent_to[u]:
         if end > out.silent_to[u]:
             out.silent_to[u] = end
             log_event(log, EV_SILENT, start, u, 0, 0, out.silent_from[u], end, 0.0, 0.0)
         return
     if math.isfinite(out.silent_from[u]):
-        out.silent_s[u] += out.silent_to[u] - out.silent_from[u]
+        out.silent_s[u] += max(out.silent_to[u] - max(out.silent_from[u], 0.0), 0.0)
     out.silent_from[u] = start
     out.silent_to[u] = end
     log_event(log, EV_SILENT, start, u, 0, 0, start, end, 0.0, 0.0)
@@ -55,34 +60,52 @@ def _fall_silent(out: KernelOut, u: int, start: float, end: float, log: EventLog
 
 @njit
 def emission_control(
-    sc: Scene, first_track: np.ndarray, t: float, out: KernelOut, log: EventLog
+    sc: Scene,
+    pic: Pictures,
+    trk: Tracks,
+    alive: np.ndarray,
+    t: float,
+    out: KernelOut,
+    est: np.ndarray,
+    tmp: np.ndarray,
+    log: EventLog,
 ) -> None:
-    """At the start of the cycle at t: each unit's scheduled silences that have begun, and
-    a dwell of ``Units.silent_on_arm`` from t for each ARM it first holds a firm track of
-    (``first_track``, the ledger's first firm picture of each unit)."""
+    """At the start of the cycle at t: each unit's scheduled silences that began after the
+    last cycle (or run now), and a dwell of ``Units.silent_on_arm`` from t for each ARM
+    the unit first holds a picture of, its own or its network's (``looks.unit_picture``,
+    fresh within ``TRACK_STALE_S``, as fire control asks; `est`, `tmp` (9,) scratch)."""
     units, arm = sc.units, sc.arm_terminal_s
     for u in range(units.site.shape[0]):
         if out.unit_down[u] <= t:
             continue
         for k in range(units.silent_from.shape[1]):
             w0, w1 = units.silent_from[u, k], units.silent_to[u, k]
-            if w0 <= t < w1 and not (out.silent_from[u] <= w0 and out.silent_to[u] >= w1):
+            # a window between two cycles is applied at the next, in the past: it still
+            # counts for the ARMs that heard nothing and for the seconds of silence
+            if (
+                w0 <= t
+                and w1 > t - sc.step
+                and not (out.silent_from[u] <= w0 and out.silent_to[u] >= w1)
+            ):
                 _fall_silent(out, u, w0, w1, log)
         dwell = units.silent_on_arm[u]
         if dwell <= 0.0:
             continue
         for j in range(arm.shape[0]):
-            if arm[j] > 0.0 and not sc.arm_seen[u, j] and first_track[u, j] <= t:
+            if arm[j] <= 0.0 or sc.arm_seen[u, j] or not alive[j]:
+                continue
+            t_est = unit_picture(pic, trk, units, u, j, t, sc.im, est, tmp)
+            if t_est != -math.inf and t - t_est <= TRACK_STALE_S:
                 sc.arm_seen[u, j] = True
                 _fall_silent(out, u, t, t + dwell, log)
 
 
 @njit
 def end_silences(out: KernelOut, t_end: float) -> None:
-    """Count the seconds of each unit's last silence, up to the end `t_end`."""
+    """Count the seconds of each unit's last silence from t = 0 up to the end `t_end`."""
     for u in range(out.silent_from.shape[0]):
         if math.isfinite(out.silent_from[u]) and out.silent_from[u] < t_end:
-            out.silent_s[u] += min(out.silent_to[u], t_end) - out.silent_from[u]
+            out.silent_s[u] += max(min(out.silent_to[u], t_end) - max(out.silent_from[u], 0.0), 0.0)
 
 
 @njit

@@ -193,11 +193,11 @@ def engage(
     unit_down = out.unit_down
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
-        if sc.has_emcon:  # radars falling silent: on a schedule, or on seeing an ARM
-            emission_control(sc, led.first_track, t, out, log)
         if sc.has_arms:
             # ARMs landing up to t that heard no emitter in their last seconds miss
             arm_seekers(sc, killed_at, t - sc.step, t, out)
+        if sc.has_emcon:  # radars falling silent: on a schedule, or on seeing an ARM
+            emission_control(sc, pic, trk, alive, t, out, est, tmp, log)
         if sc.has_sites:  # units destroyed by threats that landed on their sites up to t
             destroy_sited(sc, killed_at, t - sc.step, t, unit_down, log)
         # 2-3. sensor looks due up to now, each followed by its unit's tracker

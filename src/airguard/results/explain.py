@@ -95,6 +95,7 @@ _FATE_PHRASES = {
     "unengaged": "had in reach but never engaged",
     "missed": "missed",
     "killed": "killed",
+    "unreleased": "never released (their carrier was shot down first)",
 }
 
 

@@ -65,6 +65,8 @@ def funnel(
     hostile = ~(
         col["friendly"].to_numpy(zero_copy_only=False) | col["decoy"].to_numpy(zero_copy_only=False)
     )
+    if "unreleased" in col:  # weapons whose carrier was shot down first never flew
+        hostile &= ~col["unreleased"].to_numpy(zero_copy_only=False)
     passed = {
         stage: ~np.isnan(col[name].to_numpy(zero_copy_only=False).astype(np.float64))
         for stage, name in STAGE_COLUMNS.items()

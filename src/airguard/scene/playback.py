@@ -274,7 +274,7 @@ def _threats(
     threats = []
     for j in range(world.n_threats):
         fate, end_s = _fate(result, j, duration)
-        span = _threat_span(thr, j, end_s)
+        span = None if fate == "never released" else _threat_span(thr, j, end_s)
         track = None
         if span is not None:
             ts = _samples(span[0], span[1], step_s)
@@ -314,11 +314,13 @@ def _fate(result: ReplicationResult, j: int, duration: float) -> tuple[str, floa
     killed_at = float(result.killed_at[j])
     friendly = bool(thr.friendly[j])
     t_impact = float(thr.t_impact[j])
+    if result.unreleased is not None and bool(result.unreleased[j]):
+        return "never released", float(thr.t_launch[j])  # its carrier was shot down first
     if math.isfinite(killed_at):
         return ("shot down" if friendly else "killed"), killed_at
     if bool(result.impacted[j]):
         return "leaked", t_impact
-    if friendly:
+    if friendly or int(thr.target[j]) < 0:  # a flight, friendly or hostile, ends its route
         return "flew", min(t_impact, duration)
     if t_impact <= duration:
         return "landed", t_impact

@@ -378,7 +378,7 @@ def build_screen(
     started = time.perf_counter()
     # one unit of the system: its doctrine, load and P_k are every option's
     cand = placed_scenario(scenario, system, options[:1], network="none")
-    body = cand.body.model_copy(update={"networks": [], "sensors": [], "flights": []})
+    body = cand.body.model_copy(update=_screening_only(cand.body))
     cand = Scenario(body, cand.catalogue, cand.file, cand.variant, cand.digest, cand.source)
     world = compile_world(cand)
     seed = scenario.body.seed if seed is None else seed
@@ -412,7 +412,7 @@ def build_screen(
     dwell_s = np.zeros((n_opt, samples, n_thr))
     for (_, _, site_alt), members in groups.items():
         sub = placed_scenario(scenario, system, [options[u] for u in members], network="none")
-        sub_body = sub.body.model_copy(update={"networks": [], "sensors": [], "flights": []})
+        sub_body = sub.body.model_copy(update=_screening_only(sub.body))
         sub_world = compile_world(
             Scenario(sub_body, sub.catalogue, sub.file, sub.variant, sub.digest, sub.source)
         )
@@ -1081,4 +1081,16 @@ def study_json(
         ],
         "raids": raids,
         "studies": [s.to_json() for s in studies],
+    }
+
+
+def _screening_only(body: ScenarioBody) -> dict[str, Any]:
+    """What the screening leaves out of a body: networks, sensors, flights (friendly or
+    hostile) and so the weapons hostile flights release (``launch_from``): it scores the
+    raids launched from the ground only; the Monte Carlo confirmation runs them all."""
+    return {
+        "networks": [],
+        "sensors": [],
+        "flights": [],
+        "raids": [r for r in body.raids if r.launch_from is None],
     }

@@ -89,8 +89,10 @@ def rerun_logged(
         log = event_log(int(log.n[0] + log.lost[0]))
         result = run_replication(world, seed, replication, log)
     outcome = {
-        "killed": int(
-            (np.isfinite(result.killed_at) & ~result.threats.friendly & ~result.threats.decoy).sum()
+        "killed": int(  # threats aimed at an asset, as the replications table counts them
+            (
+                np.isfinite(result.killed_at) & (result.threats.target >= 0) & ~result.threats.decoy
+            ).sum()
         ),
         "leakers": int(result.impacted.sum()),
         "interceptors_fired": int(result.outcome.size),
