@@ -85,10 +85,10 @@ def compile_kernels(err: Any, scenario: Any, as_json: bool) -> None:
 
 PANELS = ("Getting started", "Run and read", "Studies", "Scenarios, catalogue and calculators")
 """The groups of ``airguard --help``, in the order shown."""
-RUN_PANEL, STUDIES_PANEL, FILES_PANEL = PANELS[1:]
+START_PANEL, RUN_PANEL, STUDIES_PANEL, FILES_PANEL = PANELS
 
 ORDER = (
-    "run", "results", "compare", "explain", "replay", "report", "serve", "export",
+    "run", "example", "results", "compare", "explain", "replay", "report", "serve", "export",
     "coverage", "exposure", "optimize", "envelope", "track",
     "validate", "schema", "catalogue", "calc",
 )  # fmt: skip
@@ -101,7 +101,7 @@ WORKERS_HELP = "Worker processes (default: all cores)."
 
 class OrderedGroup(TyperGroup):
     """The ``airguard`` command group: commands listed by :data:`PANELS`, then :data:`ORDER`,
-    whatever order they were added in (``run`` first after Getting started)."""
+    whatever order they were added in (``run`` first, then ``example``)."""
 
     def list_commands(self, ctx: Any) -> list[str]:  # typer's own (vendored) click Context
         names = super().list_commands(ctx)

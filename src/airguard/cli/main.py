@@ -23,6 +23,7 @@ from airguard.cli._common import (
     FILES_PANEL,
     JSON_HELP,
     RUN_PANEL,
+    START_PANEL,
     STUDIES_PANEL,
     WORKERS_HELP,
     OrderedGroup,
@@ -113,7 +114,7 @@ _add_optimize()
 def _add_example() -> None:
     from airguard.cli.example import example
 
-    app.command(name="example", rich_help_panel="Getting started")(example)
+    app.command(name="example", rich_help_panel=START_PANEL)(example)
 
 
 _add_example()
@@ -163,7 +164,7 @@ def schema() -> None:
     typer.echo(json.dumps(scenario_json_schema(), indent=2))
 
 
-@app.command(rich_help_panel=RUN_PANEL)
+@app.command(rich_help_panel=START_PANEL)
 def run(
     file: FileArg,
     reps: Annotated[
