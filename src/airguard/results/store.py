@@ -891,34 +891,34 @@ def summarise(
     )
 
 
+def _count_figures(counts: np.ndarray) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A count per replication: its mean with a 95 % interval, and the fraction of
+    replications with at least one, with its Wilson interval."""
+    k = counts.astype(np.float64)
+    mean, lo, hi = mean_interval(k, lower_bound=0.0)
+    n = k.size
+    any_ = int((k > 0).sum())
+    plo, phi = wilson_interval(any_, n)
+    return {"mean": mean, "ci95": [lo, hi]}, {"p": any_ / n if n else 0.0, "ci95": [plo, phi]}
+
+
 def _fratricide_figures(reps: pa.Table) -> dict[str, Any]:
     """Friendly aircraft shot down per raid, and the probability of at least one."""
     if "fratricides" not in reps.column_names:
         return {}
-    f = reps.column("fratricides").to_numpy().astype(np.float64)
-    mean, lo, hi = mean_interval(f, lower_bound=0.0)
-    n = f.size
-    any_ = int((f > 0).sum())
-    plo, phi = wilson_interval(any_, n)
-    return {
-        "fratricides": {"mean": mean, "ci95": [lo, hi]},
-        "p_fratricide": {"p": any_ / n if n else 0.0, "ci95": [plo, phi]},
-    }
+    mean, p = _count_figures(reps.column("fratricides").to_numpy())
+    return {"fratricides": mean, "p_fratricide": p}
 
 
 def _aircraft_figures(reps: pa.Table) -> dict[str, Any]:
     """Hostile aircraft shot down per raid, and the probability of at least one."""
     if "aircraft_killed" not in reps.column_names:
         return {}
-    k = reps.column("aircraft_killed").to_numpy().astype(np.float64)
-    mean, lo, hi = mean_interval(k, lower_bound=0.0)
-    n = k.size
-    any_ = int((k > 0).sum())
-    plo, phi = wilson_interval(any_, n)
+    mean, p = _count_figures(reps.column("aircraft_killed").to_numpy())
     return {
         "aircraft": float(np.mean(reps.column("aircraft").to_numpy())),
-        "aircraft_killed": {"mean": mean, "ci95": [lo, hi]},
-        "p_aircraft_killed": {"p": any_ / n if n else 0.0, "ci95": [plo, phi]},
+        "aircraft_killed": mean,
+        "p_aircraft_killed": p,
     }
 
 
