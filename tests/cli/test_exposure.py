@@ -88,3 +88,19 @@ def test_bad_option_exits_2_naming_it(scenario: Path, args: list[str], field: st
     assert result.exit_code == 2
     assert result.stderr.startswith("airguard: error: ")
     assert field in result.stderr
+
+
+def test_hostile_flights_get_their_own_table_and_their_reach(tmp_path: Path) -> None:
+    from tests.studies.test_exposure_hostile import FLIGHTS
+
+    path = tmp_path / "hostile.yaml"
+    path.write_text(SCENARIO.split("flights:")[0] + FLIGHTS, encoding="utf-8")
+    result = runner.invoke(app, ["exposure", str(path), "--step", "5 s"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    friendly = out.index("exposure of friendly flights")
+    hostile = out.index("exposure of hostile flights")
+    reach = out.index("hostile flights in the defence's reach")
+    assert friendly < hostile < reach
+    assert "raid" not in out[friendly:hostile]  # only "own" is friendly
+    assert "Battalion" in out[reach:]

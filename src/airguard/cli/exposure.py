@@ -1,9 +1,11 @@
-"""``airguard exposure``: how long, how often and how well radars observe friendly flights.
+"""``airguard exposure``: how long, how often and how well radars observe flights.
 
 ``airguard exposure FILE [--rcs low|nominal|high|all] [--step 1s] [--pd-min 0.5]
 [--variant NAME] [--no-aspect-rcs] [--out DIR] [--json]`` evaluates
 :func:`airguard.studies.exposure.exposure_analysis` and prints one table row per flight,
-radar and RCS level (``--json``: all figures as JSON on stdout); with ``--out`` it writes
+radar and RCS level, friendly and hostile flights in tables of their own, and for hostile
+flights a table of their time in each unit's engagement reach (``--json``: all figures as
+JSON on stdout); with ``--out`` it writes
 ``exposure.json`` (all figures), ``exposure.geojson`` (route segments by exposure, radar
 sites) and ``exposure.png`` (a map).  Bad input gives one line ``airguard: error: ...``
 naming the file, line and field or the option, and exit status 2.
@@ -33,42 +35,73 @@ def _table(exp: Exposure) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(
-        title=f"{exp.scenario}: exposure of friendly flights (in view and P_D ≥ {exp.pd_min:g})",
-        title_justify="left",
-    )
-    for col in (
-        "flight", "radar", "RCS", "in view s", "exposed s", "looks", "exp. det.",
-        "SNR dB p10/50/90", "aspect °", "closest km @ s", "exposed from–to s",
-    ):  # fmt: skip
-        left = col in ("flight", "radar", "RCS")
-        table.add_column(col, justify="left" if left else "right", no_wrap=col in ("radar", "RCS"))
-    for row in exp.rows:
-        snr = "/".join(_f(v, ".0f") for v in (row.snr_db_p10, row.snr_db_p50, row.snr_db_p90))
-        aspect = (
-            "–"
-            if row.aspect_deg_min is None
-            else f"{row.aspect_deg_min:.0f}–{row.aspect_deg_max:.0f}"
+    side = {fs.name: fs.side for fs in exp.flights}
+    console = Console(width=160)
+    for which in ("friendly", "hostile"):
+        rows = [row for row in exp.rows if side[row.flight] == which]
+        if not rows:
+            continue
+        table = Table(
+            title=f"{exp.scenario}: exposure of {which} flights (in view and P_D ≥ {exp.pd_min:g})",
+            title_justify="left",
         )
-        span = (
-            "–"
-            if row.first_exposed_s is None
-            else f"{row.first_exposed_s:.0f}–{row.last_exposed_s:.0f}"
+        for col in (
+            "flight", "radar", "RCS", "in view s", "exposed s", "looks", "exp. det.",
+            "SNR dB p10/50/90", "aspect °", "closest km @ s", "exposed from–to s",
+        ):  # fmt: skip
+            left = col in ("flight", "radar", "RCS")
+            table.add_column(
+                col, justify="left" if left else "right", no_wrap=col in ("radar", "RCS")
+            )
+        for row in rows:
+            snr = "/".join(_f(v, ".0f") for v in (row.snr_db_p10, row.snr_db_p50, row.snr_db_p90))
+            aspect = (
+                "–"
+                if row.aspect_deg_min is None
+                else f"{row.aspect_deg_min:.0f}–{row.aspect_deg_max:.0f}"
+            )
+            span = (
+                "–"
+                if row.first_exposed_s is None
+                else f"{row.first_exposed_s:.0f}–{row.last_exposed_s:.0f}"
+            )
+            table.add_row(
+                row.flight,
+                row.radar,
+                f"{row.rcs_level} {row.rcs_m2:g} m²",
+                f"{row.view_s:.0f}",
+                f"{row.exposed_s:.0f}",
+                f"{row.looks:.1f}",
+                f"{row.expected_detections:.1f}",
+                snr,
+                aspect,
+                f"{row.closest_range_m / 1000:.1f} @ {row.closest_time_s:.0f}",
+                span,
+            )
+        console.print(table)
+    if exp.reach_rows:
+        table = Table(
+            title=f"{exp.scenario}: hostile flights in the defence's reach (detected: exposed "
+            "to a radar of the unit's picture; engageable: detected and in reach)",
+            title_justify="left",
         )
-        table.add_row(
-            row.flight,
-            row.radar,
-            f"{row.rcs_level} {row.rcs_m2:g} m²",
-            f"{row.view_s:.0f}",
-            f"{row.exposed_s:.0f}",
-            f"{row.looks:.1f}",
-            f"{row.expected_detections:.1f}",
-            snr,
-            aspect,
-            f"{row.closest_range_m / 1000:.1f} @ {row.closest_time_s:.0f}",
-            span,
-        )
-    Console(width=160).print(table)
+        for col in ("flight", "unit", "RCS", "in reach s", "detected s", "engageable s",
+                    "engageable from–to s"):  # fmt: skip
+            left = col in ("flight", "unit", "RCS")
+            table.add_column(col, justify="left" if left else "right")
+        for rr in exp.reach_rows:
+            table.add_row(
+                rr.flight,
+                rr.unit,
+                rr.rcs_level,
+                f"{rr.reach_s:.0f}",
+                f"{rr.detected_s:.0f}",
+                f"{rr.engageable_s:.0f}",
+                "–"
+                if rr.first_engageable_s is None
+                else f"{rr.first_engageable_s:.0f}–{rr.last_engageable_s:.0f}",
+            )
+        console.print(table)
 
 
 def exposure(
@@ -110,7 +143,8 @@ def exposure(
         ),
     ] = False,
 ) -> None:
-    """Time in coverage, looks, SNR, aspect and closest approach of friendly flights per radar."""
+    """Time in coverage, looks, SNR, aspect and closest approach of flights per radar; for
+    hostile flights, time in each unit's engagement reach."""
     from airguard.studies.exposure import RCS_LEVELS, exposure_analysis, to_json, write_outputs
     from airguard.units import Dimension, UnitError, parse_quantity
 

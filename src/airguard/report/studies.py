@@ -13,8 +13,9 @@ sections to the report (:func:`airguard.report.html.build_report`):
 - **Exposure**, from the directory ``airguard exposure --out`` writes (``exposure.json``
   and ``exposure.geojson``; or the JSON alone, then without the map): a table per flight and
   radar of time in view and exposed, looks, expected detections, SNR percentiles and closest
-  approach at each RCS level evaluated, and a map of the routes, red where exposed, with the
-  radar sites.
+  approach at each RCS level evaluated (friendly and hostile flights under headings of their
+  own when the study has hostile flights), the hostile flights' time in each unit's reach,
+  detected and engageable, and a map of the routes, red where exposed, with the radar sites.
 
 Files are checked before use: a missing or malformed file, or a missing field, raises
 :class:`~airguard.errors.InputError` naming the file and the field (the command line prints
@@ -246,6 +247,8 @@ def load_exposure(path: str | Path) -> ExposureStudy:
         c.get(f, "rcs_m2", w, dict)
         if "rcs_aspect" in f:
             c.get(f, "rcs_aspect", w, (dict, type(None)))
+        if "side" in f:
+            c.get(f, "side", w, str)
     for i, row in enumerate(c.get(data, "results", "", list)):
         w = f"results[{i}]"
         for k in ("flight", "radar", "rcs_level"):
@@ -262,6 +265,14 @@ def load_exposure(path: str | Path) -> ExposureStudy:
         ):
             c.number(row, k, w)
         for k in ("snr_db_p10", "snr_db_p50", "snr_db_p90", "first_exposed_s", "last_exposed_s"):
+            c.number(row, k, w, optional=True)
+    for i, row in enumerate(c.get(data, "reach", "", list) if "reach" in data else []):
+        w = f"reach[{i}]"
+        for k in ("flight", "unit", "rcs_level"):
+            c.get(row, k, w, str)
+        for k in ("reach_s", "detected_s", "engageable_s"):
+            c.number(row, k, w)
+        for k in ("first_engageable_s", "last_engageable_s"):
             c.number(row, k, w, optional=True)
     geo_path = json_path.with_name("exposure.geojson")
     geojson = None
@@ -610,10 +621,18 @@ def placement_block(doc: PlacementDoc, j: int) -> tuple[str, str]:
     return head + budget + tables + fig, json_script(f"placement-scene-{j}", scene)
 
 
-def _exposure_table(d: dict[str, Any], j: int) -> str:
+def _sides(d: dict[str, Any]) -> dict[str, str]:
+    """Each flight's side (a study written before hostile flights has none: friendly)."""
+    return {f["name"]: f.get("side", "friendly") for f in d["flights"]}
+
+
+def _exposure_table(d: dict[str, Any], j: int, side: str = "friendly") -> str:
     levels = list(d["rcs_levels"])
+    sides = _sides(d)
     groups: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
     for row in d["results"]:
+        if sides.get(row["flight"], "friendly") != side:
+            continue
         groups.setdefault((row["flight"], row["radar"]), {})[row["rcs_level"]] = row
     body = []
     for (flight, radar), by_level in groups.items():
@@ -647,8 +666,9 @@ def _exposure_table(d: dict[str, Any], j: int) -> str:
                 f"<td>{r['looks_in_view']:.0f}</td><td>{r['looks']:.0f}</td>"
                 f"<td>{r['expected_detections']:.1f}</td><td>{snr}</td><td>{exposed}</td>{tail}</tr>"
             )
+    table_id = f"exposure-table-{j}" if side == "friendly" else f"exposure-{side}-table-{j}"
     return (
-        f'<table class="figures exposure-table" id="exposure-table-{j}"><thead><tr>'
+        f'<table class="figures exposure-table" id="{table_id}" data-side="{side}"><thead><tr>'
         '<th>flight</th><th class="l">radar</th><th class="l">RCS (frontal)</th>'
         "<th>in view (min)</th>"
         f"<th>exposed (min)</th><th>looks in view</th><th>looks exposed</th>"
@@ -656,6 +676,53 @@ def _exposure_table(d: dict[str, Any], j: int) -> str:
         "<th>closest approach</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _reach_table(d: dict[str, Any], j: int) -> str:
+    """Hostile flights against each unit that can fire at them (``exposure.json``'s ``reach``)."""
+    body = []
+    for r in d.get("reach", []):
+        span = (
+            "—"
+            if r["first_engageable_s"] is None
+            else f"{r['first_engageable_s']:.0f}–{r['last_engageable_s']:.0f}"
+        )
+        body.append(
+            f'<tr data-flight="{esc(r["flight"])}" data-unit="{esc(r["unit"])}" '
+            f'data-level="{esc(r["rcs_level"])}"><td>{esc(r["flight"])}</td>'
+            f'<td class="l">{esc(r["unit"])}</td><td class="l">{esc(r["rcs_level"])}</td>'
+            f"<td>{r['reach_s'] / 60:.1f}</td><td>{r['detected_s'] / 60:.1f}</td>"
+            f"<td>{r['engageable_s'] / 60:.1f}</td><td>{span}</td></tr>"
+        )
+    return (
+        f'<table class="figures exposure-reach-table" id="exposure-reach-table-{j}"><thead><tr>'
+        '<th>hostile flight</th><th class="l">unit</th><th class="l">RCS</th>'
+        "<th>in reach (min)</th><th>detected (min)</th><th>engageable (min)</th>"
+        "<th>engageable from–to (s)</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _exposure_tables(d: dict[str, Any], j: int) -> str:
+    """The friendly flights' table alone (as before hostile flights existed), or, with
+    hostile flights, each side's under its own heading and the hostile flights' reach."""
+    sides = set(_sides(d).values())
+    if "hostile" not in sides:
+        return _exposure_table(d, j)
+    out = ""
+    if "friendly" in sides:
+        out += "<h4>Friendly flights</h4>" + _exposure_table(d, j)
+    out += "<h4>Hostile flights</h4>" + _exposure_table(d, j, "hostile")
+    if d.get("reach"):
+        out += (
+            '<p class="note">Hostile flights in the defence\'s reach, per unit that can fire at '
+            "them: in reach = inside one of its interceptors' reach for aircraft (catalogue "
+            "limits, the reach table within the interceptor's flight time: the coverage map's "
+            "engagement test); detected = exposed to a radar of the unit's picture (its own and "
+            "its network's); engageable = both at once. Where an engagement is possible, not "
+            "what the engine's fire control does.</p>" + _reach_table(d, j)
+        )
+    return out
 
 
 def exposure_block(study: ExposureStudy, j: int) -> tuple[str, str]:
@@ -691,11 +758,11 @@ def exposure_block(study: ExposureStudy, j: int) -> tuple[str, str]:
     scene = exposure_scene(study)
     notes = "".join(f'<p class="warning">{esc(n)}</p>' for n in study.notes)
     if scene is None:
-        return head + _exposure_table(d, j) + notes, ""
+        return head + _exposure_tables(d, j) + notes, ""
     fig = (
         f'<figure class="study-map"><figcaption>{esc(d["scenario"])}: routes, red where exposed '
         f"(RCS {esc(scene['exposure']['level'])})</figcaption>"
         f'<div class="map-holder" data-scene="exposure-scene-{j}" id="exposure-map-{j}"></div>'
         "</figure>"
     )
-    return head + _exposure_table(d, j) + notes + fig, json_script(f"exposure-scene-{j}", scene)
+    return head + _exposure_tables(d, j) + notes + fig, json_script(f"exposure-scene-{j}", scene)

@@ -137,6 +137,7 @@ __all__ = [
     "pd_table",
     "slug",
     "to_geojson",
+    "usable_interceptors",
     "write_geotiff",
     "write_netcdf",
     "write_outputs",
@@ -668,7 +669,7 @@ def _as_world(source: World | Scenario | str | Path, variant: str | None) -> Wor
     return compile_world(scenarios[0])
 
 
-def _usable_interceptors(world: World, u: int, cls: int) -> list[int]:
+def usable_interceptors(world: World, u: int, cls: int) -> list[int]:
     """Interceptor types unit `u` may fire at class `cls`, as the engine's fire control.
 
     The doctrine's types that the unit holds rounds of, provided the first of them has a
@@ -714,7 +715,7 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
             continue
         cls = int(tt.cls[t])
         used = sorted(
-            {i for u in range(len(world.unit_names)) for i in _usable_interceptors(world, u, cls)}
+            {i for u in range(len(world.unit_names)) for i in usable_interceptors(world, u, cls)}
         )
         if not used:
             out[k] = DEFAULT_BALLISTIC_ALTITUDE_M
@@ -730,8 +731,12 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
 
 def _default_bounds(world: World, top_m: Float) -> tuple[float, float, float, float]:
     """Box around every site and asset, padded by the farthest any radar or interceptor reaches."""
-    lat = [math.degrees(v) for v in world.radars.lat_rad] + [math.degrees(v) for v in world.asset_lat_rad]
-    lon = [math.degrees(v) for v in world.radars.lon_rad] + [math.degrees(v) for v in world.asset_lon_rad]
+    lat = [math.degrees(v) for v in world.radars.lat_rad] + [
+        math.degrees(v) for v in world.asset_lat_rad
+    ]
+    lon = [math.degrees(v) for v in world.radars.lon_rad] + [
+        math.degrees(v) for v in world.asset_lon_rad
+    ]
     pad = 0.0
     top = float(np.max(top_m)) if top_m.size else 0.0
     for r in range(world.radars.pos_ecef_m.shape[0]):
@@ -1017,7 +1022,7 @@ def coverage_grid(
     for k, (a, f) in enumerate(zip(alt, follow, strict=True)):
         groups.setdefault((float(a), f), []).append(k)
     usable = {
-        (u, c): _usable_interceptors(world, u, c)
+        (u, c): usable_interceptors(world, u, c)
         for u in range(n_units)
         for c in range(len(THREAT_CLASSES))
     }
@@ -1070,6 +1075,7 @@ def coverage_grid(
     )
     return _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, follow, pd, engage,
                      pd_min, armed)  # fmt: skip
+
 
 def _map_types(
     world: World, resolution_m: float, pd_min: float, threats: Sequence[str] | None

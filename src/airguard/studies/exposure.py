@@ -1,6 +1,6 @@
-"""Exposure of friendly flights to a scenario's radars: how long, how often, how well.
+"""Exposure of flights to a scenario's radars: how long, how often, how well.
 
-For every friendly flight of a scenario (``flights:``) and every radar of its units and
+For every flight of a scenario (``flights:``, friendly and hostile) and every radar of its units and
 sensors, :func:`exposure_analysis` samples the flight along its route in time and
 evaluates, at each sample, the look the radar would take — with the engine's own
 models, imported, not copied:
@@ -57,6 +57,23 @@ scan period T:
   for a straight, constant-speed pass, where R² is quadratic in time);
 * ``first_exposed_s``, ``last_exposed_s`` (None when never exposed).
 
+Hostile flights (``side: hostile``) (:class:`ReachRow`)
+-----------------------------------------------------
+A hostile flight has the same figures against each radar, and, against each unit that can
+fire at its class (the doctrine's interceptors it holds rounds of, as the engine's fire
+control), the time it spends:
+
+* ``reach_s``: inside the unit's engagement reach (:func:`in_reach`: the coverage map's
+  engagement test, :func:`airguard.reach.intercept_cell` with the interceptor's whole
+  flight time, over the reach tables the engine plans with);
+* ``detected_s``: exposed (in view, P_D ≥ ``pd_min``) to at least one radar of the
+  unit's picture, its own radars and those of its network, as the coverage map;
+* ``engageable_s``: both at once — where the defence could see the aircraft and reach
+  it; ``first_engageable_s``, ``last_engageable_s``.
+
+Like the coverage map, this is where an engagement is *possible*: reaction, channels,
+rounds already spent and the threat's time to go are the engine's.
+
 Times are scenario times (s).  Nothing is random: every figure is an expected value.
 """
 
@@ -64,7 +81,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,8 +95,10 @@ from airguard.catalogue.models import RcsAspect
 from airguard.errors import InputError
 from airguard.geo import EFFECTIVE_EARTH_FACTOR  # re-exported; its home is airguard.geo
 from airguard.radar import detection_probability
+from airguard.reach import REACHABLE, intercept_cell
 from airguard.scenario import Scenario, load_scenario, route_heights
 from airguard.sensing import IN_VIEW, apparent_elevation_rad, look_verdict
+from airguard.studies.coverage import usable_interceptors
 from airguard.trajectory import fly_route, route_distances
 from airguard.world import World, compile_world
 
@@ -93,8 +112,10 @@ __all__ = [
     "ExposureRow",
     "FlightSamples",
     "RadarLook",
+    "ReachRow",
     "exposure_analysis",
     "fly_flight",
+    "in_reach",
     "look_geometry",
     "map_level",
     "to_geojson",
@@ -129,7 +150,7 @@ MAX_SAMPLES = 2_000_000
 
 @dataclass(frozen=True)
 class FlightSamples:
-    """One friendly flight sampled in time along the engine's path: a view over arrays.
+    """One flight sampled in time along the engine's path: a view over arrays.
 
     ``time_s (n,)`` scenario time; ``pos_m (n, 3)`` ECEF; ``vel_mps (n, 3)`` ECEF;
     ``height_m (n,)`` above the ellipsoid; ``lat_deg``, ``lon_deg (n,)``.
@@ -147,6 +168,7 @@ class FlightSamples:
     height_m: Float
     lat_deg: Float
     lon_deg: Float
+    side: Literal["friendly", "hostile"] = "friendly"
 
 
 def fly_flight(
@@ -250,6 +272,7 @@ def _flights(scenario: Scenario, step_s: float, aspect_rcs: bool = True) -> list
                 height_m=h,
                 lat_deg=la,
                 lon_deg=lo,
+                side=flight.side,
             )
         )
     return out
@@ -392,6 +415,147 @@ class ExposureRow:
 
 
 @dataclass(frozen=True)
+class ReachRow:
+    """A hostile flight against one armed unit at one RCS level (see the module notes).
+
+    ``reach_s``: time inside the reach of one of the unit's interceptors for the flight's
+    class (:func:`in_reach`); ``detected_s``: time exposed (in view, P_D ≥ pd_min) to at
+    least one radar of the unit's picture (its own radars and its network's);
+    ``engageable_s``: both at once, with its first and last sample (None when never).
+    """
+
+    flight: str
+    aircraft: str
+    unit: str
+    rcs_level: str
+    reach_s: float
+    detected_s: float
+    engageable_s: float
+    first_engageable_s: float | None
+    last_engageable_s: float | None
+
+
+@njit
+def _in_reach(
+    usable: NDArray[np.int64],
+    reach_time: Float,
+    reach_dr: Float,
+    reach_dh: Float,
+    min_alt: Float,
+    max_alt: Float,
+    min_range: Float,
+    max_range: Float,
+    max_time: Float,
+    site: Float,
+    site_alt: float,
+    pos: Float,
+    ht: Float,
+) -> Bool:
+    """:func:`airguard.reach.intercept_cell` at each sample for the `usable` interceptors,
+    with each one's whole flight time, as the coverage map's engagement test."""
+    n = pos.shape[0]
+    out = np.zeros(n, dtype=np.bool_)
+    ux, uy, uz = site[0], site[1], site[2]
+    ur = math.sqrt(ux * ux + uy * uy + uz * uz)
+    for i in range(n):
+        h = ht[i] - site_alt
+        for p in range(usable.shape[0]):
+            k = usable[p]
+            code, _, _ = intercept_cell(
+                reach_time[k], reach_dr[k], reach_dh[k], min_alt[k], max_alt[k],
+                min_range[k], max_range[k], ux, uy, uz, ur, pos[i, 0], pos[i, 1], pos[i, 2], h,
+                max_time[k],
+            )  # fmt: skip
+            if code == REACHABLE:
+                out[i] = True
+                break
+    return out
+
+
+def in_reach(world: World, u: int, aircraft: str, pos_m: Float, height_m: Float) -> Bool:
+    """Where unit u could intercept aircraft of type `aircraft` at `pos_m`: (n,) bool.
+
+    The coverage map's engagement test (:mod:`airguard.studies.coverage`) at each sample:
+    :func:`airguard.reach.intercept_cell` — height above the unit's site within the
+    interceptor's catalogue altitude limits, slant range above its minimum range, ground
+    range below its maximum range, the reach table reached within its flight time — for
+    one of the interceptors the unit's doctrine fires at the type's class and it holds
+    rounds of (none: all False).
+
+    Parameters
+    ----------
+    world
+        The compiled scenario.
+    u
+        Unit index in ``world.unit_names``.
+    aircraft
+        Catalogue id of a type in ``world.threat_names``.
+    pos_m
+        (n, 3) float64 ECEF sample positions (m).
+    height_m
+        (n,) float64 heights above the ellipsoid (m).
+    """
+    itc = world.interceptors
+    cls = int(world.threat_types.cls[world.threat_names.index(aircraft)])
+    usable = np.asarray(usable_interceptors(world, u, cls), dtype=np.int64)
+    if usable.size == 0:
+        return np.zeros(pos_m.shape[0], dtype=np.bool_)
+    return _in_reach(
+        usable, itc.reach_time_s, itc.reach_dr_m, itc.reach_dh_m, itc.min_alt_m, itc.max_alt_m,
+        itc.min_range_m, itc.max_range_m, itc.max_time_s,
+        np.ascontiguousarray(world.units.pos_ecef_m[u], dtype=np.float64),
+        float(world.units.alt_m[u]), np.ascontiguousarray(pos_m, dtype=np.float64),
+        np.ascontiguousarray(height_m, dtype=np.float64),
+    )  # fmt: skip
+
+
+def _reach_rows(
+    world: World,
+    flights: list[FlightSamples],
+    exposed: Any,
+    levels: Sequence[str],
+    step_s: float,
+) -> list[ReachRow]:
+    """Every hostile flight against every unit that can fire at it, at every level
+    (``exposed(f, level)``: the (R, n) exposure of flight f to each radar)."""
+    n_units = len(world.unit_names)
+    radars_of = [np.nonzero(world.radars.unit == u)[0] for u in range(n_units)]
+    net = world.units.network
+    rows: list[ReachRow] = []
+    for f, fs in enumerate(flights):
+        if fs.side != "hostile":
+            continue
+        cls = int(world.threat_types.cls[world.threat_names.index(fs.aircraft)])
+        for u in range(n_units):
+            if not usable_interceptors(world, u, cls):
+                continue  # a unit that cannot fire at the flight's class has no reach
+            reach = in_reach(world, u, fs.aircraft, fs.pos_m, fs.height_m)
+            # the unit's picture: its own radars and its network's, as the coverage map
+            picture = [u] + (
+                [v for v in range(n_units) if v != u and net[v] == net[u]] if net[u] >= 0 else []
+            )
+            rs = np.concatenate([radars_of[v] for v in picture])
+            for level in levels:
+                seen = exposed(f, level)[rs].any(axis=0)
+                both = seen & reach
+                te = fs.time_s[both]
+                rows.append(
+                    ReachRow(
+                        flight=fs.name,
+                        aircraft=fs.aircraft,
+                        unit=world.unit_names[u],
+                        rcs_level=level,
+                        reach_s=float(reach.sum() * step_s),
+                        detected_s=float(seen.sum() * step_s),
+                        engageable_s=float(both.sum() * step_s),
+                        first_engageable_s=float(te[0]) if te.size else None,
+                        last_engageable_s=float(te[-1]) if te.size else None,
+                    )
+                )
+    return rows
+
+
+@dataclass(frozen=True)
 class Exposure:
     """The exposure of every flight to every radar: samples and figures.
 
@@ -413,6 +577,8 @@ class Exposure:
     snr_db: list[dict[str, Float]]
     pd: list[dict[str, Float]]
     rows: list[ExposureRow]
+    reach_rows: list[ReachRow] = field(default_factory=list)
+    """A hostile flight against each armed unit (empty without hostile flights)."""
 
     def exposed(self, f: int, level: str) -> Bool:
         """(R, n) bool: flight f in view of each radar with P_D ≥ pd_min at `level`."""
@@ -519,7 +685,8 @@ def exposure_analysis(
     world: World | None = None,
     aspect_rcs: bool = True,
 ) -> Exposure:
-    """Exposure of every friendly flight of a scenario to every radar of its units and sensors.
+    """Exposure of every flight of a scenario to every radar of its units and sensors, and
+    of every hostile flight to the engagement reach of the units that can fire at it.
 
     Parameters
     ----------
@@ -559,7 +726,7 @@ def exposure_analysis(
     sc = _as_scenario(source, variant)
     if not sc.body.flights:
         raise InputError(
-            "no friendly flights: add a 'flights:' list (docs/scenario-format.md)",
+            "no flights: add a 'flights:' list (docs/scenario-format.md)",
             file=sc.file,
             field="flights",
         )
@@ -608,7 +775,7 @@ def exposure_analysis(
                 )  # fmt: skip
         snrs.append(snr_f)
         pds.append(pd_f)
-    return Exposure(
+    exp = Exposure(
         scenario=sc.name,
         file=sc.file,
         step_s=step_s,
@@ -624,6 +791,9 @@ def exposure_analysis(
         pd=pds,
         rows=rows,
     )
+    if any(fs.side == "hostile" for fs in flights):
+        exp = replace(exp, reach_rows=_reach_rows(w, flights, exp.exposed, levels, step_s))
+    return exp
 
 
 # ---------------------------------------------------------------- outputs
@@ -635,6 +805,15 @@ RULE = (
     "over the samples in view (scan phase uniform, as the engine draws it); RCS = the level's "
     "frontal figure times the catalogue's rcs_aspect factor at each look's aspect, where the "
     "aircraft has one (flights[].rcs_aspect)"
+)
+
+
+REACH_RULE = (
+    "hostile flights, per unit that can fire at them: reach = inside the reach of one of the "
+    "unit's interceptors for the aircraft class (catalogue altitude and range limits, the reach "
+    "table within the interceptor's flight time: the coverage map's engagement test); "
+    "detected = exposed to a radar of the unit's picture (its own and its network's); "
+    "engageable = both at once"
 )
 
 
@@ -663,6 +842,7 @@ def to_json(exp: Exposure) -> dict[str, Any]:
             {
                 "name": fs.name,
                 "aircraft": fs.aircraft,
+                "side": fs.side,
                 "rcs_m2": fs.rcs_m2,
                 "swerling": fs.swerling,
                 "rcs_aspect": None
@@ -681,6 +861,8 @@ def to_json(exp: Exposure) -> dict[str, Any]:
             for fs in exp.flights
         ],
         "results": [asdict(row) for row in exp.rows],
+        "reach_rule": REACH_RULE,
+        "reach": [asdict(row) for row in exp.reach_rows],
     }
 
 
@@ -733,6 +915,7 @@ def to_geojson(exp: Exposure, level: str | None = None) -> dict[str, Any]:
                         "kind": "route",
                         "flight": fs.name,
                         "aircraft": fs.aircraft,
+                        "side": fs.side,
                         "rcs_level": level,
                         "exposed": bool(rs),
                         "radars": [exp.radar_names[r] for r in rs],
