@@ -71,7 +71,14 @@ Each threat type is mapped at one altitude (``Coverage.altitude_m``):
 * ballistic missiles at the middle of the altitude band in which the
   scenario's interceptors can engage ballistic threats (the overlap of their
   catalogue limits, above the unit's site): terminal defence happens there;
-  :data:`DEFAULT_BALLISTIC_ALTITUDE_M` when no unit can engage them.
+  :data:`DEFAULT_BALLISTIC_ALTITUDE_M` when no unit can engage them;
+* hostile aircraft (``flights:`` with ``side: hostile``) at their flights' cruise
+  height: the highest height of any route point of the type's hostile flights
+  (:func:`airguard.scenario.route_heights`: a point without ``alt`` keeps the previous
+  one), **above the ellipsoid** as the routes give it, the same for every unit
+  (``altitude_reference`` ``"ellipsoid"``), not above each site; friendly flights are not
+  threats and are not mapped.  A route that climbs or descends is mapped at its top
+  only; ``altitude_m`` maps the type at another height (then above each site).
 
 ``altitude_m`` overrides them (one value for all, or by threat type).
 
@@ -134,6 +141,7 @@ __all__ = [
     "Coverage",
     "coverage_grid",
     "default_altitudes",
+    "flight_heights",
     "pd_table",
     "slug",
     "to_geojson",
@@ -209,8 +217,9 @@ class Coverage:
     altitude_m
         (T,) float64 altitude each type is mapped at, m.
     altitude_reference
-        (T,) what the altitude is measured from: ``"terrain"`` (the DEM under the cell) or
-        ``"site"`` (the unit's site height).
+        (T,) what the altitude is measured from: ``"terrain"`` (the DEM under the cell),
+        ``"site"`` (the unit's site height) or ``"ellipsoid"`` (a hostile aircraft type at
+        its flights' cruise height, the same for every unit).
     pd
         (U, T, ny, nx) float32 single-look detection probability of the unit's radars,
         dimensionless, 0 where no radar can see the cell.
@@ -729,6 +738,40 @@ def default_altitudes(world: World, types: Sequence[int]) -> Float:
     return out
 
 
+def flight_heights(world: World, types: Sequence[int]) -> Float:
+    """The cruise height of each type's hostile flights, m above the ellipsoid (NaN: none).
+
+    A hostile flight is a raid with no target that is not friendly (``Raids.target`` < 0,
+    ``Raids.friendly`` 0); its cruise height is the highest of its route points' heights
+    (``Raids.wp_alt_m``, :func:`airguard.scenario.route_heights`), and a type's the highest
+    of its hostile flights'.
+
+    Parameters
+    ----------
+    world
+        The compiled scenario.
+    types
+        Positions of the threat types in ``world.threat_names``.
+
+    Returns
+    -------
+    ndarray
+        (len(types),) float64, NaN for a type flown by no hostile flight.
+    """
+    raids = world.raids
+    out = np.full(len(types), np.nan)
+    for k, t in enumerate(types):
+        for q in range(raids.ttype.shape[0]):
+            if int(raids.ttype[q]) != t or raids.target[q] >= 0 or raids.friendly[q]:
+                continue
+            a, n = int(raids.wp_start[q]), int(raids.wp_count[q])
+            if n == 0:
+                continue
+            top = float(np.max(raids.wp_alt_m[a : a + n]))
+            out[k] = top if np.isnan(out[k]) else max(out[k], top)
+    return out
+
+
 def _default_bounds(world: World, top_m: Float) -> tuple[float, float, float, float]:
     """Box around every site and asset, padded by the farthest any radar or interceptor reaches."""
     lat = [math.degrees(v) for v in world.radars.lat_rad] + [
@@ -797,10 +840,15 @@ def _grid(bounds: tuple[float, float, float, float], resolution_m: float) -> tup
 
 def _altitudes(
     world: World, types: list[int], altitude_m: float | Mapping[str, float] | None
-) -> Float:
+) -> tuple[Float, list[bool]]:
+    """Each type's altitude, and whether it is above the ellipsoid (a hostile aircraft type
+    at its flights' cruise height) rather than above each site or the terrain."""
     alt = default_altitudes(world, types)
+    flown = flight_heights(world, types)
+    absolute = [bool(math.isfinite(h)) for h in flown]
+    alt[np.isfinite(flown)] = flown[np.isfinite(flown)]
     if altitude_m is None:
-        return alt
+        return alt, absolute
     if isinstance(altitude_m, Mapping):
         names = [world.threat_names[t] for t in types]
         for name, value in altitude_m.items():
@@ -809,8 +857,9 @@ def _altitudes(
                     f"altitude_m: no threat type {name!r} in the scenario (have: {', '.join(names)})"
                 )
             alt[names.index(name)] = _check_altitude(float(value), name)
-        return alt
-    return np.full(len(types), _check_altitude(float(altitude_m), "all"))
+            absolute[names.index(name)] = False
+        return alt, absolute
+    return np.full(len(types), _check_altitude(float(altitude_m), "all")), [False] * len(types)
 
 
 def _check_altitude(value: float, name: str) -> float:
@@ -989,14 +1038,22 @@ def coverage_grid(
     """
     world = _as_world(source, variant)
     types = _map_types(world, resolution_m, pd_min, threats)
-    alt = _altitudes(world, types, altitude_m)
+    alt, absolute = _altitudes(world, types, altitude_m)
     tm = world.terrain
     tt = world.threat_types
-    follow = [tm is not None and int(tt.flight[t]) != FLIGHT_BALLISTIC for t in types]
+    follow = [
+        tm is not None and int(tt.flight[t]) != FLIGHT_BALLISTIC and not ab
+        for t, ab in zip(types, absolute, strict=True)
+    ]
     unit_alt = np.asarray(world.units.alt_m, dtype=np.float64)
     highest_site = float(unit_alt.max(initial=0.0))
     dem_top = float(tm.heights_m.max(initial=0.0)) if tm is not None else 0.0
-    top = np.array([a + (dem_top if f else highest_site) for a, f in zip(alt, follow, strict=True)])
+    top = np.array(
+        [
+            a if ab else a + (dem_top if f else highest_site)
+            for a, f, ab in zip(alt, follow, absolute, strict=True)
+        ]
+    )
     box = _check_bounds(bounds) if bounds is not None else _default_bounds(world, top)
     lat_deg, lon_deg = _grid(box, resolution_m)
     lat_rad, lon_rad = np.radians(lat_deg), np.radians(lon_deg)
@@ -1018,9 +1075,9 @@ def coverage_grid(
     net = world.units.network
     ulat, ulon, _ = _unit_sites(world)
     itc = world.interceptors
-    groups: dict[tuple[float, bool], list[int]] = {}
-    for k, (a, f) in enumerate(zip(alt, follow, strict=True)):
-        groups.setdefault((float(a), f), []).append(k)
+    groups: dict[tuple[float, bool, bool], list[int]] = {}
+    for k, (a, f, ab) in enumerate(zip(alt, follow, absolute, strict=True)):
+        groups.setdefault((float(a), f, ab), []).append(k)
     usable = {
         (u, c): usable_interceptors(world, u, c)
         for u in range(n_units)
@@ -1030,8 +1087,8 @@ def coverage_grid(
 
     for u in range(n_units):
         members = [v for v in range(n_units) if v != u and net[v] == net[u]] if net[u] >= 0 else []
-        for (a, f), ks in groups.items():
-            height = float(unit_alt[u]) + a
+        for (a, f, ab), ks in groups.items():
+            height = a if ab else float(unit_alt[u]) + a
             field = _Field(height, f, a, cell_top + a if f else height)
             group_types = [types[k] for k in ks]
             # detection: the unit's own radars, into its maps
@@ -1073,7 +1130,11 @@ def coverage_grid(
         [any(usable[(u, c)] for c in range(len(THREAT_CLASSES))) for u in range(n_units)],
         dtype=np.bool_,
     )
-    return _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, follow, pd, engage,
+    reference = [
+        "ellipsoid" if ab else "terrain" if f else "site"
+        for f, ab in zip(follow, absolute, strict=True)
+    ]
+    return _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, reference, pd, engage,
                      pd_min, armed)  # fmt: skip
 
 
@@ -1107,7 +1168,7 @@ def _coverage(
     lon_deg: Float,
     types: list[int],
     alt: Float,
-    follow: list[bool],
+    reference: list[str],
     pd: Float32,
     engage: NDArray[np.bool_],
     pd_min: float,
@@ -1131,7 +1192,7 @@ def _coverage(
         threat_names=[world.threat_names[t] for t in types],
         threat_classes=[THREAT_CLASSES[int(tt.cls[t])] for t in types],
         altitude_m=alt,
-        altitude_reference=["terrain" if f else "site" for f in follow],
+        altitude_reference=reference,
         pd=pd,
         engageable=engage,
         pd_min=float(pd_min),
@@ -1374,7 +1435,9 @@ def write_png(cov: Coverage, path: str | Path, *, dpi: int = 110) -> Path:
         ax.set_aspect(aspect)
         ax.set_xlabel("longitude (deg)")
         ax.set_ylabel("latitude (deg)")
-        ref = "the terrain" if cov.altitude_reference[t] == "terrain" else "each site"
+        ref = {"terrain": "the terrain", "ellipsoid": "the ellipsoid"}.get(
+            cov.altitude_reference[t], "each site"
+        )
         ax.set_title(
             f"{threat} ({cov.threat_classes[t]}), {cov.altitude_m[t] / 1e3:.2f} km above {ref}",
             fontsize=10,
