@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 
 __all__ = [
+    "TIMELINE_COLOURS",
     "TIMELINE_FONT_PX",
     "TIMELINE_WIDTH_PX",
     "VARIANT_COLOURS",
@@ -48,6 +49,10 @@ CLASS_COLOURS = {
     "aircraft": "#00838f",
 }
 """Threat classes as on the map (airguard/data/web/map.js)."""
+
+TIMELINE_COLOURS = {**CLASS_COLOURS, "hostile aircraft": "#ad1457"}
+"""Rows of the timeline by class: the threat classes, friendly flights as ``aircraft``, and
+hostile aircraft (``flights`` with ``side: hostile``) apart from both."""
 
 _RC = {
     "svg.fonttype": "none",
@@ -411,6 +416,8 @@ _TIMELINE_MARKS = {
     "end-other": ('fill="#f9a825"', "interceptor: no kill"),
     "killed": ('stroke="#2e7d32" stroke-width="2.2" fill="none"', "threat killed"),
     "leaked": ('fill="#b71c1c"', "impact (leaker)"),
+    "arm-lost": ('stroke="#b71c1c" stroke-width="1.4" fill="none"', "ARM lost its emitter"),
+    "unreleased": ('stroke="#555" stroke-width="1.2" fill="none"', "never released"),
 }
 """The timeline's marks, in drawing order: SVG attributes and legend text."""
 
@@ -422,12 +429,17 @@ _TIMELINE_SAMPLES = {
     "end-other": "M3.4 0a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0 -3.2 0",
     "killed": "M1 -4l8 8m0 -8l-8 8",
     "leaked": "M1 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0",
+    "arm-lost": "M1 0l4 -4l4 4l-4 4z",
+    "unreleased": "M1 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0",
 }
 """Each mark as drawn in the timeline's legend (SVG path)."""
 
 
 def _timeline_end(t: dict[str, Any], duration_s: float) -> float:
-    """When threat row `t` ends on the timeline: its kill or impact, else the end (s)."""
+    """When threat row `t` ends on the timeline: its kill or impact, else the end (s); a
+    weapon never released ends where it would have been released (it never flew)."""
+    if t.get("unreleased"):
+        return min(float(t["launch_time_s"]), duration_s)
     finite = [
         float(v)
         for v in (t.get("kill_time_s"), t.get("impact_time_s"))
@@ -472,7 +484,9 @@ def _timeline_threats(
     left = ax.left
     for i, t in enumerate(rows):
         yy = ax.y(i)
-        colour = "#00838f" if t.get("friendly") else CLASS_COLOURS.get(str(t.get("class")), "#555")
+        colour = (
+            "#00838f" if t.get("friendly") else TIMELINE_COLOURS.get(str(t.get("class")), "#555")
+        )
         x0, x1 = ax.x(float(t["launch_time_s"])), ax.x(ends[i])
         label = f"{t['threat']} {t['threat_type']}"
         out.append(
@@ -488,8 +502,14 @@ def _timeline_threats(
         if det is not None and math.isfinite(float(det)):
             xd = ax.x(float(det))
             marks.setdefault("detection", []).append(f"M{xd:.1f} {yy - 5:.1f}v10")
-        if t.get("killed"):
+        if t.get("unreleased"):
+            marks.setdefault("unreleased", []).append(
+                f"M{x0 - 4:.1f} {yy:.1f}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0"
+            )
+        elif t.get("killed"):
             marks.setdefault("killed", []).append(f"M{x1 - 4:.1f} {yy - 4:.1f}l8 8m0 -8l-8 8")
+        elif t.get("arm_lost"):
+            marks.setdefault("arm-lost", []).append(f"M{x1 - 4:.1f} {yy:.1f}l4 -4l4 4l-4 4z")
         elif t.get("leaked"):
             marks.setdefault("leaked", []).append(
                 f"M{x1 - 4:.1f} {yy:.1f}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0"
@@ -541,7 +561,7 @@ def _timeline_legend(
 
     legend: list[tuple[str, str]] = [
         (f'<line x1="0" y1="0" x2="14" y2="0" stroke="{c}" stroke-width="3.2"/>', k)
-        for k, c in CLASS_COLOURS.items()
+        for k, c in TIMELINE_COLOURS.items()
         if any(str(t.get("class")) == k or (k == "aircraft" and t.get("friendly")) for t in rows)
     ]
     legend += [

@@ -212,6 +212,20 @@ def _outcome_table(runs: Sequence[RunFigures], labels: Sequence[str]) -> str:
             [_p(r.fratricide) if r.fratricide is not None else "—" for r in runs],
             "p_fratricide",
         )
+    # hostile aircraft, weapons they never released, ARMs and emission control: rows only
+    # where a run has them (a run without shows "—")
+    for label, key, attr, fmt in (
+        ("hostile aircraft shot down per raid", "aircraft_killed_per_raid", "aircraft_killed", _m),
+        ("P(a hostile aircraft shot down)", "p_aircraft_killed", "p_aircraft_killed", _p),
+        ("weapons never released per raid (carrier shot down)", "unreleased_per_raid",
+         "unreleased", _m),
+        ("ARMs lost to emission control per raid", "arm_lost_per_raid", "arm_lost", _m),
+        ("radar silence per raid (s, summed over units)", "radar_silent_s_per_raid",
+         "radar_silent_s", _m),
+    ):  # fmt: skip
+        values = [getattr(r, attr) for r in runs]
+        if any(v is not None for v in values):
+            row(label, [fmt(v) if v is not None else "—" for v in values], key)
     group("Run")
     row("replications", [str(r.replications) for r in runs], "replications")
     row("seed", [str(r.seed) for r in runs], "seed")
@@ -279,7 +293,14 @@ def _replication_rows(run_dir: Path, k: int) -> tuple[list[dict[str, Any]], list
 
 
 def _replication_summary(threats: list[dict[str, Any]], engagements: list[dict[str, Any]]) -> str:
-    hostile = [t for t in threats if not t.get("friendly")]
+    """One replication in a sentence: its threats (not flights, nor weapons never released),
+    its hostile aircraft, weapons never released and ARMs lost where it has them, and the
+    interceptors fired."""
+    aircraft = [t for t in threats if t.get("aircraft")]
+    unreleased = [t for t in threats if t.get("unreleased")]
+    hostile = [
+        t for t in threats if not (t.get("friendly") or t.get("aircraft") or t.get("unreleased"))
+    ]
     killed = sum(1 for t in hostile if t.get("killed"))
     leaked = [t for t in hostile if t.get("leaked")]
     outcomes: dict[str, int] = {}
@@ -288,9 +309,18 @@ def _replication_summary(threats: list[dict[str, Any]], engagements: list[dict[s
     by_type: dict[str, int] = {}
     for t in leaked:
         by_type[str(t["threat_type"])] = by_type.get(str(t["threat_type"]), 0) + 1
+    arm_lost = sum(1 for t in hostile if t.get("arm_lost"))
     parts = [
         f"{len(hostile)} threats: {killed} killed, {len(leaked)} leaked"
-        + (f" ({', '.join(f'{n} {k}' for k, n in by_type.items())})" if by_type else ""),
+        + (f" ({', '.join(f'{n} {k}' for k, n in by_type.items())})" if by_type else "")
+        + (f", {arm_lost} ARMs lost their emitter (radar silence)" if arm_lost else ""),
+    ]
+    if aircraft:
+        down = sum(1 for t in aircraft if t.get("killed"))
+        parts.append(f"{len(aircraft)} hostile aircraft: {down} shot down")
+    if unreleased:
+        parts.append(f"{len(unreleased)} weapons never released (carrier shot down first)")
+    parts += [
         f"{len(engagements)} interceptors fired ("
         + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items(), key=lambda kv: -kv[1]))
         + ")"
@@ -566,7 +596,13 @@ def _timeline_block(
 
     k = int(rep["replication"])
     for t in threats:
-        t["class"] = "aircraft" if t.get("friendly") else classes.get(t["threat_type"], "unknown")
+        t["class"] = (
+            "aircraft"
+            if t.get("friendly")
+            else "hostile aircraft"
+            if t.get("aircraft")
+            else classes.get(t["threat_type"], "unknown")
+        )
     duration = (
         float(sc[0].body.duration)
         if sc is not None

@@ -7,6 +7,12 @@ interval, means per raid with the normal-approximation interval of the mean
 intervals for the total of leakers only; here every mean has one (leakers by threat
 type, interceptors fired by type, cost), computed the same way from the per-replication
 counts.
+
+Where a run has them: hostile aircraft shot down per raid and the probability of at least
+one (Wilson), as the summary's ``aircraft_killed`` and ``p_aircraft_killed``; weapons never
+released, ARMs lost to emission control (threats ``arm_lost``) and seconds of radar silence
+(``radar_silent_s``) per raid.  Hostile aircraft, like friendly flights and decoys, are no
+leaker type.
 """
 
 from __future__ import annotations
@@ -42,6 +48,16 @@ class RunFigures:
     cost_usd: Interval
     fratricide: Interval | None = None
     assets_damaged: Interval = (0.0, 0.0, 0.0)
+    aircraft_killed: Interval | None = None
+    """Hostile aircraft shot down per raid (None: the run has no hostile flights)."""
+    p_aircraft_killed: Interval | None = None
+    """P(at least one hostile aircraft shot down), Wilson interval (None: no hostile flights)."""
+    unreleased: Interval | None = None
+    """Weapons never released per raid (None: none in any replication)."""
+    arm_lost: Interval | None = None
+    """ARMs that lost their emitter to emission control per raid (None: none in any)."""
+    radar_silent_s: Interval | None = None
+    """Seconds of radar silence per raid, summed over units (None: no silence in any)."""
     per_replication: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
@@ -65,7 +81,24 @@ class RunFigures:
             "interceptors_fired_per_raid": {k: iv(v) for k, v in self.fired_by_type.items()},
             "interceptor_cost_per_raid_usd": iv(self.cost_usd),
             "p_fratricide": None if self.fratricide is None else iv(self.fratricide),
+        } | {
+            key: iv(value)
+            for key, value in (
+                ("aircraft_killed_per_raid", self.aircraft_killed),
+                ("p_aircraft_killed", self.p_aircraft_killed),
+                ("unreleased_per_raid", self.unreleased),
+                ("arm_lost_per_raid", self.arm_lost),
+                ("radar_silent_s_per_raid", self.radar_silent_s),
+            )
+            if value is not None
         }
+
+
+def _flags(table: Any, name: str) -> np.ndarray:
+    """A bool column, all False where the table predates it."""
+    if name not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    return np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _strings(table: Any, name: str) -> np.ndarray:
@@ -127,6 +160,8 @@ def run_figures(run_dir: str | Path) -> RunFigures:
     )
     if "decoy" in thr.column_names:  # a decoy harms nothing: no leaker
         friendly = friendly | thr.column("decoy").to_numpy(zero_copy_only=False).astype(bool)
+    aircraft = _flags(thr, "aircraft")
+    friendly = friendly | aircraft  # hostile aircraft aim at no asset: never a leaker
     leakers_by_type = {
         name: mean(_counts_per_rep(t_rep, leaked & (ttype == name), n))
         for name in dict.fromkeys(ttype[~friendly].tolist())
@@ -152,6 +187,27 @@ def run_figures(run_dir: str | Path) -> RunFigures:
         any_ = int((f > 0).sum())
         lo, hi = wilson_interval(any_, n)
         fratricide = (any_ / n, lo, hi)
+    aircraft_killed = p_aircraft_killed = None
+    if "aircraft_killed" in reps.column_names and aircraft.any():
+        down = reps.column("aircraft_killed").to_numpy().astype(np.float64)
+        aircraft_killed = mean(down)
+        lo, hi = wilson_interval(int((down > 0).sum()), n)
+        p_aircraft_killed = (float((down > 0).sum()) / n, lo, hi)
+
+    def present(counts: np.ndarray) -> Interval | None:
+        return mean(counts) if counts.any() else None
+
+    unreleased = (
+        present(reps.column("unreleased").to_numpy().astype(np.float64))
+        if "unreleased" in reps.column_names
+        else None
+    )
+    arm_lost = present(_counts_per_rep(t_rep, _flags(thr, "arm_lost"), n).astype(np.float64))
+    radar_silent = (
+        present(reps.column("radar_silent_s").to_numpy().astype(np.float64))
+        if "radar_silent_s" in reps.column_names
+        else None
+    )
     return RunFigures(
         run_dir=root,
         scenario=str(manifest.get("scenario_name", "")),
@@ -168,6 +224,11 @@ def run_figures(run_dir: str | Path) -> RunFigures:
         cost_usd=mean(cost),
         fratricide=fratricide,
         assets_damaged=mean(damaged_n),
+        aircraft_killed=aircraft_killed,
+        p_aircraft_killed=p_aircraft_killed,
+        unreleased=unreleased,
+        arm_lost=arm_lost,
+        radar_silent_s=radar_silent,
         per_replication={
             "replication": rep_ids,
             "leakers": leakers,

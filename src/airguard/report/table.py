@@ -75,6 +75,26 @@ def summary_table_from_json(summaries: Sequence[dict[str, Any]]) -> Table:
                 for sm in summaries
             ),
         )
+    if any(sm.get("p_aircraft_killed") for sm in summaries):
+        table.add_section()
+        table.add_row(
+            "hostile aircraft shot down per raid [95 % CI]",
+            *(
+                f"{x['mean']:.2f} [{x['ci95'][0]:.2f}, {x['ci95'][1]:.2f}]"
+                if (x := sm.get("aircraft_killed"))
+                else "—"
+                for sm in summaries
+            ),
+        )
+        table.add_row(
+            "P(a hostile aircraft shot down) [95 % CI]",
+            *(
+                _pct(sm["p_aircraft_killed"]["p"], sm["p_aircraft_killed"]["ci95"])
+                if sm.get("p_aircraft_killed")
+                else "—"
+                for sm in summaries
+            ),
+        )
     return table
 
 

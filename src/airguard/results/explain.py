@@ -39,6 +39,13 @@ so a threat's two chains can be set side by side.
 Each cause's share is the mean over replications of its per-replication sum, with the
 paired t interval of that mean (:func:`airguard.results.compare.paired_t_interval`).
 
+Hostile aircraft (``flights`` with ``side: hostile``) aim at no asset, so they are left
+out: their figures are the run's ``aircraft_killed`` and ``p_aircraft_killed``.  A weapon
+an aircraft never released (fate ``unreleased``: its carrier was shot down first) never
+leaks and hits nothing, so it is never a cause in the run that did not release it; where
+the other run released it and it leaked, the sentence says the first run "shot their
+carrier down before release" rather than naming a stage of the weapon's own chain.
+
 **Unpaired runs** (different seeds, replications or raids) have no threat to set beside
 another.  Each run's damage is then shared among the leakers that hit the asset in each
 replication (each of k gets 1/k: the Shapley value against an undamaged world) and its
@@ -96,6 +103,11 @@ _FATE_PHRASES = {
     "missed": "missed",
     "killed": "killed",
     "unreleased": "never released (their carrier was shot down first)",
+}
+_OTHER_PHRASES = {
+    # a weapon the other run never released did not get through because that run shot its
+    # carrier down: a success of the defence against the aircraft, not a stage of its chain
+    "unreleased": "shot their carrier down before release",
 }
 
 
@@ -199,7 +211,10 @@ def _sentence(o: Explained, a: str, b: str, paired: bool) -> str:
         broke, other = (a, b) if c.broke_in == "a" else (b, a)
         what = f"{c.threat_type} that {broke} {fate_phrase(c.fate, c.reason)}"
         if paired and c.other_fate is not None:
-            what += f" and {other} {_FATE_PHRASES.get(c.other_fate, c.other_fate)}"
+            phrase = _OTHER_PHRASES.get(c.other_fate) or _FATE_PHRASES.get(
+                c.other_fate, c.other_fate
+            )
+            what += f" and {other} {phrase}"
         elif not paired:
             what += f" (weight in {b} against {a})"
         parts.append(f"{_amount(c.share, o.unit)} from {what}")
@@ -240,6 +255,8 @@ def _read_chains(run_dir: Path) -> _Chains:
     hostile = ~(
         col["friendly"].to_numpy(zero_copy_only=False) | col["decoy"].to_numpy(zero_copy_only=False)
     )
+    if "aircraft" in col:  # hostile aircraft aim at no asset: never a leaker nor a hit
+        hostile &= ~col["aircraft"].to_numpy(zero_copy_only=False)
     replication = col["replication"].to_numpy()[hostile].astype(np.int64)
     threat = col["threat"].to_numpy()[hostile].astype(np.int64)
     order = np.lexsort((threat, replication))
@@ -282,7 +299,7 @@ def _same_raids(a: _Chains, b: _Chains) -> bool:
         np.array_equal(a.replication, b.replication)
         and np.array_equal(a.threat, b.threat)
         and np.array_equal(a.ttype, b.ttype)
-        and np.array_equal(a.launch, b.launch)
+        and np.array_equal(a.launch, b.launch, equal_nan=True)
     )
 
 
