@@ -115,3 +115,21 @@ def page(browser: Any) -> Iterator[Page]:
         yield record
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The viewer serving the small runs (tests/browser/runs.py) on a free local port, one
+    server per test module: its base URL."""
+    import threading
+
+    from airguard.viewer.server import make_server
+    from tests.browser.runs import shared_small_runs
+
+    srv, _ = make_server([shared_small_runs(tmp_path_factory)], port=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=10)

@@ -5,28 +5,10 @@ Screenshots: test-artifacts/browser/viewer-*.png.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from airguard.viewer.server import make_server
 from tests.browser.conftest import Page
-from tests.browser.runs import shared_small_runs
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    runs = shared_small_runs(tmp_path_factory)
-    srv, _ = make_server([runs], port=0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=10)
 
 
 def open_viewer(page: Page, url: str, fragment: str = "") -> Any:

@@ -13,8 +13,6 @@ Screenshots: test-artifacts/browser/views-*.png.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,19 +101,6 @@ def flagship_maps(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("flagship-maps") / "maps.html"
     path.write_text(page, encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from airguard.viewer.server import make_server
-
-    srv, _ = make_server([shared_small_runs(tmp_path_factory)], port=0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=10)
 
 
 def open_page(page: Page, path: Path, viewport: dict[str, int] | None = None) -> Any:

@@ -470,6 +470,7 @@ def exposure_scene(study: ExposureStudy) -> dict[str, Any] | None:
     lons: list[float] = []
     lats: list[float] = []
     starts: dict[str, list[float]] = {}
+    sides = _sides(d)
     for f in routes:
         p = f["properties"]
         coords = f["geometry"]["coordinates"]
@@ -490,6 +491,8 @@ def exposure_scene(study: ExposureStudy) -> dict[str, Any] | None:
                 "t_end_s": p.get("t_end_s"),
                 "coords": pts,
             }
+            # a hostile flight's route is marked (a friendly one's entry is as it was)
+            | ({"side": "hostile"} if sides.get(p["flight"]) == "hostile" else {})
         )
     radars = [{"name": r["name"], "lat": r["lat_deg"], "lon": r["lon_deg"]} for r in d["radars"]]
     lons += [r["lon"] for r in radars]
@@ -503,7 +506,11 @@ def exposure_scene(study: ExposureStudy) -> dict[str, Any] | None:
         "pd_min": d["pd_min"],
         "routes": out_routes,
         "radars": radars,
-        "flights": [{"name": k, "lon": v[0], "lat": v[1]} for k, v in starts.items()],
+        "flights": [
+            {"name": k, "lon": v[0], "lat": v[1]}
+            | ({"side": "hostile"} if sides.get(k) == "hostile" else {})
+            for k, v in starts.items()
+        ],
     }
     return scene
 

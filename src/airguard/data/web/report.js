@@ -134,13 +134,16 @@
     map.legendItem("sym-candidate", null, "candidate site");
   }
 
+  // hostile aircraft, as on the report's timeline (report/charts.py TIMELINE_COLOURS)
+  var HOSTILE_AIRCRAFT = "#ad1457";
+
   function drawExposure(map, ex) {
     var routes = extraLayer(map, "tracks", "routes", "routes");
     ex.routes.forEach(function (r) {
       var p = AG.svgEl(
         "path",
         {
-          class: "ag-route " + (r.exposed ? "exposed" : "unexposed"),
+          class: "ag-route " + (r.exposed ? "exposed" : "unexposed") + (r.side === "hostile" ? " hostile" : ""),
           d: map.pathOf(r.coords),
           "data-flight": r.flight,
           "data-exposed": r.exposed ? "1" : "0",
@@ -151,10 +154,13 @@
         r.flight + ", " + AG.fmt(r.t_start_s, 0) + "–" + AG.fmt(r.t_end_s, 0) + " s: " +
         (r.exposed ? "exposed to " + r.radars.join(", ") + " (best SNR " + AG.fmt(r.snr_db, 1) + " dB, " + r.radar + ")" : "not exposed");
     });
+    var hostile = false;
     ex.flights.forEach(function (f) {
-      var g = map.marker("tracks", f.lon, f.lat, { class: "ag-flight-start", "data-name": f.name });
+      var foe = f.side === "hostile";
+      hostile = hostile || foe;
+      var g = map.marker("tracks", f.lon, f.lat, { class: "ag-flight-start" + (foe ? " hostile" : ""), "data-name": f.name });
       routes.appendChild(g);
-      AG.svgEl("text", { "text-anchor": "middle", y: "4", fill: AG.CLASS_COLOURS.aircraft }, g).textContent = "\u2708";
+      AG.svgEl("text", { "text-anchor": "middle", y: "4", fill: foe ? HOSTILE_AIRCRAFT : AG.CLASS_COLOURS.aircraft }, g).textContent = "\u2708";
       AG.svgEl("text", { x: "9", y: "14", class: "ag-label" }, g).textContent = f.name;
     });
     var sites = {};
@@ -172,6 +178,7 @@
     map.legendItem("sym-line", "#c62828", "exposed (P_D ≥ " + ex.pd_min + ", RCS " + ex.level + ")");
     map.legendItem("sym-line", "#1565c0", "route, not exposed");
     map.legendItem("sym-sensor", null, "radar site");
+    if (hostile) map.legendItem("sym-line", HOSTILE_AIRCRAFT, "\u2708 hostile flight (dashed route)");
   }
 
   function init() {
