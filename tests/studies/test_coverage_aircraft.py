@@ -97,3 +97,17 @@ def test_friendly_flights_are_not_mapped(tmp_path: Path) -> None:
     # test_exposure's scenario: four friendly F-16 flights and a drone raid
     cov = coverage_grid(_path(tmp_path, SCENARIO, "friendly"), bounds=BOUNDS, resolution_m=10_000.0)
     assert cov.threat_names == ["shahed-136"]
+
+
+def test_the_command_says_the_height_is_above_the_ellipsoid(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from airguard.cli import app
+
+    path = _path(tmp_path, SCENARIO.split("flights:")[0] + FLIGHTS, "cli")
+    result = CliRunner().invoke(
+        app, ["coverage", str(path), "--resolution", "20 km", "--bounds", "38.9,32.9,39.1,38.0"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "f-16 10.00 km above the ellipsoid" in result.stdout
+    assert "shahed-136 0.15 km," in result.stdout or "shahed-136 0.15 km\n" in result.stdout

@@ -157,7 +157,8 @@ def coverage(
         typer.Option(
             help="Threat altitude: '12 km' for every type, or 'scud-b=12 km' for one type "
             "(repeat the option). Default: cruise height for cruise missiles and drones, the "
-            "middle of the interceptors' altitude band for ballistic missiles.",
+            "middle of the interceptors' altitude band for ballistic missiles, hostile flights' "
+            "cruise height above the ellipsoid for their aircraft.",
         ),
     ] = None,
     bounds: Annotated[
@@ -292,7 +293,8 @@ def _report(label: str, target: Path | None, cov: Coverage) -> str:
     ny, nx = cov.shape
     dy, dx = cov.cell_size_m
     alts = ", ".join(
-        f"{t} {a / 1e3:.2f} km" for t, a in zip(cov.threat_names, cov.altitude_m, strict=True)
+        f"{t} {a / 1e3:.2f} km" + (" above the ellipsoid" if ref == "ellipsoid" else "")
+        for t, a, ref in zip(cov.threat_names, cov.altitude_m, cov.altitude_reference, strict=True)
     )
     where = "" if target is None else f" → {target}"
     return (
