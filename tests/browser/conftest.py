@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,19 +118,29 @@ def page(browser: Any) -> Iterator[Page]:
         context.close()
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The viewer serving the small runs (tests/browser/runs.py) on a free local port, one
-    server per test module: its base URL."""
+@contextmanager
+def serving(runs: list[Path]) -> Iterator[str]:
+    """The viewer serving `runs` on a free local port while the block runs: its base URL."""
     import threading
 
     from airguard.viewer.server import make_server
-    from tests.browser.runs import shared_small_runs
 
-    srv, _ = make_server([shared_small_runs(tmp_path_factory)], port=0)
+    srv, _ = make_server(runs, port=0)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The viewer serving the small runs (tests/browser/runs.py), one server per test
+    module: its base URL."""
+    from tests.browser.runs import shared_small_runs
+
+    with serving([shared_small_runs(tmp_path_factory)]) as base:
+        yield base

@@ -255,3 +255,10 @@ def test_the_run_summary_table_shows_hostile_aircraft_shot_down(runs: dict[str, 
     line = next(x for x in text("carrier").splitlines() if "P(a hostile aircraft shot" in x)
     assert f"{100 * k / REPS:.1f} % [{100 * lo:.1f}, {100 * hi:.1f}]" in line
     assert "hostile aircraft" not in text("silent")
+
+
+def test_the_maps_draw_hostile_aircraft_in_the_timelines_colour() -> None:
+    from airguard.scene.web import web_asset
+
+    colour = TIMELINE_COLOURS["hostile aircraft"]
+    assert f'"hostile aircraft": "{colour}"' in web_asset("map.js")

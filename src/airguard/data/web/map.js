@@ -22,6 +22,8 @@
     cruise: "#ef6c00",
     drone: "#6a1b9a",
     aircraft: "#00838f",
+    // hostile aircraft (flights with side: hostile; report/charts.py TIMELINE_COLOURS)
+    "hostile aircraft": "#ad1457",
     unknown: "#555555",
   };
   var SMALL_MAP_PX = [600, 380]; // narrower or lower than this, the layer panel starts folded

@@ -11,7 +11,8 @@
       var pts = t.track.lon.map(function (lon, i) {
         return [lon, t.track.lat[i]];
       });
-      var colour = t.friendly ? colours.aircraft : colours[t["class"]] || colours.unknown;
+      var hostileAircraft = !t.friendly && t["class"] === "aircraft";
+      var colour = t.friendly ? colours.aircraft : hostileAircraft ? colours["hostile aircraft"] : colours[t["class"]] || colours.unknown;
       var p = AG.svgEl(
         "path",
         { class: "ag-track " + (t.fate === "leaked" ? "leaked" : ""), d: map.pathOf(pts), stroke: colour, "data-threat": t.id },
@@ -135,7 +136,7 @@
   }
 
   // hostile aircraft, as on the report's timeline (report/charts.py TIMELINE_COLOURS)
-  var HOSTILE_AIRCRAFT = "#ad1457";
+  var HOSTILE_AIRCRAFT = AG.CLASS_COLOURS["hostile aircraft"];
 
   function drawExposure(map, ex) {
     var routes = extraLayer(map, "tracks", "routes", "routes");

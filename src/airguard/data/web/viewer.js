@@ -296,7 +296,8 @@
       })
       .map(function (t) {
         var cls = t.friendly ? "aircraft" : t["class"];
-        var colour = AG.CLASS_COLOURS[cls] || AG.CLASS_COLOURS.unknown;
+        // a hostile aircraft keeps the aircraft's shape in a colour of its own
+        var colour = !t.friendly && cls === "aircraft" ? AG.CLASS_COLOURS["hostile aircraft"] : AG.CLASS_COLOURS[cls] || AG.CLASS_COLOURS.unknown;
         var pts = t.track.lon.map(function (lon, i) {
           return [lon, t.track.lat[i]];
         });
@@ -545,7 +546,7 @@
       var p = AG.trackAt(o.track, t);
       var status =
         p !== null ? "in flight" : t < o.track.t[0] ? "not yet launched" : o.fate + " at " + AG.fmt(o.end_s, 1) + " s";
-      titleText = "Threat " + o.id + " — " + o.type + (o.friendly ? " (friendly flight)" : " (" + o["class"] + ")");
+      titleText = "Threat " + o.id + " — " + o.type + (o.friendly ? " (friendly flight)" : o["class"] === "aircraft" ? " (hostile aircraft)" : " (" + o["class"] + ")");
       rows = [
         ["raid", o.raid],
         ["target", o.target],
