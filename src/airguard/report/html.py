@@ -220,7 +220,7 @@ def _outcome_table(runs: Sequence[RunFigures], labels: Sequence[str]) -> str:
         ("weapons never released per raid (carrier shot down)", "unreleased_per_raid",
          "unreleased", _m),
         ("ARMs lost to emission control per raid", "arm_lost_per_raid", "arm_lost", _m),
-        ("radar silence per raid (s, summed over units)", "radar_silent_s_per_raid",
+        ("radar silence per raid (s, summed over units and sensors)", "radar_silent_s_per_raid",
          "radar_silent_s", _m),
     ):  # fmt: skip
         values = [getattr(r, attr) for r in runs]

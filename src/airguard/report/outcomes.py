@@ -57,7 +57,7 @@ class RunFigures:
     arm_lost: Interval | None = None
     """ARMs that lost their emitter to emission control per raid (None: none in any)."""
     radar_silent_s: Interval | None = None
-    """Seconds of radar silence per raid, summed over units (None: no silence in any)."""
+    """Seconds of radar silence per raid, summed over units and sensors (None: none in any)."""
     per_replication: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
