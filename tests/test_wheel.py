@@ -228,7 +228,8 @@ def test_the_installed_wheel_runs_the_readmes_first_steps(fresh_env: Path, tmp_p
     assert copied == ["exposure.yaml", "placement.yaml", "robustness.json", "scenario.yaml"]
 
     valid = _airguard(fresh_env, work, "validate", "flagship/scenario.yaml")
-    assert valid == "flagship/scenario.yaml: valid (3 variants: patriot, patriot-nato, s-400)\n"
+    variants = "patriot, patriot-nato, s-400, patriot-sead, patriot-nato-sead, s-400-sead"
+    assert valid == f"flagship/scenario.yaml: valid (6 variants: {variants})\n"
 
     # the first run after a change to the engine compiles the kernels (minutes), then cached
     _airguard(

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from airguard.report.html import write_report
+from airguard.scenario import load_scenario
 from tests.browser.conftest import ROOT, Page
 from tests.browser.runs import shared_small_runs
 from tests.browser.test_viewer_browser import click_visible, open_viewer
@@ -76,7 +77,6 @@ def flagship_maps(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report's Map section for the flagship's three variants, as the report draws it
     (its styles, scripts and markup), without runs: no coverage, no tracks."""
     from airguard.report.markup import inline_script, json_script
-    from airguard.scenario import load_scenario
     from airguard.scene import scene, scene_box
     from airguard.scene.web import web_asset
 
@@ -138,7 +138,7 @@ def test_labels_on_the_flagship_maps_do_not_overlap(
     page: Page, flagship_maps: Path, viewport: dict[str, int] | None
 ) -> None:
     p = open_page(page, flagship_maps, viewport)
-    assert p.locator(".ag-map-container").count() == 3
+    assert p.locator(".ag-map-container").count() == len(load_scenario(FLAGSHIP))
     found = p.evaluate(LABEL_OVERLAPS_JS, "#map")
     names = set(found["names"])
     # the crowded places of issue 18: Incirlik beside Adana and its battery, Kürecik's

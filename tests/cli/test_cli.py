@@ -48,7 +48,8 @@ def test_help_lists_the_commands() -> None:
 def test_validate_accepts_the_flagship_scenario() -> None:
     result = runner.invoke(app, ["validate", str(FLAGSHIP)])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"{FLAGSHIP}: valid (3 variants: patriot, patriot-nato, s-400)\n"
+    variants = "patriot, patriot-nato, s-400, patriot-sead, patriot-nato-sead, s-400-sead"
+    assert result.stdout == f"{FLAGSHIP}: valid (6 variants: {variants})\n"
     assert result.stderr == ""
 
 
@@ -70,7 +71,7 @@ BROKEN = [
     pytest.param("duration: 40 min", "duration: 40 kg", ("duration: 40 kg",), id="wrong-unit"),
     pytest.param("radius: 6 km", "radius: 6000", ("radius: 6000",), id="missing-unit"),
     pytest.param(
-        "    radius: 1 km\n", "", ("- name: Kürecik radar station",), id="missing-field"
+        "    radius: 1 km\n", "", ("- &kurecik",), id="missing-field"
     ),
     pytest.param(
         "threat: iskander-m", "threat: iskander-x", ("iskander-x",), id="unknown-catalogue-id"

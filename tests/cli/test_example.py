@@ -55,7 +55,7 @@ def test_the_copied_scenario_validates(tmp_path: Path) -> None:
     copy_example(FLAGSHIP, tmp_path / "f")
     result = runner.invoke(app, ["validate", str(tmp_path / "f" / "scenario.yaml")])
     assert result.exit_code == 0, result.stderr
-    assert "valid (3 variants" in result.stdout
+    assert "valid (6 variants" in result.stdout
 
 
 def test_without_a_directory_the_copy_goes_to_a_folder_named_for_the_example(
