@@ -39,9 +39,12 @@ demo: $(VENV)/.installed-run
 	@echo "What an S-400 at Murted sees of allied training flights (exposure study):"
 	$(BIN)/airguard exposure $(FLAGSHIP_DIR)/exposure.yaml --rcs all --out runs/flagship/exposure
 	@echo
+	@echo "How long the SEAD package's aircraft fly in each S-400 battalion's reach (exposure study):"
+	$(BIN)/airguard exposure $(FLAGSHIP) --variant s-400-sead --out runs/flagship/exposure-sead
+	@echo
 	$(BIN)/airguard report runs/flagship --placement runs/flagship/placement.json \
-	  --exposure runs/flagship/exposure --robustness $(FLAGSHIP_DIR)/robustness.json \
-	  --out runs/flagship/report.html
+	  --exposure runs/flagship/exposure --exposure runs/flagship/exposure-sead \
+	  --robustness $(FLAGSHIP_DIR)/robustness.json --out runs/flagship/report.html
 	@echo "Open the report (works offline): $(CURDIR)/runs/flagship/report.html"
 
 lint: $(VENV)/.installed-test
