@@ -162,6 +162,18 @@ def test_back_to_back_silences_are_one_silence(tmp_path: Path, worlds: dict[str,
     assert quiet.silent_s == pytest.approx(min(600.0, quiet.ended))
 
 
+def test_overlapping_silences_merge_whatever_their_order(tmp_path: Path) -> None:
+    """Two scheduled silences that overlap, the later-starting one listed first, both
+    begun within the first cycle: one silence from the earlier start to the later end
+    (0.2 s to 600 s), so the ARMs, launched at 60-70 s, hear nothing and miss; had the
+    second (to 30 s) replaced the first, the radar would emit from 30 s and be hit."""
+    emcon = "    emcon: {silent: [{start: 0.5 s, end: 600 s}, {start: 0.2 s, end: 30 s}]}\n"
+    quiet = run_replication(_world(tmp_path, "overlap", emcon), SEED, 0)
+    assert quiet.arm_lost is not None
+    assert quiet.arm_lost.all()
+    assert quiet.silent_s == pytest.approx(min(600.0, quiet.ended) - 0.2)
+
+
 # The same raid at an AN/TPY-2 standing at the site; the battery, networked, stands away.
 SENSOR_AT_SITE = (
     BASE.replace("    site: Radar site\n{emcon}", "")
