@@ -116,26 +116,28 @@ JAMMER_M = 150_000.0
 
 
 def test_a_jammer_on_a_still_carrier_jams_as_a_fixed_one_at_the_same_place() -> None:
-    """Targets at 60 km, the jammer 150 km out in their direction at 10 dB J/N: carried
-    (J/N at 1 m, 10 × (150 km)²) or fixed, every target's detection is the same, and the
-    detected fraction is Marcum's at S/(N + J) = 10 dB / 11 (tolerance 4 binomial s.d.)."""
+    """Targets at 60 km (S/N 10 dB), the jammer 150 km out in their direction at 0 dB
+    J/N: carried (J/N at 1 m, (150 km)²) or fixed, every target's detection is the same,
+    and the detected fraction is Marcum's at S/(N + J) = 10 / 2 (7 dB), 0.160 (tolerance
+    4 binomial s.d.); the per-look J/N and direction equal the fixed jammer's to 1e-12."""
     snr0 = 10.0 ** (SNR0_DB / 10.0)
     plain = _radar(height_m=HEIGHT_M, snr_k=snr0 * TARGET_M**4, pfa=PFA)
     el = math.radians(2.0)
     direction = np.array([math.cos(el), 0.0, math.sin(el)])
     enu_j, h_j = _east(JAMMER_M, 1)
     thr = _with_carrier(plain, _east(TARGET_M, N_THREATS), (enu_j[0], h_j[0]))
-    fixed = _jammer(plain, 10.0, direction, -1)
-    carried = _jammer(plain, 10.0 * (JAMMER_M / JAM_REF_M) ** 2, direction, N_THREATS)
+    fixed = _jammer(plain, 1.0, direction, -1)
+    carried = _jammer(plain, (JAMMER_M / JAM_REF_M) ** 2, direction, N_THREATS)
     alive = np.ones(N_THREATS + 1, dtype=np.bool_)
     a = _one_look(fixed, thr, alive, seed=21)
     b = _one_look(carried, thr, alive, seed=21)
     assert np.array_equal(a, b)
-    pd = _marcum_pd(snr0 / 11.0)
+    pd = _marcum_pd(snr0 / 2.0)
+    assert pd == pytest.approx(0.160, abs=1e-3)
     assert a[:N_THREATS].mean() == pytest.approx(pd, abs=_binomial_band(pd, N_THREATS))
-    # the compiled per-look figures themselves: 10 dB, toward the carrier, to round-off
+    # the compiled per-look figures themselves: 0 dB, toward the carrier, to round-off
     jn, dirs = carried_jamming(radar_beam(carried, 0, 0, NO_TERRAIN), thr, alive, LOOK_TIME_S)
-    assert jn[0] == pytest.approx(10.0, rel=1e-12)
+    assert jn[0] == pytest.approx(1.0, rel=1e-12)
     np.testing.assert_allclose(dirs[0], fixed.jam_dir[0, 0], atol=1e-12)
 
 
