@@ -950,7 +950,9 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
     k_jam = len(body.jammers)
     # a flight's threat row: after every raid's weapons, one row per flight (_compile_raids)
     first_flight = sum(r.count for r in body.raids)
-    flight_row = {f.name: first_flight + i for i, f in enumerate(body.flights)}
+    flight_row: dict[str, int] = {}
+    for i, f in enumerate(body.flights):
+        flight_row.setdefault(f.name, first_flight + i)  # the first of a name, as launch_from
     for row, spec in zip(rows, specs, strict=True):
         jn, dirs = np.zeros(k_jam), np.zeros((k_jam, 3))
         carrier = np.full(k_jam, -1, dtype=np.int64)
