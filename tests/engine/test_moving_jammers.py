@@ -419,6 +419,41 @@ def test_an_escort_jammer_is_burnt_through_where_the_closed_form_says(
     assert law(0.0)(0.5) == pytest.approx(179.1e3, abs=0.5e3)  # unjammed: at once
 
 
+def test_a_shot_down_carriers_jammer_is_one_switched_off_when_the_kill_is_booked(
+    small_path: Path, tmp_path: Path
+) -> None:
+    """The escort pod's F-16 is shot down: from the cycle that books the kill its jammer
+    is silent, so the replication is bit for bit the one in which the same jammer is
+    switched off (``end``) just after that cycle's time.  The jammer did matter: without
+    it the F-16 is seen earlier."""
+    cat = tmp_path / "catalogue"
+    cat.mkdir()
+    (cat / "escort-jammer.yaml").write_text(ESCORT_JAMMER, encoding="utf-8")
+    pod = "jammers:\n  - {{name: Pod, system: escort-jammer, flight: Strike{end}}}\n"
+    world = _world(_scenario(small_path, tmp_path, pod.format(end="")), cat)
+    quiet = _world(_scenario(small_path, tmp_path, ""), cat)
+    f16 = world.threat_names.index("f-16")
+    step = world.step_s
+    kills = 0
+    for rep in range(12):
+        a = run_replication(world, SEED, rep)
+        (j,) = np.flatnonzero(a.threats.ttype == f16)
+        assert a.first_detection[j] > run_replication(quiet, SEED, rep).first_detection[j]
+        te = float(a.killed_at[j])
+        if not math.isfinite(te):
+            continue
+        kills += 1
+        booked = math.ceil(te / step) * step - step  # the cycle whose fly-out killed it
+        off = _world(
+            _scenario(small_path, tmp_path, pod.format(end=f", end: {booked + 1e-6!r} s")), cat
+        )
+        b = run_replication(off, SEED, rep)
+        for field in ("first_detection", "killed_at", "launch_time", "outcome", "miss_distance"):
+            assert np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True), field
+        assert a.n_detections == b.n_detections
+    assert kills >= 3
+
+
 # --- the scenario ------------------------------------------------------------------------
 
 
