@@ -22,9 +22,12 @@ J/S ∝ R²).  Checked here:
   for bit the unjammed look;
 - the compiled per-look J/N of a Growler-class jammer on a hostile flight against
   ``radar.jnr_db`` at the flight's range at two times (1/R² as it approaches);
-- a whole replication: an F-16 carrying a weak self-protection pod is first detected at
-  the ranges the closed form's per-look detection probability predicts (Swerling 1:
-  Pd = exp(-T / (1 + SNR)), Mahafza eq. 2.75), around R_bt;
+- whole replications: a jammer loitering within 225 m of a point delays the Scuds as a
+  fixed jammer there (every first detection range the same to 1 m); an F-16 carrying a
+  weak self-protection pod is first detected at the ranges the closed form's per-look
+  detection probability predicts (Swerling 1: Pd = exp(-T / (1 + SNR)), Mahafza eq.
+  2.75), where R_bt holds for a per-look Pd of a few per cent; once it is shot down its
+  pod is a jammer switched off at the cycle that booked the kill, bit for bit;
 - a scenario's jammer gives exactly one of position and flight, a hostile flight's name.
 """
 
