@@ -371,11 +371,21 @@ class Flight(_Strict):
 
 
 class JammerPlatform(_Strict):
-    """A stand-off noise jammer holding a position (an orbit's centre) while it is on."""
+    """A noise jammer: holding a position (a stand-off orbit's centre), or riding a hostile
+    flight (a stand-off orbit flown as a route, or an escort or self-protection jammer on
+    the strike aircraft itself), while it is on."""
 
     name: str = Field(min_length=1)
     system: str = Field(description="catalogue id of a jammer, e.g. 'growler-jammer'")
-    position: Position
+    position: Position | None = Field(
+        default=None, description="where it holds while on (give this or flight)"
+    )
+    flight: str | None = Field(
+        default=None,
+        description="name of the hostile flight carrying it (give this or position): it "
+        "jams from where the flight is, and not while the flight is not in the air or once "
+        "it is shot down",
+    )
     start: Time = Field(default=0.0, description="when it starts jamming, e.g. '0 s'")
     end: Time | None = Field(default=None, description="when it stops; default: never")
 
@@ -1062,6 +1072,27 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
             )
         if jam.end is not None and jam.end <= jam.start:
             raise located.error((*loc, "end"), f"expected after start ({jam.start:g} s)")
+        if jam.position is not None and jam.flight is not None:
+            raise located.error(
+                (*loc, "flight"),
+                "give either position or flight (the flight carrying it), not both",
+            )
+        if jam.position is None and jam.flight is None:
+            raise located.error(
+                (*loc, "name"),
+                f"jammer '{jam.name}' has neither position nor flight: give where it holds "
+                "(position) or the hostile flight carrying it (flight)",
+            )
+        if jam.flight is not None:
+            hostile = [f.name for f in body.flights if f.side == "hostile"]
+            carrier = next((f for f in body.flights if f.name == jam.flight), None)
+            if carrier is None or carrier.side != "hostile":
+                what = "a friendly flight" if carrier is not None else "unknown flight"
+                raise located.error(
+                    (*loc, "flight"),
+                    f"{what} '{jam.flight}': a jammer rides a hostile flight (hostile flights: "
+                    f"{', '.join(hostile) or 'none'}){did_you_mean(jam.flight, hostile)}",
+                )
     for i, flight in enumerate(body.flights):
         loc = ("flights", i)
         plane = cat.entries.get(flight.aircraft)

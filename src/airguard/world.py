@@ -101,8 +101,11 @@ class Radars(NamedTuple):
     n_sectors: np.ndarray  # (R,) int64 looks per period: 1 (electronic), sector slices (rotating)
     sigma_range_rate_mps: np.ndarray  # (R,) range-rate sigma, m/s; 0: no range rate measured
     # noise jamming by the scenario's K stand-off jammers (radar.jnr_db; K = 0: none)
-    jam_jn: np.ndarray  # (R, K) J/N through the mainlobe (linear; 0: out of band or sight)
+    jam_jn: np.ndarray  # (R, K) J/N through the mainlobe (linear; 0: out of band or sight);
+    # a flight-borne jammer's at JAM_REF_M, scaled by (JAM_REF_M / R_j)² per look
     jam_dir: np.ndarray  # (R, K, 3) unit vector from the antenna to each jammer (ECEF)
+    jam_carrier: np.ndarray  # (R, K) int64 threat row of the hostile flight carrying it, -1:
+    # a jammer holding its position (jam_dir fixed)
     jam_window: np.ndarray  # (R, K, 2) when each jammer is on: [start, end), s
     jam_cos: np.ndarray  # (R,) cosine of the mainlobe's half-width: inside it, no sidelobe
     jam_sll: np.ndarray  # (R,) sidelobe level (linear) a jammer outside the mainlobe meets
@@ -436,12 +439,13 @@ def compile_world(scenario: Scenario) -> World:
     radars = _stack(
         Radars,
         r_rows,
-        ints=("unit", "n_sectors"),
+        ints=("unit", "n_sectors", "jam_carrier"),
         trailing={
             "pos_ecef_m": (3,),
             "enu_basis": (3, 3),
             "jam_jn": (k_jam,),
             "jam_dir": (k_jam, 3),
+            "jam_carrier": (k_jam,),
             "jam_window": (k_jam, 2),
         },
     )
@@ -899,11 +903,16 @@ def radar_row(spec: RadarSpec, unit: Unit | Sensor, ui: int) -> dict[str, Any]:
         # no jammer (_add_jamming fills these in for a scenario's jammers)
         "jam_jn": np.zeros(0),
         "jam_dir": np.zeros((0, 3)),
+        "jam_carrier": np.zeros(0, dtype=np.int64),
         "jam_window": np.zeros((0, 2)),
         "jam_cos": 1.0,
         "jam_sll": 1.0,
     }
 
+
+JAM_REF_M = 1.0
+"""Range (m) at which a flight-borne jammer's J/N is computed at World build; a look
+scales it by (JAM_REF_M / R_j)², the jammer's range then (J/N ∝ R_j⁻², radar.jnr_db)."""
 
 ANTENNA_GAIN_RULE = 26_000.0
 """G ≈ 26,000 / (θ_az θ_el), beamwidths in degrees: the directive gain 4π/(θ_az θ_el)
@@ -922,6 +931,12 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
     whose band does not hold the radar's frequency, or that lies below the radar's radio
     horizon (4/3 Earth), does not jam it.
 
+    A jammer riding a hostile flight (``JammerPlatform.flight``) has no fixed range: its
+    row holds the J/N at :data:`JAM_REF_M` and the flight's threat row (``jam_carrier``,
+    the flights follow the raids' threats, one row each), and the looks scale it by
+    (JAM_REF_M / R_j)² from the flight's position and test the horizon then
+    (:func:`airguard.engine.looks.carried_jamming`).
+
     Raises
     ------
     InputError
@@ -933,10 +948,19 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
 
     body, cat = scenario.body, scenario.catalogue
     k_jam = len(body.jammers)
+    # a flight's threat row: after every raid's weapons, one row per flight (_compile_raids)
+    first_flight = sum(r.count for r in body.raids)
+    flight_row: dict[str, int] = {}
+    for i, f in enumerate(body.flights):
+        flight_row.setdefault(f.name, first_flight + i)  # the first of a name, as launch_from
     for row, spec in zip(rows, specs, strict=True):
         jn, dirs = np.zeros(k_jam), np.zeros((k_jam, 3))
+        carrier = np.full(k_jam, -1, dtype=np.int64)
         window = np.zeros((k_jam, 2))
-        row.update(jam_jn=jn, jam_dir=dirs, jam_window=window, jam_cos=1.0, jam_sll=1.0)
+        row.update(
+            jam_jn=jn, jam_dir=dirs, jam_carrier=carrier, jam_window=window, jam_cos=1.0,
+            jam_sll=1.0,
+        )  # fmt: skip
         if not k_jam:
             continue
         needed = {
@@ -970,11 +994,16 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
             if not jam.band_low.value <= freq <= jam.band_high.value:
                 continue
             p = jp.position
-            d = geo.geodetic2ecef(p.lat, p.lon, p.alt) - row["pos_ecef_m"]
-            dist = float(np.linalg.norm(d))
-            if dist > radio_horizon_m(row["height_m"], p.alt):
-                continue  # below the horizon: the Earth screens it
-            dirs[k] = d / dist
+            if p is None:  # on a flight: J/N at JAM_REF_M, scaled and screened per look
+                assert jp.flight is not None
+                carrier[k] = flight_row[jp.flight]
+                dist = JAM_REF_M
+            else:
+                d = geo.geodetic2ecef(p.lat, p.lon, p.alt) - row["pos_ecef_m"]
+                dist = float(np.linalg.norm(d))
+                if dist > radio_horizon_m(row["height_m"], p.alt):
+                    continue  # below the horizon: the Earth screens it
+                dirs[k] = d / dist
             jn[k] = 10.0 ** (
                 float(
                     jnr_db(

@@ -27,7 +27,9 @@ import pytest
 
 from airguard import geo
 from airguard.engine import run_replication
+from airguard.engine.emission import _fall_silent
 from airguard.engine.events import EV_DETECTION, EV_SILENT, EventLog, event_log
+from airguard.engine.loop import _kernel_out
 from airguard.scenario import load_scenario
 from airguard.world import World, compile_world
 
@@ -160,6 +162,37 @@ def test_back_to_back_silences_are_one_silence(tmp_path: Path, worlds: dict[str,
     assert quiet.arm_lost.all()
     assert _events(log, EV_DETECTION).size == 0
     assert quiet.silent_s == pytest.approx(min(600.0, quiet.ended))
+
+
+@pytest.mark.parametrize(
+    ("held", "new", "merged", "counted_s"),
+    [
+        ((100.0, 200.0), (50.0, 150.0), (50.0, 200.0), 0.0),  # starts earlier, overlaps
+        ((100.0, 200.0), (50.0, 250.0), (50.0, 250.0), 0.0),  # covers it
+        ((100.0, 200.0), (50.0, 100.0), (50.0, 200.0), 0.0),  # ends as it starts
+        ((100.0, 200.0), (150.0, 300.0), (100.0, 300.0), 0.0),  # starts inside: extends
+        ((100.0, 200.0), (200.0, 300.0), (100.0, 300.0), 0.0),  # starts as it ends
+        ((100.0, 200.0), (120.0, 180.0), (100.0, 200.0), 0.0),  # inside: nothing changes
+        ((100.0, 200.0), (300.0, 400.0), (300.0, 400.0), 100.0),  # apart: the held one ends
+    ],
+)
+def test_a_new_silence_merges_with_the_held_one_when_they_meet(
+    held: tuple[float, float],
+    new: tuple[float, float],
+    merged: tuple[float, float],
+    counted_s: float,
+) -> None:
+    """A unit's silence is one interval: a new one that overlaps or touches it gives their
+    union (the earlier start, the later end), worked by hand per case; one apart replaces
+    it and the held one's seconds are counted.  (The loop applies scheduled silences in
+    order of start and a silence on an ARM from the current cycle, so the earlier-starting
+    cases do not arise in a replication today; the rule holds whatever the order.)"""
+    out = _kernel_out(1, 1, 1, 1, 600.0)
+    log = event_log(16)
+    _fall_silent(out, 0, held[0], held[1], log)
+    _fall_silent(out, 0, new[0], new[1], log)
+    assert (out.silent_from[0], out.silent_to[0]) == merged
+    assert out.silent_s[0] == counted_s
 
 
 # The same raid at an AN/TPY-2 standing at the site; the battery, networked, stands away.

@@ -79,6 +79,7 @@ def _radar(
         sigma_range_rate_mps=np.zeros(1),
         jam_jn=np.zeros((1, 0)),
         jam_dir=np.zeros((1, 0, 3)),
+        jam_carrier=np.zeros((1, 0), dtype=np.int64),
         jam_window=np.zeros((1, 0, 2)),
         jam_cos=np.ones(1),
         jam_sll=np.ones(1),

@@ -60,6 +60,7 @@ def _jammed(
     return radar._replace(
         jam_jn=np.array([[jn]]),
         jam_dir=(d / np.linalg.norm(d)).reshape(1, 1, 3),
+        jam_carrier=np.full((1, 1), -1, dtype=np.int64),  # holding its position
         jam_window=np.array([[window]], dtype=np.float64),
         jam_cos=np.array([math.cos(math.radians(0.5))]),
         jam_sll=np.array([10.0 ** (sll_db / 10.0)]),

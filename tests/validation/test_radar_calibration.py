@@ -53,7 +53,8 @@ def _compiled_radar(spec) -> Radars:  # type: ignore[no-untyped-def]
     return Radars(
         **{
             name: np.asarray(
-                [row[name]], dtype=np.int64 if name in ("unit", "n_sectors") else np.float64
+                [row[name]],
+                dtype=np.int64 if name in ("unit", "n_sectors", "jam_carrier") else np.float64,
             )
             for name in Radars._fields
         }

@@ -7,7 +7,8 @@ anti-radiation missile (:func:`emission_control`, at the start of each cycle, af
 seekers of the ARMs that landed in the last cycle). While silent (:func:`silent`) its
 radars make no look, it takes no new engagement and guides no round (the loop's tests).
 Its silence is one interval at a time, ``KernelOut.silent_from``/``silent_to``: a new
-silence that starts while one runs, or just as it ends, extends it.
+silence that overlaps or touches the one held merges with it (the earlier start, the
+later end).
 
 An ARM (catalogue ``radiation_homing``) homes on the units standing at the asset it is
 aimed at. At its impact (:func:`arm_seekers`, each cycle for the impacts of the cycle,
@@ -44,12 +45,17 @@ def silent(out: KernelOut, u: int, t: float) -> bool:
 
 @njit
 def _fall_silent(out: KernelOut, u: int, start: float, end: float, log: EventLog) -> None:
-    """Unit u silent over [start, end): extends a silence running at `start` or ending
-    just then, else replaces the last one (whose seconds from t = 0 are counted)."""
-    if out.silent_from[u] <= start <= out.silent_to[u]:
-        if end > out.silent_to[u]:
-            out.silent_to[u] = end
-            log_event(log, EV_SILENT, start, u, 0, 0, out.silent_from[u], end, 0.0, 0.0)
+    """Unit u silent over [start, end): merged with the silence held when the two overlap
+    or touch (from the earlier start to the later end), else replacing it (its seconds
+    from t = 0 are counted)."""
+    lo, hi = out.silent_from[u], out.silent_to[u]
+    if math.isfinite(lo) and start <= hi and end >= lo:
+        if start < lo or end > hi:
+            out.silent_from[u] = min(start, lo)
+            out.silent_to[u] = max(end, hi)
+            log_event(
+                log, EV_SILENT, start, u, 0, 0, out.silent_from[u], out.silent_to[u], 0.0, 0.0
+            )
         return
     if math.isfinite(out.silent_from[u]):
         out.silent_s[u] += max(out.silent_to[u] - max(out.silent_from[u], 0.0), 0.0)

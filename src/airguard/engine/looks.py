@@ -33,17 +33,19 @@ from airguard.sensing import (
     BELOW_THRESHOLD,
     IN_VIEW,
     OUT_OF_RANGE,
+    radio_horizon_m,
     tangent_distance_m,
 )
 from airguard.sensing import look as sensing_look
 from airguard.tracking.core import STATUS_CONFIRMED, TrackerParams, Tracks, scan
-from airguard.world import GRID_DT_S, Radars, Units, World
+from airguard.world import GRID_DT_S, JAM_REF_M, Radars, Units, World
 
 __all__ = [
     "EFFECTIVE_EARTH_FACTOR",
     "FALSE_ALARM_RANGE_RATE_MPS",
     "MAX_FALSE_ALARMS_PER_LOOK",
     "Beam",
+    "carried_jamming",
     "look",
     "object_exists",
     "radar_beam",
@@ -102,6 +104,7 @@ class Beam(NamedTuple):
     false_alarms: float  # expected false alarms in this slice
     jam_jn: np.ndarray  # (K,) each jammer's J/N through the mainlobe (Radars.jam_jn)
     jam_dir: np.ndarray  # (K, 3) unit vectors to the jammers
+    jam_carrier: np.ndarray  # (K,) int64 flight carrying each (-1: holding its position)
     jam_window: np.ndarray  # (K, 2) when each is on
     jam_cos: float  # cosine of the mainlobe's half-width
     jam_sll: float  # sidelobe level, linear
@@ -145,6 +148,7 @@ def radar_beam(rad: Radars, r: int, sl: int, sky: Skylines) -> Beam:
         false_alarms=rad.false_alarms_per_scan[r] / rad.n_sectors[r],
         jam_jn=rad.jam_jn[r],
         jam_dir=rad.jam_dir[r],
+        jam_carrier=rad.jam_carrier[r],
         jam_window=rad.jam_window[r],
         jam_cos=rad.jam_cos[r],
         jam_sll=rad.jam_sll[r],
@@ -164,22 +168,65 @@ def search_share(rad: Radars, r: int, status: np.ndarray, u: int, rows: int, gui
     return max(share, float(rad.min_search[r]))
 
 
+@njit
+def carried_jamming(
+    beam: Beam, thr: Threats, alive: np.ndarray, ts: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each jammer's mainlobe J/N (K,) and unit direction (K, 3) for a look at time ts.
+
+    A jammer holding its position keeps its World figures (the same arrays, when no
+    jammer rides a flight).  One riding a hostile flight (``Beam.jam_carrier``) is where
+    the flight is at ts (:func:`~airguard.engine.threats.threat_state`): its J/N is the
+    World's at :data:`~airguard.world.JAM_REF_M` times (JAM_REF_M / R_j)², the one-way
+    jamming equation's R_j⁻² (:func:`airguard.radar.jnr_db`); it is 0 (no jamming) while
+    the flight is not in the air, once it is shot down (not `alive`), or while it is
+    below the radar's 4/3-Earth radio horizon
+    (:func:`airguard.sensing.radio_horizon_m`, as the World tests a fixed jammer).
+    """
+    moving = False
+    for k in range(beam.jam_carrier.shape[0]):
+        if beam.jam_carrier[k] >= 0:
+            moving = True
+    if not moving:
+        return beam.jam_jn, beam.jam_dir
+    jn = beam.jam_jn.copy()
+    dirs = beam.jam_dir.copy()
+    st = np.empty(7)
+    for k in range(jn.shape[0]):
+        c = beam.jam_carrier[k]
+        if c < 0:
+            continue
+        jn[k] = 0.0
+        if beam.jam_jn[k] <= 0.0 or not alive[c] or not threat_state(thr, c, ts, st):
+            continue
+        dx, dy, dz = st[0] - beam.pos[0], st[1] - beam.pos[1], st[2] - beam.pos[2]
+        dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+        if dist <= 0.0 or dist > radio_horizon_m(beam.height, st[6]):
+            continue  # below the horizon: the Earth screens it
+        dirs[k, 0], dirs[k, 1], dirs[k, 2] = dx / dist, dy / dist, dz / dist
+        jn[k] = beam.jam_jn[k] * (JAM_REF_M / dist) ** 2
+    return jn, dirs
+
+
 @njit(inline="always")
-def jamming(beam: Beam, ts: float, buf: np.ndarray, rng_m: float) -> float:
+def jamming(
+    beam: Beam, jam_jn: np.ndarray, jam_dir: np.ndarray, ts: float, buf: np.ndarray, rng_m: float
+) -> float:
     """J/N in a look at time ts toward the object at ``buf`` (range `rng_m`): each jammer
     on at ts through the mainlobe when it lies within the beam's half-width of the
-    direction looked at, through the sidelobes otherwise (:func:`airguard.radar.jnr_db`;
-    the jammers hold their positions)."""
+    direction looked at, through the sidelobes otherwise (:func:`airguard.radar.jnr_db`);
+    `jam_jn` (K,) and `jam_dir` (K, 3) are the jammers' at ts (:func:`carried_jamming`).
+    A jammer on the object looked at is in the mainlobe at its range: self-screening."""
     ux = (buf[0] - beam.pos[0]) / rng_m
     uy = (buf[1] - beam.pos[1]) / rng_m
     uz = (buf[2] - beam.pos[2]) / rng_m
     total = 0.0
-    for k in range(beam.jam_jn.shape[0]):
-        if beam.jam_jn[k] <= 0.0 or ts < beam.jam_window[k, 0] or ts >= beam.jam_window[k, 1]:
+    for k in range(jam_jn.shape[0]):
+        if jam_jn[k] <= 0.0 or ts < beam.jam_window[k, 0] or ts >= beam.jam_window[k, 1]:
             continue
-        d = beam.jam_dir[k]
+        d = jam_dir[k]
         inside = ux * d[0] + uy * d[1] + uz * d[2] >= beam.jam_cos
-        total += beam.jam_jn[k] * (1.0 if inside else beam.jam_sll)
+        total += jam_jn[k] * (1.0 if inside else beam.jam_sll)
     return total
 
 
@@ -214,6 +261,9 @@ def look(
     n_det = 0
     cap = z.shape[0]
     k = int(math.floor(ts / GRID_DT_S))
+    jam_jn, jam_dir = beam.jam_jn, beam.jam_dir
+    if jam_jn.shape[0] > 0:  # jammers riding flights: where they are at ts
+        jam_jn, jam_dir = carried_jamming(beam, thr, alive, ts)
     for j in range(thr.ttype.shape[0]):
         if not alive[j] or n_det >= cap:
             continue
@@ -243,8 +293,8 @@ def look(
         elif sw == 3 or sw == 4:
             rcs *= rng.gamma(2.0, 0.5)
         snr = beam.snr_k * rcs / (rng_m**4)
-        if beam.jam_jn.shape[0] > 0:  # noise jamming: S / (N + J) (radar.snr_jammed_db)
-            snr /= 1.0 + jamming(beam, ts, buf, rng_m)
+        if jam_jn.shape[0] > 0:  # noise jamming: S / (N + J) (radar.snr_jammed_db)
+            snr /= 1.0 + jamming(beam, jam_jn, jam_dir, ts, buf, rng_m)
         # square-law detector: |sqrt(snr) + complex unit-power noise|^2 against -ln(Pfa)
         ni = rng.standard_normal() * math.sqrt(0.5)
         nq = rng.standard_normal() * math.sqrt(0.5)
