@@ -343,6 +343,7 @@ def test_an_evading_aircraft_keeps_its_limits_in_the_engine(
     engaged: dict[str, list],  # type: ignore[type-arg]
 ) -> None:
     world = worlds["evade"]
+    checked = 0
     for r in engaged["evade"]:
         thr = r.threats
         j = int(np.flatnonzero(thr.target < 0)[0])
@@ -352,6 +353,32 @@ def test_an_evading_aircraft_keeps_its_limits_in_the_engine(
         assert speed.max() <= world.threat_types.max_speed_mps[ty] * (1.0 + 1e-9)
         floor = world.threat_types.evasion[ty, EV_FLOOR_M]
         assert thr.h[j, k0 : k1 + 1].min() >= min(floor, 3000.0) - 1e-6
+        if r.t_break is None or not math.isfinite(r.t_break[j]):
+            continue
+        checked += 1
+        # from the break on (the path flown, or planned past a kill), away from the route's
+        # corners: turning at most at ω
+        kb = int(round(r.t_break[j]))
+        ks = np.arange(kb, k1 + 1)
+        omega = break_turn_rate(
+            float(speed[kb - k0]), float(world.threat_types.evasion[ty, EV_LOAD_FACTOR])
+        )
+        lat, lon, _ = geo.ecef2geodetic(thr.pos[j, ks])
+        corners = ((37.10, 36.80), (37.05, 35.83), (37.60, 35.83))
+        away = np.array(
+            [
+                min(geo.great_circle_distance_m(a, b, c, d) for c, d in corners) > 2.0 * speed.max()
+                for a, b in zip(lat, lon, strict=True)
+            ]
+        )
+        psi = np.empty(ks.size)
+        for i, k in enumerate(ks):
+            v = geo.enu_basis(float(lat[i]), float(lon[i])) @ thr.vel[j, k]
+            psi[i] = math.atan2(v[0], v[1])
+        dpsi = np.abs(np.diff(np.unwrap(psi)))
+        ok = away[:-1] & away[1:]
+        assert (dpsi[ok] <= omega + 1e-3).all()
+    assert checked > 0
 
 
 def test_a_carrier_that_breaks_before_its_release_point_releases_nothing(
