@@ -368,6 +368,11 @@ class Flight(_Strict):
     speed: PositiveSpeed | None = Field(
         default=None, description="ground speed; default: the aircraft's cruise speed"
     )
+    evade: Boolean = Field(
+        default=False,
+        description="a hostile flight breaks away from the first round launched at it (the "
+        "aircraft's catalogue `evasion`), then returns to its route",
+    )
 
 
 class JammerPlatform(_Strict):
@@ -970,6 +975,37 @@ def _resolve_releases(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
     return body.model_copy(update={"raids": raids})
 
 
+def _check_evasion(
+    flight: Flight,
+    plane: Aircraft,
+    cat: Catalogue,
+    located: LocatedData,
+    loc: tuple[str | int, ...],
+) -> None:
+    """An evading flight (`evade: true`): hostile, an aircraft with an `evasion` block, a
+    speed within the aircraft's top speed."""
+    if flight.side != "hostile":
+        raise located.error(
+            (*loc, "evade"), "only a hostile flight evades: set `side: hostile` or drop `evade`"
+        )
+    if plane.evasion is None:
+        with_it = [
+            i for i in cat.ids("aircraft") if getattr(cat.entries[i], "evasion", None) is not None
+        ]
+        raise located.error(
+            (*loc, "evade"),
+            f"{flight.aircraft} has no `evasion` figures in the catalogue "
+            f"(aircraft with them: {', '.join(with_it) or 'none'})",
+        )
+    speed = flight.speed if flight.speed is not None else plane.cruise_speed.value
+    if speed > plane.max_speed.value:
+        raise located.error(
+            (*loc, "speed"),
+            f"an evading {flight.aircraft} flies at most {plane.max_speed.value * 3.6:.0f} km/h "
+            f"(its max_speed), got {speed * 3.6:.0f} km/h",
+        )
+
+
 def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) -> None:
     from airguard.geo import great_circle_distance_m
 
@@ -1103,6 +1139,8 @@ def _check_references(body: ScenarioBody, located: LocatedData, cat: Catalogue) 
                 f"unknown aircraft '{flight.aircraft}' (catalogue: {known})"
                 f"{did_you_mean(flight.aircraft, cat.ids('aircraft'))}",
             )
+        if flight.evade:
+            _check_evasion(flight, plane, cat, located, loc)
     if body.time_step < MIN_TIME_STEP_S or body.time_step > body.duration:
         raise located.error(
             ("time_step",),

@@ -68,10 +68,12 @@ __all__ = [
     "OUTSIDE_SLICE",
     "OUT_OF_RANGE",
     "apparent_elevation_rad",
+    "aspect_deg",
     "look",
     "look_verdict",
     "radio_horizon_m",
     "range_and_sector",
+    "rcs_aspect_factor",
     "sector_code",
     "sector_offset_rad",
     "slice_offsets_rad",
@@ -404,3 +406,45 @@ def range_and_sector(
     if abs(sector_offset_rad(math.atan2(e, n), az_center_rad)) > az_half_rad:
         return OUTSIDE_SECTOR
     return IN_VIEW
+
+
+# -- RCS by aspect ----------------------------------------------------------------------------
+
+
+@njit
+def aspect_deg(
+    vx: float, vy: float, vz: float, to_radar_x: float, to_radar_y: float, to_radar_z: float
+) -> float:
+    """Aspect angle (deg) of a target moving at velocity v (m/s) seen from a radar in
+    direction ``to_radar`` (the vector from the target to the radar, any length): the angle
+    between the two, 0 nose-on, 90 on the beam, 180 tail-on (the exposure study's
+    convention, :func:`airguard.studies.exposure.look_geometry`).  A target at rest or at
+    the radar: 0 (its frontal figure)."""
+    v = math.sqrt(vx * vx + vy * vy + vz * vz)
+    d = math.sqrt(to_radar_x**2 + to_radar_y**2 + to_radar_z**2)
+    if v <= 0.0 or d <= 0.0:
+        return 0.0
+    c = (vx * to_radar_x + vy * to_radar_y + vz * to_radar_z) / (v * d)
+    return math.degrees(math.acos(min(max(c, -1.0), 1.0)))
+
+
+@njit
+def rcs_aspect_factor(
+    aspect: float, table_deg: np.ndarray, table_factor: np.ndarray, n: int
+) -> float:
+    """The factor on a target's (frontal) RCS at `aspect` (deg, folded into 0–180) from its
+    table of `n` points ``table_deg`` (increasing from 0 to 180) and ``table_factor``,
+    joined linearly in the factor (catalogue ``rcs_aspect``,
+    :meth:`airguard.catalogue.models.RcsAspect.factor_at`); 1 without a table (n < 2)."""
+    if n < 2:
+        return 1.0
+    x = abs(aspect) % 360.0
+    if x > 180.0:
+        x = 360.0 - x
+    if x <= table_deg[0]:
+        return float(table_factor[0])
+    for i in range(1, n):
+        if x <= table_deg[i]:
+            f = (x - table_deg[i - 1]) / (table_deg[i] - table_deg[i - 1])
+            return float(table_factor[i - 1] + f * (table_factor[i] - table_factor[i - 1]))
+    return float(table_factor[n - 1])

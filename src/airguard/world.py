@@ -64,6 +64,14 @@ __all__ = [
 GRID_DT_S = 1.0
 """Sampling step of threat trajectories (s); a multiple of the RK4 step."""
 
+RCS_ASPECT_POINTS = 13
+"""Most points of an RCS-by-aspect table (catalogue ``rcs_aspect``: every 15°)."""
+
+EV_REACTION_S, EV_LOAD_FACTOR, EV_DIVE_RAD, EV_FLOOR_M, EV_HOLD_S = range(5)
+N_EVASION = 5
+"""Columns of ``ThreatTypes.evasion`` (catalogue ``evasion``): reaction time (s), load
+factor (g), dive angle (rad), floor height (m), hold time (s)."""
+
 CLASS_INDEX = {name: i for i, name in enumerate(THREAT_CLASSES)}
 CLASS_BALLISTIC = CLASS_INDEX["ballistic"]
 """Class index of ballistic threats (the kernels test ``cls == CLASS_BALLISTIC``)."""
@@ -186,6 +194,11 @@ class ThreatTypes(NamedTuple):
     separation_mps: np.ndarray  # (Ty,) a decoy type's separation speed at release, m/s
     arm_terminal_s: np.ndarray  # (Ty,) an ARM's seeker: emitter needed in its last s (0: no ARM)
     arm_miss_m: np.ndarray  # (Ty,) an ARM's miss scale when its emitters fell silent, m
+    rcs_aspect_n: np.ndarray  # (Ty,) int64 points of the type's RCS-by-aspect table (0: none)
+    rcs_aspect_deg: np.ndarray  # (Ty, RCS_ASPECT_POINTS) its aspect angles, deg (0 nose-on)
+    rcs_aspect_factor: np.ndarray  # (Ty, RCS_ASPECT_POINTS) its factors on rcs_m2
+    evasion: np.ndarray  # (Ty, N_EVASION) an aircraft's evasion figures (EV_*; nan: none)
+    max_speed_mps: np.ndarray  # (Ty,) an aircraft's top speed, m/s (inf: not an aircraft)
 
 
 class Raids(NamedTuple):
@@ -207,6 +220,7 @@ class Raids(NamedTuple):
     speed_mps: np.ndarray  # (Q,) route speed, m/s (0: the type's)
     parent: np.ndarray  # (Q,) int64 a decoy raid's missile raid, -1 for any other
     carrier: np.ndarray  # (Q,) int64 the flight's raid that releases it (launch_from), -1: none
+    evade: np.ndarray  # (Q,) int64 1: a hostile flight that evades rounds (`evade: true`)
 
 
 @dataclass
@@ -770,6 +784,7 @@ def _compile_raids(body: ScenarioBody, threat_ids: list[str], cat: Catalogue) ->
             ]
             + [-1] * len(flights)
         ),
+        evade=_i([0] * len(body.raids) + [int(f.evade) for f in flights]),
     )
     assert raids.ttype.size == raids_and_flights
     decoys = [
@@ -1270,6 +1285,11 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
     aim_r = np.zeros((n, N_AIM))
     separation = np.zeros(n)
     arm_terminal, arm_miss = np.zeros(n), np.zeros(n)
+    aspect_n = np.zeros(n, dtype=np.int64)
+    aspect_deg = np.zeros((n, RCS_ASPECT_POINTS))
+    aspect_factor = np.ones((n, RCS_ASPECT_POINTS))
+    evasion = np.full((n, N_EVASION), np.nan)
+    max_speed = np.full(n, np.inf)
     for k, tid in enumerate(ids):
         if tid.endswith(DECOY_SUFFIX):  # a missile's decoys: a light coasting body
             missile = cat.threat(tid.removesuffix(DECOY_SUFFIX))
@@ -1288,10 +1308,23 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
         rcs[k] = spec.rcs.value
         swer[k] = int(spec.swerling.value)
         cost[k] = spec.unit_cost_usd.value
+        if spec.rcs_aspect is not None:
+            m = len(spec.rcs_aspect.aspect_deg)
+            aspect_n[k] = m
+            aspect_deg[k, :m] = spec.rcs_aspect.aspect_deg
+            aspect_factor[k, :m] = spec.rcs_aspect.factor
         if isinstance(spec, Aircraft):  # friendly flights: a route at the flight's altitude
             cls[k] = CLASS_INDEX["aircraft"]
             flight[k] = FLIGHT_ROUTE
             speed[k] = spec.cruise_speed.value
+            max_speed[k] = spec.max_speed.value
+            if spec.evasion is not None:
+                e = spec.evasion
+                evasion[k, EV_REACTION_S] = e.reaction_time.value
+                evasion[k, EV_LOAD_FACTOR] = e.load_factor.value
+                evasion[k, EV_DIVE_RAD] = e.dive_angle.value
+                evasion[k, EV_FLOOR_M] = e.floor_height.value
+                evasion[k, EV_HOLD_S] = e.hold_time.value
             continue
         cls[k] = CLASS_INDEX[spec.threat_class]
         cep[k] = spec.cep.value
@@ -1311,7 +1344,8 @@ def compile_threat_types(ids: list[str], cat: Catalogue) -> ThreatTypes:
                 arm_miss[k] = spec.radiation_homing.memory_miss.value
     return ThreatTypes(
         cls, flight, rcs, swer, cost, cep, params, elevation, speed, cruise, aim_c, aim_r,
-        separation, arm_terminal, arm_miss,
+        separation, arm_terminal, arm_miss, aspect_n, aspect_deg, aspect_factor, evasion,
+        max_speed,
     )  # fmt: skip
 
 

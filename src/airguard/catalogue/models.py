@@ -7,6 +7,7 @@ The format is documented in docs/catalogue.md.  Every number is a
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Annotated, Literal
 
 import numpy as np
@@ -25,6 +26,7 @@ __all__ = [
     "DefenceSystem",
     "DoctrineRule",
     "DragCurve",
+    "Evasion",
     "FirePolicy",
     "InterceptorSpec",
     "Jammer",
@@ -129,7 +131,8 @@ class RcsAspect(_Strict):
     (left/right symmetric); ``factor`` multiplies each level (low, nominal, high) of the
     entry's ``rcs``, which is the frontal figure, so the factor at 0° is 1.  Points are
     joined linearly in the factor (not in dB); at most 13 (every 15°).  Used by the
-    exposure study (:mod:`airguard.studies.exposure`); the engine keeps the scalar ``rcs``.
+    exposure study (:mod:`airguard.studies.exposure`) and the engine's looks
+    (:func:`airguard.sensing.rcs_aspect_factor`).
     """
 
     aspect_deg: list[Annotated[float, Field(ge=0.0, le=180.0)]] = Field(min_length=2, max_length=13)
@@ -612,11 +615,38 @@ class Jammer(_Entry):
         return self
 
 
+class Evasion(_Strict):
+    """How a hostile aircraft evades a round launched at it (notional; a scenario flight
+    opts in with ``evade: true``; docs/aircraft-evasion.md).
+
+    At the first round's launch plus `reaction_time` (a radar-warning or missile-approach
+    warning and the crew's reaction) it breaks: a coordinated turn at load factor
+    `load_factor` (turn rate g·√(n²−1)/V) that puts the round's launch point on its beam,
+    descending at `dive_angle` down to `floor_height`; it holds the beam for `hold_time`
+    from the break, then flies direct to its next route point and on along its route.
+    """
+
+    reaction_time: Time = Field(description="from the round's launch to the break, s")
+    load_factor: Number = Field(description="sustained load factor of the break turn, g")
+    dive_angle: Angle = Field(description="flight-path angle of the descent (below level)")
+    floor_height: Length = Field(description="lowest height it descends to, m")
+    hold_time: Time = Field(description="from the break to its turn back toward its route")
+
+    @model_validator(mode="after")
+    def _figures(self) -> Evasion:
+        if self.load_factor.value <= 1.0:
+            raise ValueError("load_factor: expected more than 1 g (a level turn needs n > 1)")
+        if not 0.0 <= self.dive_angle.value < math.pi / 2.0:
+            raise ValueError("dive_angle: expected from 0 to less than 90 deg")
+        return self
+
+
 class Aircraft(_Entry):
     kind: Literal["aircraft"]
     role: str
     rcs: Area
     rcs_aspect: RcsAspect | None = None
+    evasion: Evasion | None = None
     swerling: Count
     cruise_speed: Speed
     max_speed: Speed

@@ -33,7 +33,9 @@ from airguard.sensing import (
     BELOW_THRESHOLD,
     IN_VIEW,
     OUT_OF_RANGE,
+    aspect_deg,
     radio_horizon_m,
+    rcs_aspect_factor,
     tangent_distance_m,
 )
 from airguard.sensing import look as sensing_look
@@ -288,6 +290,14 @@ def look(
         # Swerling fluctuation of the RCS, scan to scan (Swerling 1960; Skolnik §2.8)
         sw = thr.swerling[j]
         rcs = thr.rcs[j]
+        ty = thr.ttype[j]
+        if ty < thr.aspect_n.shape[0] and thr.aspect_n[ty] > 0:
+            # its catalogue rcs_aspect table at the look's aspect (no draw: no stream moves)
+            a = aspect_deg(
+                buf[3], buf[4], buf[5], beam.pos[0] - buf[0], beam.pos[1] - buf[1],
+                beam.pos[2] - buf[2],
+            )  # fmt: skip
+            rcs *= rcs_aspect_factor(a, thr.aspect_deg[ty], thr.aspect_factor[ty], thr.aspect_n[ty])
         if sw == 1 or sw == 2:
             rcs *= rng.exponential(1.0)
         elif sw == 3 or sw == 4:

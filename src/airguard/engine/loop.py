@@ -38,6 +38,7 @@ from airguard.engine.chain import (
     kill_chain,
 )
 from airguard.engine.emission import arm_seekers, emission_control, end_silences, silent
+from airguard.engine.evasion import evade
 from airguard.engine.events import KILL, MISS, NO_LOG, PK_FAIL, EventLog
 from airguard.engine.firecontrol import (
     SEARCH_STEP_S,
@@ -93,6 +94,7 @@ from airguard.engine.scoring import destroy_sited, score, unreleased
 from airguard.engine.state import (
     Assets,
     Evaluations,
+    Evasion,
     Flights,
     KernelOut,
     Ledger,
@@ -361,6 +363,11 @@ def engage(
                         break
                     if chain:
                         note_block(out, j, BLOCK_LAUNCHERS, t)
+        if sc.has_evaders:  # aircraft breaking away from the first round launched at them
+            evade(
+                sc.evasion, thr, alive, first_eng, m_target, out.m_unit, out.m_t0, fl.n[0],
+                units.pos_ecef_m, t,
+            )  # fmt: skip
         clk = lap(prof, ST_FIRE_CONTROL, clk)
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
@@ -401,7 +408,7 @@ def engage(
             if killed_at[j] < math.inf:
                 alive[j] = False
         if sc.has_carriers:  # weapons whose carrier was shot down before releasing them
-            unreleased(thr, killed_at, alive, out.unreleased)
+            unreleased(thr, killed_at, sc.evasion.t_break, alive, out.unreleased)
         if linked:
             free_link_slots(t_next, sc, led, trk, pic)
         clk = lap(prof, ST_BOOKKEEPING, clk)
@@ -597,8 +604,11 @@ class ReplicationResult:
     """(N,) bool: an anti-radiation missile whose emitters fell silent in time (it missed
     by its drift); None: the same as all False."""
     unreleased: np.ndarray | None = None
-    """(N,) bool: a weapon whose carrier (``launch_from``) was shot down before releasing
-    it; None: the same as all False."""
+    """(N,) bool: a weapon whose carrier (``launch_from``) was shot down, or broke away from
+    a round (an aborted release), before releasing it; None: the same as all False."""
+    t_break: np.ndarray | None = None
+    """(N,) when an evading aircraft broke away from a round (engine.evasion), s; inf:
+    never; None: no aircraft of the scenario evades."""
 
 
 def _kernel_out(
@@ -661,6 +671,7 @@ def _scene(
 ) -> Scene:
     """The scene of one replication of `world` with threats `thr`."""
     units = world.units
+    evasion = _evasion(world, thr)
     return Scene(
         rad=world.radars,
         units=units,
@@ -700,6 +711,41 @@ def _scene(
         arm_terminal_s=world.threat_types.arm_terminal_s[thr.ttype],
         arm_drift=arm_drift,
         arm_seen=np.zeros((units.site.shape[0], thr.ttype.shape[0]), dtype=np.bool_),
+        has_evaders=bool(evasion.on.any()),
+        evasion=evasion,
+    )
+
+
+def _evasion(world: World, thr: Threats) -> Evasion:
+    """The evading flights of a replication (``Raids.evade``) and what they need: their
+    type's figures and top speed, their route (as flown by threats._fly_flight)."""
+    raids, tt = world.raids, world.threat_types
+    n = thr.ttype.shape[0]
+    q_of = np.repeat(np.arange(raids.ttype.shape[0]), raids.size)
+    on = raids.evade[q_of] > 0
+    n_pts = int((raids.wp_count[q_of[on]] + 1).max()) if on.any() else 1
+    lat, lon, h = np.zeros((n, n_pts)), np.zeros((n, n_pts)), np.zeros((n, n_pts))
+    route_n = np.zeros(n, dtype=np.int64)
+    speed = np.zeros(n)
+    for j in np.flatnonzero(on):
+        q = q_of[j]
+        s0, nw = raids.wp_start[q], raids.wp_count[q]
+        lat[j, 0], lon[j, 0], h[j, 0] = raids.lat_rad[q], raids.lon_rad[q], raids.alt_m[q]
+        lat[j, 1 : nw + 1] = raids.wp_lat_rad[s0 : s0 + nw]
+        lon[j, 1 : nw + 1] = raids.wp_lon_rad[s0 : s0 + nw]
+        h[j, 1 : nw + 1] = raids.wp_alt_m[s0 : s0 + nw]
+        route_n[j] = nw + 1
+        speed[j] = raids.speed_mps[q] if raids.speed_mps[q] > 0.0 else tt.speed_mps[raids.ttype[q]]
+    return Evasion(
+        on=on,
+        fig=tt.evasion[thr.ttype],
+        max_speed=tt.max_speed_mps[thr.ttype],
+        t_break=np.full(n, np.inf),
+        route_lat=lat,
+        route_lon=lon,
+        route_h=h,
+        route_n=route_n,
+        route_speed=speed,
     )
 
 
@@ -824,6 +870,7 @@ def run_replication(
         silent_s=float(out.silent_s.sum()),
         arm_lost=out.arm_lost,
         unreleased=out.unreleased,
+        t_break=scene.evasion.t_break if scene.has_evaders else None,
         first_envelope=first_env,
         first_engaged=first_eng,
         fate=fate,

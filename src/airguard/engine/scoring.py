@@ -97,13 +97,16 @@ def destroy_sited(
 
 
 @njit
-def unreleased(thr: Threats, killed_at: np.ndarray, alive: np.ndarray, out: np.ndarray) -> None:
-    """Weapons whose carrier was killed before their release time are never released:
-    they leave the sky (`alive` False) unseen and are marked in `out` (they neither leak
-    nor are killed)."""
+def unreleased(
+    thr: Threats, killed_at: np.ndarray, t_break: np.ndarray, alive: np.ndarray, out: np.ndarray
+) -> None:
+    """Weapons whose carrier was killed, or broke away from a round (``t_break`` (N,), s,
+    inf: never; :mod:`airguard.engine.evasion`: an aborted release), before their release
+    time are never released: they leave the sky (`alive` False) unseen and are marked in
+    `out` (they neither leak nor are killed)."""
     for j in range(thr.ttype.shape[0]):
         c = thr.carrier[j]
-        if c >= 0 and not out[j] and killed_at[c] < thr.t_launch[j]:
+        if c >= 0 and not out[j] and min(killed_at[c], t_break[c]) < thr.t_launch[j]:
             out[j] = True
             alive[j] = False
 

@@ -138,6 +138,21 @@ class Assets(NamedTuple):
     least_value: float  # the smallest value (inf without assets)
 
 
+class Evasion(NamedTuple):
+    """Hostile aircraft that evade rounds (scenario ``evade: true``; engine.evasion): per
+    threat (N) of the replication, rows of non-evaders unused."""
+
+    on: np.ndarray  # (N,) bool: an evading flight that has not broken away (or cannot)
+    fig: np.ndarray  # (N, N_EVASION) its type's evasion figures (world.EV_*)
+    max_speed: np.ndarray  # (N,) its type's top speed, m/s
+    t_break: np.ndarray  # (N,) when it broke away (the grid sample's time), s; inf: never
+    route_lat: np.ndarray  # (N, P) its route points, first (its start) included, rad
+    route_lon: np.ndarray  # (N, P) rad
+    route_h: np.ndarray  # (N, P) the heights flown at them, m
+    route_n: np.ndarray  # (N,) int64 its route's points
+    route_speed: np.ndarray  # (N,) its speed along the route, m/s
+
+
 class Scene(NamedTuple):
     """What one replication is about, fixed for its length."""
 
@@ -168,6 +183,8 @@ class Scene(NamedTuple):
     arm_terminal_s: np.ndarray  # (N,) an ARM's seeker needs an emitter in its last s (0: no ARM)
     arm_drift: np.ndarray  # (N, 2) its miss east and north, m, if its emitters fall silent
     arm_seen: np.ndarray  # (U, N) bool: the unit has gone silent for this ARM (on_arm)
+    has_evaders: bool  # some hostile flight evades the rounds launched at it (Evasion)
+    evasion: Evasion
 
 
 class Detections(NamedTuple):

@@ -56,7 +56,12 @@ class Threats(NamedTuple):
     identified_t: np.ndarray  # (N,) from when fire control tells a decoy-carrying type's
     # warheads from its decoys (-inf: no decoys to tell from; inf: never)
     carrier: np.ndarray  # (N,) int64 the hostile flight that releases it (-1: none): if it is
-    # killed before the launch time, the threat is never released
+    # killed (or breaks away, engine.evasion) before the launch time, it is never released
+    # the threat types' RCS-by-aspect tables (World.threat_types.rcs_aspect_*; the default,
+    # one type without a table, for threats built by hand)
+    aspect_n: np.ndarray = np.zeros(1, dtype=np.int64)  # (Ty,) points (0: no table)
+    aspect_deg: np.ndarray = np.zeros((1, 2))  # (Ty, M) deg, 0 nose-on
+    aspect_factor: np.ndarray = np.ones((1, 2))  # (Ty, M) factors on rcs
 
 
 class RouteTerrain(NamedTuple):
@@ -488,6 +493,9 @@ def draw_threats(world: World, rng: np.random.Generator) -> Threats:
         decoy=np.repeat(world.raids.parent >= 0, world.raids.size),
         identified_t=np.full(n, -np.inf),
         carrier=_carriers(world),
+        aspect_n=world.threat_types.rcs_aspect_n,
+        aspect_deg=world.threat_types.rcs_aspect_deg,
+        aspect_factor=world.threat_types.rcs_aspect_factor,
     )
     _fly_all(
         world.threat_types,

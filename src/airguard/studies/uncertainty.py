@@ -114,6 +114,10 @@ def contested_figures(scenario: Scenario) -> list[UncertainFigure]:
                 continue
             if path[-1] in _JAMMING_ONLY and not scenario.body.jammers:
                 continue
+            if path[0] == "evasion" and not any(
+                f.evade and f.aircraft == eid for f in scenario.body.flights
+            ):
+                continue  # only an evading flight (`evade: true`) uses them
             out.append(UncertainFigure(eid, path, fig.level("low"), fig.value, fig.level("high")))
     return out
 
