@@ -418,8 +418,12 @@ def find_intercept(
             d = math.sqrt((buf[0] - ux) ** 2 + (buf[1] - uy) ** 2 + (buf[2] - uz) ** 2)
             if d > far_skip:
                 # none of the next n trial points can be within far_skip of the site; the
-                # same additions as one step at a time, so the same trial times
-                for _ in range(int((d - far_skip) / (v_max * SEARCH_STEP_S))):
+                # same additions as one step at a time, so the same trial times.  Never
+                # more than the search has left: a wild track's prediction (a point
+                # 10^12 m out) would otherwise spin here for hours
+                n_skip = (d - far_skip) / (v_max * SEARCH_STEP_S)
+                n_skip = min(n_skip, (reach.max_time - tau) / SEARCH_STEP_S + 2.0)
+                for _ in range(int(n_skip)):
                     tau += SEARCH_STEP_S
     return -1.0, 0.0, 0.0, 0.0
 
