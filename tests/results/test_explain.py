@@ -1,8 +1,8 @@
 """`airguard explain`: differences between two runs split among the kill-chain stages that
 changed, and each run's funnel.
 
-The flagship's ``patriot`` and ``patriot-nato`` are run once for the module (20
-replications each, seed 2019: paired).  The Shapley shares of an asset's damage are held
+The flagship's ``patriot``, ``patriot-nato`` and ``patriot-sead`` are run once for the
+module (20 replications each, seed 2019: paired).  The Shapley shares of an asset's damage are held
 to the definition itself — the average over every order of switching the threats from
 their A outcome to their B outcome (Shapley 1953) — computed by brute force.
 """
@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -35,7 +36,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("explain")
     dirs = {}
     for sc in load_scenario(FLAGSHIP):
-        if sc.label in ("patriot", "patriot-nato"):
+        if sc.label in ("patriot", "patriot-nato", "patriot-sead"):
             dirs[sc.label] = out / sc.label
             simulate(sc, REPS, workers=1, out=dirs[sc.label])
     return dirs
@@ -149,3 +150,38 @@ def test_unpaired_runs_are_explained_run_against_run(runs, tmp_path):
     for o in e.outcomes:
         assert sum(c.share for c in o.causes) == pytest.approx(o.difference, abs=1e-9), o.key
         assert all(c.other_fate is None for c in o.causes)
+
+
+def test_a_raid_that_one_run_adds_is_paired_with_its_absence(runs):
+    """``patriot-sead`` flies the ``patriot`` raid (the same threats, drawn alike) and adds
+    a SEAD package's ARMs: the shared threats are set side by side, each ARM beside its
+    absence, and the shares still add up to each difference."""
+
+    def raid(run: str) -> pd.DataFrame:  # the threats aimed at assets (no decoy, no aircraft)
+        t = read_table(runs[run], "threats").to_pandas()
+        return t[~(t["decoy"] | t["aircraft"] | t["friendly"])]
+
+    a, b = raid("patriot"), raid("patriot-sead")
+    shared = b[b["threat"] <= a["threat"].max()]
+    base = a.sort_values(["replication", "threat"]).reset_index(drop=True)
+    shared = shared.sort_values(["replication", "threat"]).reset_index(drop=True)
+    assert shared["threat_type"].tolist() == base["threat_type"].tolist()
+    assert shared["launch_time_s"].tolist() == base["launch_time_s"].tolist()
+    e = explain_runs(runs["patriot"], runs["patriot-sead"])
+    assert e.paired
+    assert "paired with their absence" in e.pairing
+    arms = [o for o in e.outcomes if o.key == "leakers_per_raid/kh-31p"]
+    assert len(arms) == 1
+    assert arms[0].causes
+    for c in arms[0].causes:  # an ARM that leaks in B is one A never faced
+        assert c.broke_in == "b"
+        assert c.other_fate == "absent"
+    for o in e.outcomes:
+        assert sum(c.share for c in o.causes) == pytest.approx(o.difference, abs=1e-9), o.key
+        for c in o.causes:
+            assert c.other_fate in (*FATES, "absent")
+    # and the other way round: the ARMs are causes in the run that has them, A = patriot-sead
+    back = explain_runs(runs["patriot-sead"], runs["patriot"])
+    assert back.paired
+    for o in back.outcomes:
+        assert sum(c.share for c in o.causes) == pytest.approx(o.difference, abs=1e-9), o.key

@@ -46,6 +46,10 @@ leaks and hits nothing, so it is never a cause in the run that did not release i
 the other run released it and it leaked, the sentence says the first run "shot their
 carrier down before release" rather than naming a stage of the weapon's own chain.
 
+A raid that one run adds to the other's (the flagship's SEAD variants add ARMs) keeps the
+runs paired when every threat they share has the same type and launch time
+(:func:`_aligned`): a threat of one run only stands in the other as ``absent``.
+
 **Unpaired runs** (different seeds, replications or raids) have no threat to set beside
 another.  Each run's damage is then shared among the leakers that hit the asset in each
 replication (each of k gets 1/k: the Shapley value against an undamaged world) and its
@@ -108,7 +112,11 @@ _OTHER_PHRASES = {
     # a weapon the other run never released did not get through because that run shot its
     # carrier down: a success of the defence against the aircraft, not a stage of its chain
     "unreleased": "shot their carrier down before release",
+    # a threat of a raid the other run does not have (a variant that adds one)
+    "absent": "did not face them (not in its raid)",
 }
+#: the fate of a threat in the run whose raid lacks it (:func:`_aligned`)
+ABSENT = "absent"
 
 
 def fate_phrase(fate: str, reason: str | None) -> str:
@@ -303,6 +311,54 @@ def _same_raids(a: _Chains, b: _Chains) -> bool:
     )
 
 
+def _aligned(a: _Chains, b: _Chains) -> tuple[_Chains, _Chains] | None:
+    """The two runs' chains over the threats of either, row for row, when every threat
+    they share (same replication and index) has the same type and launch time; None
+    otherwise.  A threat in one run only (a raid that one variant adds, such as the ARMs
+    of a SEAD package) stands in the other as ``absent``: it neither leaks nor hits there,
+    so it is a cause of the difference in the run that has it."""
+    if _same_raids(a, b):
+        return a, b
+    if not np.array_equal(a.reps, b.reps):
+        return None
+    key_a = a.replication * (1 << 32) + a.threat
+    key_b = b.replication * (1 << 32) + b.threat
+    keys = np.union1d(key_a, key_b)  # sorted: the order _read_chains sorts rows in
+    in_a, in_b = np.isin(keys, key_a), np.isin(keys, key_b)
+    both_a = np.isin(key_a, key_b)
+    both_b = np.isin(key_b, key_a)
+    if not (
+        np.array_equal(a.ttype[both_a], b.ttype[both_b])
+        and np.array_equal(a.launch[both_a], b.launch[both_b], equal_nan=True)
+    ):
+        return None
+    ttype = np.empty(keys.size, dtype=object)
+    ttype[in_a] = a.ttype
+    ttype[in_b] = b.ttype
+    replication = keys >> 32
+
+    def spread(ch: _Chains, mine: np.ndarray) -> _Chains:
+        def fill(values: np.ndarray, empty: Any, dtype: Any) -> np.ndarray:
+            out = np.full(keys.size, empty, dtype=dtype)
+            out[mine] = values
+            return out
+
+        return _Chains(
+            reps=ch.reps,
+            rep=np.searchsorted(ch.reps, replication),
+            replication=replication,
+            threat=keys & ((1 << 32) - 1),
+            ttype=ttype,
+            launch=fill(ch.launch, math.nan, np.float64),
+            leaked=fill(ch.leaked, False, bool),
+            fate=fill(ch.fate, ABSENT, object),
+            reason=fill(ch.reason, None, object),
+            hit=fill(ch.hit, None, object),
+        )
+
+    return spread(a, in_a), spread(b, in_b)
+
+
 # ---------------------------------------------------------------- attribution
 
 
@@ -418,9 +474,14 @@ def explain_runs(run_dir_a: str | Path, run_dir_b: str | Path) -> Explanation:
     """
     comparison = compare_runs(run_dir_a, run_dir_b)
     ca, cb = _read_chains(Path(run_dir_a)), _read_chains(Path(run_dir_b))
-    paired = comparison.paired and _same_raids(ca, cb)
+    aligned = _aligned(ca, cb) if comparison.paired else None
+    paired = aligned is not None
     pairing = comparison.pairing
-    if comparison.paired and not paired:
+    if aligned is not None:
+        ca, cb = aligned
+        if not _same_raids(ca, cb) or ABSENT in set(ca.fate) | set(cb.fate):
+            pairing += "; threats that one run's raid has and the other's lacks are paired with their absence"
+    elif comparison.paired:
         pairing += "; but the raids differ (threat types or launch times), so causes are compared run against run"
     outcomes: list[Explained] = []
     n = ca.reps.size
