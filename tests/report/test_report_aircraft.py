@@ -262,3 +262,31 @@ def test_the_maps_draw_hostile_aircraft_in_the_timelines_colour() -> None:
 
     colour = TIMELINE_COLOURS["hostile aircraft"]
     assert f'"hostile aircraft": "{colour}"' in web_asset("map.js")
+
+
+def test_a_variant_is_explained_against_the_one_its_name_extends() -> None:
+    from airguard.report.html import extended_run
+
+    labels = ["patriot", "patriot-nato", "s-400", "patriot-sead", "patriot-nato-sead", "s-400-sead"]
+    assert [extended_run(labels, i) for i in range(len(labels))] == [None, 0, None, 0, 1, 2]
+    assert extended_run(["s", "s-400"], 1) == 0  # a whole word before the dash only
+    assert extended_run(["s-4", "s-400"], 1) is None
+
+
+def test_the_report_adds_the_explanation_against_the_extended_run(runs: dict[str, Path]) -> None:
+    from types import SimpleNamespace
+
+    from airguard.report.html import _explanations
+
+    # s-400 first; patriot-escort extends patriot: explained against s-400 and patriot
+    fake = [
+        SimpleNamespace(label="s-400", run_dir=runs["silent"]),
+        SimpleNamespace(label="patriot", run_dir=runs["spared"]),
+        SimpleNamespace(label="patriot-escort", run_dir=runs["carrier"]),
+    ]
+    notes: list[str] = []
+    out = _explanations(fake, notes)  # type: ignore[arg-type]
+    direct = explain_runs(runs["spared"], runs["carrier"])
+    assert len(out) + len(notes) == 3  # two against the first (or a note each), one more
+    assert out[-1].sentences() == direct.sentences()
+    assert out[-1].paired

@@ -3,7 +3,9 @@
 The funnel is the run's stored one (:mod:`airguard.results.funnel`, in the manifest's
 summary; computed from the threats table for a run whose summary predates it); the
 explanations are :func:`airguard.results.explain.explain_runs` of each variant against the
-first.
+first, and against the variant its name extends when that is not the first (``s-400-sead``
+against ``s-400``: what the SEAD package changes for the same system;
+:func:`airguard.report.html.extended_run`).
 """
 
 from __future__ import annotations

@@ -643,16 +643,31 @@ def _comparisons(runs: Sequence[RunFigures], notes: list[str]) -> list[Compariso
     return comparisons
 
 
+def extended_run(labels: Sequence[str], i: int) -> int | None:
+    """The index of the run whose label run `i`'s label extends (``patriot-nato-sead``
+    extends ``patriot-nato``, the longest such label), or None when it extends none."""
+    bases = [j for j, lab in enumerate(labels) if j != i and labels[i].startswith(lab + "-")]
+    return max(bases, key=lambda j: len(labels[j]), default=None)
+
+
 def _explanations(runs: Sequence[RunFigures], notes: list[str]) -> list[Explanation]:
-    """Each run after the first explained against the first (a note where that fails)."""
+    """Each run after the first explained against the first, and also against the run it
+    extends by name when that is not the first (``s-400-sead`` against ``s-400``: what the
+    added raid or rule changes for the same system); a note where one fails."""
     from airguard.results.explain import explain_runs
 
+    labels = [r.label for r in runs]
+    pairs = [(0, i) for i in range(1, len(runs))]
+    for i in range(1, len(runs)):
+        base = extended_run(labels, i)
+        if base is not None and base != 0:
+            pairs.append((base, i))
     out = []
-    for r in runs[1:]:
+    for a, b in pairs:
         try:
-            out.append(explain_runs(runs[0].run_dir, r.run_dir))
+            out.append(explain_runs(runs[a].run_dir, runs[b].run_dir))
         except (OSError, ValueError) as exc:
-            notes.append(f"no explanation of {r.label} against {runs[0].label}: {exc}")
+            notes.append(f"no explanation of {runs[b].label} against {runs[a].label}: {exc}")
     return out
 
 
