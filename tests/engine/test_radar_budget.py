@@ -33,11 +33,15 @@ GUIDE = 0.2
 @pytest.fixture(scope="module")
 def worlds(small_path: Path) -> tuple[World, World]:
     (scenario,) = load_scenario(small_path, variant="patriot")
-    plain = compile_world(scenario)
-    rad = plain.radars._replace(
+    world = compile_world(scenario)
+    # the catalogue's AN/MPQ-65 has a budget of its own: off in `plain`, one rule in `loaded`
+    off = world.radars._replace(
+        guide_load=np.zeros(1), track_load=np.zeros(1), min_search=np.ones(1)
+    )
+    rad = world.radars._replace(
         guide_load=np.array([GUIDE]), track_load=np.zeros(1), min_search=np.array([0.1])
     )
-    return plain, dataclasses.replace(plain, radars=rad)
+    return dataclasses.replace(world, radars=off), dataclasses.replace(world, radars=rad)
 
 
 def test_search_keeps_what_tracks_and_rounds_leave_it(worlds: tuple[World, World]) -> None:
