@@ -1,7 +1,11 @@
 """`airguard compare A B --uncertainty`: which conclusions hold over the plausible worlds.
 
 Known by construction: a battery against no battery at all wins on the base's survival in
-every plausible world (the conclusion holds); and, on synthetic world values, a conclusion
+every plausible world (the conclusion holds: the undefended base is hit by its one Scud in
+every replication, and the battery saves it in at least one of four in each world, even
+where the figures are harsh — with three Scuds and two replications a world, since the
+radar time budgets of session 15 joined the design, 3 of 8 worlds saw both replications
+fail); and, on synthetic world values, a conclusion
 that is true exactly when one figure is at its high level flips, on that figure.
 """
 
@@ -34,7 +38,7 @@ units:
 raids:
   - name: Scuds
     threat: scud-b
-    count: 3
+    count: 1
     launch_area: {lat: 36.6, lon: 37.6, alt: 400 m, radius: 5 km}
     launch_window: {start: 0 s, end: 30 s}
     target: Base
@@ -97,7 +101,7 @@ def test_a_battery_beats_none_in_every_plausible_world(tmp_path: Path):
         app,
         [
             "compare", f"{path}#undefended", f"{path}#defended", "--uncertainty",
-            "--worlds", "8", "--reps-per-world", "2", "--workers", "1", "--json", "--out", str(out),
+            "--worlds", "8", "--reps-per-world", "4", "--workers", "1", "--json", "--out", str(out),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
