@@ -1000,8 +1000,10 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
         noise_bw = SPEED_OF_LIGHT_MPS / (2.0 * spec.range_resolution.value)
         temperature = 290.0 * 10.0 ** (spec.noise_figure.value / 10.0)
         row["jam_cos"] = math.cos(0.5 * math.sqrt(bw_az * bw_el))
-        row["jam_sll"] = 10.0 ** (spec.sidelobe_level.value / 10.0)
         freq = spec.frequency.value
+        row["jam_sll"] = 10.0 ** (
+            (spec.sidelobe_level.value - sidelobe_cancellation_db(spec, body.jammers, cat)) / 10.0
+        )
         for k, jp in enumerate(body.jammers):
             jam = cat.entries[jp.system]
             assert isinstance(jam, Jammer)
@@ -1029,6 +1031,28 @@ def _add_jamming(scenario: Scenario, rows: list[dict[str, Any]], specs: list[Rad
                 )
                 / 10.0
             )  # fmt: skip
+
+
+def sidelobe_cancellation_db(spec: RadarSpec, jammers: Sequence[Any], cat: Catalogue) -> float:
+    """How far radar `spec`'s sidelobe canceller lowers the jamming through its sidelobes,
+    dB: its ``sidelobe_cancellation`` when the scenario's `jammers` in its band are no more
+    than its ``sidelobe_canceller_channels`` (each auxiliary channel cancels one jammer; a
+    canceller with fewer channels than jammers is taken to cancel none), 0 when it has
+    none.  Jamming through the mainlobe is never cancelled: an auxiliary channel's broad
+    beam cannot tell the jammer from the target there."""
+    from airguard.catalogue.models import Jammer
+
+    if spec.sidelobe_cancellation is None or spec.sidelobe_canceller_channels is None:
+        return 0.0
+    freq = spec.frequency.value
+    in_band = 0
+    for jp in jammers:
+        jam = cat.entries[jp.system]
+        assert isinstance(jam, Jammer)
+        in_band += int(jam.band_low.value <= freq <= jam.band_high.value)
+    if in_band > spec.sidelobe_canceller_channels.value:
+        return 0.0
+    return float(spec.sidelobe_cancellation.value)
 
 
 ROTATING_SLICE_DEG = 30.0

@@ -217,6 +217,16 @@ class RadarSpec(_Strict):
         description="mean sidelobe level of the receive pattern relative to the mainlobe "
         "peak, dB (negative): the gain a jammer outside the beam meets",
     )
+    sidelobe_cancellation: Number | None = Field(
+        default=None,
+        description="how far the radar's sidelobe canceller lowers noise jamming that enters "
+        "through the sidelobes, dB (0: none); with sidelobe_canceller_channels",
+    )
+    sidelobe_canceller_channels: Number | None = Field(
+        default=None,
+        description="the canceller's auxiliary channels: it cancels the jamming when the "
+        "scenario has at most this many jammers in the radar's band, and none when more",
+    )
 
     track_load: Number | None = Field(
         default=None,
@@ -251,6 +261,18 @@ class RadarSpec(_Strict):
     def _sidelobes(self) -> RadarSpec:
         if self.sidelobe_level is not None and self.sidelobe_level.value > 0.0:
             raise ValueError("sidelobe_level: expected at most 0 dB (relative to the mainlobe)")
+        slc = (self.sidelobe_cancellation, self.sidelobe_canceller_channels)
+        if (slc[0] is None) != (slc[1] is None):
+            raise ValueError(
+                "sidelobe_cancellation and sidelobe_canceller_channels go together (the "
+                "radar's sidelobe canceller)"
+            )
+        if slc[0] is not None and slc[0].low.value_si < 0.0:
+            raise ValueError("sidelobe_cancellation: expected at least 0 dB (0: no canceller)")
+        if slc[1] is not None:
+            levels = (slc[1].low.value_si, slc[1].nominal.value_si, slc[1].high.value_si)
+            if any(v < 1.0 or v != round(v) for v in levels):
+                raise ValueError("sidelobe_canceller_channels: expected a whole number, at least 1")
         return self
 
     @model_validator(mode="after")
