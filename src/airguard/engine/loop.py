@@ -260,8 +260,8 @@ def engage(
                         or first_eng[j] < math.inf  # its chain needs nothing more
                     ):
                         continue
-                    if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
-                        continue
+                    if j >= n_thr and not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
+                        continue  # (a threat in the list is there: drop_ended)
                     if j < n_thr and friendly[j] and not iff_fail[g, j]:
                         continue  # identified as friendly
                     t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
