@@ -193,6 +193,9 @@ def engage(
     memo = sc.step == SEARCH_STEP_S  # every cycle's trial times on one grid (firecontrol)
     assess_until, obj_cls, first_track = led.assess_until, led.obj_cls, led.first_track
     unit_down = out.unit_down
+    # the threats fire control still visits, in ascending order: those landed or killed
+    # leave for good (:func:`drop_ended`)
+    visit, n_vis = np.arange(n_thr), n_thr
     for s in range(int(math.ceil(sc.duration / sc.step)) + 1):
         t = s * sc.step
         if sc.has_arms:
@@ -234,7 +237,8 @@ def engage(
         #    are evaluated (threatened asset, time to go, priority), then the group's
         #    (unit, object) pairs are taken greedily by marginal return, priority × the
         #    salvo's kill probability, one engagement per object
-        n_live = n_thr + pic.n_phantoms[0]
+        n_vis = drop_ended(visit, n_vis, alive, t_impact, t)
+        n_live = n_vis + pic.n_phantoms[0]  # then the phantoms, all of them
         for g in range(sc.n_groups):
             n_pairs = 0
             for u in range(n_units):
@@ -243,7 +247,8 @@ def engage(
                 # a unit whose channels are all guiding rounds takes no new pair; its
                 # picture still counts in each threat's kill chain
                 busy = channels[u] >= fire_channels[u]
-                for j in range(n_live):
+                for i in range(n_live):
+                    j = visit[i] if i < n_vis else n_thr + i - n_vis
                     if inflight[g, j] > 0 or t < assess_until[g, j]:
                         continue  # being engaged, or being assessed
                     if j < n_thr and first_det[j] == math.inf:
@@ -255,8 +260,8 @@ def engage(
                         or first_eng[j] < math.inf  # its chain needs nothing more
                     ):
                         continue
-                    if not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
-                        continue
+                    if j >= n_thr and not object_exists(j, n_thr, alive, t_impact, t, pic, trk):
+                        continue  # (a threat in the list is there: drop_ended)
                     if j < n_thr and friendly[j] and not iff_fail[g, j]:
                         continue  # identified as friendly
                     t_est = unit_picture(pic, trk, units, u, j, t, im, est, tmp)
@@ -509,6 +514,24 @@ def evaluation(
     key[6] = 1.0 if ballistic else 0.0
     ev.last_asset[j], ev.last_tgo[j] = a, tgo
     return a, tgo
+
+
+@njit(inline="always")
+def drop_ended(visit: np.ndarray, n: int, alive: np.ndarray, t_impact: np.ndarray, t: float) -> int:
+    """Keep in ``visit[:n]`` (threat indices, ascending) those still there at time t (the
+    test of :func:`~airguard.engine.looks.object_exists` for a threat), in order; return
+    their number.  A threat not there is gone for good: ``alive`` only turns False (killed,
+    or never released), and once t reaches ``t_impact`` no later time is before it (an
+    evasion moves ``t_impact`` only of a threat still in flight, to a time after the
+    cycle's: :func:`airguard.engine.evasion.evade`).  So fire control, visiting only
+    these, makes every decision it made visiting all of them."""
+    kept = 0
+    for i in range(n):
+        j = visit[i]
+        if alive[j] and t < t_impact[j]:
+            visit[kept] = j
+            kept += 1
+    return kept
 
 
 @njit
