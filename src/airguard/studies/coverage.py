@@ -233,6 +233,8 @@ class Coverage:
         Defended assets, for maps.
     terrain
         Whether a DEM masked the radars.
+    jamming
+        Whether the scenario's jammers were applied (``coverage_grid(jamming=...)``).
     jam_time_s
         Scenario time (s) at which the jammers' windows were tested, None: a jammer on at
         any time of the scenario counts (:func:`jammer_on`).
@@ -265,6 +267,7 @@ class Coverage:
     asset_lat_deg: Float
     asset_lon_deg: Float
     terrain: bool
+    jamming: bool = True
     jam_time_s: float | None = None
     jammers: tuple[int, ...] = ()
     jammers_carried: tuple[int, ...] = ()
@@ -1290,7 +1293,11 @@ def coverage_grid(
     cov = _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, reference, pd, engage,
                     pd_min, armed)  # fmt: skip
     return dataclasses.replace(
-        cov, jam_time_s=time_s, jammers=tuple(jam.counted), jammers_carried=tuple(jam.carried)
+        cov,
+        jamming=jamming,
+        jam_time_s=time_s,
+        jammers=tuple(jam.counted),
+        jammers_carried=tuple(jam.carried),
     )
 
 
