@@ -1046,13 +1046,12 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
             if c < 0 or jn[r, k] <= 0.0:
                 continue
             q = int(np.searchsorted(last_row, c, side="right"))  # the flight's raid row
-            a, n = int(raids.wp_start[q]), int(raids.wp_count[q])
-            alt = raids.wp_alt_m[a : a + n]
-            pts = geodetic2ecef(
-                np.degrees(raids.wp_lat_rad[a : a + n]),
-                np.degrees(raids.wp_lon_rad[a : a + n]),
-                alt,
-            ).reshape(-1, 3)
+            # the route: its first point (the raid's launch point), then its waypoints
+            a, n = int(raids.wp_start[q]), int(raids.wp_count[q]) + 1
+            lat = np.concatenate([raids.lat_rad[q : q + 1], raids.wp_lat_rad[a : a + n - 1]])
+            lon = np.concatenate([raids.lon_rad[q : q + 1], raids.wp_lon_rad[a : a + n - 1]])
+            alt = np.concatenate([raids.alt_m[q : q + 1], raids.wp_alt_m[a : a + n - 1]])
+            pts = geodetic2ecef(np.degrees(lat), np.degrees(lon), alt).reshape(-1, 3)
             d = pts - rad.pos_ecef_m[r]
             dist = np.linalg.norm(d, axis=1)
             seen = [
