@@ -185,6 +185,9 @@ def test_an_empty_footprint_is_a_multipolygon_without_polygons() -> None:
         (["--altitude", "tomahawk=50 m"], "--altitude: no threat type 'tomahawk'"),
         (["--variant", "thaad"], "variants: no variant 'thaad'"),
         (["--variant", "patriot", "--resolution", "1 m"], "--resolution: 1 m over these bounds"),
+        (["--variant", "patriot", "--time", "5"], "--time: missing unit"),
+        (["--variant", "patriot", "--time", "3 h"], "--time: expected a scenario time between 0"),
+        (["--variant", "patriot", "--time", "-1 s"], "--time: expected a scenario time between 0"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(
@@ -196,6 +199,32 @@ def test_bad_options_exit_2_naming_the_option(
     assert result.stderr.startswith("airguard: error: ")
     assert result.stderr.count("\n") == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_the_summary_names_the_jammers_counted_and_when(tmp_path: Path) -> None:
+    """A stand-off jammer from 4 min: counted by default (on at any time), not at 2 min,
+    and named in the summary and in --json; --no-jamming says the jamming is off."""
+    path = tmp_path / "jammed.yaml"
+    jammer = (
+        "jammers:\n  - {name: Orbit, system: growler-jammer, "
+        "position: {lat: 36.3, lon: 37.6, alt: 9 km}, start: 4 min}\n"
+    )
+    path.write_text(SMALL.read_text(encoding="utf-8").replace("variants:", jammer + "variants:", 1))
+    args = ["coverage", str(path), "--variant", "patriot", "--resolution", "5km",
+            "--bounds", BOUNDS_ARG]  # fmt: skip
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.stderr
+    assert "  jamming: Orbit; on at any time\n" in table.stdout
+    early = json.loads(runner.invoke(app, [*args, "--time", "2 min", "--json"]).stdout)
+    assert early["jamming"] == {
+        "applied": True, "time_s": 120.0, "jammers": [], "carried_at_nearest_route_point": []
+    }  # fmt: skip
+    late = json.loads(runner.invoke(app, [*args, "--time", "6 min", "--json"]).stdout)
+    assert late["jamming"]["jammers"] == ["Orbit"]
+    det = "detection_km2"
+    assert late["units"][0][det]["scud-b"] < early["units"][0][det]["scud-b"]
+    off = runner.invoke(app, [*args, "--no-jamming"])
+    assert "  jamming: off (--no-jamming; the scenario has 1)\n" in off.stdout
 
 
 def test_a_bad_scenario_exits_2_naming_its_file_line_and_field(tmp_path: Path) -> None:

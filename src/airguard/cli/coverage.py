@@ -15,8 +15,13 @@ A variant's directory is named as in ``airguard run`` (:attr:`Scenario.dir_name
 name can lead outside DIR; file names are :func:`airguard.studies.coverage.slug` forms
 (lower case, other characters as ``-``).  The simulator is
 imported inside the command, so ``airguard --help`` stays fast.  Bad input (the scenario,
-``--resolution``, ``--altitude``, ``--bounds``) gives one line ``airguard: error: ...``
+``--resolution``, ``--altitude``, ``--bounds``, ``--time``) gives one line ``airguard: error: ...``
 naming the file, line and field or the option, and exit status 2.
+
+The scenario's jammers lower the radars' SNR as in the engine's looks
+(:func:`airguard.studies.coverage.coverage_grid`): those on at any time of the scenario,
+or at ``--time``; a jammer riding a flight is placed at its route's point nearest each
+radar; ``--no-jamming`` maps the radars unjammed.  The summary names the jammers counted.
 """
 
 from __future__ import annotations
@@ -173,6 +178,23 @@ def coverage(
         float,
         typer.Option("--pd-min", help="Single-look detection probability that counts as detected."),
     ] = 0.5,
+    time: Annotated[
+        str | None,
+        typer.Option(
+            "--time",
+            help="Scenario time, e.g. '10 min': map the jammers on then (their start/end). "
+            "Default: a jammer on at any time of the scenario counts.",
+            show_default=False,
+        ),
+    ] = None,
+    jamming: Annotated[
+        bool,
+        typer.Option(
+            "--jamming/--no-jamming",
+            help="Lower the radars' SNR by the scenario's jammers, as the engine's looks do; "
+            "a jammer riding a flight is placed at its route's point nearest each radar.",
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Detection and engagement footprints of each unit against each threat type."""
@@ -191,6 +213,7 @@ def coverage(
             )
         altitudes = parse_altitudes(altitude or [])
         box = parse_bounds(bounds) if bounds is not None else None
+        time_s = _parse_time(time) if time is not None else None
         if not 0.0 < pd_min < 1.0:
             raise InputError(
                 f"expected a probability between 0 and 1, got {pd_min}", field="--pd-min"
@@ -210,6 +233,7 @@ def coverage(
     ) as progress:
         for sc in scenarios:
             task = progress.add_task(f"{sc.label:>12}", total=3)
+            jam_names = [j.name for j in sc.body.jammers]
             try:
                 world = compile_world(sc)
                 progress.advance(task)
@@ -224,7 +248,7 @@ def coverage(
                         )
                 cov = coverage_grid(
                     world, bounds=box, resolution_m=resolution_m, altitude_m=altitudes,
-                    pd_min=pd_min,
+                    pd_min=pd_min, time_s=time_s, jamming=jamming,
                 )  # fmt: skip
             except InputError as exc:
                 fail(str(exc))
@@ -235,9 +259,9 @@ def coverage(
             files = {} if target is None else write_outputs(cov, target)
             progress.advance(task)
             if as_json:
-                summaries.append(_json(sc.label, target, cov, files))
+                summaries.append(_json(sc.label, target, cov, files, jam_names))
             else:
-                typer.echo(_report(sc.label, target, cov))
+                typer.echo(_report(sc.label, target, cov, jam_names))
             del cov  # one variant's maps in memory at a time
     if as_json:
         echo_json(summaries[0] if len(summaries) == 1 else {"variants": summaries})
@@ -245,7 +269,39 @@ def coverage(
         typer.echo("(pass --out DIR to write the maps)")
 
 
-_OPTIONS = {"resolution_m": "--resolution", "bounds": "--bounds", "altitude_m": "--altitude"}
+_OPTIONS = {
+    "resolution_m": "--resolution",
+    "bounds": "--bounds",
+    "altitude_m": "--altitude",
+    "time_s": "--time",
+}
+
+
+def _parse_time(text: str) -> float:
+    """``--time``: a scenario time with its unit (``"10 min"``, ``"600 s"``), in seconds."""
+    from airguard.units import Dimension, UnitError, parse_quantity
+
+    try:
+        return parse_quantity(text, Dimension.TIME)
+    except UnitError as exc:
+        raise InputError(str(exc), field="--time") from None
+
+
+def _jamming(cov: Coverage, names: list[str]) -> str:
+    """What the maps' jamming is: the jammers counted, when, and how a flight's is placed."""
+    if not names:
+        return "none (the scenario has no jammers)"
+    if not cov.jamming:
+        return f"off (--no-jamming; the scenario has {len(names)})"
+    when = "any time" if cov.jam_time_s is None else f"{cov.jam_time_s:g} s"
+    if not cov.jammers:
+        return f"none on at {when} that reaches a radar (of {len(names)})"
+    parts = [
+        names[k] + (" (riding a flight: at its route's point nearest each radar)"
+                    if k in cov.jammers_carried else "")
+        for k in cov.jammers
+    ]  # fmt: skip
+    return f"{', '.join(parts)}; on at {when}"
 
 
 def _as_option(message: str) -> str:
@@ -256,10 +312,14 @@ def _as_option(message: str) -> str:
 
 
 def _json(
-    label: str, target: Path | None, cov: Coverage, files: dict[str, list[Path]]
+    label: str,
+    target: Path | None,
+    cov: Coverage,
+    files: dict[str, list[Path]],
+    jam_names: list[str],
 ) -> dict[str, Any]:
-    """What ``--json`` prints of one variant: the grid, the altitudes, each unit's areas
-    (km²) by threat type, and the files written."""
+    """What ``--json`` prints of one variant: the grid, the altitudes, the jamming, each
+    unit's areas (km²) by threat type, and the files written."""
     ny, nx = cov.shape
     dy, dx = cov.cell_size_m
     return {
@@ -267,6 +327,12 @@ def _json(
         "shape": [ny, nx],
         "cell_size_m": [float(dy), float(dx)],
         "altitude_m": dict(zip(cov.threat_names, map(float, cov.altitude_m), strict=True)),
+        "jamming": {
+            "applied": cov.jamming,
+            "time_s": cov.jam_time_s,
+            "jammers": [jam_names[k] for k in cov.jammers],
+            "carried_at_nearest_route_point": [jam_names[k] for k in cov.jammers_carried],
+        },
         "units": [
             {
                 "unit": unit,
@@ -289,7 +355,7 @@ def _json(
     }
 
 
-def _report(label: str, target: Path | None, cov: Coverage) -> str:
+def _report(label: str, target: Path | None, cov: Coverage, jam_names: list[str]) -> str:
     ny, nx = cov.shape
     dy, dx = cov.cell_size_m
     alts = ", ".join(
@@ -300,5 +366,6 @@ def _report(label: str, target: Path | None, cov: Coverage) -> str:
     return (
         f"{label}: {ny} × {nx} cells of {dy / 1e3:.3g} × {dx / 1e3:.3g} km{where}\n"
         f"  altitudes: {alts}\n"
+        f"  jamming: {_jamming(cov, jam_names)}\n"
         f"  area detected/engageable (km²):\n{_summary(cov)}"
     )

@@ -102,6 +102,7 @@ xarray when called; :meth:`Coverage.to_dataset` gives the maps as an
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import math
@@ -142,6 +143,7 @@ __all__ = [
     "coverage_grid",
     "default_altitudes",
     "flight_heights",
+    "jammer_on",
     "pd_table",
     "slug",
     "to_geojson",
@@ -231,6 +233,17 @@ class Coverage:
         Defended assets, for maps.
     terrain
         Whether a DEM masked the radars.
+    jamming
+        Whether the scenario's jammers were applied (``coverage_grid(jamming=...)``).
+    jam_time_s
+        Scenario time (s) at which the jammers' windows were tested, None: a jammer on at
+        any time of the scenario counts (:func:`jammer_on`).
+    jammers
+        Positions in the scenario's ``jammers:`` of those that jam at least one radar of
+        the map (on, in band, above its horizon); empty without jamming.
+    jammers_carried
+        Those of `jammers` riding a flight, each placed at its route's point nearest each
+        radar (:func:`coverage_grid`).
     """
 
     label: str
@@ -254,6 +267,10 @@ class Coverage:
     asset_lat_deg: Float
     asset_lon_deg: Float
     terrain: bool
+    jamming: bool = True
+    jam_time_s: float | None = None
+    jammers: tuple[int, ...] = ()
+    jammers_carried: tuple[int, ...] = ()
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -455,6 +472,10 @@ def _radar_looks(
     mask_az_step: float,
     mask_range_step: float,
     has_terrain: bool,
+    jam_jn: Float,
+    jam_dir: Float,
+    jam_cos: float,
+    jam_sll: float,
     out: Float32,
     rows: NDArray[np.int64],
     oi: int,
@@ -470,8 +491,15 @@ def _radar_looks(
     above the ellipsoid, or at ``ground_m[i, j] + altitude_m`` when `follow_ground`.
     ``snr_db_k[k]`` is 10 log10(snr_k σ_k); ``pd_table[k]`` P_D against SNR (dB) from
     `table_db0` in steps of 1 / `table_inv_step`.
+
+    ``jam_jn (K,)`` and ``jam_dir (K, 3)`` are the mainlobe J/N (linear) and unit ECEF
+    direction of the jammers on (none: K = 0, and the look is the unjammed one); a cell's
+    SNR becomes (S/N) / (1 + Σ J/N_k g_k), g_k = 1 when the direction to the cell is within
+    the mainlobe's half-width of jammer k's (cosine at least `jam_cos`), else `jam_sll`:
+    :func:`airguard.engine.looks.jamming`'s rule.
     """
     n_types = snr_db_k.shape[0]
+    n_jam = jam_jn.shape[0]
     n_tab = pd_table.shape[1]
     horizon_a = tangent_distance_m(ha)
     # a bound a little outside the sector (1 nrad, far above the rounding of either test),
@@ -513,6 +541,13 @@ def _radar_looks(
             if code != IN_VIEW:
                 continue
             loss_db = 40.0 * math.log10(rng_m)
+            if n_jam > 0:  # noise jamming: S / (N + J), as the engine's look
+                ux, uy, uz = dx / rng_m, dy / rng_m, dz / rng_m
+                jn = 0.0
+                for q in range(n_jam):
+                    inside = ux * jam_dir[q, 0] + uy * jam_dir[q, 1] + uz * jam_dir[q, 2] >= jam_cos
+                    jn += jam_jn[q] * (1.0 if inside else jam_sll)
+                loss_db += 10.0 * math.log10(1.0 + jn)
             for k in range(n_types):
                 x_tab = (snr_db_k[k] - loss_db - table_db0) * table_inv_step
                 if x_tab <= 0.0:
@@ -950,6 +985,91 @@ def _radar_window(world: World, r: int, grid: _Grid, field: _Field) -> Box:
     return _window(grid.lat_rad, grid.lon_rad, float(rad.lat_rad[r]), float(rad.lon_rad[r]), reach)
 
 
+@dataclass(frozen=True)
+class _Jamming:
+    """The jammers a map counts, per radar: what the kernel needs of them."""
+
+    jn: Float  # (R, K) mainlobe J/N (linear), 0 for a jammer not counted
+    dir: Float  # (R, K, 3) unit ECEF direction from each antenna to each jammer
+    counted: list[int]  # the scenario's jammers counted against at least one radar
+    carried: list[int]  # those riding a flight, placed at a point of its route
+
+    def of(self, r: int) -> tuple[Float, Float]:
+        """Radar r's jammers that count: (K',) J/N and (K', 3) directions (K' = 0: none)."""
+        on = self.jn[r] > 0.0
+        return np.ascontiguousarray(self.jn[r][on]), np.ascontiguousarray(self.dir[r][on])
+
+
+def jammer_on(world: World, time_s: float | None) -> Bool:
+    """(K,) bool: which of the scenario's jammers a coverage map counts as on.
+
+    At `time_s` (scenario time, s) a jammer is on when its window ``[start, end)`` holds it,
+    the engine's test (:func:`airguard.engine.looks.jamming`); with `time_s` None, when it is
+    on at any time of the scenario (its window meets ``[0, duration)``).
+    """
+    window = world.radars.jam_window
+    if window.shape[0] == 0:
+        return np.zeros(window.shape[1], dtype=np.bool_)
+    start, end = window[0, :, 0], window[0, :, 1]  # the same for every radar
+    if time_s is None:
+        out: Bool = (start < world.duration_s) & (end > 0.0) & (end > start)
+    else:
+        out = (start <= time_s) & (time_s < end)
+    return out
+
+
+def _jamming(world: World, time_s: float | None) -> _Jamming:
+    """The J/N and direction of each jammer on (:func:`jammer_on`) at each radar.
+
+    A jammer holding a position has the World's figures (``Radars.jam_jn``,
+    ``Radars.jam_dir``).  One riding a flight (``Radars.jam_carrier`` >= 0) has no fixed
+    position: it is placed, for each radar, at the point of its flight's route nearest
+    the antenna among those above the radar's 4/3-Earth radio horizon (none: it does not
+    count), its J/N the World's at :data:`airguard.world.JAM_REF_M` times
+    (JAM_REF_M / R_j)², as :func:`airguard.engine.looks.carried_jamming` scales it; the
+    route's points are where the engine's flight turns (a stand-off orbit's ends), and the
+    nearest one is where the jammer jams that radar hardest through its sidelobes.
+    """
+    from airguard.geo import geodetic2ecef
+    from airguard.world import JAM_REF_M
+
+    rad = world.radars
+    on = jammer_on(world, time_s)
+    jn = np.where(on[None, :], rad.jam_jn, 0.0)
+    dirs = np.array(rad.jam_dir, dtype=np.float64, copy=True)
+    raids = world.raids
+    last_row = np.cumsum(raids.size)
+    carried: set[int] = set()
+    for r in range(jn.shape[0]):
+        for k in range(jn.shape[1]):
+            c = int(rad.jam_carrier[r, k])
+            if c < 0 or jn[r, k] <= 0.0:
+                continue
+            q = int(np.searchsorted(last_row, c, side="right"))  # the flight's raid row
+            # the route: its first point (the raid's launch point), then its waypoints
+            a, n = int(raids.wp_start[q]), int(raids.wp_count[q]) + 1
+            lat = np.concatenate([raids.lat_rad[q : q + 1], raids.wp_lat_rad[a : a + n - 1]])
+            lon = np.concatenate([raids.lon_rad[q : q + 1], raids.wp_lon_rad[a : a + n - 1]])
+            alt = np.concatenate([raids.alt_m[q : q + 1], raids.wp_alt_m[a : a + n - 1]])
+            pts = geodetic2ecef(np.degrees(lat), np.degrees(lon), alt).reshape(-1, 3)
+            d = pts - rad.pos_ecef_m[r]
+            dist = np.linalg.norm(d, axis=1)
+            seen = [
+                p
+                for p in range(n)
+                if 0.0 < dist[p] <= radio_horizon_m(float(rad.height_m[r]), float(alt[p]))
+            ]
+            if not seen:
+                jn[r, k] = 0.0
+                continue
+            p = min(seen, key=lambda i: float(dist[i]))
+            jn[r, k] = float(rad.jam_jn[r, k]) * (JAM_REF_M / float(dist[p])) ** 2
+            dirs[r, k] = d[p] / dist[p]
+            carried.add(k)
+    counted = [int(k) for k in np.nonzero((jn > 0.0).any(axis=0))[0]]
+    return _Jamming(jn, dirs, counted, sorted(carried & set(counted)))
+
+
 def _radar_pd(
     world: World,
     r: int,
@@ -959,9 +1079,11 @@ def _radar_pd(
     cells: Box,
     out: Float32,
     rows: Sequence[int],
+    jamming: _Jamming,
     origin: tuple[int, int] = (0, 0),
 ) -> None:
-    """Add radar `r`'s look at `types` to ``out[rows[k]]``, whose cell (0, 0) is grid cell `origin`."""
+    """Add radar `r`'s look at `types` to ``out[rows[k]]``, whose cell (0, 0) is grid cell `origin`,
+    with the jammers of `jamming`."""
     if _empty(cells):
         return
     rad = world.radars
@@ -977,14 +1099,15 @@ def _radar_pd(
         )
     else:
         slope, az_step, rng_step = _NO_MASK, 1.0, 1.0
+    jam_jn, jam_dir = jamming.of(r)
     _radar_looks(
         grid.lat_rad, grid.lon_rad, grid.cos_lon, grid.sin_lon, cells[0], cells[1], cells[2],
         cells[3], field.height_m, grid.ground_m, field.follow, field.altitude_m, rad.pos_ecef_m[r],
         rad.enu_basis[r], float(rad.height_m[r]), float(rad.max_range_m[r]), float(rad.az_center_rad[r]),
         float(rad.az_half_rad[r]), float(rad.el_min_rad[r]), float(rad.el_max_rad[r]), float(rad.lat_rad[r]),
         float(rad.lon_rad[r]), snr_db, tables, PD_TABLE_MIN_DB, 1.0 / PD_TABLE_STEP_DB, slope,
-        az_step, rng_step, tm is not None, out, np.asarray(rows, dtype=np.int64), origin[0],
-        origin[1],
+        az_step, rng_step, tm is not None, jam_jn, jam_dir, float(rad.jam_cos[r]),
+        float(rad.jam_sll[r]), out, np.asarray(rows, dtype=np.int64), origin[0], origin[1],
     )  # fmt: skip
 
 
@@ -997,6 +1120,8 @@ def coverage_grid(
     variant: str | None = None,
     pd_min: float = DEFAULT_PD_MIN,
     threats: Sequence[str] | None = None,
+    time_s: float | None = None,
+    jamming: bool = True,
 ) -> Coverage:
     """Detection and engagement footprints of every unit against every threat type.
 
@@ -1022,6 +1147,26 @@ def coverage_grid(
         Single-look detection probability that counts as detected, 0 < pd_min < 1.
     threats
         Threat types to map (catalogue ids); default every type of the scenario's raids.
+    time_s
+        Scenario time (s), 0 <= time_s <= duration, at which the scenario's jammers are
+        tested for being on (their ``start``/``end``); default: a jammer on at any time of
+        the scenario counts (:func:`jammer_on`).
+    jamming
+        Whether the scenario's jammers lower the radars' SNR (False: the unjammed map).
+
+    Jammers
+    -------
+    A cell's SNR is (S/N) / (1 + Σ J/N_k g_k) over the jammers on, g_k = 1 when the
+    direction from the antenna to the cell is within the radar's mainlobe half-width of the
+    direction to jammer k (``Radars.jam_cos``), the sidelobe level ``Radars.jam_sll``
+    (after any sidelobe canceller) otherwise: the engine's look
+    (:func:`airguard.engine.looks.jamming`; Mahafza, *Radar Systems Analysis and Design
+    Using MATLAB*, 2nd ed., ch. 2).  A jammer holding a position jams from there with the
+    World's J/N.  A jammer riding a flight has no fixed position on a map: it is placed,
+    for each radar, at the point of its flight's route nearest the antenna (and above the
+    radar's radio horizon), with its J/N scaled by 1/R², the most it can jam that radar
+    through the sidelobes from any of the route's points; the self-screening of the
+    aircraft that carries it is not mapped (it hides that aircraft, not the cells).
 
     Returns
     -------
@@ -1038,6 +1183,16 @@ def coverage_grid(
     """
     world = _as_world(source, variant)
     types = _map_types(world, resolution_m, pd_min, threats)
+    if time_s is not None and not (0.0 <= time_s <= world.duration_s):
+        raise ValueError(
+            f"time_s: expected a scenario time between 0 and {world.duration_s:g} s (the "
+            f"duration), got {time_s:g} s"
+        )
+    jam = (
+        _jamming(world, time_s)
+        if jamming
+        else _Jamming(np.zeros_like(world.radars.jam_jn), world.radars.jam_dir, [], [])
+    )
     alt, absolute = _altitudes(world, types, altitude_m)
     tm = world.terrain
     tt = world.threat_types
@@ -1094,7 +1249,7 @@ def coverage_grid(
             # detection: the unit's own radars, into its maps
             for r in radars_of[u]:
                 cells = _radar_window(world, r, grid, field)
-                _radar_pd(world, r, group_types, grid, field, cells, pd[u], ks)
+                _radar_pd(world, r, group_types, grid, field, cells, pd[u], ks, jam)
             # engagement: the interceptors' reach where the unit's picture sees the threat
             for c in sorted({int(tt.cls[t]) for t in group_types}):
                 ints = usable[(u, c)]
@@ -1114,7 +1269,7 @@ def coverage_grid(
                         for r in radars_of[v]:
                             cells = _intersect(_radar_window(world, r, grid, field), rb)
                             _radar_pd(world, r, [types[k] for k in kc], grid, field, cells,
-                                      seen, seen_rows, origin)  # fmt: skip
+                                      seen, seen_rows, jam, origin)  # fmt: skip
                 else:
                     seen, seen_rows, origin = pd[u], kc, (0, 0)
                 _engage(
@@ -1134,8 +1289,15 @@ def coverage_grid(
         "ellipsoid" if ab else "terrain" if f else "site"
         for f, ab in zip(follow, absolute, strict=True)
     ]
-    return _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, reference, pd, engage,
-                     pd_min, armed)  # fmt: skip
+    cov = _coverage(world, box, resolution_m, lat_deg, lon_deg, types, alt, reference, pd, engage,
+                    pd_min, armed)  # fmt: skip
+    return dataclasses.replace(
+        cov,
+        jamming=jamming,
+        jam_time_s=time_s,
+        jammers=tuple(jam.counted),
+        jammers_carried=tuple(jam.carried),
+    )
 
 
 def _map_types(

@@ -23,7 +23,13 @@ models, imported, not copied:
 * the single-look detection probability is :func:`airguard.radar.detection_probability`
   (one pulse, square-law detector, the catalogue's Pfa and the aircraft's Swerling case;
   Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., §6.3): the distribution
-  the engine draws from.
+  the engine draws from;
+* under the scenario's ``jammers:``, the SNR is S / (N + J) with the engine's rule
+  (:func:`jamming_jn`): each jammer on at the sample's time, through the mainlobe when it
+  lies within the beam's half-width of the flight's direction, through the sidelobe
+  level otherwise; a jammer riding a flight where that flight is at the time (so an
+  aircraft carrying its own jammer screens itself), none once it has landed or while
+  below the horizon.  A carrier is never shot down here (nothing is random).
 
 The aircraft's radar cross section is the catalogue's ``rcs`` at the level asked
 (``low``, ``nominal``, ``high``: the frontal figure), times, when the catalogue entry has an
@@ -116,6 +122,7 @@ __all__ = [
     "exposure_analysis",
     "fly_flight",
     "in_reach",
+    "jamming_jn",
     "look_geometry",
     "map_level",
     "to_geojson",
@@ -379,6 +386,80 @@ def look_geometry(world: World, r: int, pos_m: Float, vel_mps: Float, height_m: 
     )
     aspect = np.degrees(np.arccos(np.clip(cos_aspect, -1.0, 1.0)))
     return RadarLook(rng, codes == IN_VIEW, np.degrees(el_app), aspect, codes)
+
+
+# ---------------------------------------------------------------- jamming
+
+
+def jamming_jn(
+    world: World,
+    r: int,
+    fs: FlightSamples,
+    flights: Sequence[FlightSamples],
+    first_flight: int,
+) -> Float:
+    """(n,) J/N (linear) radar r meets looking at flight `fs`'s samples, as the engine's look.
+
+    Each of the scenario's jammers counts at a sample when its window ``[start, end)``
+    holds the sample's time, through the mainlobe when the direction to it is within the
+    radar's mainlobe half-width of the direction to the flight (``Radars.jam_cos``), through
+    the sidelobe level ``Radars.jam_sll`` otherwise (:func:`airguard.engine.looks.jamming`).
+    A jammer holding a position has the World's J/N and direction; one riding a flight is
+    where that flight is at the sample's time (its samples, joined linearly; none before
+    its first or after its last), its J/N the World's at :data:`airguard.world.JAM_REF_M`
+    times (JAM_REF_M / R_j)², and none while below the radar's 4/3-Earth horizon
+    (:func:`airguard.engine.looks.carried_jamming`), never shot down: the self-screening
+    of an aircraft carrying its own jammer is then the mainlobe case at its own range.
+
+    Parameters
+    ----------
+    world
+        The compiled scenario.
+    r
+        Radar index in ``world.radars``.
+    fs
+        The flight looked at.
+    flights
+        Every flight of the scenario, in ``flights:`` order (the carriers).
+    first_flight
+        Threat row of the first flight (the raids' weapons come first): flight i is row
+        ``first_flight + i`` of ``Radars.jam_carrier``.
+    """
+    from airguard.sensing import radio_horizon_m
+    from airguard.world import JAM_REF_M
+
+    rad = world.radars
+    t = fs.time_s
+    total = np.zeros(t.size)
+    if rad.jam_jn.shape[1] == 0:
+        return total
+    site = rad.pos_ecef_m[r]
+    d = fs.pos_m - site
+    u = d / np.maximum(np.linalg.norm(d, axis=1), 1e-9)[:, None]
+    ha = float(rad.height_m[r])
+    for k in range(rad.jam_jn.shape[1]):
+        j1 = float(rad.jam_jn[r, k])
+        start, end = rad.jam_window[r, k]
+        on = (t >= start) & (t < end)
+        if j1 <= 0.0 or not on.any():
+            continue
+        c = int(rad.jam_carrier[r, k])
+        if c < 0:
+            jn = np.full(t.size, j1)
+            cos = u @ rad.jam_dir[r, k]
+        else:
+            cf = flights[c - first_flight]
+            p = np.stack([np.interp(t, cf.time_s, cf.pos_m[:, i]) for i in range(3)], axis=1)
+            h = np.interp(t, cf.time_s, cf.height_m)
+            dj = p - site
+            dist = np.maximum(np.linalg.norm(dj, axis=1), 1e-9)
+            seen = np.array([dist[i] <= radio_horizon_m(ha, float(h[i])) for i in range(t.size)])
+            on &= seen & (t >= cf.time_s[0]) & (t <= cf.time_s[-1])
+            jn = j1 * (JAM_REF_M / dist) ** 2
+            cos = np.einsum("ij,ij->i", u, dj / dist[:, None])
+        gain = np.where(cos >= rad.jam_cos[r], 1.0, rad.jam_sll[r])
+        total += np.where(on, jn * gain, 0.0)
+    return total
 
 
 # ---------------------------------------------------------------- figures
@@ -739,6 +820,7 @@ def exposure_analysis(
     snrs: list[dict[str, Float]] = []
     pds: list[dict[str, Float]] = []
     rows: list[ExposureRow] = []
+    first_flight = sum(raid.count for raid in sc.body.raids)
     for fs in flights:
         fl = [
             look_geometry(w, r, fs.pos_m, fs.vel_mps, fs.height_m)
@@ -747,6 +829,11 @@ def exposure_analysis(
         looks.append(fl)
         snr_f: dict[str, Float] = {}
         pd_f: dict[str, Float] = {}
+        # noise jamming: S / (N + J), 10 log10(1 + J/N) off the SNR (none: no change)
+        jam_db = [
+            10.0 * np.log10(1.0 + jamming_jn(w, r, fs, flights, first_flight))
+            for r in range(len(fl))
+        ]
         for level in levels:
             snr = np.full((len(fl), fs.time_s.size), -np.inf)
             pd = np.zeros((len(fl), fs.time_s.size))
@@ -759,6 +846,8 @@ def exposure_analysis(
                 snr_r = 10.0 * np.log10(rad.snr_k_m2[r] * sigma) - 40.0 * np.log10(
                     np.maximum(lk.range_m, 1.0)
                 )
+                if jam_db[r].any():
+                    snr_r = snr_r - jam_db[r]
                 snr[r, lk.in_view] = snr_r[lk.in_view]
                 if lk.in_view.any():
                     pd[r, lk.in_view] = np.asarray(
@@ -804,7 +893,9 @@ RULE = (
     "looks = exposed time / scan period; expected_detections = sum of P_D x step / scan period "
     "over the samples in view (scan phase uniform, as the engine draws it); RCS = the level's "
     "frontal figure times the catalogue's rcs_aspect factor at each look's aspect, where the "
-    "aircraft has one (flights[].rcs_aspect)"
+    "aircraft has one (flights[].rcs_aspect); SNR = S / (N + J) under the scenario's jammers "
+    "on at each sample's time (mainlobe within the beam's half-width of the flight's "
+    "direction, else the sidelobe level; a jammer riding a flight where that flight is then)"
 )
 
 
