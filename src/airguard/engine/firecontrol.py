@@ -389,9 +389,14 @@ def find_intercept(
     # term: the trial times that cannot come back within reach are stepped over
     far_skip = far + reach.max_range**2 / (2.0 * EARTH_MIN_RADIUS_M)
     v_max = speed + MAX_COAST_ACCEL_MPS2 * horizon
+    tau_end = reach.max_time
+    if not ballistic:
+        tau_end = min(tau_end, _line_leaves(est, t - t_est, ux, uy, uz, far_skip))
+        if tau_end < SEARCH_START_S:
+            return -1.0, 0.0, 0.0, 0.0
     tau = SEARCH_START_S
     last = buf[6:12]
-    while tau <= reach.max_time and t + tau + spread_s <= arrive_t:
+    while tau <= tau_end and t + tau + spread_s <= arrive_t:
         _predict(scr, c, est, t_est, ballistic, body, t + tau - t_est, buf)
         # heights relative to the unit's site: the catalogue's altitude limits and
         # the reach table are above the launcher (no terrain model yet)
@@ -426,6 +431,34 @@ def find_intercept(
                 for _ in range(int(n_skip)):
                     tau += SEARCH_STEP_S
     return -1.0, 0.0, 0.0, 0.0
+
+
+@njit(inline="always")
+def _line_leaves(
+    est: np.ndarray, lead: float, ux: float, uy: float, uz: float, far: float
+) -> float:
+    """The last trial time (after the cycle's, s) at which the straight-line prediction of
+    the picture ``est`` (taken `lead` seconds before the cycle) is within `far` of the
+    site (ux, uy, uz), plus one search step; -inf if it never is.
+
+    The distance to a point moving on a line is convex in time, so the trial points within
+    `far` lie in one interval of time and none after it: a search that stops there
+    (:func:`find_intercept`, `far` a distance no reachable point exceeds) tests every
+    point it could accept and so returns what the whole search would.  Aircraft far
+    outside an envelope (a stand-off jammer's racetrack) then cost no search at all."""
+    ox = est[0] + est[3] * lead - ux
+    oy = est[1] + est[4] * lead - uy
+    oz = est[2] + est[5] * lead - uz
+    vv = est[3] * est[3] + est[4] * est[4] + est[5] * est[5]
+    b = ox * est[3] + oy * est[4] + oz * est[5]
+    c = ox * ox + oy * oy + oz * oz - far * far
+    if vv <= 0.0:
+        return math.inf if c <= 0.0 else -math.inf
+    disc = b * b - vv * c
+    if disc < 0.0:
+        return -math.inf
+    leaves: float = (-b + math.sqrt(disc)) / vv + SEARCH_STEP_S
+    return leaves
 
 
 @njit(inline="always")
