@@ -33,6 +33,7 @@ from airguard.engine.chain import (
     BLOCK_DISCRIMINATION,
     BLOCK_LAUNCHERS,
     BLOCK_NO_ROUNDS,
+    BLOCK_NONE,
     BLOCK_REACTION,
     BLOCK_WAITING,
     kill_chain,
@@ -270,43 +271,53 @@ def engage(
                     chain = j < n_thr and not friendly[j] and not decoy[j]
                     if chain and t < first_trk[j]:
                         first_trk[j] = t  # a unit's fire control holds a firm picture
-                    if busy:
-                        _blocked(BLOCK_CHANNELS, sc, scr, out, u, j, thr.cls[j], est, t_est, t, buf)
-                        continue
-                    if j >= n_thr:
-                        speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
-                        obj_cls[j] = kinematic_class(speed)
-                    cl = obj_cls[j]
-                    if first_track[u, j] == math.inf:
-                        note_first_track(u, j, t, n_thr, est, led, log)
-                    if j < n_thr and (t < identified_t[j] or decoy[j]):
-                        # a type that releases decoys: nothing of its cloud is engaged
-                        # before drag tells warhead from decoy, and a decoy never
-                        if chain:
-                            _blocked(BLOCK_DISCRIMINATION, sc, scr, out, u, j, cl, est, t_est, t, buf)  # fmt: skip
-                        continue
-                    held = t_est - first_track[u, j]
-                    if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
-                        if chain:  # perhaps still under thrust: no free-fall prediction
-                            _blocked(BLOCK_BOOST, sc, scr, out, u, j, cl, est, t_est, t, buf)
-                        continue
-                    pk_eff = salvo_pk(units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl)
-                    if pk_eff <= 0.0:
-                        if chain:  # (a unit with no type for the class has no envelope)
-                            _blocked(BLOCK_NO_ROUNDS, sc, scr, out, u, j, cl, est, t_est, t, buf)
-                        continue
-                    if t < first_track[u, j] + reaction_s[u]:
-                        if chain:
-                            _blocked(BLOCK_REACTION, sc, scr, out, u, j, cl, est, t_est, t, buf)
-                        continue
-                    if ev.time[u, j] != t_est:  # evaluate again when the picture changes
-                        a, tgo = evaluation(
-                            ev, j, est, cl == CLASS_BALLISTIC, prediction_body(sc, j),
-                            asset_pos, asset_radius, asset_value, buf,
-                        )  # fmt: skip
-                        ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
-                    key = -priority(ev, assets, u, j, t) * pk_eff
-                    n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos_ecef_m)
+                    # the first reason not to take the pair, if any, goes into the kill
+                    # chain at one call (each call of _blocked is inlined: one, not five,
+                    # keeps the compiled pass small)
+                    why, cl = BLOCK_NONE, 0
+                    while True:  # once: `break` at the first reason
+                        if busy:
+                            why, cl = BLOCK_CHANNELS, thr.cls[j]
+                            break
+                        if j >= n_thr:
+                            speed = math.sqrt(est[3] ** 2 + est[4] ** 2 + est[5] ** 2)
+                            obj_cls[j] = kinematic_class(speed)
+                        cl = obj_cls[j]
+                        if first_track[u, j] == math.inf:
+                            note_first_track(u, j, t, n_thr, est, led, log)
+                        if j < n_thr and (t < identified_t[j] or decoy[j]):
+                            # a type that releases decoys: nothing of its cloud is engaged
+                            # before drag tells warhead from decoy, and a decoy never
+                            if chain:
+                                why = BLOCK_DISCRIMINATION
+                            break
+                        held = t_est - first_track[u, j]
+                        if cl == CLASS_BALLISTIC and not free_flight(est, held, sc.boost_s):
+                            if chain:  # perhaps still under thrust: no free-fall prediction
+                                why = BLOCK_BOOST
+                            break
+                        pk_eff = salvo_pk(
+                            units.prefs, units.policy, units.salvo, itc.pk, rounds, u, cl
+                        )
+                        if pk_eff <= 0.0:
+                            if chain:  # (a unit with no type for the class has no envelope)
+                                why = BLOCK_NO_ROUNDS
+                            break
+                        if t < first_track[u, j] + reaction_s[u]:
+                            if chain:
+                                why = BLOCK_REACTION
+                            break
+                        if ev.time[u, j] != t_est:  # evaluate again when the picture changes
+                            a, tgo = evaluation(
+                                ev, j, est, cl == CLASS_BALLISTIC, prediction_body(sc, j),
+                                asset_pos, asset_radius, asset_value, buf,
+                            )  # fmt: skip
+                            ev.time[u, j], ev.when[u, j], ev.asset[u, j] = t_est, t_est + tgo, a
+                        key = -priority(ev, assets, u, j, t) * pk_eff
+                        n_pairs = add_pair(scr, n_pairs, u, j, key, est, units.pos_ecef_m)
+                        break
+                    if why != BLOCK_NONE:
+                        _blocked(why, sc, scr, out, u, j, cl, est, t_est, t, buf)
             if n_pairs == 0:
                 continue
             # highest marginal return first; between equals, the nearer unit
