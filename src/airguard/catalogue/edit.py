@@ -71,7 +71,9 @@ def find_figure(catalogue: Any, label: str) -> tuple[str, tuple[str, ...]]:
             if head in (getattr(entry, group, None) or {}):
                 candidates.append((eid, (group, head, *fields)))
     if not candidates:
-        raise KeyError(f"'{head}' is neither a catalogue entry nor a radar, interceptor or launcher")
+        raise KeyError(
+            f"'{head}' is neither a catalogue entry nor a radar, interceptor or launcher"
+        )
     for eid, path in candidates:
         try:
             figure_at(catalogue.entries[eid], path)

@@ -269,7 +269,7 @@ def load_salvo(
     compiled function: inlined, it copies none of its tuples.)
     """
     max_m = m_t0.shape[0]
-    fired = 0
+    fired = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
     for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
         if mag.ready[u, ty, lch] > t:
             continue

@@ -387,7 +387,7 @@ def engage(
         clk = lap(prof, ST_FIRE_CONTROL, clk)
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
-        n_ev = 0
+        n_ev = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
         t_next = t + sc.step
         for m in range(fl.n[0]):
             if not fl.flying[m]:

@@ -559,7 +559,6 @@ def _route_levels(
     return levels, level_of_raid, max((len(v) for v in levels.values()), default=1)
 
 
-
 def _screen_pk(
     units: Units,
     itc: Interceptors,
