@@ -217,7 +217,8 @@ def test_the_summary_names_the_jammers_counted_and_when(tmp_path: Path) -> None:
     assert "  jamming: Orbit; on at any time\n" in table.stdout
     early = json.loads(runner.invoke(app, [*args, "--time", "2 min", "--json"]).stdout)
     assert early["jamming"] == {
-        "applied": True, "time_s": 120.0, "jammers": [], "carried_at_nearest_route_point": []
+        "applied": True, "time_s": 120.0, "jammers": [], "carried_at_nearest_route_point": [],
+        "carried_where_flying": [],
     }  # fmt: skip
     late = json.loads(runner.invoke(app, [*args, "--time", "6 min", "--json"]).stdout)
     assert late["jamming"]["jammers"] == ["Orbit"]

@@ -55,6 +55,14 @@ def test_json_prints_every_figure_on_stdout_instead_of_the_table(scenario: Path)
     assert data["rcs_levels"] == ["nominal"]
     assert len(data["results"]) == 4 * 3  # flights x radars
     assert data["step_s"] == 2.0
+    assert data["jamming"] is True
+
+
+def test_no_jamming_is_said_in_the_figures(scenario: Path) -> None:
+    args = ["exposure", str(scenario), "--step", "5 s", "--json", "--no-jamming"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["jamming"] is False
 
 
 def test_a_misspelt_rcs_level_gets_did_you_mean(scenario: Path) -> None:

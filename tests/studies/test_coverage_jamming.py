@@ -269,3 +269,56 @@ def test_a_jammer_riding_a_flight_jams_from_its_routes_nearest_point(tmp_path: P
 def test_a_time_outside_the_scenario_is_refused(worlds: dict[str, World]) -> None:
     with pytest.raises(ValueError, match=r"time_s: expected a scenario time between 0 and 2400"):
         _map(worlds["side"], time_s=2401.0)
+
+
+def _along_great_circle(
+    lat0: float, lon0: float, lat1: float, lon1: float, dist_m: float
+) -> tuple[float, float]:
+    """The point `dist_m` from (lat0, lon0) toward (lat1, lon1) on the mean sphere (deg):
+    the initial bearing and destination formulas of Williams, *Aviation Formulary* v1.47."""
+    p0, l0, p1, l1 = (math.radians(v) for v in (lat0, lon0, lat1, lon1))
+    brg = math.atan2(
+        math.sin(l1 - l0) * math.cos(p1),
+        math.cos(p0) * math.sin(p1) - math.sin(p0) * math.cos(p1) * math.cos(l1 - l0),
+    )
+    d = dist_m / RE_M
+    p = math.asin(math.sin(p0) * math.cos(d) + math.cos(p0) * math.sin(d) * math.cos(brg))
+    lon = l0 + math.atan2(
+        math.sin(brg) * math.sin(d) * math.cos(p0), math.cos(d) - math.sin(p0) * math.sin(p)
+    )
+    return math.degrees(p), math.degrees(lon)
+
+
+def test_at_a_time_a_jammer_riding_a_flight_jams_from_where_the_flight_is(tmp_path: Path) -> None:
+    """With `time_s`, the flight's jammer is where the flight is then: 8 min after its start
+    from 150 km east, flying out at its cruise speed along the great circle, the map is the
+    one of a jammer holding that point (within 0.01 of P_D: the engine's flight is sampled
+    and interpolated, metres off the formula); before the flight's start it jams nothing."""
+    near = pymap3d.aer2geodetic(100.0, 1.0, 150e3, SITE[0], SITE[1], ANTENNA_M)
+    far = pymap3d.aer2geodetic(95.0, 1.0, 400e3, SITE[0], SITE[1], ANTENNA_M)
+    alt = float(near[2])
+    flights = (
+        "flights:\n  - name: Escort\n    aircraft: su-34\n    side: hostile\n    start: 5 min\n"
+        "    route:\n"
+        f"      - {{lat: {near[0]:.6f}, lon: {near[1]:.6f}, alt: {alt:.1f} m}}\n"
+        f"      - {{lat: {far[0]:.6f}, lon: {far[1]:.6f}}}\n"
+    )
+    carried = _world(
+        tmp_path, "carried", "jammers:\n  - {name: Pod, system: growler-jammer, flight: Escort}\n",
+        flights,
+    )  # fmt: skip
+    speed = float(default_catalogue().threat("su-34").cruise_speed.value)
+    t = 13 * 60.0  # 8 min into the flight
+    lat, lon = _along_great_circle(
+        float(near[0]), float(near[1]), float(far[0]), float(far[1]), speed * (t - 300.0)
+    )
+    fixed = _world(tmp_path, "fixed-at-t", _jammer(lat, lon, alt), flights)
+    a, b = _map(carried, time_s=t), _map(fixed)
+    assert a.jammers_carried == (0,)
+    np.testing.assert_allclose(a.pd, b.pd, rtol=0.0, atol=0.01)
+    # nearer than the route's nearest point it is not: the map at t is less jammed
+    assert a.pd.sum() > _map(carried).pd.sum()
+    # before the flight's start: no jammer in the air
+    before = _map(carried, time_s=120.0)
+    assert before.jammers == ()
+    assert _same(before, _map(carried, jamming=False))

@@ -120,3 +120,27 @@ def test_a_stand_off_jammer_lowers_the_snr_by_its_sidelobe_jn_once_on(
     row = next(r for r in exp.rows if r.radar == RADAR)
     clear_row = next(r for r in runs["none"][0].rows if r.radar == RADAR)
     assert row.exposed_s < clear_row.exposed_s
+
+
+def test_without_jamming_the_figures_are_those_of_no_jammer(
+    runs: dict[str, tuple[Exposure, World]], tmp_path: Path
+) -> None:
+    """jamming=False on the scenario with the stand-off jammer: every SNR and P_D is the
+    one of the same scenario without it, bit for bit, and the result says so."""
+    exp, world = runs["stand-off"]
+    path = tmp_path / "stand-off.yaml"
+    path.write_text(
+        SCENARIO.format(
+            jammers="jammers:\n  - {name: Orbit, system: growler-jammer, "
+            "position: {lat: 39.0, lon: 35.5, alt: 9 km}, start: 400 s}\n"
+        ),
+        encoding="utf-8",
+    )
+    (sc,) = load_scenario(path)
+    off = exposure_analysis(sc, world=world, jamming=False)
+    clear = runs["none"][0]
+    assert exp.jamming
+    assert not off.jamming
+    assert np.array_equal(off.snr_db[0]["nominal"], clear.snr_db[0]["nominal"])
+    assert np.array_equal(off.pd[0]["nominal"], clear.pd[0]["nominal"])
+    assert not np.array_equal(exp.snr_db[0]["nominal"], clear.snr_db[0]["nominal"])

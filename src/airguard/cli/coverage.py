@@ -20,8 +20,9 @@ naming the file, line and field or the option, and exit status 2.
 
 The scenario's jammers lower the radars' SNR as in the engine's looks
 (:func:`airguard.studies.coverage.coverage_grid`): those on at any time of the scenario,
-or at ``--time``; a jammer riding a flight is placed at its route's point nearest each
-radar; ``--no-jamming`` maps the radars unjammed.  The summary names the jammers counted.
+or at ``--time``; a jammer riding a flight is where its flight is at ``--time`` or,
+without one, at its route's point nearest each radar; ``--no-jamming`` maps the radars
+unjammed.  The summary names the jammers counted.
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ def coverage(
         str | None,
         typer.Option(
             "--time",
-            help="Scenario time, e.g. '10 min': map the jammers on then (their start/end). "
+            help="Scenario time, e.g. '10 min': map the jammers on then (their start/end), "
+            "a jammer riding a flight where the flight is then. "
             "Default: a jammer on at any time of the scenario counts.",
             show_default=False,
         ),
@@ -192,7 +194,8 @@ def coverage(
         typer.Option(
             "--jamming/--no-jamming",
             help="Lower the radars' SNR by the scenario's jammers, as the engine's looks do; "
-            "a jammer riding a flight is placed at its route's point nearest each radar.",
+            "a jammer riding a flight is where it flies at --time, else at its route's point "
+            "nearest each radar.",
         ),
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
@@ -296,11 +299,12 @@ def _jamming(cov: Coverage, names: list[str]) -> str:
     when = "any time" if cov.jam_time_s is None else f"{cov.jam_time_s:g} s"
     if not cov.jammers:
         return f"none on at {when} that reaches a radar (of {len(names)})"
-    parts = [
-        names[k] + (" (riding a flight: at its route's point nearest each radar)"
-                    if k in cov.jammers_carried else "")
-        for k in cov.jammers
-    ]  # fmt: skip
+    where = (
+        " (riding a flight: at its route's point nearest each radar)"
+        if cov.jam_time_s is None
+        else f" (riding a flight: where it flies at {cov.jam_time_s:g} s)"
+    )
+    parts = [names[k] + (where if k in cov.jammers_carried else "") for k in cov.jammers]
     return f"{', '.join(parts)}; on at {when}"
 
 
@@ -331,7 +335,12 @@ def _json(
             "applied": cov.jamming,
             "time_s": cov.jam_time_s,
             "jammers": [jam_names[k] for k in cov.jammers],
-            "carried_at_nearest_route_point": [jam_names[k] for k in cov.jammers_carried],
+            "carried_at_nearest_route_point": (
+                [jam_names[k] for k in cov.jammers_carried] if cov.jam_time_s is None else []
+            ),
+            "carried_where_flying": (
+                [jam_names[k] for k in cov.jammers_carried] if cov.jam_time_s is not None else []
+            ),
         },
         "units": [
             {

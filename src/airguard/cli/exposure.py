@@ -136,6 +136,14 @@ def exposure(
             "(--no-aspect-rcs: the frontal figure at every aspect)."
         ),
     ] = True,
+    jamming: Annotated[
+        bool,
+        typer.Option(
+            "--jamming/--no-jamming",
+            help="Lower the SNR by the scenario's jammers, as the engine's looks do "
+            "(--no-jamming: the radars unjammed).",
+        ),
+    ] = True,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -168,6 +176,7 @@ def exposure(
             step_s=step_s,
             pd_min=pd_min,
             aspect_rcs=aspect_rcs,
+            jamming=jamming,
         )
     except InputError as exc:
         fail(str(exc))

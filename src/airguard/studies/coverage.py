@@ -242,8 +242,8 @@ class Coverage:
         Positions in the scenario's ``jammers:`` of those that jam at least one radar of
         the map (on, in band, above its horizon); empty without jamming.
     jammers_carried
-        Those of `jammers` riding a flight, each placed at its route's point nearest each
-        radar (:func:`coverage_grid`).
+        Those of `jammers` riding a flight: where the flight is at `jam_time_s`, or without
+        a time at its route's point nearest each radar (:func:`coverage_grid`).
     """
 
     label: str
@@ -1022,13 +1022,16 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
     """The J/N and direction of each jammer on (:func:`jammer_on`) at each radar.
 
     A jammer holding a position has the World's figures (``Radars.jam_jn``,
-    ``Radars.jam_dir``).  One riding a flight (``Radars.jam_carrier`` >= 0) has no fixed
-    position: it is placed, for each radar, at the point of its flight's route nearest
-    the antenna among those above the radar's 4/3-Earth radio horizon (none: it does not
-    count), its J/N the World's at :data:`airguard.world.JAM_REF_M` times
-    (JAM_REF_M / R_j)², as :func:`airguard.engine.looks.carried_jamming` scales it; the
-    route's points are where the engine's flight turns (a stand-off orbit's ends), and the
-    nearest one is where the jammer jams that radar hardest through its sidelobes.
+    ``Radars.jam_dir``).  One riding a flight (``Radars.jam_carrier`` >= 0) is, at a given
+    `time_s`, where the engine's flight is then (:func:`airguard.engine.threats.threat_state`
+    on the flights of :func:`airguard.engine.draw_threats`, which draw nothing at random;
+    none while the flight is not in the air; never shot down); with no time it has no one
+    position, and is placed, for each radar, at the point of its flight's route nearest
+    the antenna: the route's points are where the engine's flight turns (a stand-off
+    orbit's ends), and the nearest one is where the jammer jams that radar hardest through
+    its sidelobes.  Either way it counts only above the radar's 4/3-Earth radio horizon,
+    its J/N the World's at :data:`airguard.world.JAM_REF_M` times (JAM_REF_M / R_j)², as
+    :func:`airguard.engine.looks.carried_jamming` scales it.
     """
     from airguard.geo import geodetic2ecef
     from airguard.world import JAM_REF_M
@@ -1040,10 +1043,25 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
     raids = world.raids
     last_row = np.cumsum(raids.size)
     carried: set[int] = set()
+    flown = None  # the flights where they are at time_s, once asked
     for r in range(jn.shape[0]):
         for k in range(jn.shape[1]):
             c = int(rad.jam_carrier[r, k])
             if c < 0 or jn[r, k] <= 0.0:
+                continue
+            if time_s is not None:
+                if flown is None:
+                    flown = _flights_at(world, time_s)
+                st = flown.get(c)
+                dist = 0.0 if st is None else float(np.linalg.norm(st[:3] - rad.pos_ecef_m[r]))
+                if st is None or not 0.0 < dist <= radio_horizon_m(
+                    float(rad.height_m[r]), float(st[6])
+                ):
+                    jn[r, k] = 0.0  # not in the air, or below the horizon
+                    continue
+                jn[r, k] = float(rad.jam_jn[r, k]) * (JAM_REF_M / dist) ** 2
+                dirs[r, k] = (st[:3] - rad.pos_ecef_m[r]) / dist
+                carried.add(k)
                 continue
             q = int(np.searchsorted(last_row, c, side="right"))  # the flight's raid row
             # the route: its first point (the raid's launch point), then its waypoints
@@ -1068,6 +1086,23 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
             carried.add(k)
     counted = [int(k) for k in np.nonzero((jn > 0.0).any(axis=0))[0]]
     return _Jamming(jn, dirs, counted, sorted(carried & set(counted)))
+
+
+def _flights_at(world: World, time_s: float) -> dict[int, Float]:
+    """The state (7,: ECEF position, velocity, height) at `time_s` of each flight that
+    carries a jammer and is in the air then, by threat row: the engine's own flight
+    (:func:`airguard.engine.draw_threats`; a flight's route, speed and start draw nothing
+    at random, so any generator gives the same path)."""
+    from airguard.engine import draw_threats
+    from airguard.engine.threats import threat_state
+
+    thr = draw_threats(world, np.random.default_rng(0))
+    out: dict[int, Float] = {}
+    for c in {int(c) for c in world.radars.jam_carrier.ravel() if c >= 0}:
+        st = np.empty(7)
+        if threat_state(thr, c, float(time_s), st):
+            out[c] = st
+    return out
 
 
 def _radar_pd(
@@ -1162,11 +1197,13 @@ def coverage_grid(
     (after any sidelobe canceller) otherwise: the engine's look
     (:func:`airguard.engine.looks.jamming`; Mahafza, *Radar Systems Analysis and Design
     Using MATLAB*, 2nd ed., ch. 2).  A jammer holding a position jams from there with the
-    World's J/N.  A jammer riding a flight has no fixed position on a map: it is placed,
-    for each radar, at the point of its flight's route nearest the antenna (and above the
-    radar's radio horizon), with its J/N scaled by 1/R², the most it can jam that radar
-    through the sidelobes from any of the route's points; the self-screening of the
-    aircraft that carries it is not mapped (it hides that aircraft, not the cells).
+    World's J/N.  A jammer riding a flight is, at `time_s`, where the engine's flight is
+    then (none before its start or after its route's end; a map never shoots it down).
+    Without a time it has no fixed position on a map: it is placed, for each radar, at the
+    point of its flight's route nearest the antenna, the most it can jam that radar through
+    the sidelobes from any of the route's points.  Either way it counts above the radar's
+    radio horizon, with its J/N scaled by 1/R²; the self-screening of the aircraft that
+    carries it is not mapped (it hides that aircraft, not the cells).
 
     Returns
     -------

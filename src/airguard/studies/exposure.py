@@ -660,6 +660,8 @@ class Exposure:
     rows: list[ExposureRow]
     reach_rows: list[ReachRow] = field(default_factory=list)
     """A hostile flight against each armed unit (empty without hostile flights)."""
+    jamming: bool = True
+    """Whether the scenario's jammers lowered the SNR (``exposure_analysis(jamming=...)``)."""
 
     def exposed(self, f: int, level: str) -> Bool:
         """(R, n) bool: flight f in view of each radar with P_D ≥ pd_min at `level`."""
@@ -765,6 +767,7 @@ def exposure_analysis(
     pd_min: float = DEFAULT_PD_MIN,
     world: World | None = None,
     aspect_rcs: bool = True,
+    jamming: bool = True,
 ) -> Exposure:
     """Exposure of every flight of a scenario to every radar of its units and sensors, and
     of every hostile flight to the engagement reach of the units that can fire at it.
@@ -785,6 +788,9 @@ def exposure_analysis(
     aspect_rcs
         Scale the RCS by the aircraft's ``rcs_aspect`` table at each look's aspect, when
         its catalogue entry has one (False: the scalar ``rcs`` at every aspect).
+    jamming
+        Lower the SNR by the scenario's jammers (:func:`jamming_jn`); False: the radars
+        unjammed, what the jamming takes away when set against the default.
 
     Raises
     ------
@@ -832,6 +838,8 @@ def exposure_analysis(
         # noise jamming: S / (N + J), 10 log10(1 + J/N) off the SNR (none: no change)
         jam_db = [
             10.0 * np.log10(1.0 + jamming_jn(w, r, fs, flights, first_flight))
+            if jamming
+            else np.zeros(fs.time_s.size)
             for r in range(len(fl))
         ]
         for level in levels:
@@ -874,6 +882,7 @@ def exposure_analysis(
         radar_lat_deg=np.degrees(rad.lat_rad),
         radar_lon_deg=np.degrees(rad.lon_rad),
         radar_period_s=rad.period_s.copy(),
+        jamming=jamming,
         flights=flights,
         looks=looks,
         snr_db=snrs,
@@ -915,6 +924,7 @@ def to_json(exp: Exposure) -> dict[str, Any]:
         "file": exp.file,
         "step_s": exp.step_s,
         "pd_min": exp.pd_min,
+        "jamming": exp.jamming,
         "rule": RULE,
         "rcs_levels": list(exp.levels),
         "aspect_bins_deg": [
