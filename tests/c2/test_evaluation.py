@@ -95,6 +95,7 @@ def test_lists_and_arrays_are_accepted_alike():
 
 # --- input errors --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

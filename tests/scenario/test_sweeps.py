@@ -46,9 +46,12 @@ def test_a_figure_sweep_changes_the_catalogue_of_each_point(tmp_path: Path) -> N
     got = [w.interceptors.max_range_m[w.interceptor_names.index("pac-2-gem-t")] for w in worlds]
     assert got == [40_000.0, 90_000.0]
     # the shared catalogue is untouched
-    assert load_scenario(DATA / "drones.yaml")[0].catalogue.interceptor("pac-2-gem-t")[
-        1
-    ].max_range.value == 160_000.0
+    assert (
+        load_scenario(DATA / "drones.yaml")[0]
+        .catalogue.interceptor("pac-2-gem-t")[1]
+        .max_range.value
+        == 160_000.0
+    )
 
 
 def test_sweeps_make_a_grid_within_each_variant(tmp_path: Path) -> None:
@@ -75,7 +78,11 @@ def test_sweeps_make_a_grid_within_each_variant(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sweep", "field", "message"),
     [
-        ("  - field: units[3].inventory\n    values: [1]\n", "sweeps[0].field", "no field units[3]"),
+        (
+            "  - field: units[3].inventory\n    values: [1]\n",
+            "sweeps[0].field",
+            "no field units[3]",
+        ),
         ("  - figure: pac-9 max_range\n    values: [1 km]\n", "sweeps[0].figure", "pac-9"),
         ("  - figure: pac-2-gem-t max_range\n    values: [1 kg]\n", "sweeps[0].values[0]", "unit"),
         ("  - figure: pac-2-gem-t range\n    values: [1 km]\n", "sweeps[0].figure", "no figure"),
