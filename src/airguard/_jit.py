@@ -31,13 +31,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast, overload
 
+import numpy as np
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+i64 = cast(Callable[[int], int], np.int64)
+"""``numpy.int64`` (typed for mypy as the ``int`` a kernel treats it as): in a kernel,
+``i64(0)`` starts a counter as an int64 rather than a literal 0.  A counter still
+``Literal[int](0)`` when numba types a call it reaches makes a second, literal signature of
+the callee and of all it calls: compile time for nothing (docs/design-notes.md, "Session
+16, compile time").  numba resolves a kernel's globals by value, so this is numpy.int64."""
 
 __all__ = [
     "FRONT_ENDS",
     "UNKEYED",
     "code_digest",
     "configure_cache",
+    "i64",
     "kernels_cached",
     "njit",
     "source_files",

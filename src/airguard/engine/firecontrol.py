@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from airguard._jit import njit
+from airguard._jit import i64, njit
 from airguard.c2.evaluation import (
     MIN_TIME_TO_GO_S,
     UNAIMED_VALUE_FRACTION,
@@ -269,7 +269,7 @@ def load_salvo(
     compiled function: inlined, it copies none of its tuples.)
     """
     max_m = m_t0.shape[0]
-    fired = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
+    fired = i64(0)  # (not a literal 0: see airguard._jit.i64)
     for lch in range(min(units.launchers[u, ty], MAX_LAUNCHERS)):
         if mag.ready[u, ty, lch] > t:
             continue

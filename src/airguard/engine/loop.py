@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from airguard._jit import njit
+from airguard._jit import i64, njit
 from airguard.c2.evaluation import NO_BODY, evaluate_kernel
 from airguard.c2.picture import Pictures, kinematic_class, new_pictures, refresh
 from airguard.dynamics import P_BURN, P_WEAVE_ACCEL, P_WEAVE_HEIGHT
@@ -387,7 +387,7 @@ def engage(
         clk = lap(prof, ST_FIRE_CONTROL, clk)
         # 5. fly-out over the cycle: guidance on the unit's track, refreshed each cycle,
         #    until the seeker takes over; then the flights that ended, in time order
-        n_ev = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
+        n_ev = i64(0)  # (not a literal 0: see airguard._jit.i64)
         t_next = t + sc.step
         for m in range(fl.n[0]):
             if not fl.flying[m]:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from airguard._jit import njit
+from airguard._jit import i64, njit
 from airguard.atmosphere import density_and_sound_speed
 from airguard.dynamics import FULL, N_PARAMS, P_BURN, drag_area_m2, mass_kg
 from airguard.geo import MEAN_EARTH_RADIUS_M
@@ -168,7 +168,7 @@ def _fly_flight(
     lat, lon, tl = launch
     ty = raids.ttype[q]
     n_grid = out.pos.shape[1]
-    _start_row(tt, ty, j, np.int64(-1), tl, grid_dt, out)  # (one compiled _start_row)
+    _start_row(tt, ty, j, i64(-1), tl, grid_dt, out)  # (one compiled _start_row)
     lats, lons = _route_points(raids, q, lat, lon, 0)
     speed = raids.speed_mps[q] if raids.speed_mps[q] > 0.0 else tt.speed_mps[ty]
     h0 = raids.alt_m[q]
@@ -342,7 +342,7 @@ def _fly_all(
     height (:func:`airguard.trajectory.route_height_profile`) and leave the ground at
     their launch point.
     """
-    j = np.int64(0)  # (not a literal 0: numba would compile the callees twice)
+    j = i64(0)  # (not a literal 0: see airguard._jit.i64)
     for q in range(raids.ttype.shape[0]):
         ty = raids.ttype[q]
         a = raids.target[q]

@@ -110,7 +110,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from airguard._jit import njit
+from airguard._jit import i64, njit
 from airguard.dynamics import body_params
 from airguard.tracking.assignment import lsap_kernel
 from airguard.tracking.models import (
@@ -1268,7 +1268,7 @@ def _live(tracks: Tracks, params: TrackerParams, t: float) -> int:
     K = tracks.status.shape[0]
     # live tracks; coasting deletion
     live = tracks.work_live
-    n_live = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
+    n_live = i64(0)  # (not a literal 0: see airguard._jit.i64)
     for k in range(K):
         tracks.updated[k] = False
         if tracks.status[k] == STATUS_FREE:
@@ -1372,7 +1372,7 @@ def _gate(
     pair_l = np.empty(cap, np.int64)
     pair_j = np.empty(cap, np.int64)
     pair_c = np.empty(cap)
-    n_pairs = np.int64(0)  # (not a literal 0: numba would compile its callers' callees twice)
+    n_pairs = i64(0)  # (not a literal 0: see airguard._jit.i64)
     nu = np.empty(N_Z)
     for li in range(n_live):
         if half[li, 0] < 0.0:
