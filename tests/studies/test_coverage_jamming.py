@@ -241,23 +241,31 @@ def test_no_jamming_is_the_map_without_jammers(worlds: dict[str, World]) -> None
     assert _same(_map(worlds["side"], jamming=False), _map(worlds["none"]))
 
 
+POD = "jammers:\n  - {name: Pod, system: growler-jammer, flight: Escort}\n"
+
+
+def _escort(start: str) -> tuple[tuple[float, ...], tuple[float, ...], float, str]:
+    """A hostile flight from a point 150 km east of the site to one 400 km east, from
+    `start`, at the near point's height (the far one below it, as a route holds it): the
+    two points, the height and the scenario's ``flights:`` text."""
+    near = pymap3d.aer2geodetic(100.0, 1.0, 150e3, SITE[0], SITE[1], ANTENNA_M)
+    far = pymap3d.aer2geodetic(95.0, 1.0, 400e3, SITE[0], SITE[1], ANTENNA_M)
+    alt = float(near[2])
+    flights = (
+        "flights:\n  - name: Escort\n    aircraft: su-34\n    side: hostile\n"
+        f"    start: {start}\n    route:\n"
+        f"      - {{lat: {near[0]:.6f}, lon: {near[1]:.6f}, alt: {alt:.1f} m}}\n"
+        f"      - {{lat: {far[0]:.6f}, lon: {far[1]:.6f}}}\n"
+    )
+    return tuple(map(float, near)), tuple(map(float, far)), alt, flights
+
+
 def test_a_jammer_riding_a_flight_jams_from_its_routes_nearest_point(tmp_path: Path) -> None:
     """A flight from a point 150 km east to one 400 km east: its jammer is placed at the
     nearer point and maps as a jammer holding that position (J/N scaled from 1 m by 1/R²,
     equal to the fixed jammer's within rounding)."""
-    near = pymap3d.aer2geodetic(100.0, 1.0, 150e3, SITE[0], SITE[1], ANTENNA_M)
-    far = pymap3d.aer2geodetic(95.0, 1.0, 400e3, SITE[0], SITE[1], ANTENNA_M)
-    # the route's height: the near point's (the far one below it, as a route holds it)
-    alt = float(near[2])
-    flights = (
-        "flights:\n  - name: Escort\n    aircraft: su-34\n    side: hostile\n    start: 0 s\n    route:\n"
-        f"      - {{lat: {near[0]:.6f}, lon: {near[1]:.6f}, alt: {alt:.1f} m}}\n"
-        f"      - {{lat: {far[0]:.6f}, lon: {far[1]:.6f}}}\n"
-    )
-    carried = _world(
-        tmp_path, "carried", "jammers:\n  - {name: Pod, system: growler-jammer, flight: Escort}\n",
-        flights,
-    )  # fmt: skip
+    near, _, alt, flights = _escort("0 s")
+    carried = _world(tmp_path, "carried", POD, flights)
     fixed = _world(tmp_path, "fixed", _jammer(float(near[0]), float(near[1]), alt), flights)
     a, b = _map(carried), _map(fixed)
     assert a.jammers_carried == (0,)
@@ -294,20 +302,11 @@ def test_at_a_time_a_jammer_riding_a_flight_jams_from_where_the_flight_is(tmp_pa
     from 150 km east, flying out at its cruise speed along the great circle, the map is the
     one of a jammer holding that point (within 0.01 of P_D: the engine's flight is sampled
     and interpolated, metres off the formula); before the flight's start it jams nothing."""
-    near = pymap3d.aer2geodetic(100.0, 1.0, 150e3, SITE[0], SITE[1], ANTENNA_M)
-    far = pymap3d.aer2geodetic(95.0, 1.0, 400e3, SITE[0], SITE[1], ANTENNA_M)
-    alt = float(near[2])
-    flights = (
-        "flights:\n  - name: Escort\n    aircraft: su-34\n    side: hostile\n    start: 5 min\n"
-        "    route:\n"
-        f"      - {{lat: {near[0]:.6f}, lon: {near[1]:.6f}, alt: {alt:.1f} m}}\n"
-        f"      - {{lat: {far[0]:.6f}, lon: {far[1]:.6f}}}\n"
-    )
-    carried = _world(
-        tmp_path, "carried", "jammers:\n  - {name: Pod, system: growler-jammer, flight: Escort}\n",
-        flights,
-    )  # fmt: skip
-    speed = float(default_catalogue().threat("su-34").cruise_speed.value)
+    near, far, alt, flights = _escort("5 min")
+    carried = _world(tmp_path, "carried", POD, flights)
+    cruise = default_catalogue().threat("su-34").cruise_speed
+    assert cruise is not None
+    speed = float(cruise.value)
     t = 13 * 60.0  # 8 min into the flight
     lat, lon = _along_great_circle(
         float(near[0]), float(near[1]), float(far[0]), float(far[1]), speed * (t - 300.0)
