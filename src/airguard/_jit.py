@@ -29,18 +29,30 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, overload
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-i64 = cast(Callable[[int], int], np.int64)
-"""``numpy.int64`` (typed for mypy as the ``int`` a kernel treats it as): in a kernel,
-``i64(0)`` starts a counter as an int64 rather than a literal 0.  A counter still
-``Literal[int](0)`` when numba types a call it reaches makes a second, literal signature of
-the callee and of all it calls: compile time for nothing (docs/design-notes.md, "Session
-16, compile time").  numba resolves a kernel's globals by value, so this is numpy.int64."""
+if TYPE_CHECKING:
+
+    def i64(value: int, /) -> int:
+        """``numpy.int64``, typed for mypy as the ``int`` a kernel treats it as."""
+        ...
+
+
+def __getattr__(name: str) -> Any:
+    """``i64`` is ``numpy.int64``, imported only when a kernel module asks for it (the
+    command line starts without numpy): in a kernel, ``i64(0)`` starts a counter as an
+    int64 rather than a literal 0.  A counter still ``Literal[int](0)`` when numba types a
+    call it reaches makes a second, literal signature of the callee and of all it calls:
+    compile time for nothing (docs/design-notes.md, "Session 16, compile time").  numba
+    resolves a kernel's globals by value, so the kernel sees numpy.int64."""
+    if name == "i64":
+        import numpy as np
+
+        return np.int64
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FRONT_ENDS",
