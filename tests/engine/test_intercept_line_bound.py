@@ -35,6 +35,7 @@ from airguard.engine.firecontrol import (
     ENVELOPE_SLACK_M,
     SEARCH_START_S,
     SEARCH_STEP_S,
+    Reach,
     _line_leaves,
     _point_in_reach,
     find_intercept,
@@ -120,8 +121,16 @@ def test_no_reachable_point_lies_beyond_the_bound(worlds: dict[str, World]) -> N
 
 
 def _reference_search(
-    reach, scr, est, t_est, t, need, below, spread, arrive, buf
-) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    reach: Reach,
+    est: np.ndarray,
+    t_est: float,
+    t: float,
+    need: float,
+    below: float,
+    spread: float,
+    arrive: float,
+    buf: np.ndarray,
+) -> tuple[float, float, float, float]:
     """find_intercept's trial rule for a straight line, without any bound: every trial
     time from the first until the type's time of flight."""
     ur = math.sqrt(reach.x**2 + reach.y**2 + reach.z**2)
@@ -181,7 +190,7 @@ def test_the_bounded_search_is_the_unbounded_one(worlds: dict[str, World]) -> No
                 args = (est, t_est, t, False, np.zeros(0), need, below, spread, arrive)
                 got = find_intercept(reach, new_scratch(1, 1), 0, *args, np.zeros(12))
                 ref = _reference_search(
-                    reach, None, est, t_est, t, need, below, spread, arrive, np.zeros(6)
+                    reach, est, t_est, t, need, below, spread, arrive, np.zeros(6)
                 )
                 assert got == ref, (world.label, ty, m, got, ref)
                 found += got[0] >= 0.0

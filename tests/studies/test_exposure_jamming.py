@@ -52,6 +52,12 @@ flights:
 
 RADAR = "Battery/an-mpq-65"
 
+STAND_OFF = (
+    "jammers:\n  - {name: Orbit, system: growler-jammer, "
+    "position: {lat: 39.0, lon: 35.5, alt: 9 km}, start: 400 s}\n"
+)
+"""A stand-off jammer 215 km east of the radar, on from 400 s."""
+
 
 def _run(directory: Path, name: str, jammers: str = "") -> tuple[Exposure, World]:
     path = directory / f"{name}.yaml"
@@ -64,14 +70,10 @@ def _run(directory: Path, name: str, jammers: str = "") -> tuple[Exposure, World
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Exposure, World]]:
     d = tmp_path_factory.mktemp("exposure-jam")
-    stand_off = (
-        "jammers:\n  - {name: Orbit, system: growler-jammer, "
-        "position: {lat: 39.0, lon: 35.5, alt: 9 km}, start: 400 s}\n"
-    )
     pod = "jammers:\n  - {name: Pod, system: growler-jammer, flight: inbound}\n"
     return {
         "none": _run(d, "none"),
-        "stand-off": _run(d, "stand-off", stand_off),
+        "stand-off": _run(d, "stand-off", STAND_OFF),
         "pod": _run(d, "pod", pod),
     }
 
@@ -129,13 +131,7 @@ def test_without_jamming_the_figures_are_those_of_no_jammer(
     one of the same scenario without it, bit for bit, and the result says so."""
     exp, world = runs["stand-off"]
     path = tmp_path / "stand-off.yaml"
-    path.write_text(
-        SCENARIO.format(
-            jammers="jammers:\n  - {name: Orbit, system: growler-jammer, "
-            "position: {lat: 39.0, lon: 35.5, alt: 9 km}, start: 400 s}\n"
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(SCENARIO.format(jammers=STAND_OFF), encoding="utf-8")
     (sc,) = load_scenario(path)
     off = exposure_analysis(sc, world=world, jamming=False)
     clear = runs["none"][0]

@@ -1033,48 +1033,33 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
     its J/N the World's at :data:`airguard.world.JAM_REF_M` times (JAM_REF_M / R_j)², as
     :func:`airguard.engine.looks.carried_jamming` scales it.
     """
-    from airguard.geo import geodetic2ecef
     from airguard.world import JAM_REF_M
 
     rad = world.radars
     on = jammer_on(world, time_s)
     jn = np.where(on[None, :], rad.jam_jn, 0.0)
     dirs = np.array(rad.jam_dir, dtype=np.float64, copy=True)
-    raids = world.raids
-    last_row = np.cumsum(raids.size)
     carried: set[int] = set()
-    flown = None  # the flights where they are at time_s, once asked
+    # where each carrier may be: at time_s, where its flight is then (if in the air); else
+    # its route's points
+    places = (
+        _flights_at(world, time_s)
+        if time_s is not None
+        else {
+            c: _route_points(world, c) for c in {int(c) for c in rad.jam_carrier.ravel() if c >= 0}
+        }
+    )
     for r in range(jn.shape[0]):
         for k in range(jn.shape[1]):
             c = int(rad.jam_carrier[r, k])
             if c < 0 or jn[r, k] <= 0.0:
                 continue
-            if time_s is not None:
-                if flown is None:
-                    flown = _flights_at(world, time_s)
-                st = flown.get(c)
-                dist = 0.0 if st is None else float(np.linalg.norm(st[:3] - rad.pos_ecef_m[r]))
-                if st is None or not 0.0 < dist <= radio_horizon_m(
-                    float(rad.height_m[r]), float(st[6])
-                ):
-                    jn[r, k] = 0.0  # not in the air, or below the horizon
-                    continue
-                jn[r, k] = float(rad.jam_jn[r, k]) * (JAM_REF_M / dist) ** 2
-                dirs[r, k] = (st[:3] - rad.pos_ecef_m[r]) / dist
-                carried.add(k)
-                continue
-            q = int(np.searchsorted(last_row, c, side="right"))  # the flight's raid row
-            # the route: its first point (the raid's launch point), then its waypoints
-            a, n = int(raids.wp_start[q]), int(raids.wp_count[q]) + 1
-            lat = np.concatenate([raids.lat_rad[q : q + 1], raids.wp_lat_rad[a : a + n - 1]])
-            lon = np.concatenate([raids.lon_rad[q : q + 1], raids.wp_lon_rad[a : a + n - 1]])
-            alt = np.concatenate([raids.alt_m[q : q + 1], raids.wp_alt_m[a : a + n - 1]])
-            pts = geodetic2ecef(np.degrees(lat), np.degrees(lon), alt).reshape(-1, 3)
+            pts, alt = places.get(c, (np.zeros((0, 3)), np.zeros(0)))
             d = pts - rad.pos_ecef_m[r]
             dist = np.linalg.norm(d, axis=1)
             seen = [
                 p
-                for p in range(n)
+                for p in range(pts.shape[0])
                 if 0.0 < dist[p] <= radio_horizon_m(float(rad.height_m[r]), float(alt[p]))
             ]
             if not seen:
@@ -1088,20 +1073,34 @@ def _jamming(world: World, time_s: float | None) -> _Jamming:
     return _Jamming(jn, dirs, counted, sorted(carried & set(counted)))
 
 
-def _flights_at(world: World, time_s: float) -> dict[int, Float]:
-    """The state (7,: ECEF position, velocity, height) at `time_s` of each flight that
-    carries a jammer and is in the air then, by threat row: the engine's own flight
+def _route_points(world: World, c: int) -> tuple[Float, Float]:
+    """The route of the flight in threat row c: its first point (the raid's launch point),
+    then its waypoints, as ((n, 3) ECEF, (n,) heights above the ellipsoid), m."""
+    from airguard.geo import geodetic2ecef
+
+    raids = world.raids
+    q = int(np.searchsorted(np.cumsum(raids.size), c, side="right"))  # the flight's raid row
+    a, n = int(raids.wp_start[q]), int(raids.wp_count[q]) + 1
+    lat = np.concatenate([raids.lat_rad[q : q + 1], raids.wp_lat_rad[a : a + n - 1]])
+    lon = np.concatenate([raids.lon_rad[q : q + 1], raids.wp_lon_rad[a : a + n - 1]])
+    alt = np.concatenate([raids.alt_m[q : q + 1], raids.wp_alt_m[a : a + n - 1]])
+    return geodetic2ecef(np.degrees(lat), np.degrees(lon), alt).reshape(-1, 3), alt
+
+
+def _flights_at(world: World, time_s: float) -> dict[int, tuple[Float, Float]]:
+    """Where each flight that carries a jammer and is in the air at `time_s` is then, by
+    threat row, as ((1, 3) ECEF, (1,) height), m: the engine's own flight
     (:func:`airguard.engine.draw_threats`; a flight's route, speed and start draw nothing
     at random, so any generator gives the same path)."""
     from airguard.engine import draw_threats
     from airguard.engine.threats import threat_state
 
     thr = draw_threats(world, np.random.default_rng(0))
-    out: dict[int, Float] = {}
+    out: dict[int, tuple[Float, Float]] = {}
     for c in {int(c) for c in world.radars.jam_carrier.ravel() if c >= 0}:
         st = np.empty(7)
         if threat_state(thr, c, float(time_s), st):
-            out[c] = st
+            out[c] = (st[None, :3].copy(), st[6:7].copy())
     return out
 
 
